@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Recount: a tiktoken-exact recount of relay billing.
+// Toolchain only: no third-party packages (the product owner asked for none).
+let package = Package(
+    name: "Recount",
+    products: [
+        .library(name: "TokenCounter", targets: ["TokenCounter"]),
+        .library(name: "RecountKit", targets: ["RecountKit"]),
+        .executable(name: "recount", targets: ["recount"]),
+    ],
+    targets: [
+        // The four tiktoken vocabularies, linked into the binary with `.incbin` so a copied
+        // executable needs no data files beside it. `vocab/` is on the assembler's include path.
+        .target(
+            name: "CVocabulary",
+            exclude: ["vocab"],
+            cSettings: [.headerSearchPath("vocab")]
+        ),
+        .target(
+            name: "TokenCounter",
+            dependencies: ["CVocabulary"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(name: "RecountKit", dependencies: ["TokenCounter"]),
+        .target(name: "RecountCLI", dependencies: ["RecountKit", "TokenCounter"]),
+        .executableTarget(name: "recount", dependencies: ["RecountCLI"]),
+        .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter"]),
+        .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit"]),
+    ]
+)

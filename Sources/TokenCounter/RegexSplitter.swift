@@ -1,0 +1,33 @@
+import Foundation
+
+/// tiktoken's pre-tokenizer patterns run through `NSRegularExpression` (ICU).
+///
+/// Exact but slow (4–7 MB/s): kept as the readable reference for the hand-written scanners.
+final class RegexSplitter: @unchecked Sendable {
+    let regex: NSRegularExpression
+
+    static let patterns: [PatternFamily: String] = [
+        .r50k: #"'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"#,
+        .cl100k: #"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s"#,
+        .o200k: [
+            #"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?"#,
+            #"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?"#,
+            #"\p{N}{1,3}"#,
+            #" ?[^\s\p{L}\p{N}]+[\r\n/]*"#,
+            #"\s*[\r\n]+"#,
+            #"\s+(?!\S)"#,
+            #"\s+"#,
+        ].joined(separator: "|"),
+    ]
+
+    init(family: PatternFamily) {
+        regex = try! NSRegularExpression(pattern: Self.patterns[family]!)
+    }
+
+    func pieces(_ text: String) -> [Substring] {
+        let range = NSRange(text.startIndex..<text.endIndex, in: text)
+        return regex.matches(in: text, range: range).compactMap { match in
+            Range(match.range, in: text).map { text[$0] }
+        }
+    }
+}

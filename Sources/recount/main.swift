@@ -1,0 +1,6 @@
+import Foundation
+import RecountCLI
+
+// Everything lives in RecountCLI so commands are testable without spawning a process.
+let status = RecountCommandLine.run(Array(CommandLine.arguments.dropFirst()), console: .standard)
+exit(status)
