@@ -23,7 +23,9 @@ let package = Package(
             dependencies: ["CVocabulary"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
-        .target(name: "RecountKit", dependencies: ["TokenCounter"]),
+        // System zlib (on every machine) for `.jsonl.gz` logs.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "RecountKit", dependencies: ["TokenCounter", "CZlib"]),
         .target(name: "RecountCLI", dependencies: ["RecountKit", "TokenCounter"]),
         .executableTarget(name: "recount", dependencies: ["RecountCLI"]),
         .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter"]),

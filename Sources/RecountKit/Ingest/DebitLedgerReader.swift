@@ -1,0 +1,167 @@
+import TokenCounter
+
+/// Reads the debit ledger (SPEC §2.2): JSONL, or CSV with a header row. A malformed line is
+/// rejected like a log line; the rest is read.
+public enum DebitLedgerReader {
+    public struct Result: Sendable {
+        public var debits: [Debit] = []
+        public var rejects: [Reject] = []
+        public var blankLines = 0
+    }
+
+    public static func read(path: String) throws(InputError) -> Result {
+        let reader = LineReader(try openSource(path))
+        return path.hasSuffix(".csv") ? try readCSV(reader, path: path) : try readJSONL(reader, path: path)
+    }
+
+    static func readJSONL(_ reader: LineReader, path: String) throws(InputError) -> Result {
+        var result = Result()
+        while let line = try reader.next() {
+            let source = SourceLocation(file: path, line: line.number)
+            if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { result.blankLines += 1; continue }
+            if line.truncated {
+                result.rejects.append(Reject(kind: .debit, source: source, reason: "line longer than \(LineReader.lineBytesMax) bytes", raw: line.bytes, rawTruncated: true))
+                continue
+            }
+            do {
+                let value = try line.bytes.withUnsafeBufferPointer { bytes throws(FieldError) in
+                    do { return try JSONParser.parse(bytes) } catch { throw FieldError(nil, error.description) }
+                }
+                guard case .object(let object) = value else { throw FieldError(nil, "expected a JSON object, found \(value.typeName)") }
+                let fields = FieldReader(object)
+                result.debits.append(try debit(
+                    debitID: fields.requiredString("debit_id"),
+                    requestID: fields.requiredString("request_id"),
+                    account: fields.requiredString("account"),
+                    time: fields.value("time"),
+                    amount: fields.value("amount"),
+                    pricingVersion: fields.optionalString("pricing_version"),
+                    source: source, sequence: result.debits.count))
+            } catch {
+                result.rejects.append(Reject(kind: .debit, source: source, field: error.field, reason: error.reason, raw: line.bytes))
+            }
+        }
+        return result
+    }
+
+    static func debit(debitID: String, requestID: String, account: String, time: JSONValue?, amount: JSONValue?,
+                      pricingVersion: String?, source: SourceLocation, sequence: Int) throws(FieldError) -> Debit {
+        guard let amount else { throw FieldError("amount", "required field is missing") }
+        return Debit(
+            debitID: debitID, requestID: requestID, account: account,
+            time: try time.map { value throws(FieldError) in try FieldReader.timestamp(value, field: "time") },
+            amount: try FieldReader.amount(amount, field: "amount"),
+            pricingVersion: pricingVersion.flatMap { $0.isEmpty ? nil : $0 },
+            source: source, sequence: sequence)
+    }
+
+    static func readCSV(_ reader: LineReader, path: String) throws(InputError) -> Result {
+        var result = Result()
+        var header: [String]?
+        var pending: (start: Int, raw: [UInt8])?
+        while let line = try reader.next() {
+            // A quoted field may hold a newline: join physical lines until the quotes balance.
+            var raw = line.bytes
+            var firstLine = line.number
+            if let open = pending {
+                raw = open.raw + [0x0A] + line.bytes
+                firstLine = open.start
+                pending = nil
+            }
+            let source = SourceLocation(file: path, line: firstLine)
+            if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { result.blankLines += 1; continue }
+            let fields: [String]
+            switch CSVRecord.parse(raw) {
+            case .incomplete:
+                pending = (firstLine, raw)
+                continue
+            case .invalid(let reason):
+                result.rejects.append(Reject(kind: .debit, source: source, reason: reason, raw: raw))
+                continue
+            case .fields(let parsed):
+                fields = parsed
+            }
+            guard let columns = header else {
+                var names = fields.map { $0.trimmingASCIISpaces() }
+                if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
+                for required in ["debit_id", "request_id", "account", "amount"] where !names.contains(required) {
+                    throw .unreadable(path: path, reason: "CSV header has no '\(required)' column (header: \(names.joined(separator: ",")))")
+                }
+                header = names
+                continue
+            }
+            guard fields.count == columns.count else {
+                result.rejects.append(Reject(kind: .debit, source: source, reason: "expected \(columns.count) fields, found \(fields.count)", raw: raw))
+                continue
+            }
+            var row: [String: String] = [:]
+            for (name, value) in zip(columns, fields) { row[name] = value }
+            func required(_ name: String) throws(FieldError) -> String {
+                guard let value = row[name], !value.isEmpty else { throw FieldError(name, "required field is empty") }
+                return value
+            }
+            do {
+                result.debits.append(try debit(
+                    debitID: required("debit_id"), requestID: required("request_id"), account: required("account"),
+                    time: row["time"].flatMap { $0.isEmpty ? nil : .string($0) },
+                    amount: .string(try required("amount")),
+                    pricingVersion: row["pricing_version"],
+                    source: source, sequence: result.debits.count))
+            } catch {
+                result.rejects.append(Reject(kind: .debit, source: source, field: error.field, reason: error.reason, raw: raw))
+            }
+        }
+        if let open = pending {
+            result.rejects.append(Reject(kind: .debit, source: SourceLocation(file: path, line: open.start), reason: "unterminated quoted field", raw: open.raw))
+        }
+        return result
+    }
+}
+
+/// One RFC 4180 record.
+enum CSVRecord {
+    case fields([String])
+    /// A quoted field is still open at the end of the bytes (it continues on the next line).
+    case incomplete
+    case invalid(String)
+
+    static func parse(_ bytes: [UInt8]) -> CSVRecord {
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var index = 0
+        var quoted = false
+        var fieldStart = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            if quoted {
+                if byte == 0x22 {
+                    if index + 1 < bytes.count, bytes[index + 1] == 0x22 { field.append(0x22); index += 2; continue }
+                    quoted = false
+                    index += 1
+                    if index < bytes.count, bytes[index] != 0x2C { return .invalid("text after a closing quote") }
+                    continue
+                }
+                field.append(byte)
+            } else if byte == 0x22, fieldStart {
+                quoted = true
+            } else if byte == 0x2C {
+                guard let text = String(validating: field, as: UTF8.self) else { return .invalid("field \(fields.count + 1) is not valid UTF-8") }
+                fields.append(text)
+                field = []
+                fieldStart = true
+                index += 1
+                continue
+            } else if byte == 0x22 {
+                return .invalid("a quote inside an unquoted field")
+            } else {
+                field.append(byte)
+            }
+            fieldStart = false
+            index += 1
+        }
+        if quoted { return .incomplete }
+        guard let text = String(validating: field, as: UTF8.self) else { return .invalid("field \(fields.count + 1) is not valid UTF-8") }
+        fields.append(text)
+        return .fields(fields)
+    }
+}

@@ -1,0 +1,129 @@
+import TokenCounter
+
+/// Typed access to the fields of one JSON object, throwing a `FieldError` that names the field.
+///
+/// The rules are SPEC §6 "Lines and debits": `null` means absent; a numeric field may be a JSON
+/// number or a string holding a decimal number; required fields are never coerced.
+struct FieldReader {
+    let object: JSONObject
+    let path: String
+
+    init(_ object: JSONObject, path: String = "") {
+        self.object = object
+        self.path = path
+    }
+
+    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func value(_ key: String) -> JSONValue? {
+        guard let value = object[key], !value.isNull else { return nil }
+        return value
+    }
+
+    func requiredString(_ key: String) throws(FieldError) -> String {
+        guard let value = value(key) else { throw FieldError(name(key), "required field is missing") }
+        guard case .string(let text) = value else {
+            throw FieldError(name(key), "expected a string, found \(value.typeName)")
+        }
+        guard !text.isEmpty else { throw FieldError(name(key), "must not be empty") }
+        return text
+    }
+
+    func optionalString(_ key: String) throws(FieldError) -> String? {
+        guard let value = value(key) else { return nil }
+        guard case .string(let text) = value else {
+            throw FieldError(name(key), "expected a string, found \(value.typeName)")
+        }
+        return text
+    }
+
+    func optionalBool(_ key: String) throws(FieldError) -> Bool? {
+        guard let value = value(key) else { return nil }
+        switch value {
+        case .bool(let flag): return flag
+        case .number("0"): return false
+        case .number("1"): return true
+        default: throw FieldError(name(key), "expected true or false, found \(value.typeName)")
+        }
+    }
+
+    func optionalObject(_ key: String) throws(FieldError) -> JSONObject? {
+        guard let value = value(key) else { return nil }
+        guard case .object(let object) = value else {
+            throw FieldError(name(key), "expected an object, found \(value.typeName)")
+        }
+        return object
+    }
+
+    /// A count (tokens, images, status): a whole number ≥ 0, from a number or a numeric string.
+    func optionalCount(_ key: String, max: Int = 1 << 52) throws(FieldError) -> Int? {
+        guard let value = value(key) else { return nil }
+        return try Self.count(value, field: name(key), max: max)
+    }
+
+    static func count(_ value: JSONValue, field: String, max: Int = 1 << 52) throws(FieldError) -> Int {
+        let text: String
+        switch value {
+        case .number(let number): text = number
+        case .string(let string): text = string.trimmingASCIISpaces()
+        default: throw FieldError(field, "expected a whole number, found \(value.typeName)")
+        }
+        let rational: Rational
+        do { rational = try Rational(parsing: text) } catch {
+            throw FieldError(field, "'\(text.prefix(40))' is not a number")
+        }
+        guard !rational.isNegative else { throw FieldError(field, "must not be negative (\(text.prefix(40)))") }
+        guard rational.isInteger, let whole = Int(exactly: rational.numerator), whole <= max else {
+            throw FieldError(field, "expected a whole number up to \(max), found \(text.prefix(40))")
+        }
+        return whole
+    }
+
+    /// An amount: an exact decimal ≥ 0, from a number or a numeric string.
+    func optionalAmount(_ key: String) throws(FieldError) -> Rational? {
+        guard let value = value(key) else { return nil }
+        return try Self.amount(value, field: name(key))
+    }
+
+    static func amount(_ value: JSONValue, field: String) throws(FieldError) -> Rational {
+        let text: String
+        switch value {
+        case .number(let number): text = number
+        case .string(let string): text = string.trimmingASCIISpaces()
+        default: throw FieldError(field, "expected a decimal amount, found \(value.typeName)")
+        }
+        guard !text.contains("/") else { throw FieldError(field, "'\(text.prefix(40))' is not a decimal amount") }
+        let rational: Rational
+        do { rational = try Rational(parsing: text) } catch {
+            throw FieldError(field, "'\(text.prefix(40))' is not a decimal amount (\(error))")
+        }
+        guard !rational.isNegative else { throw FieldError(field, "amount must not be negative (\(text.prefix(40)))") }
+        return rational
+    }
+
+    /// Request start time: RFC 3339 with offset, or Unix seconds / milliseconds (SPEC §6).
+    static func timestamp(_ value: JSONValue, field: String) throws(FieldError) -> Timestamp {
+        switch value {
+        case .string(let text):
+            if let time = Timestamp(rfc3339: text) { return time }
+            if let time = Timestamp(unixNumber: text.trimmingASCIISpaces()) { return time }
+            throw FieldError(field, "'\(text.prefix(60))' is not an RFC 3339 time with offset or a Unix time")
+        case .number(let text):
+            guard let time = Timestamp(unixNumber: text) else {
+                throw FieldError(field, "\(text.prefix(40)) is not a Unix time in seconds or milliseconds")
+            }
+            return time
+        default:
+            throw FieldError(field, "expected a time, found \(value.typeName)")
+        }
+    }
+}
+
+extension String {
+    func trimmingASCIISpaces() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// Splits a byte source into physical lines, streaming, in bounded memory.
+///
+/// Stage 1 of the pipeline. Lines end at LF; a CR before the LF is dropped (CRLF files), and a
+/// last line without a newline is a line. A line longer than `lineBytesMax` is not held whole:
+/// its first `rawBytesKept` bytes are handed over with `truncated = true`, so the caller can
+/// reject it with a sample and go on.
+final class LineReader {
+    static let lineBytesMax = 64 << 20
+    static let rawBytesKept = 4096
+
+    private let source: ByteSource
+    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    private var start = 0
+    private var end = 0
+    private var atEnd = false
+    private(set) var lineNumber = 0
+    /// Total bytes consumed so far (for progress).
+    private(set) var bytesRead = 0
+
+    init(_ source: ByteSource) { self.source = source }
+
+    struct Line {
+        let number: Int
+        let bytes: [UInt8]
+        let truncated: Bool
+    }
+
+    /// The next line, or nil at the end of the input.
+    func next() throws(InputError) -> Line? {
+        var long: [UInt8]? = nil
+        var longCount = 0
+        while true {
+            if let newline = findNewline() {
+                var lineEnd = newline
+                if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                lineNumber += 1
+                defer { start = newline + 1 }
+                if var kept = long {
+                    if kept.count < Self.rawBytesKept { kept += buffer[start..<min(lineEnd, start + Self.rawBytesKept - kept.count)] }
+                    return Line(number: lineNumber, bytes: kept, truncated: true)
+                }
+                return Line(number: lineNumber, bytes: Array(buffer[start..<lineEnd]), truncated: false)
+            }
+            if atEnd {
+                guard start < end || long != nil else { return nil }
+                lineNumber += 1
+                var lineEnd = end
+                if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                defer { start = end }
+                if var kept = long {
+                    if kept.count < Self.rawBytesKept { kept += buffer[start..<min(lineEnd, start + Self.rawBytesKept - kept.count)] }
+                    return Line(number: lineNumber, bytes: kept, truncated: true)
+                }
+                return Line(number: lineNumber, bytes: Array(buffer[start..<lineEnd]), truncated: false)
+            }
+            // No newline in the buffer: make room, or give up holding the line whole.
+            let pending = end - start
+            if long != nil || pending >= Self.lineBytesMax {
+                if long == nil { long = Array(buffer[start..<(start + Self.rawBytesKept)]) }
+                longCount += pending
+                start = end
+            }
+            if start > 0 {
+                buffer.withUnsafeMutableBufferPointer { all in
+                    _ = all.baseAddress!.update(from: all.baseAddress! + start, count: end - start)
+                }
+                end -= start
+                start = 0
+            }
+            if end == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+            let count = try buffer.withUnsafeMutableBytes { bytes throws(InputError) in
+                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[end...]))
+            }
+            bytesRead += count
+            if count == 0 { atEnd = true } else { end += count }
+        }
+    }
+
+    private func findNewline() -> Int? {
+        guard start < end else { return nil }
+        return buffer.withUnsafeBufferPointer { bytes in
+            guard let found = memchr(bytes.baseAddress! + start, 0x0A, end - start) else { return nil }
+            return bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import TokenCounter
+
+/// Where a line came from: shown in rejects, `explain` and error messages.
+public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+    public let file: String
+    /// 1-based physical line.
+    public let line: Int
+    public init(file: String, line: Int) {
+        self.file = file
+        self.line = line
+    }
+    public var description: String { "\(file):\(line)" }
+}
+
+/// The API endpoint a request was made to (SPEC §2.1 `endpoint`).
+public enum Endpoint: String, Sendable, CaseIterable {
+    case chatCompletions = "chat.completions"
+    case completions = "completions"
+    case embeddings = "embeddings"
+    case imagesGenerations = "images.generations"
+    case audioTranscriptions = "audio.transcriptions"
+    case audioSpeech = "audio.speech"
+}
+
+/// Token usage as the upstream provider reported it.
+public struct ReportedUsage: Sendable, Equatable {
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    public var cachedTokens: Int?
+    public var reasoningTokens: Int?
+    public var seconds: Rational?
+    public var images: Int?
+
+    public init(promptTokens: Int? = nil, completionTokens: Int? = nil, cachedTokens: Int? = nil,
+                reasoningTokens: Int? = nil, seconds: Rational? = nil, images: Int? = nil) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.cachedTokens = cachedTokens
+        self.reasoningTokens = reasoningTokens
+        self.seconds = seconds
+        self.images = images
+    }
+}
+
+/// What the platform recorded for the request in its own log line.
+public struct BilledFields: Sendable, Equatable {
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    public var amount: Rational?
+    public var pricingVersion: String?
+}
+
+/// Which log format a line was written in.
+public enum LogDialect: String, Sendable {
+    /// `recount.log/1` (SPEC §2.1).
+    case recount
+    /// A row of one-api / new-api's `logs` table.
+    case oneAPI = "one-api"
+}
+
+/// One billed request, decoded from a log line and normalised to `recount.log/1`.
+public struct LogRecord: Sendable {
+    public var id: String
+    /// When the request started (selects the price version).
+    public var time: Timestamp
+    public var account: String
+    public var key: String?
+    public var group: String
+    public var model: String
+    public var endpoint: Endpoint
+    public var status: Int
+    public var stream: Bool
+    public var request: JSONValue?
+    /// The response as logged: an object, an array of chunks / SSE lines, or text.
+    public var response: JSONValue?
+    /// Upstream usage after the precedence rule (top-level, `response.usage`, last chunk).
+    public var usage: ReportedUsage?
+    public var billed: BilledFields
+    public var source: SourceLocation
+    public var dialect: LogDialect
+
+    /// Requests with status ≥ 400 failed (SPEC §2.4).
+    public var failed: Bool { status >= 400 }
+}

@@ -1,0 +1,53 @@
+/// RFC 4180 CSV for finance: every field quoted when it needs to be, CRLF line ends, UTF-8
+/// (optionally with a BOM so Excel detects it).
+///
+/// Text cells that come from the logs are neutralised against formula injection: a cell that
+/// starts with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`, which Excel and LibreOffice
+/// show as text. Numeric cells the tool itself formats (amounts, counts) are written as they
+/// are, so a negative delta stays a number.
+public struct CSVWriter {
+    public enum Cell {
+        /// A value from the logs or the ledger: neutralised and quoted as needed.
+        case text(String)
+        /// A number Recount formatted (`-12.50`, `2130`): written verbatim.
+        case number(String)
+        case empty
+    }
+
+    public private(set) var bytes: [UInt8] = []
+
+    public init(header: [String], bom: Bool) {
+        if bom { bytes += [0xEF, 0xBB, 0xBF] }
+        row(header.map { .text($0) })
+    }
+
+    public mutating func row(_ cells: [Cell]) {
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            switch cell {
+            case .empty: break
+            case .number(let text): bytes += text.utf8
+            case .text(let text): bytes += Self.field(text).utf8
+            }
+        }
+        bytes += [0x0D, 0x0A]
+    }
+
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// Neutralises, then quotes if the field holds a comma, quote, CR or LF.
+    public static func field(_ value: String) -> String {
+        var text = value
+        if let first = text.unicodeScalars.first, formulaStarts.contains(Character(first)) { text = "'" + text }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

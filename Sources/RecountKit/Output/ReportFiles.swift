@@ -1,0 +1,273 @@
+import TokenCounter
+
+/// Run parameters echoed into `summary.json`.
+public struct RunParameters: Sendable {
+    public var command = "reconcile"
+    public var basis: BasisPolicy = .auto
+    public var tolerance: Rational = .zero
+    public var minimumCredit: Rational?
+    public var from: Timestamp?
+    public var until: Timestamp?
+    public var asOf: Timestamp?
+    public var shard: Shard?
+    public var allRows = false
+    public var csvBOM = false
+    public var dayOffsetSeconds: Int32 = 0
+    public var pricing: InputFileInfo?
+    public var issued: [InputFileInfo] = []
+    public init() {}
+}
+
+/// Renders a `ReconcileResult` into the report files (SPEC §4). Pure: bytes in, bytes out, so
+/// tests can compare them and `merge` can reuse them.
+public struct ReportFiles {
+    public let result: ReconcileResult
+    public let parameters: RunParameters
+    let scale: Int
+    let unitName: String
+
+    public init(result: ReconcileResult, parameters: RunParameters) {
+        self.result = result
+        self.parameters = parameters
+        scale = result.unit?.scale ?? 0
+        unitName = result.unit?.name ?? ""
+    }
+
+    func amount(_ value: Rational) -> String { Amounts.format(value, scale: scale) }
+    func amountCell(_ value: Rational?) -> CSVWriter.Cell { value.map { .number(amount($0)) } ?? .empty }
+    func countCell(_ value: Int?) -> CSVWriter.Cell { value.map { .number(String($0)) } ?? .empty }
+
+    /// Every file, in the order they are committed (`summary.json` last).
+    public func files() -> [(name: String, bytes: [UInt8])] {
+        [
+            ("discrepancies.csv", discrepanciesCSV()),
+            ("accounts.csv", accountsCSV()),
+            ("daily.csv", dailyCSV()),
+            ("credits.csv", creditsCSV()),
+            ("credits.jsonl", Array(creditsJSONL().utf8)),
+            ("rejects.jsonl", Array(rejectsJSONL().utf8)),
+            ("summary.json", Array(summaryJSON().utf8)),
+        ]
+    }
+
+    public static let discrepancyColumns = [
+        "request_id", "time", "account", "model", "pricing_version", "class", "cause", "basis",
+        "prompt_tokens", "completion_tokens", "billed_prompt_tokens", "billed_completion_tokens",
+        "recorded_amount", "expected_amount", "delta", "credit_amount",
+        // Beyond the SPEC's columns:
+        "debit_pricing_version", "debits", "status", "endpoint", "group", "key", "encoding",
+        "recount_prompt_tokens", "recount_completion_tokens", "upstream_prompt_tokens", "upstream_completion_tokens",
+        "cached_prompt_tokens", "credit_status", "cause_detail", "source",
+    ]
+
+    public func discrepanciesCSV() -> [UInt8] {
+        var csv = CSVWriter(header: Self.discrepancyColumns, bom: parameters.csvBOM)
+        for row in result.rows { csv.row(discrepancyCells(row)) }
+        return csv.bytes
+    }
+
+    func discrepancyCells(_ row: RequestOutcome) -> [CSVWriter.Cell] {
+        let counts = row.counts
+        let issued = row.credits.filter { $0.status == .issued }
+        let creditTotal = issued.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 }
+        let statuses = Set(row.credits.map(\.status.rawValue)).sorted().joined(separator: "+")
+        return [
+            .text(row.requestID), .text(row.time?.description ?? ""), .text(row.account), .text(row.model ?? ""),
+            .text(row.pricingVersion ?? ""), .text(row.outcomeClass.rawValue), .text(row.causeLabel),
+            .text(counts?.basisLabel ?? ""),
+            countCell(counts?.prompt), countCell(counts?.completion),
+            countCell(counts?.billedPrompt), countCell(counts?.billedCompletion),
+            amountCell(row.recorded), amountCell(row.expected), amountCell(row.delta),
+            row.credits.isEmpty ? .empty : amountCell(creditTotal),
+            .text(row.debitPricingVersion ?? ""), countCell(row.debits.count), countCell(row.status),
+            .text(row.endpoint?.rawValue ?? ""), .text(row.group ?? ""), .text(KeyMask.mask(row.key)),
+            .text(counts?.encoding?.rawValue ?? ""),
+            countCell(counts?.recountPrompt), countCell(counts?.recountCompletion),
+            countCell(counts?.upstreamPrompt), countCell(counts?.upstreamCompletion),
+            countCell(counts.map(\.cachedPrompt)), .text(statuses), .text(row.causeDetail),
+            .text(row.source?.description ?? ""),
+        ]
+    }
+
+    public func accountsCSV() -> [UInt8] {
+        var csv = CSVWriter(header: ["account", "requests", "recorded", "expected", "over", "under", "credits"], bom: parameters.csvBOM)
+        for account in result.accounts {
+            csv.row([.text(account.account), countCell(account.requests), amountCell(account.recorded),
+                     amountCell(account.expected), amountCell(account.over), amountCell(account.under), amountCell(account.credits)])
+        }
+        return csv.bytes
+    }
+
+    public func dailyCSV() -> [UInt8] {
+        var csv = CSVWriter(header: ["day", "model", "requests", "prompt_tokens", "completion_tokens", "tokens", "recorded", "expected"], bom: parameters.csvBOM)
+        for day in result.daily {
+            csv.row([.text(day.day), .text(day.model), countCell(day.requests), countCell(day.promptTokens),
+                     countCell(day.completionTokens), countCell(day.promptTokens + day.completionTokens),
+                     amountCell(day.recorded), amountCell(day.expected)])
+        }
+        return csv.bytes
+    }
+
+    public static let creditColumns = ["credit_id", "account", "request_id", "class", "amount", "unit", "pricing_version", "reason", "debit_id"]
+
+    public func creditsCSV() -> [UInt8] {
+        var csv = CSVWriter(header: Self.creditColumns, bom: parameters.csvBOM)
+        for credit in result.issuedCredits {
+            csv.row([.text(credit.creditID), .text(credit.account), .text(credit.requestID), .text(credit.creditClass.rawValue),
+                     amountCell(credit.amount), .text(unitName), .text(credit.pricingVersion ?? ""), .text(credit.reason),
+                     .text(credit.debitID ?? "")])
+        }
+        return csv.bytes
+    }
+
+    public func creditsJSONL() -> String {
+        result.issuedCredits.map { credit in
+            JSONWriter.string(.obj([
+                ("credit_id", .string(credit.creditID)), ("account", .string(credit.account)),
+                ("request_id", .string(credit.requestID)), ("class", .string(credit.creditClass.rawValue)),
+                ("amount", .string(amount(credit.amount))), ("unit", .string(unitName)),
+                ("pricing_version", .str(credit.pricingVersion)), ("reason", .string(credit.reason)),
+                ("debit_id", .str(credit.debitID)),
+            ])) + "\n"
+        }.joined()
+    }
+
+    public func rejectsJSONL() -> String {
+        result.rejects.map { reject in
+            var pairs: [(String, JSONValue)] = [
+                ("kind", .string(reject.kind.rawValue)), ("file", .string(reject.source.file)),
+                ("line", .num(reject.source.line)), ("field", .str(reject.field)), ("reason", .string(reject.reason)),
+            ]
+            if let text = String(validating: reject.raw, as: UTF8.self) {
+                pairs.append(("raw", .string(text)))
+            } else {
+                pairs.append(("raw_base64", .string(Base64Encoding.encode(reject.raw))))
+            }
+            if reject.rawTruncated { pairs.append(("raw_truncated", .bool(true))) }
+            return JSONWriter.string(.obj(pairs)) + "\n"
+        }.joined()
+    }
+
+    public func summaryJSON() -> String {
+        var classes: [(String, JSONValue)] = []
+        for klass in DiscrepancyClass.allCases {
+            let totals = result.classTotals[klass] ?? ClassTotals()
+            classes.append((klass.rawValue, .obj([
+                ("count", .num(totals.count)), ("recorded", .string(amount(totals.recorded))),
+                ("expected", .string(amount(totals.expected))), ("credits", .string(amount(totals.credits))),
+            ])))
+        }
+        let credits = result.credits
+        func creditTally(_ status: Credit.Status) -> JSONValue {
+            let matching = credits.filter { $0.status == status }
+            let total = matching.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 }
+            return .obj([("count", .num(matching.count)), ("amount", .string(amount(total)))])
+        }
+        let counters = result.counters
+        let drift = result.drift
+        func tally(_ t: TokenDrift.Tally) -> JSONValue {
+            .obj([("requests", .num(t.requests)), ("differing", .num(t.differing)),
+                  ("recount_tokens", .num(t.recountTokens)), ("upstream_tokens", .num(t.upstreamTokens))])
+        }
+        var inputs = result.inputs
+        if let pricing = parameters.pricing { inputs.insert(pricing, at: 0) }
+        inputs += parameters.issued
+        let unit = result.unit
+        let summary: JSONValue = .obj([
+            ("schema", .string("recount.summary/1")),
+            ("tool", .string("recount \(RecountKit.version)")),
+            ("as_of", .str(parameters.asOf?.description)),
+            ("parameters", .obj([
+                ("basis", .string(parameters.basis.rawValue)),
+                ("tolerance", .string(amount(parameters.tolerance))),
+                ("min_credit", .str(parameters.minimumCredit.map(amount))),
+                ("from", .str(parameters.from?.description)), ("until", .str(parameters.until?.description)),
+                ("shard", .str(parameters.shard?.description)), ("all_rows", .bool(parameters.allRows)),
+                ("csv_bom", .bool(parameters.csvBOM)),
+                ("day_offset", .string(Timestamp.offsetText(parameters.dayOffsetSeconds))),
+            ])),
+            ("unit", .obj([("name", .str(unit?.name)), ("currency", .str(unit?.currency)),
+                           ("per_currency", .str(unit.map { $0.perCurrency.decimalString(maxScale: 12) })),
+                           ("scale", .num(unit?.scale ?? 0))])),
+            ("inputs", .array(inputs.map { .obj([("path", .string($0.path)), ("kind", .string($0.kind)),
+                                                 ("bytes", .num($0.bytes)), ("lines", .num($0.lines))]) })),
+            ("counts", .obj([
+                ("requests", .num(counters.requests)), ("debits", .num(counters.debits)),
+                ("orphan_debits", .num(counters.orphanDebits)),
+                ("rejected_log_lines", .num(counters.logRejected)), ("rejected_debit_lines", .num(counters.debitsRejected)),
+                ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
+                ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
+                ("discrepancy_rows", .num(result.rows.filter { $0.outcomeClass != .ok }.count)),
+            ])),
+            ("classes", .obj(classes)),
+            ("totals", .obj([
+                ("recorded", .string(amount(result.totals.recorded))),
+                ("expected", .string(amount(result.totals.expected))),
+                ("net_delta", .string(amount((try? result.totals.recorded.subtracting(result.totals.expected)) ?? .zero))),
+            ])),
+            ("credits", .obj([("issued", creditTally(.issued)), ("already_issued", creditTally(.already_issued)),
+                              ("withheld", creditTally(.withheld))])),
+            ("token_drift", .obj([("prompt", tally(drift.prompt)), ("completion", tally(drift.completion))])),
+            ("warnings", .obj([
+                ("unlisted_groups", .obj(result.warnings.unlistedGroups.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
+                ("fallback_encoding_models", .obj(result.warnings.fallbackEncodingModels.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
+                ("recount_incomplete", .num(result.warnings.recountIncomplete)),
+                ("billed_amount_differs_from_ledger", .num(counters.billedAmountMismatches)),
+            ])),
+        ])
+        return JSONWriter.string(summary, indent: 2) + "\n"
+    }
+}
+
+/// API keys in reports: `sk-…abcd` (the prefix before the first `-`, an ellipsis, the last 4).
+public enum KeyMask {
+    public static func mask(_ key: String?) -> String {
+        guard let key, !key.isEmpty else { return "" }
+        let scalars = Array(key.unicodeScalars)
+        guard scalars.count > 8 else { return "…" }
+        var prefix = ""
+        if let dash = scalars.firstIndex(of: "-"), dash <= 6 { prefix = String(String.UnicodeScalarView(scalars[...dash])) }
+        return prefix + "…" + String(String.UnicodeScalarView(scalars.suffix(4)))
+    }
+}
+
+enum Base64Encoding {
+    static func encode(_ bytes: [UInt8]) -> String {
+        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var out: [UInt8] = []
+        var index = 0
+        while index + 2 < bytes.count {
+            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            out += [table[Int(n >> 18)], table[Int(n >> 12 & 63)], table[Int(n >> 6 & 63)], table[Int(n & 63)]]
+            index += 3
+        }
+        let rest = bytes.count - index
+        if rest == 1 {
+            let n = UInt32(bytes[index]) << 16
+            out += [table[Int(n >> 18)], table[Int(n >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
+        } else if rest == 2 {
+            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+            out += [table[Int(n >> 18)], table[Int(n >> 12 & 63)], table[Int(n >> 6 & 63)], UInt8(ascii: "=")]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension Timestamp {
+    static func offsetText(_ seconds: Int32) -> String {
+        let sign = seconds < 0 ? "-" : "+"
+        let magnitude = abs(Int(seconds))
+        return sign + String(magnitude / 3600).leftPadded(to: 2) + ":" + String(magnitude / 60 % 60).leftPadded(to: 2)
+    }
+
+    /// `+08:00` / `-05:30` / `Z` as seconds east of UTC.
+    public static func parseOffset(_ text: String) -> Int32? {
+        if text == "Z" || text == "z" { return 0 }
+        let bytes = Array(text.utf8)
+        guard bytes.count == 6, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"), bytes[3] == UInt8(ascii: ":"),
+              let hours = Int(String(decoding: bytes[1...2], as: UTF8.self)),
+              let minutes = Int(String(decoding: bytes[4...5], as: UTF8.self)), hours < 24, minutes < 60 else { return nil }
+        let magnitude = Int32(hours * 3600 + minutes * 60)
+        return bytes[0] == UInt8(ascii: "-") ? -magnitude : magnitude
+    }
+}

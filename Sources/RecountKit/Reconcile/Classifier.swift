@@ -1,0 +1,175 @@
+/// Stage 5: gives a priced request its class, cause and credits (SPEC §3 and §6).
+///
+/// Precedence, first match wins: `failed_request_charged`, `duplicate_charge`,
+/// `unpriced_model`, then the comparison (`missing_charge`, `overcharge`, `undercharge`, `ok`).
+struct Classifier {
+    let catalog: PriceCatalog
+    let tolerance: Rational
+    let unitName: String
+
+    func classify(_ record: LogRecord, counts: TokenCounts, charge: ChargeResult, debits: [Debit]) throws(MoneyError) -> RequestOutcome {
+        var outcome = RequestOutcome(
+            requestID: record.id, time: record.time, account: record.account, key: record.key,
+            model: record.model, group: record.group, endpoint: record.endpoint, status: record.status,
+            counts: counts, pricingVersion: catalog.version(at: record.time)?.id,
+            debitPricingVersion: debits.first?.pricingVersion ?? record.billed.pricingVersion,
+            expected: nil, breakdown: nil, unpricedReason: nil, debits: debits,
+            recorded: try Self.sum(debits.map(\.amount)), delta: nil,
+            outcomeClass: .ok, causes: [], causeDetail: "", credits: [], source: record.source)
+
+        switch charge {
+        case .priced(let breakdown):
+            outcome.breakdown = breakdown
+            outcome.expected = breakdown.charge
+        case .notBillable(let breakdown):
+            outcome.breakdown = breakdown
+            outcome.expected = .zero
+        case .unpriced(let reason):
+            outcome.unpricedReason = reason
+        }
+        if let expected = outcome.expected { outcome.delta = try outcome.recorded.subtracting(expected) }
+
+        if case .notBillable = charge {
+            guard !debits.isEmpty else { return outcome }
+            outcome.outcomeClass = .failed_request_charged
+            outcome.causes = [.failed_request]
+            outcome.causeDetail = "status \(record.status): a failed request is not billable, but \(debits.count) debit(s) were made"
+            for debit in debits where !debit.amount.isZero {
+                outcome.credits.append(credit(.failed_request_charged, debit: debit, amount: debit.amount, record: record,
+                                              reason: "failed request (status \(record.status)) was debited"))
+            }
+            return outcome
+        }
+
+        if debits.count > 1 {
+            outcome.outcomeClass = .duplicate_charge
+            outcome.causes = [.duplicate_debit]
+            outcome.causeDetail = "\(debits.count) debits for one request: \(debits.map(\.debitID).joined(separator: ", "))"
+            for extra in debits.dropFirst() where !extra.amount.isZero {
+                outcome.credits.append(credit(.duplicate_charge, debit: extra, amount: extra.amount, record: record,
+                                              reason: "extra debit \(extra.debitID) for request \(record.id)"))
+            }
+            // The earliest debit is compared like any debit; an overcharge on it is its own credit.
+            if let expected = outcome.expected {
+                let firstDelta = try debits[0].amount.subtracting(expected)
+                if firstDelta > tolerance {
+                    let found = try explain(record, counts: counts, recorded: debits[0].amount, expected: expected, debit: debits[0])
+                    outcome.causes += found.causes
+                    outcome.causeDetail += "; first debit: " + found.detail
+                    outcome.credits.append(credit(.overcharge, debit: debits[0], amount: firstDelta, record: record,
+                                                  reason: "overcharged by \(format(firstDelta)) \(unitName): \(found.detail)"))
+                }
+            }
+            return outcome
+        }
+
+        guard let expected = outcome.expected else {
+            outcome.outcomeClass = .unpriced_model
+            outcome.causes = [.no_price]
+            outcome.causeDetail = outcome.unpricedReason ?? "no price"
+            return outcome
+        }
+
+        guard let debit = debits.first else {
+            if expected > tolerance {
+                outcome.outcomeClass = .missing_charge
+                outcome.causes = [.no_debit]
+                outcome.causeDetail = "billable request with no debit (expected \(format(expected)) \(unitName))"
+            }
+            return outcome
+        }
+
+        let delta = try debit.amount.subtracting(expected)
+        if delta > tolerance {
+            outcome.outcomeClass = .overcharge
+        } else if delta.negated > tolerance {
+            outcome.outcomeClass = .undercharge
+        } else {
+            return outcome
+        }
+        let found = try explain(record, counts: counts, recorded: debit.amount, expected: expected, debit: debit)
+        outcome.causes = found.causes
+        outcome.causeDetail = found.detail
+        if outcome.outcomeClass == .overcharge {
+            outcome.credits.append(credit(.overcharge, debit: debit, amount: delta, record: record,
+                                          reason: "overcharged by \(format(delta)) \(unitName): \(found.detail)"))
+        }
+        return outcome
+    }
+
+    func credit(_ creditClass: DiscrepancyClass, debit: Debit, amount: Rational, record: LogRecord, reason: String) -> Credit {
+        // A log line's own debit has no ledger id: the id then depends on the request alone.
+        let debitKey = creditClass == .overcharge && debit.debitID.hasSuffix("#billed") ? nil : debit.debitID
+        return Credit(
+            creditID: Credit.id(requestID: record.id, creditClass: creditClass, debitID: debitKey),
+            account: debit.account, requestID: record.id, requestTime: record.time,
+            creditClass: creditClass, amount: amount,
+            pricingVersion: catalog.version(at: record.time)?.id, debitID: debit.debitID,
+            reason: reason, status: .issued)
+    }
+
+    /// Attributes an over- or undercharge. Tokens: the billed counts differ from the counts used.
+    /// Version: the debit names another version than the one in force. When neither explains
+    /// the difference (recomputing with the billed counts under the billed version still does not
+    /// reproduce the debit), the exact amount rounded another way is tried (`rounding`), else
+    /// the price itself differs (`rate`).
+    func explain(_ record: LogRecord, counts: TokenCounts, recorded: Rational, expected: Rational, debit: Debit) throws(MoneyError) -> (causes: [Cause], detail: String) {
+        var causes: [Cause] = []
+        var details: [String] = []
+        var usage = chargeUsage(for: record, counts: counts)
+        if let billed = counts.billedPrompt, billed != counts.prompt {
+            causes.append(.prompt_tokens)
+            details.append("billed \(billed) prompt tokens, counted \(counts.prompt) (\(counts.promptSource.rawValue))")
+            usage.promptTokens = billed
+            usage.cachedPromptTokens = min(usage.cachedPromptTokens, billed)
+        }
+        if let billed = counts.billedCompletion, billed != counts.completion {
+            causes.append(.completion_tokens)
+            details.append("billed \(billed) completion tokens, counted \(counts.completion) (\(counts.completionSource.rawValue))")
+            usage.completionTokens = billed
+        }
+        let inForce = catalog.version(at: record.time)
+        var time = record.time
+        if let named = debit.pricingVersion ?? record.billed.pricingVersion, named != inForce?.id {
+            causes.append(.price_version)
+            details.append("debited under version \(named), in force: \(inForce?.id ?? "none")")
+            if let version = catalog.version(id: named) { time = version.effectiveFrom }
+        }
+        let replay = Pricing.expectedCharge(usage: usage, model: record.model, group: record.group,
+                                            status: record.status, at: time, catalog: catalog)
+        if case .priced(let breakdown) = replay, breakdown.charge == recorded, !causes.isEmpty {
+            details.append("recomputing with those reproduces the debit")
+            return (causes, details.joined(separator: "; "))
+        }
+        if case .priced(let breakdown) = replay {
+            for mode in RoundingMode.allCases where mode != breakdown.rounding {
+                if try breakdown.amount.rounded(scale: breakdown.scale, mode: mode) == recorded {
+                    causes.append(.rounding)
+                    details.append("exact amount \(breakdown.amount.decimalString(maxScale: 6)) rounded \(mode.rawValue) gives the debit; version rounds \(breakdown.rounding.rawValue) to \(format(breakdown.charge))")
+                    return (causes, details.joined(separator: "; "))
+                }
+            }
+        }
+        causes.append(.rate)
+        details.append("debit \(format(recorded)) vs expected \(format(expected)) \(unitName): price, exchange rate or multiplier differs")
+        return (causes, details.joined(separator: "; "))
+    }
+
+    func format(_ amount: Rational) -> String { Amounts.format(amount, scale: catalog.unit.scale) }
+
+    static func sum(_ amounts: [Rational]) throws(MoneyError) -> Rational {
+        var total = Rational.zero
+        for amount in amounts { total = try total.adding(amount) }
+        return total
+    }
+}
+
+/// Amount formatting for every output: plain decimals, never exponent form.
+public enum Amounts {
+    /// At least `scale` decimals; more only when the exact value needs them (a recorded amount
+    /// with more precision than the unit), up to 12.
+    public static func format(_ amount: Rational, scale: Int) -> String {
+        if let exact = amount.decimalString(scale: scale) { return exact }
+        return amount.decimalString(maxScale: 12)
+    }
+}

@@ -1,0 +1,34 @@
+/// The one class each request (or orphan debit) gets (SPEC §3).
+public enum DiscrepancyClass: String, Sendable, CaseIterable, Comparable {
+    case ok
+    case overcharge
+    case undercharge
+    case failed_request_charged
+    case duplicate_charge
+    case missing_charge
+    case orphan_debit
+    case unpriced_model
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// Why a row is not `ok`. Several can apply to one row (`prompt_tokens+price_version`).
+public enum Cause: String, Sendable, CaseIterable {
+    /// The billed prompt token count differs from the count used.
+    case prompt_tokens
+    /// The billed completion token count differs from the count used.
+    case completion_tokens
+    /// The debit was made under another price version than the one in force.
+    case price_version
+    /// The recorded amount is the exact amount rounded another way (or without the minimum).
+    case rounding
+    /// None of the above explains it: the price, exchange rate or a multiplier differs.
+    case rate
+    case failed_request
+    case duplicate_debit
+    case no_debit
+    case no_request
+    case no_price
+}

@@ -1,0 +1,186 @@
+/// An input file as the summary reports it.
+public struct InputFileInfo: Sendable, Equatable {
+    public var path: String
+    /// `log`, `debits`, `pricing` or `issued`.
+    public var kind: String
+    public var bytes: Int = 0
+    public var lines: Int = 0
+}
+
+/// Line and record counts of a run.
+public struct RunCounters: Sendable, Equatable {
+    public var requests = 0
+    public var debits = 0
+    public var orphanDebits = 0
+    public var blankLines = 0
+    public var debitBlankLines = 0
+    public var logRejected = 0
+    public var debitsRejected = 0
+    public var outsideWindow = 0
+    public var otherShard = 0
+    /// Log lines whose `billed.amount` differs from their first ledger debit.
+    public var billedAmountMismatches = 0
+}
+
+/// Things that did not stop or reject anything but deserve a look.
+public struct RunWarnings: Sendable, Equatable {
+    /// Groups not listed in the version's `groups` (multiplier 1 was used), with request counts.
+    public var unlistedGroups: [String: Int] = [:]
+    /// Models tiktoken does not map (counted with the fallback encoding), with request counts.
+    public var fallbackEncodingModels: [String: Int] = [:]
+    /// Requests whose body could not be fully recounted (see the row's notes in `explain`).
+    public var recountIncomplete = 0
+}
+
+/// Token drift: the recount beside upstream usage, wherever both exist.
+public struct TokenDrift: Sendable, Equatable {
+    public enum Side: String, Sendable { case prompt, completion }
+    public struct Tally: Sendable, Equatable {
+        public var requests = 0
+        public var differing = 0
+        public var recountTokens = 0
+        public var upstreamTokens = 0
+    }
+    public var prompt = Tally()
+    public var completion = Tally()
+    /// Per model, prompt and completion together.
+    public var byModel: [String: Tally] = [:]
+
+    mutating func add(model: String, side: Side, recount: Int, upstream: Int) {
+        func bump(_ tally: inout Tally) {
+            tally.requests += 1
+            tally.differing += recount == upstream ? 0 : 1
+            tally.recountTokens += recount
+            tally.upstreamTokens += upstream
+        }
+        switch side {
+        case .prompt: bump(&prompt)
+        case .completion: bump(&completion)
+        }
+        bump(&byModel[model, default: Tally()])
+    }
+}
+
+/// Per-class totals: rows, recorded, expected, credited.
+public struct ClassTotals: Sendable, Equatable {
+    public var count = 0
+    public var recorded = Rational.zero
+    public var expected = Rational.zero
+    public var credits = Rational.zero
+}
+
+/// `accounts.csv` row.
+public struct AccountTotals: Sendable, Equatable {
+    public var account: String
+    public var requests = 0
+    public var recorded = Rational.zero
+    public var expected = Rational.zero
+    /// Sum of positive deltas (recorded above expected).
+    public var over = Rational.zero
+    /// Sum of negative deltas, as a positive number (recorded below expected).
+    public var under = Rational.zero
+    /// Credits issued by this run to this account.
+    public var credits = Rational.zero
+}
+
+/// `daily.csv` row: one day × model.
+public struct DailyTotals: Sendable, Equatable {
+    public var day: String
+    public var model: String
+    public var requests = 0
+    public var promptTokens = 0
+    public var completionTokens = 0
+    public var recorded = Rational.zero
+    public var expected = Rational.zero
+}
+
+public struct DayModel: Hashable, Comparable, Sendable {
+    public let day: String
+    public let model: String
+    public static func < (a: DayModel, b: DayModel) -> Bool {
+        if a.day != b.day { return a.day < b.day }
+        return a.model.utf8.lexicographicallyPrecedes(b.model.utf8)
+    }
+}
+
+/// Everything a run found, ready for the writers.
+public struct ReconcileResult: Sendable {
+    public var unit: PriceCatalog.Unit?
+    public var inputs: [InputFileInfo] = []
+    public var counters = RunCounters()
+    public var warnings = RunWarnings()
+    public var drift = TokenDrift()
+    /// Rows for `discrepancies.csv`, sorted by `RequestOutcome.precedes`.
+    public var rows: [RequestOutcome] = []
+    /// Every credit found, with its status; sorted by account, request time, credit id.
+    public var credits: [Credit] = []
+    public var rejects: [Reject] = []
+    public var classTotals: [DiscrepancyClass: ClassTotals] = [:]
+    public var accounts: [AccountTotals] = []
+    public var daily: [DailyTotals] = []
+    public var totals = ClassTotals()
+
+    public var issuedCredits: [Credit] { credits.filter { $0.status == .issued } }
+
+    static func creditPrecedes(_ a: Credit, _ b: Credit) -> Bool {
+        if a.account != b.account { return a.account.utf8.lexicographicallyPrecedes(b.account.utf8) }
+        switch (a.requestTime, b.requestTime) {
+        case let (x?, y?) where x != y: return x < y
+        case (nil, _?): return false
+        case (_?, nil): return true
+        default: return a.creditID < b.creditID
+        }
+    }
+}
+
+/// Running totals per class, account and day × model.
+struct Aggregates {
+    let dayOffsetSeconds: Int32
+    var classTotals: [DiscrepancyClass: ClassTotals] = [:]
+    var accounts: [String: AccountTotals] = [:]
+    var daily: [DayModel: DailyTotals] = [:]
+    var totals = ClassTotals()
+
+    init(dayOffsetSeconds: Int32) { self.dayOffsetSeconds = dayOffsetSeconds }
+
+    mutating func add(_ outcome: RequestOutcome) throws(MoneyError) {
+        let expected = outcome.expected ?? .zero
+        let issued = try outcome.credits.filter { $0.status == .issued }
+            .reduce(Rational.zero) { sum, credit throws(MoneyError) in try sum.adding(credit.amount) }
+        func bump(_ totals: inout ClassTotals) throws(MoneyError) {
+            totals.count += 1
+            totals.recorded = try totals.recorded.adding(outcome.recorded)
+            totals.expected = try totals.expected.adding(expected)
+            totals.credits = try totals.credits.adding(issued)
+        }
+        try bump(&classTotals[outcome.outcomeClass, default: ClassTotals()])
+        try bump(&totals)
+
+        var account = accounts[outcome.account] ?? AccountTotals(account: outcome.account)
+        if outcome.outcomeClass != .orphan_debit { account.requests += 1 }
+        account.recorded = try account.recorded.adding(outcome.recorded)
+        account.expected = try account.expected.adding(expected)
+        if let delta = outcome.delta {
+            if delta.isNegative { account.under = try account.under.adding(delta.negated) } else { account.over = try account.over.adding(delta) }
+        } else if outcome.outcomeClass == .orphan_debit {
+            account.over = try account.over.adding(outcome.recorded)
+        }
+        accounts[outcome.account] = account
+        // Credits go to the debited account, which may differ from the request's.
+        for credit in outcome.credits where credit.status == .issued {
+            var target = accounts[credit.account] ?? AccountTotals(account: credit.account)
+            target.credits = try target.credits.adding(credit.amount)
+            accounts[credit.account] = target
+        }
+
+        guard let time = outcome.time else { return }
+        let key = DayModel(day: time.day(offsetSeconds: dayOffsetSeconds), model: outcome.model ?? "")
+        var day = daily[key] ?? DailyTotals(day: key.day, model: key.model)
+        day.requests += outcome.outcomeClass == .orphan_debit ? 0 : 1
+        day.promptTokens += outcome.counts?.prompt ?? 0
+        day.completionTokens += outcome.counts?.completion ?? 0
+        day.recorded = try day.recorded.adding(outcome.recorded)
+        day.expected = try day.expected.adding(expected)
+        daily[key] = day
+    }
+}

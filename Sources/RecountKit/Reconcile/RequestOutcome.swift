@@ -1,0 +1,54 @@
+/// One row of the reconciliation: a request (or an orphan debit) with its counts, its
+/// expected charge, its debits, its class, why, and what is credited.
+public struct RequestOutcome: Sendable {
+    public var requestID: String
+    /// Request start; for an orphan, the first debit's time (nil if the ledger has none).
+    public var time: Timestamp?
+    public var account: String
+    public var key: String?
+    public var model: String?
+    public var group: String?
+    public var endpoint: Endpoint?
+    public var status: Int?
+    public var counts: TokenCounts?
+    /// The version in force at the request's start.
+    public var pricingVersion: String?
+    /// The version the platform says it billed under (ledger or `billed.pricing_version`).
+    public var debitPricingVersion: String?
+    public var expected: Rational?
+    public var breakdown: ChargeBreakdown?
+    public var unpricedReason: String?
+    public var debits: [Debit]
+    /// Sum of the request's debits.
+    public var recorded: Rational
+    /// recorded − expected; nil when nothing is expected (orphans, unpriced).
+    public var delta: Rational?
+    public var outcomeClass: DiscrepancyClass
+    public var causes: [Cause]
+    public var causeDetail: String
+    public var credits: [Credit]
+    public var source: SourceLocation?
+
+    /// Cause codes joined with `+`, e.g. `prompt_tokens+price_version`; empty for `ok`.
+    public var causeLabel: String { causes.map(\.rawValue).joined(separator: "+") }
+
+    /// The sum of this row's credits that are actually issued by this run.
+    public var creditTotal: Rational {
+        credits.reduce(Rational.zero) { sum, credit in (try? sum.adding(credit.amount)) ?? sum }
+    }
+}
+
+extension RequestOutcome {
+    /// The documented row order of every per-request output: start time (UTC instant), then
+    /// request id (byte order), then class. Orphans without a time sort last.
+    public static func precedes(_ a: RequestOutcome, _ b: RequestOutcome) -> Bool {
+        switch (a.time, b.time) {
+        case let (x?, y?) where x != y: return x < y
+        case (nil, _?): return false
+        case (_?, nil): return true
+        default: break
+        }
+        if a.requestID != b.requestID { return a.requestID.utf8.lexicographicallyPrecedes(b.requestID.utf8) }
+        return a.outcomeClass < b.outcomeClass
+    }
+}
