@@ -25,6 +25,9 @@ struct CountCommand: RecountCommand {
                          print its prompt tokens by the OpenAI cookbook rules. --model
                          overrides the body's model; --encoding and --ids do not apply
           --breakdown    with --chat: print the per-message terms to stderr
+        A chat count that misses a part it cannot count (an image without width/height, an
+        audio part, a built-in tool) still prints the counted total, and names each missing
+        part on stderr ("incomplete: …"): billing should then use the reported usage.
 
         exit status: 0 counted; 64 bad usage (unknown encoding, …); 65 malformed chat JSON;
                      66 FILE missing; 74 FILE unreadable

@@ -17,7 +17,9 @@
 ///   (gpt-4.1-mini, gpt-4.1-nano, o4-mini, gpt-5 …) and unknown models return `nil`, so the
 ///   prompt is marked incomplete and falls back to reported usage.
 public struct ImageTileRule: Sendable, Equatable {
+    /// Tokens every image costs (the whole cost at `detail: "low"`).
     public let baseTokens: Int
+    /// Tokens per 512-px tile at high detail.
     public let tokensPerTile: Int
 
     /// The longest side an image may have before the first downscale (docs: 2048).
