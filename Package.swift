@@ -29,6 +29,7 @@ let package = Package(
         .target(name: "RecountCLI", dependencies: ["RecountKit", "TokenCounter"]),
         .executableTarget(name: "recount", dependencies: ["RecountCLI"]),
         .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter"]),
+        .testTarget(name: "RecountKitTests", dependencies: ["RecountKit", "TokenCounter"]),
         .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit"]),
     ]
 )

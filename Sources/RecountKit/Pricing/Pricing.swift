@@ -1,0 +1,122 @@
+/// The charge formula of SPEC §2.4 (normative), in one place.
+public enum Pricing {
+    /// What `model` in `group` should have cost for `usage`, under the version in force at
+    /// `time` (the request's *start*).
+    ///
+    /// Steps: pick the version (`[effective_from, next)`); pick the price (exact key, then the
+    /// longest `prefix*`); list = Σ quantity × per-unit price (cached prompt tokens at the cached
+    /// price only where the model has one; tokens only where the model has token prices; per
+    /// image by `"<quality> <size>"` unless quality is absent or `standard`; minutes =
+    /// seconds / 60 exactly); amount = list × exchange rate × unit.per_currency × model
+    /// multiplier × group multiplier (an unlisted group is 1); charge = amount rounded once at
+    /// unit.scale with the version's mode; the minimum charge replaces a 0 charge of a positive
+    /// amount; status ≥ 400 costs 0 unless the version charges failed requests.
+    public static func expectedCharge(usage: ChargeUsage, model: String, group: String, status: Int,
+                                      at time: Timestamp, catalog: PriceCatalog) -> ChargeResult {
+        let failed = status >= 400
+        guard let version = catalog.version(at: time) else {
+            if failed { return .notBillable(nil) }
+            let first = catalog.versions.first.map { " (the first starts \($0.effectiveFrom))" } ?? ""
+            return .unpriced(reason: "no price version in force at \(time)\(first)")
+        }
+        let billable = !failed || version.chargeFailedRequests
+        guard let (key, price) = version.price(forModel: model) else {
+            return billable ? .unpriced(reason: "no price for model '\(model)' in version '\(version.id)'") : .notBillable(nil)
+        }
+        let breakdown: ChargeBreakdown
+        do {
+            breakdown = try compute(usage: usage, key: key, price: price, group: group, billable: billable,
+                                    version: version, unit: catalog.unit)
+        } catch let failure as PricingFailure {
+            return billable ? .unpriced(reason: failure.reason) : .notBillable(nil)
+        } catch {
+            let reason = "cannot price model '\(model)' in version '\(version.id)': \(error)"
+            return billable ? .unpriced(reason: reason) : .notBillable(nil)
+        }
+        return billable ? .priced(breakdown) : .notBillable(breakdown)
+    }
+
+    struct PricingFailure: Error { let reason: String }
+
+    static func compute(usage: ChargeUsage, key: String, price: ModelPrice, group: String, billable: Bool,
+                        version: PriceVersion, unit: PriceCatalog.Unit) throws -> ChargeBreakdown {
+        let terms = try listTerms(usage: usage, key: key, price: price, versionID: version.id)
+        var list = Rational.zero
+        for term in terms { list = try list.adding(term.subtotal) }
+        guard let rate = version.exchangeRate(from: price.currency) else {
+            throw PricingFailure(reason: "no \(price.currency) exchange rate in version '\(version.id)'")
+        }
+        let (groupMultiplier, groupIsListed) = version.groupMultiplier(group)
+        let amount = try list.multiplied(by: rate).multiplied(by: unit.perCurrency)
+            .multiplied(by: price.multiplier).multiplied(by: groupMultiplier)
+        var charge = try amount.rounded(scale: unit.scale, mode: version.rounding)
+        var minimumApplied = false
+        if billable, amount > .zero, charge.isZero, let minimum = version.minimumCharge {
+            charge = minimum
+            minimumApplied = true
+        }
+        return ChargeBreakdown(versionID: version.id, modelKey: key, terms: terms, list: list, listCurrency: price.currency,
+                               exchangeRate: rate, perCurrency: unit.perCurrency, modelMultiplier: price.multiplier,
+                               groupMultiplier: groupMultiplier, groupIsListed: groupIsListed, amount: amount,
+                               rounding: version.rounding, scale: unit.scale, charge: charge, minimumChargeApplied: minimumApplied)
+    }
+
+    /// The list-price lines for every dimension the model is priced in.
+    static func listTerms(usage: ChargeUsage, key: String, price: ModelPrice, versionID: String) throws -> [ChargeTerm] {
+        let model = "model '\(key)' in version '\(versionID)'"
+        var terms: [ChargeTerm] = []
+        func add(_ label: String, _ quantity: Rational, _ unitPrice: Rational) throws {
+            terms.append(ChargeTerm(label: label, quantity: quantity, unitPrice: unitPrice, currency: price.currency,
+                                    subtotal: try quantity.multiplied(by: unitPrice)))
+        }
+        func tokens(_ label: String, _ count: Int, _ unitPrice: Rational?, _ priceName: String) throws {
+            if let unitPrice { try add(label, Rational(count), unitPrice) } else if count > 0 {
+                throw PricingFailure(reason: "\(model) has no \(priceName) price for \(count) \(label) tokens")
+            }
+        }
+        if price.hasTokenPrices {
+            guard usage.promptTokens >= 0, usage.completionTokens >= 0, usage.cachedPromptTokens >= 0 else {
+                throw PricingFailure(reason: "negative token count")
+            }
+            if let cachedPrice = price.cachedInputPerToken {
+                let cached = min(usage.cachedPromptTokens, usage.promptTokens)
+                try tokens("uncached prompt", usage.promptTokens - cached, price.inputPerToken, "input")
+                try add("cached prompt", Rational(cached), cachedPrice)
+            } else {
+                try tokens("prompt", usage.promptTokens, price.inputPerToken, "input")
+            }
+            try tokens("completion", usage.completionTokens, price.outputPerToken, "output")
+        }
+        if let image = price.image {
+            let count = usage.imageCount ?? 1
+            guard count >= 0 else { throw PricingFailure(reason: "negative image count") }
+            switch image {
+            case .flat(let perImage):
+                try add("images", Rational(count), perImage)
+            case .bySize(let sizes):
+                guard let size = usage.imageSize else {
+                    throw PricingFailure(reason: "\(model) is priced per image size but the request has no size")
+                }
+                let quality = usage.imageQuality.flatMap { $0 == "standard" ? nil : $0 }
+                let sizeKey = quality.map { "\($0) \(size)" } ?? size
+                guard let perImage = sizes[sizeKey] else {
+                    throw PricingFailure(reason: "\(model) has no per_image price for '\(sizeKey)'")
+                }
+                try add("images (\(sizeKey))", Rational(count), perImage)
+            }
+        }
+        if let perMinute = price.perMinute {
+            guard let seconds = usage.audioSeconds, !seconds.isNegative else {
+                throw PricingFailure(reason: "\(model) is priced per minute but the request has no audio duration")
+            }
+            try add("minutes", try seconds.divided(by: Rational(60)), perMinute)
+        }
+        if let perCharacter = price.perCharacter {
+            guard let characters = usage.characters, characters >= 0 else {
+                throw PricingFailure(reason: "\(model) is priced per character but the request has no character count")
+            }
+            try add("characters", Rational(characters), perCharacter)
+        }
+        return terms
+    }
+}
