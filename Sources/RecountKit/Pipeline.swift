@@ -83,7 +83,7 @@ public enum ReconcileError: Error, Sendable, CustomStringConvertible {
 ///    *later* line and debits are consumed by the first request that claims them.
 /// 6. `Aggregates` — totals per class, account and day; rows kept for the reports.
 /// 7. Orphans — debits no request claimed, after every log is read.
-public struct ReconcilePipeline {
+public struct ReconcilePipeline: Sendable {
     public let options: ReconcileOptions
     /// Called after each batch with (bytes read so far, records so far) for progress display.
     public var progress: (@Sendable (Int, Int) -> Void)?
@@ -137,18 +137,15 @@ public struct ReconcilePipeline {
     func evaluate(_ batch: [LineReader.Line], file: String) -> [Evaluated] {
         let jobs = max(1, min(options.jobs, batch.count))
         if jobs == 1 { return batch.map { evaluate($0, file: file) } }
-        let results = UnsafeMutableBufferPointer<Evaluated>.allocate(capacity: batch.count)
-        defer { results.deallocate() }
+        // Each worker writes only its own contiguous slots, so no two threads touch one element.
+        let slots = ResultSlots(count: batch.count)
         let chunk = (batch.count + jobs - 1) / jobs
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-            let range = (worker * chunk)..<min(batch.count, (worker + 1) * chunk)
-            for index in range {
-                (results.baseAddress! + index).initialize(to: evaluate(batch[index], file: file))
+            for index in (worker * chunk)..<min(batch.count, (worker + 1) * chunk) {
+                slots.set(index, evaluate(batch[index], file: file))
             }
         }
-        let ordered = Array(results)
-        _ = results.baseAddress!.deinitialize(count: batch.count)
-        return ordered
+        return slots.values()
     }
 
     func evaluate(_ line: LineReader.Line, file: String) -> Evaluated {
@@ -174,4 +171,23 @@ public struct ReconcilePipeline {
             return .record(record, counts, charge, raw: line.bytes)
         }
     }
+}
+
+/// Per-index result slots for the parallel map: disjoint writes, read after the join.
+/// (A raw buffer, not an Array property: concurrent `modify` accesses to one Array would trip
+/// exclusivity checking even though the elements are disjoint.)
+final class ResultSlots: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<ReconcilePipeline.Evaluated?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+    func set(_ index: Int, _ value: ReconcilePipeline.Evaluated) { storage[index] = value }
+    func values() -> [ReconcilePipeline.Evaluated] { (0..<count).map { storage[$0]! } }
 }

@@ -23,10 +23,9 @@ public enum DebitLedgerReader {
                 result.rejects.append(Reject(kind: .debit, source: source, reason: "line longer than \(LineReader.lineBytesMax) bytes", raw: line.bytes, rawTruncated: true))
                 continue
             }
-            do {
-                let value = try line.bytes.withUnsafeBufferPointer { bytes throws(FieldError) in
-                    do { return try JSONParser.parse(bytes) } catch { throw FieldError(nil, error.description) }
-                }
+            do throws(FieldError) {
+                let value: JSONValue
+                do { value = try JSONParser.parse(line.bytes) } catch { throw FieldError(nil, error.description) }
                 guard case .object(let object) = value else { throw FieldError(nil, "expected a JSON object, found \(value.typeName)") }
                 let fields = FieldReader(object)
                 result.debits.append(try debit(
@@ -47,9 +46,11 @@ public enum DebitLedgerReader {
     static func debit(debitID: String, requestID: String, account: String, time: JSONValue?, amount: JSONValue?,
                       pricingVersion: String?, source: SourceLocation, sequence: Int) throws(FieldError) -> Debit {
         guard let amount else { throw FieldError("amount", "required field is missing") }
+        var parsedTime: Timestamp?
+        if let time { parsedTime = try FieldReader.timestamp(time, field: "time") }
         return Debit(
             debitID: debitID, requestID: requestID, account: account,
-            time: try time.map { value throws(FieldError) in try FieldReader.timestamp(value, field: "time") },
+            time: parsedTime,
             amount: try FieldReader.amount(amount, field: "amount"),
             pricingVersion: pricingVersion.flatMap { $0.isEmpty ? nil : $0 },
             source: source, sequence: sequence)

@@ -70,8 +70,8 @@ final class LineReader {
                 start = 0
             }
             if end == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
-            let count = try buffer.withUnsafeMutableBytes { bytes throws(InputError) in
-                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[end...]))
+            let count = try typedThrows(InputError.self) {
+                try buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[end...])) }
             }
             bytesRead += count
             if count == 0 { atEnd = true } else { end += count }

@@ -38,11 +38,10 @@ public enum RecordDecoder {
             throw FieldError("endpoint", "unknown endpoint '\(endpointName.prefix(60))' (known: \(Endpoint.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let status = try fields.optionalCount("status", max: 999) ?? 200
-        let request: JSONValue? = try {
-            guard let value = fields.value("request") else { return nil }
-            guard case .object = value else { throw FieldError("request", "expected an object, found \(value.typeName)") }
-            return value
-        }()
+        let request = fields.value("request")
+        if let request, request.objectValue == nil {
+            throw FieldError("request", "expected an object, found \(request.typeName)")
+        }
         let response = fields.value("response")
         if let response {
             switch response {
@@ -96,8 +95,10 @@ public enum RecordDecoder {
     static func readUsage(_ object: JSONObject, path: String) throws(FieldError) -> ReportedUsage {
         let fields = FieldReader(object, path: path)
         var usage = ReportedUsage()
-        usage.promptTokens = try fields.optionalCount("prompt_tokens") ?? fields.optionalCount("input_tokens")
-        usage.completionTokens = try fields.optionalCount("completion_tokens") ?? fields.optionalCount("output_tokens")
+        usage.promptTokens = try fields.optionalCount("prompt_tokens")
+        if usage.promptTokens == nil { usage.promptTokens = try fields.optionalCount("input_tokens") }
+        usage.completionTokens = try fields.optionalCount("completion_tokens")
+        if usage.completionTokens == nil { usage.completionTokens = try fields.optionalCount("output_tokens") }
         if let details = try fields.optionalObject("prompt_tokens_details") {
             usage.cachedTokens = try FieldReader(details, path: path + ".prompt_tokens_details").optionalCount("cached_tokens")
         }

@@ -5,6 +5,13 @@ public struct InputFileInfo: Sendable, Equatable {
     public var kind: String
     public var bytes: Int = 0
     public var lines: Int = 0
+
+    public init(path: String, kind: String, bytes: Int = 0, lines: Int = 0) {
+        self.path = path
+        self.kind = kind
+        self.bytes = bytes
+        self.lines = lines
+    }
 }
 
 /// Line and record counts of a run.
@@ -145,8 +152,8 @@ struct Aggregates {
 
     mutating func add(_ outcome: RequestOutcome) throws(MoneyError) {
         let expected = outcome.expected ?? .zero
-        let issued = try outcome.credits.filter { $0.status == .issued }
-            .reduce(Rational.zero) { sum, credit throws(MoneyError) in try sum.adding(credit.amount) }
+        var issued = Rational.zero
+        for credit in outcome.credits where credit.status == .issued { issued = try issued.adding(credit.amount) }
         func bump(_ totals: inout ClassTotals) throws(MoneyError) {
             totals.count += 1
             totals.recorded = try totals.recorded.adding(outcome.recorded)

@@ -1,0 +1,255 @@
+import Foundation
+import RecountKit
+import TokenCounter
+
+/// `recount reconcile [PATH…]`: the nightly job (SPEC §5).
+struct ReconcileCommand: RecountCommand {
+    static let spec = Arguments.Spec(
+        options: ["--pricing", "--debits", "--out", "--from", "--until", "--basis", "--tolerance", "--min-credit",
+                  "--issued", "--jobs", "--shard", "--as-of", "--max-rejects", "--day-offset"],
+        flags: ["--csv-bom", "--strict", "--all-rows"])
+
+    static let help = """
+        usage: recount reconcile [PATH…] [options]
+
+        Recounts, re-prices and diffs relay logs; writes reports and credits to --out.
+        PATH is a log file (.jsonl, .jsonl.gz, - for stdin) or a directory (its *.jsonl and
+        *.jsonl.gz in name order; its pricing.json and debits.jsonl/debits.csv are defaults).
+
+          --pricing FILE      price catalog (recount.pricing/1); default: pricing.json in a PATH directory
+          --debits FILE       debit ledger (JSONL or CSV); default: debits.jsonl/.csv in a PATH directory;
+                              without one, each line's billed.amount is its debit
+          --out DIR           where reports go (default Reports)
+          --from T, --until T reconcile requests that started in [from, until) (RFC 3339 with offset)
+          --basis B           auto (default), upstream, recount or billed token counts
+          --tolerance N       |recorded − expected| ≤ N units counts as ok (default 0)
+          --min-credit N      withhold credits smaller than N units (reported, not issued)
+          --issued FILE       credits.jsonl/credits.csv of an earlier run; its ids are never issued again (repeatable)
+          --jobs N            threads for decoding and recounting (default: all cores); output never depends on it
+          --shard K/N         only accounts whose hash falls in shard K of N (0 ≤ K < N)
+          --as-of T           the time printed in summary.json (omitted when not given)
+          --day-offset ±HH:MM day boundary for daily.csv (default: the offset of the catalog's latest version)
+          --csv-bom           start CSV files with a UTF-8 BOM (Excel)
+          --all-rows          every request in discrepancies.csv, not only those not ok
+          --strict            exit 1 when there are credits to issue
+          --max-rejects N     stop (exit 65) when more than N lines are rejected (default: unlimited)
+
+        exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 bad catalog or too many rejects
+              66 input missing · 74 I/O error or output directory busy
+        """
+
+    let paths: [String]
+    let pricingFlag: String?
+    let debitsFlag: String?
+    let outDirectory: String
+    let basis: BasisPolicy
+    let tolerance: Rational
+    let minimumCredit: Rational?
+    let issuedPaths: [String]
+    let from: Timestamp?
+    let until: Timestamp?
+    let jobs: Int
+    let shard: Shard?
+    let asOf: Timestamp?
+    let dayOffset: Int32?
+    let csvBOM: Bool
+    let strict: Bool
+    let allRows: Bool
+    let maxRejects: Int?
+
+    init(arguments: Arguments) throws {
+        paths = arguments.positionals
+        guard !paths.isEmpty else { throw UsageError("give at least one PATH (a log file, a directory, or - for stdin)") }
+        pricingFlag = try arguments.value("--pricing")
+        debitsFlag = try arguments.value("--debits")
+        outDirectory = try arguments.value("--out") ?? "Reports"
+        let basisText = try arguments.value("--basis") ?? "auto"
+        guard let basis = BasisPolicy(rawValue: basisText) else {
+            throw UsageError("--basis takes auto, upstream, recount or billed, not '\(basisText)'")
+        }
+        self.basis = basis
+        tolerance = try Self.amount(arguments.value("--tolerance"), flag: "--tolerance") ?? .zero
+        minimumCredit = try Self.amount(arguments.value("--min-credit"), flag: "--min-credit")
+        issuedPaths = arguments.all("--issued")
+        from = try Self.time(arguments.value("--from"), flag: "--from")
+        until = try Self.time(arguments.value("--until"), flag: "--until")
+        if let from, let until, until <= from { throw UsageError("--until must be after --from") }
+        jobs = try arguments.integer("--jobs", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        if let text = try arguments.value("--shard") {
+            let parts = text.split(separator: "/")
+            guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, n <= 10_000, k >= 0, k < n else {
+                throw UsageError("--shard takes K/N with 0 ≤ K < N (e.g. 0/4), not '\(text)'")
+            }
+            shard = Shard(index: k, count: n)
+        } else {
+            shard = nil
+        }
+        asOf = try Self.time(arguments.value("--as-of"), flag: "--as-of")
+        if let text = try arguments.value("--day-offset") {
+            guard let offset = Timestamp.parseOffset(text) else { throw UsageError("--day-offset takes ±HH:MM (e.g. +08:00), not '\(text)'") }
+            dayOffset = offset
+        } else {
+            dayOffset = nil
+        }
+        csvBOM = arguments.flag("--csv-bom")
+        strict = arguments.flag("--strict")
+        allRows = arguments.flag("--all-rows")
+        maxRejects = try arguments.integer("--max-rejects", in: 0...Int.max)
+    }
+
+    static func amount(_ text: String?, flag: String) throws(UsageError) -> Rational? {
+        guard let text else { return nil }
+        guard let value = try? Rational(parsing: text), !value.isNegative, !text.contains("/") else {
+            throw UsageError("\(flag) takes a decimal amount ≥ 0, not '\(text)'")
+        }
+        return value
+    }
+
+    static func time(_ text: String?, flag: String) throws(UsageError) -> Timestamp? {
+        guard let text else { return nil }
+        guard let time = Timestamp(rfc3339: text) else {
+            throw UsageError("\(flag) takes an RFC 3339 time with offset (e.g. 2024-03-01T00:00:00+08:00), not '\(text)'")
+        }
+        return time
+    }
+
+    func run(console: Console) throws -> ExitStatus {
+        let inputs: InputSet
+        do { inputs = try InputFiles.resolve(paths) } catch { throw CommandFailure(.noInput, error.description) }
+        guard let pricingPath = pricingFlag ?? inputs.pricing else {
+            throw CommandFailure(.usage, "no price catalog: give --pricing FILE, or a PATH directory holding pricing.json")
+        }
+        guard FileManager.default.fileExists(atPath: pricingPath) else {
+            throw CommandFailure(.noInput, "\(pricingPath): no such file (price catalog)")
+        }
+        let catalog: PriceCatalog
+        do { catalog = try PriceCatalog.load(path: pricingPath) } catch { throw CommandFailure(.dataError, error.description) }
+        let debitsPath = debitsFlag ?? inputs.debits
+        if let debitsPath, !FileManager.default.fileExists(atPath: debitsPath) {
+            throw CommandFailure(.noInput, "\(debitsPath): no such file (debit ledger)")
+        }
+
+        var options = ReconcileOptions(logs: inputs.logs, catalog: catalog, pricingPath: pricingPath)
+        options.debitsPath = debitsPath
+        options.basis = basis
+        options.tolerance = tolerance
+        options.minimumCredit = minimumCredit
+        options.from = from
+        options.until = until
+        options.allRows = allRows
+        options.jobs = jobs
+        options.shard = shard
+        options.maxRejects = maxRejects
+        options.dayOffsetSeconds = dayOffset ?? catalog.versions.last?.effectiveFrom.offsetSeconds ?? 0
+        var parameters = RunParameters()
+        for path in issuedPaths {
+            do {
+                let issued = try IssuedCredits.read(path: path)
+                options.issuedCreditIDs.formUnion(issued.ids)
+                parameters.issued.append(issued.info)
+            } catch let error as InputError {
+                if case .missing = error { throw CommandFailure(.noInput, error.description) }
+                throw CommandFailure(.ioError, error.description)
+            }
+        }
+
+        // Lock the output directory before the (long) run so an overlapping run stops at once.
+        let output: OutputDirectory
+        do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
+
+        var pipeline = ReconcilePipeline(options: options)
+        if console.errorIsTerminal {
+            let progress = ProgressLine(console: console, totalBytes: Self.totalBytes(inputs.logs))
+            pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
+        }
+        let result: ReconcileResult
+        do { result = try pipeline.run() } catch {
+            switch error {
+            case .input(let input):
+                if case .missing = input { throw CommandFailure(.noInput, input.description) }
+                throw CommandFailure(.ioError, input.description)
+            case .tooManyRejects, .arithmetic:
+                throw CommandFailure(.dataError, error.description)
+            }
+        }
+        if console.errorIsTerminal { console.writeError("\r\u{1B}[K") }
+
+        parameters.basis = basis
+        parameters.tolerance = tolerance
+        parameters.minimumCredit = minimumCredit
+        parameters.from = from
+        parameters.until = until
+        parameters.asOf = asOf
+        parameters.shard = shard
+        parameters.allRows = allRows
+        parameters.csvBOM = csvBOM
+        parameters.dayOffsetSeconds = options.dayOffsetSeconds
+        parameters.pricing = InputFileInfo(path: pricingPath, kind: "pricing", bytes: Self.size(pricingPath))
+        let report = ReportFiles(result: result, parameters: parameters)
+        do {
+            for file in report.files() { try output.stage(file.name, file.bytes) }
+            try output.commit()
+        } catch {
+            output.discard()
+            throw CommandFailure(.ioError, error.description)
+        }
+        console.out(SummaryLine.text(result, outDirectory: outDirectory))
+        if strict, !result.issuedCredits.isEmpty { return .discrepancies }
+        return .success
+    }
+
+    static func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    static func totalBytes(_ paths: [String]) -> Int { paths.reduce(0) { $0 + size($1) } }
+}
+
+/// The one line a run prints at the end (for cron mail and humans).
+enum SummaryLine {
+    static func text(_ result: ReconcileResult, outDirectory: String) -> String {
+        let unit = result.unit?.name ?? "units"
+        let scale = result.unit?.scale ?? 0
+        let notOK = DiscrepancyClass.allCases.filter { $0 != .ok }
+            .compactMap { klass -> String? in
+                guard let count = result.classTotals[klass]?.count, count > 0 else { return nil }
+                return "\(klass.rawValue) \(count)"
+            }
+        let issued = result.issuedCredits
+        let creditTotal = issued.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 }
+        let discrepancies = notOK.isEmpty ? "no discrepancies" : notOK.joined(separator: ", ")
+        var line = "recount: \(result.counters.requests) requests, \(discrepancies); "
+        line += "\(issued.count) credits = \(Amounts.format(creditTotal, scale: scale)) \(unit)"
+        let rejected = result.rejects.count
+        if rejected > 0 { line += "; \(rejected) rejected lines (rejects.jsonl)" }
+        return line + "; reports in \(outDirectory)/"
+    }
+}
+
+/// `records · MB/s · ETA` on one terminal line, at most a few times a second.
+final class ProgressLine: @unchecked Sendable {
+    let console: Console
+    let totalBytes: Int
+    let start = Date()
+    var lastDraw = Date.distantPast
+    var bytesBefore = 0
+
+    init(console: Console, totalBytes: Int) {
+        self.console = console
+        self.totalBytes = totalBytes
+    }
+
+    func update(bytes: Int, records: Int) {
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) > 0.25 else { return }
+        lastDraw = now
+        let elapsed = max(now.timeIntervalSince(start), 0.001)
+        let rate = Double(bytes) / elapsed / 1_000_000
+        var text = "\r\u{1B}[K\(records) records · \(String(format: "%.1f", rate)) MB/s"
+        if totalBytes > 0, bytes > 0, bytes < totalBytes {
+            let remaining = Double(totalBytes - bytes) / (Double(bytes) / elapsed)
+            text += " · ETA \(Int(remaining))s"
+        }
+        console.writeError(text)
+    }
+}
