@@ -7,6 +7,7 @@ public enum RecountCommandLine {
 
     nonisolated(unsafe) static let commands: [String: any RecountCommand.Type] = [
         "count": CountCommand.self,
+        "prices": PricesCommand.self,
     ]
 
     static var usage: String {
