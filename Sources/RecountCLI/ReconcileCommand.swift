@@ -148,8 +148,7 @@ struct ReconcileCommand: RecountCommand {
                 options.issuedCreditIDs.formUnion(issued.ids)
                 parameters.issued.append(issued.info)
             } catch let error as InputError {
-                if case .missing = error { throw CommandFailure(.noInput, error.description) }
-                throw CommandFailure(.ioError, error.description)
+                throw Self.failure(error)
             }
         }
 
@@ -163,15 +162,7 @@ struct ReconcileCommand: RecountCommand {
             pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
         }
         let result: ReconcileResult
-        do { result = try pipeline.run() } catch {
-            switch error {
-            case .input(let input):
-                if case .missing = input { throw CommandFailure(.noInput, input.description) }
-                throw CommandFailure(.ioError, input.description)
-            case .tooManyRejects, .arithmetic:
-                throw CommandFailure(.dataError, error.description)
-            }
-        }
+        do { result = try pipeline.run() } catch { throw Self.failure(error) }
         if console.errorIsTerminal { console.writeError("\r\u{1B}[K") }
 
         parameters.basis = basis
@@ -196,6 +187,21 @@ struct ReconcileCommand: RecountCommand {
         console.out(SummaryLine.text(result, outDirectory: outDirectory))
         if strict, !result.issuedCredits.isEmpty { return .discrepancies }
         return .success
+    }
+
+    /// Exit status for a failed run (SPEC §5): missing input 66, other I/O 74, bad data 65.
+    static func failure(_ error: ReconcileError) -> CommandFailure {
+        switch error {
+        case .input(let input): failure(input)
+        case .tooManyRejects, .arithmetic: CommandFailure(.dataError, error.description)
+        }
+    }
+
+    static func failure(_ error: InputError) -> CommandFailure {
+        switch error {
+        case .missing, .noLogs: CommandFailure(.noInput, error.description)
+        case .unreadable, .corruptGzip: CommandFailure(.ioError, error.description)
+        }
     }
 
     static func size(_ path: String) -> Int {

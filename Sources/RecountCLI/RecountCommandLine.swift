@@ -8,6 +8,7 @@ public enum RecountCommandLine {
     nonisolated(unsafe) static let commands: [String: any RecountCommand.Type] = [
         "count": CountCommand.self,
         "reconcile": ReconcileCommand.self,
+        "prices": PricesCommand.self,
     ]
 
     static var usage: String {
