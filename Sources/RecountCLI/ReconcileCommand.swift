@@ -143,13 +143,10 @@ struct ReconcileCommand: RecountCommand {
         options.dayOffsetSeconds = dayOffset ?? catalog.versions.last?.effectiveFrom.offsetSeconds ?? 0
         var parameters = RunParameters()
         for path in issuedPaths {
-            do {
-                let issued = try IssuedCredits.read(path: path)
-                options.issuedCreditIDs.formUnion(issued.ids)
-                parameters.issued.append(issued.info)
-            } catch let error as InputError {
-                throw Self.failure(error)
-            }
+            let issued: (ids: Set<String>, info: InputFileInfo)
+            do { issued = try IssuedCredits.read(path: path) } catch { throw Self.failure(error) }
+            options.issuedCreditIDs.formUnion(issued.ids)
+            parameters.issued.append(issued.info)
         }
 
         // Lock the output directory before the (long) run so an overlapping run stops at once.
