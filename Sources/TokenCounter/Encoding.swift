@@ -42,7 +42,7 @@ public final class Encoding: Sendable {
         forEachSegment(text, specials: specials) { segment in
             switch segment {
             case .special(let id): tokens.append(id)
-            case .ordinary(let piece): tokens.append(contentsOf: bytePairEncode(Array(piece.utf8)))
+            case .ordinary(let piece): tokens.append(contentsOf: bytePairEncode(piece))
             }
         }
         return tokens
@@ -73,7 +73,7 @@ public final class Encoding: Sendable {
         return bytes
     }
 
-    enum Segment { case ordinary(Substring), special(Token) }
+    enum Segment { case ordinary([UInt8]), special(Token) }
 
     private func forEachSegment(_ text: String, specials: SpecialTokenPolicy, _ body: (Segment) -> Void) {
         guard specials == .recognised else {

@@ -24,10 +24,15 @@ final class RegexSplitter: @unchecked Sendable {
         regex = try! NSRegularExpression(pattern: Self.patterns[family]!)
     }
 
-    func pieces(_ text: String) -> [Substring] {
-        let range = NSRange(text.startIndex..<text.endIndex, in: text)
-        return regex.matches(in: text, range: range).compactMap { match in
-            Range(match.range, in: text).map { text[$0] }
+    /// The UTF-8 bytes of each match. Matches are sliced from the UTF-16 view, because a match
+    /// may end inside a grapheme cluster (a combining mark starts a new piece), where
+    /// `Range(_:in:)` would give up.
+    func pieces(_ text: String) -> [[UInt8]] {
+        let utf16 = Array(text.utf16)
+        let range = NSRange(location: 0, length: utf16.count)
+        return regex.matches(in: text, range: range).map { match in
+            let units = utf16[match.range.location..<(match.range.location + match.range.length)]
+            return Array(String(decoding: units, as: UTF16.self).utf8)
         }
     }
 }
