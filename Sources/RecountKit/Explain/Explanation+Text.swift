@@ -96,7 +96,7 @@ extension Explanation {
         let until = version.effectiveUntil?.description ?? "(open: latest version)"
         out.field("in force", "\(version.id), window [\(version.effectiveFrom), \(until))")
         if let time = outcome.time {
-            let upper = version.effectiveUntil.map { " < \($0) (next version)" } ?? ""
+            let upper = version.effectiveUntil.map { " < \($0) (next version)" } ?? " (no later version)"
             out.field("why", "effective_from \(version.effectiveFrom) ≤ start \(time)\(upper)")
         }
         if let named = outcome.debitPricingVersion, named != version.id {
