@@ -9,6 +9,7 @@ public enum RecountCommandLine {
         "count": CountCommand.self,
         "reconcile": ReconcileCommand.self,
         "prices": PricesCommand.self,
+        "explain": ExplainCommand.self,
     ]
 
     static var usage: String {

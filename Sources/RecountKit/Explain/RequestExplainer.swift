@@ -1,0 +1,177 @@
+import TokenCounter
+
+/// Why `explain` could not explain a request.
+public enum ExplainError: Error, Sendable, CustomStringConvertible {
+    case input(InputError)
+    /// The id is neither in the logs nor in the ledger; `nearest` are ids that were, closest first.
+    case notFound(requestID: String, nearest: [String])
+    case arithmetic(MoneyError, at: String)
+
+    public var description: String {
+        switch self {
+        case .input(let error): error.description
+        case .notFound(let id, let nearest):
+            "request '\(id)' is not in the logs or the debit ledger"
+                + (nearest.isEmpty ? "" : "; nearest ids: " + nearest.joined(separator: ", "))
+        case .arithmetic(let error, let at): "\(at): \(error)"
+        }
+    }
+}
+
+/// `recount explain`: finds one request and runs it through the *same* stages as
+/// `reconcile` — `ReconcilePipeline.evaluate` (decode → `TokenRecount.counts` →
+/// `Pricing.expectedCharge`) and `RunState` (debit matching, `Classifier`, credit status) — so
+/// every number it prints equals that request's row in a reconcile run with the same flags.
+///
+/// Finding the request fast: each log line is first searched, as bytes, for the id (raw, or in
+/// the JSON-escaped forms `JSONWriter` and common encoders produce); only lines that contain it
+/// are decoded. A 1 GB day with one matching line decodes one line. When nothing matches, a
+/// second, slow pass decodes every line — so an id written with unusual escapes is still found,
+/// and the ids seen feed the "nearest ids" suggestion. Not-found is the rare, slow path.
+public struct RequestExplainer: Sendable {
+    public let options: ReconcileOptions
+
+    /// `options.from`, `until` and `shard` are ignored: explain looks at one request wherever it is.
+    public init(options: ReconcileOptions) {
+        var options = options
+        options.from = nil
+        options.until = nil
+        options.shard = nil
+        options.allRows = true
+        options.jobs = 1
+        options.maxRejects = nil
+        self.options = options
+    }
+
+    public func explain(requestID: String) throws(ExplainError) -> Explanation {
+        var ledger = DebitLedgerReader.Result()
+        if let path = options.debitsPath {
+            do { ledger = try DebitLedgerReader.read(path: path) } catch { throw .input(error) }
+            ledger.debits = ledger.debits.filter { $0.requestID == requestID }
+            ledger.rejects = []
+        }
+        let needles = Self.needles(for: requestID)
+        var found = try find(requestID, lineFilter: { line in needles.contains { Self.contains(line, $0) } })
+        if found == nil { found = try find(requestID, lineFilter: { _ in true }) }
+
+        var state = RunState(options: options)
+        if options.debitsPath != nil { state.loadLedger(ledger) }
+        if let evaluated = found {
+            do { try state.accept(evaluated) } catch { throw Self.explainError(error) }
+            let result = state.finish()
+            guard let outcome = result.rows.first, case .record(let record, _, _, _) = evaluated else {
+                preconditionFailure("an accepted record always yields a row with allRows")
+            }
+            return Explanation(outcome: outcome, record: record, catalog: options.catalog, basis: options.basis)
+        }
+        if !ledger.debits.isEmpty {
+            do { try state.finishOrphans() } catch { throw Self.explainError(error) }
+            let result = state.finish()
+            if let outcome = result.rows.first {
+                return Explanation(outcome: outcome, record: nil, catalog: options.catalog, basis: options.basis)
+            }
+        }
+        throw .notFound(requestID: requestID, nearest: try nearestIDs(to: requestID))
+    }
+
+    static func explainError(_ error: ReconcileError) -> ExplainError {
+        switch error {
+        case .input(let input): .input(input)
+        case .arithmetic(let money, let at): .arithmetic(money, at: at)
+        case .tooManyRejects: preconditionFailure("explain sets no reject limit")
+        }
+    }
+
+    /// The first line (in input order) that decodes to a record with this id — the one
+    /// `reconcile` keeps; a later line with the same id is rejected there as a duplicate.
+    func find(_ requestID: String, lineFilter: ([UInt8]) -> Bool) throws(ExplainError) -> ReconcilePipeline.Evaluated? {
+        let pipeline = ReconcilePipeline(options: options)
+        for path in options.logs {
+            let reader: LineReader
+            do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
+            while true {
+                let next: LineReader.Line?
+                do { next = try reader.next() } catch { throw .input(error) }
+                guard let line = next else { break }
+                guard lineFilter(line.bytes) else { continue }
+                let evaluated = pipeline.evaluate(line, file: path)
+                if case .record(let record, _, _, _) = evaluated, record.id == requestID {
+                    return evaluated
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The byte strings a line holding this id must contain: the id as UTF-8, and its JSON
+    /// escapes (`\"`, `\\`, controls; `/` as `\/` or not; non-ASCII raw or `\uXXXX` in lower or
+    /// upper case hex). Mixed spellings fall to the slow pass.
+    static func needles(for id: String) -> [[UInt8]] {
+        var forms: Set<[UInt8]> = [Array(id.utf8)]
+        for escapeSlash in [false, true] {
+            for hex in [nil, false, true] as [Bool?] {
+                var out = ""
+                for scalar in id.unicodeScalars {
+                    switch scalar {
+                    case "\"": out += "\\\""
+                    case "\\": out += "\\\\"
+                    case "/": out += escapeSlash ? "\\/" : "/"
+                    case "\n": out += "\\n"
+                    case "\r": out += "\\r"
+                    case "\t": out += "\\t"
+                    default:
+                        if scalar.value < 0x20 {
+                            out += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
+                        } else if scalar.value > 0x7E, let upper = hex {
+                            for unit in String(scalar).utf16 {
+                                let digits = String(unit, radix: 16, uppercase: upper).leftPadded(to: 4)
+                                out += "\\u" + digits
+                            }
+                        } else {
+                            out.unicodeScalars.append(scalar)
+                        }
+                    }
+                }
+                forms.insert(Array(out.utf8))
+            }
+        }
+        return forms.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// Byte substring search (memmem would do; this keeps the unsafe code out of this file).
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        let first = needle[0]
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// Up to 5 ids from the logs and the ledger closest to `id`: a shared prefix first, then
+    /// edit distance. Bounded: only the best few are kept while scanning.
+    func nearestIDs(to id: String) throws(ExplainError) -> [String] {
+        var nearest = NearestIDs(target: id, keep: 5)
+        for path in options.logs {
+            let reader: LineReader
+            do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
+            while true {
+                let next: LineReader.Line?
+                do { next = try reader.next() } catch { throw .input(error) }
+                guard let line = next else { break }
+                let decoded = line.bytes.withUnsafeBufferPointer {
+                    RecordDecoder.decode($0, at: SourceLocation(file: path, line: line.number))
+                }
+                if case .success(let record) = decoded { nearest.offer(record.id) }
+            }
+        }
+        if let path = options.debitsPath, let ledger = try? DebitLedgerReader.read(path: path) {
+            for debit in ledger.debits { nearest.offer(debit.requestID) }
+        }
+        return nearest.best
+    }
+}
