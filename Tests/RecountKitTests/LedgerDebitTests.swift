@@ -57,7 +57,7 @@ import Testing
         let debitRejects = result.rejects.filter { $0.kind == .debit }
         #expect(debitRejects.map(\.source.file).allSatisfy { $0 == debits })
         if name.hasSuffix(".csv") {
-            #expect(debitRejects.map(\.source.line) == [8, 9, 10])
+            #expect(debitRejects.map(\.source.line) == [9, 10, 11]) // d4 spans lines 6–7
             #expect(debitRejects.map(\.field) == ["amount", "request_id", nil])
         } else {
             #expect(debitRejects.map(\.source.line) == [7, 8, 9])
