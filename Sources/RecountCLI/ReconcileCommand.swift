@@ -114,23 +114,9 @@ struct ReconcileCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        let inputs: InputSet
-        do { inputs = try InputFiles.resolve(paths) } catch { throw CommandFailure(.noInput, error.description) }
-        guard let pricingPath = pricingFlag ?? inputs.pricing else {
-            throw CommandFailure(.usage, "no price catalog: give --pricing FILE, or a PATH directory holding pricing.json")
-        }
-        guard FileManager.default.fileExists(atPath: pricingPath) else {
-            throw CommandFailure(.noInput, "\(pricingPath): no such file (price catalog)")
-        }
-        let catalog: PriceCatalog
-        do { catalog = try PriceCatalog.load(path: pricingPath) } catch { throw CommandFailure(.dataError, error.description) }
-        let debitsPath = debitsFlag ?? inputs.debits
-        if let debitsPath, !FileManager.default.fileExists(atPath: debitsPath) {
-            throw CommandFailure(.noInput, "\(debitsPath): no such file (debit ledger)")
-        }
-
-        var options = ReconcileOptions(logs: inputs.logs, catalog: catalog, pricingPath: pricingPath)
-        options.debitsPath = debitsPath
+        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag)
+        let catalog = options.catalog
+        let pricingPath = options.pricingPath
         options.basis = basis
         options.tolerance = tolerance
         options.minimumCredit = minimumCredit
@@ -140,7 +126,7 @@ struct ReconcileCommand: RecountCommand {
         options.jobs = jobs
         options.shard = shard
         options.maxRejects = maxRejects
-        options.dayOffsetSeconds = dayOffset ?? catalog.versions.last?.effectiveFrom.offsetSeconds ?? 0
+        if let dayOffset { options.dayOffsetSeconds = dayOffset }
         var parameters = RunParameters()
         for path in issuedPaths {
             let issued: (ids: Set<String>, info: InputFileInfo)
@@ -155,7 +141,7 @@ struct ReconcileCommand: RecountCommand {
 
         var pipeline = ReconcilePipeline(options: options)
         if console.errorIsTerminal {
-            let progress = ProgressLine(console: console, totalBytes: Self.totalBytes(inputs.logs))
+            let progress = ProgressLine(console: console, totalBytes: Self.totalBytes(options.logs))
             pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
         }
         let result: ReconcileResult

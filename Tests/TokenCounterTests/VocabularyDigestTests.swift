@@ -1,5 +1,6 @@
 import CVocabulary
 import Testing
+import TokenCounter
 
 /// The embedded vocabularies are byte-identical to OpenAI's files: their SHA-256 equals tiktoken
 /// 0.14.0's `expected_hash` (table in `shared/vocab/README.md`).
@@ -21,7 +22,7 @@ import Testing
         var length = 0
         let base = try #require(recount_vocabulary_bytes(name, &length))
         #expect(length == size)
-        #expect(SHA256.hex(UnsafeBufferPointer(start: base, count: length)) == sha256)
+        #expect(SHA256.hex(Array(UnsafeBufferPointer(start: base, count: length))) == sha256)
     }
 
     @Test func unknownVocabularyIsNull() {

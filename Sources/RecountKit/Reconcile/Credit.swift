@@ -1,3 +1,5 @@
+import TokenCounter
+
 /// One compensation credit: money owed back to the account that was debited.
 public struct Credit: Sendable, Equatable {
     public enum Status: String, Sendable {

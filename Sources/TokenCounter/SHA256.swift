@@ -1,5 +1,5 @@
 /// SHA-256 (FIPS 180-4). Foundation on Linux has no CryptoKit, and the project takes no
-/// packages; this is used for credit ids and shard hashing, not for security.
+/// packages. Used for credit ids, shard hashing and the vocabulary checks; not for security.
 public enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
