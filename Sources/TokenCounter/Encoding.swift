@@ -11,16 +11,28 @@ public enum SpecialTokenPolicy: Sendable {
 
 /// One tiktoken encoding: pre-tokenizer + byte-pair merges over a vocabulary.
 ///
-/// Thread-safe and immutable once loaded; `Encoding.named(_:)` caches one instance per name.
+/// Gives the same token ids as tiktoken 0.14.0 for every input (pinned by the oracle tests).
+/// Thread-safe and immutable once loaded; `Encoding.named(_:)` caches one instance per name, so
+/// the vocabulary is parsed once per process.
 public final class Encoding: Sendable {
     public let name: EncodingName
-    let vocabulary: Vocabulary
-    let splitter: RegexSplitter
+    let ranks: RankTable
+    let preTokenizer: PreTokenizer
+    /// Special-token text → id, for `.recognised`.
+    let specialIDs: [String: Token]
+    /// Special id → text, for `decode` (`<|endofprompt|>` wins over its harmony alias).
+    let specialTexts: [Token: [UInt8]]
 
     init(name: EncodingName) throws(TokenCounterError) {
         self.name = name
-        self.vocabulary = try Vocabulary.embedded(name.vocabularyFile)
-        self.splitter = RegexSplitter(family: name.patternFamily)
+        ranks = try Vocabulary.embedded(name.vocabularyFile)
+        preTokenizer = PreTokenizer(family: name.patternFamily)
+        specialIDs = name.specialTokens
+        var texts: [Token: [UInt8]] = [:]
+        for (text, id) in specialIDs where texts[id] == nil || !text.hasPrefix("<|reserved_") {
+            texts[id] = Array(text.utf8)
+        }
+        specialTexts = texts
     }
 
     /// The encoding called `name` (`cl100k_base`, …), loaded once per process.
@@ -38,84 +50,115 @@ public final class Encoding: Sendable {
 
     /// The token ids of `text`, identical to tiktoken's.
     public func encode(_ text: String, specials: SpecialTokenPolicy = .ordinary) -> [Token] {
-        var tokens: [Token] = []
-        forEachSegment(text, specials: specials) { segment in
-            switch segment {
-            case .special(let id): tokens.append(id)
-            case .ordinary(let piece): tokens.append(contentsOf: bytePairEncode(Array(piece.utf8)))
-            }
-        }
-        return tokens
+        var text = text
+        return text.withUTF8 { encode(validUTF8: $0, specials: specials) }
     }
 
-    /// The number of tokens `encode(text)` would return.
+    /// The token ids of raw bytes: each maximal invalid UTF-8 subpart counts as U+FFFD
+    /// (what `String(decoding:as:)` does, and what `recount count` bills).
+    public func encode(bytes: some Collection<UInt8>, specials: SpecialTokenPolicy = .ordinary) -> [Token] {
+        encode(String(decoding: bytes, as: UTF8.self), specials: specials)
+    }
+
+    /// The number of tokens `encode(text)` would return, without building the id array.
     public func count(_ text: String, specials: SpecialTokenPolicy = .ordinary) -> Int {
-        encode(text, specials: specials).count
+        var text = text
+        return text.withUTF8 { count(validUTF8: $0, specials: specials) }
     }
 
-    /// Counts many texts, spread over every core; results are in input order.
-    public func countBatch(_ texts: [String], specials: SpecialTokenPolicy = .ordinary) -> [Int] {
-        texts.map { count($0, specials: specials) }
+    /// The number of tokens of raw bytes (invalid UTF-8 as in `encode(bytes:)`).
+    public func count(bytes: some Collection<UInt8>, specials: SpecialTokenPolicy = .ordinary) -> Int {
+        count(String(decoding: bytes, as: UTF8.self), specials: specials)
     }
 
     /// The bytes the tokens stand for (not necessarily valid UTF-8 for a partial sequence).
+    /// Ids that are neither ranks nor special tokens contribute nothing.
     public func decode(_ tokens: [Token]) -> [UInt8] {
-        var special: [Token: String] = [:]
-        for (text, id) in name.specialTokens { special[id] = text }
         var bytes: [UInt8] = []
         for token in tokens {
-            if let text = special[token] {
-                bytes.append(contentsOf: text.utf8)
-            } else if Int(token) < vocabulary.tokens.count {
-                bytes.append(contentsOf: vocabulary.tokens[Int(token)])
+            if let text = specialTexts[token] {
+                bytes.append(contentsOf: text)
+            } else {
+                bytes.append(contentsOf: ranks.bytes(of: Int(token)))
             }
         }
         return bytes
     }
 
-    enum Segment { case ordinary(Substring), special(Token) }
+    // MARK: - The pipeline over valid UTF-8
 
-    private func forEachSegment(_ text: String, specials: SpecialTokenPolicy, _ body: (Segment) -> Void) {
-        guard specials == .recognised else {
-            splitter.pieces(text).forEach { body(.ordinary($0)) }
-            return
-        }
-        let table = name.specialTokens
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            var earliest: (range: Range<Substring.Index>, id: Token)?
-            for (special, id) in table {
-                if let range = rest.range(of: special, options: .literal),
-                   earliest == nil || range.lowerBound < earliest!.range.lowerBound {
-                    earliest = (range, id)
+    /// Words of merge scratch per call: `RankTable.mergeShort` keeps starts and ranks of < 100 parts.
+    static let scratchWords = 2 * (RankTable.longPieceBytes + 1)
+
+    func encode(validUTF8 text: UnsafeBufferPointer<UInt8>, specials: SpecialTokenPolicy) -> [Token] {
+        var tokens: [Token] = []
+        tokens.reserveCapacity(text.count / 4 + 1)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.scratchWords) { scratch in
+            let scratch = scratch.baseAddress!
+            forEachSpan(text, specials: specials) { span in
+                let base = span.baseAddress!
+                preTokenizer.forEachPiece(in: span) { start, end in
+                    ranks.encodePiece(base + start, end - start, scratch: scratch, into: &tokens)
                 }
+            } special: { id in
+                tokens.append(id)
             }
-            guard let found = earliest else { break }
-            splitter.pieces(String(rest[..<found.range.lowerBound])).forEach { body(.ordinary($0)) }
-            body(.special(found.id))
-            rest = rest[found.range.upperBound...]
         }
-        splitter.pieces(String(rest)).forEach { body(.ordinary($0)) }
+        return tokens
     }
 
-    /// Byte-pair merge of one piece: whole-piece lookup first, then repeatedly merge the adjacent
-    /// pair whose concatenation has the lowest rank, the leftmost on ties.
-    func bytePairEncode(_ piece: [UInt8]) -> [Token] {
-        if let rank = vocabulary.ranks[piece] { return [rank] }
-        var parts = piece.map { [$0] }
-        while parts.count > 1 {
-            var best: (index: Int, rank: Token)?
-            for index in 0..<(parts.count - 1) {
-                if let rank = vocabulary.ranks[parts[index] + parts[index + 1]],
-                   best == nil || rank < best!.rank {
-                    best = (index, rank)
+    func count(validUTF8 text: UnsafeBufferPointer<UInt8>, specials: SpecialTokenPolicy) -> Int {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.scratchWords) { scratch in
+            let scratch = scratch.baseAddress!
+            var total = 0
+            forEachSpan(text, specials: specials) { span in
+                let base = span.baseAddress!
+                preTokenizer.forEachPiece(in: span) { start, end in
+                    total += ranks.countPiece(base + start, end - start, scratch: scratch)
                 }
+            } special: { _ in
+                total += 1
             }
-            guard let merge = best else { break }
-            parts[merge.index] += parts[merge.index + 1]
-            parts.remove(at: merge.index + 1)
+            return total
         }
-        return parts.map { vocabulary.ranks[$0]! }
+    }
+
+    /// Splits `text` into ordinary spans and recognised special tokens, in order. Every special
+    /// token has the form `<|name|>` with no `|` in the name, so at each `<|` the candidate ends
+    /// at the next `|>`; tiktoken's special regex finds the same leftmost matches.
+    @inline(__always)
+    private func forEachSpan(
+        _ text: UnsafeBufferPointer<UInt8>, specials: SpecialTokenPolicy,
+        ordinary: (UnsafeBufferPointer<UInt8>) -> Void, special: (Token) -> Void
+    ) {
+        guard specials == .recognised else {
+            if !text.isEmpty { ordinary(text) }
+            return
+        }
+        var spanStart = 0
+        var index = 0
+        while index + 4 <= text.count {
+            guard text[index] == UInt8(ascii: "<"), text[index + 1] == UInt8(ascii: "|") else {
+                index += 1
+                continue
+            }
+            var close = index + 2
+            while close + 1 < text.count, close - index < 64,
+                  !(text[close] == UInt8(ascii: "|") && text[close + 1] == UInt8(ascii: ">")) {
+                close += 1
+            }
+            let end = close + 2
+            if end <= text.count,
+               let id = specialIDs[String(decoding: UnsafeBufferPointer(rebasing: text[index..<end]), as: UTF8.self)] {
+                if index > spanStart { ordinary(UnsafeBufferPointer(rebasing: text[spanStart..<index])) }
+                special(id)
+                spanStart = end
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        if spanStart < text.count { ordinary(UnsafeBufferPointer(rebasing: text[spanStart...])) }
     }
 }
 

@@ -63,6 +63,9 @@ public enum DebitLedgerReader {
         while let line = try reader.next() {
             // A quoted field may hold a newline: join physical lines until the quotes balance.
             var raw = line.bytes
+            // A UTF-8 BOM (Excel's "CSV UTF-8") precedes the header; it must go before parsing,
+            // or a quoted first header field reads as a quote inside an unquoted field.
+            if line.number == 1, raw.starts(with: [0xEF, 0xBB, 0xBF]) { raw.removeFirst(3) }
             var firstLine = line.number
             if let open = pending {
                 raw = open.raw + [0x0A] + line.bytes
@@ -83,8 +86,7 @@ public enum DebitLedgerReader {
                 fields = parsed
             }
             guard let columns = header else {
-                var names = fields.map { $0.trimmingASCIISpaces() }
-                if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
+                let names = fields.map { $0.trimmingASCIISpaces() }
                 for required in ["debit_id", "request_id", "account", "amount"] where !names.contains(required) {
                     throw .unreadable(path: path, reason: "CSV header has no '\(required)' column (header: \(names.joined(separator: ",")))")
                 }

@@ -9,8 +9,10 @@ public enum IssuedCredits {
         let csv = path.hasSuffix(".csv")
         while let line = try reader.next() {
             if csv {
-                guard case .fields(var fields) = CSVRecord.parse(line.bytes) else { continue }
-                if let first = fields.first, first.hasPrefix("\u{FEFF}") { fields[0] = String(first.dropFirst()) }
+                // Strip a BOM before parsing (see DebitLedgerReader.readCSV).
+                var bytes = line.bytes
+                if line.number == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+                guard case .fields(let fields) = CSVRecord.parse(bytes) else { continue }
                 guard let index = column else {
                     column = fields.firstIndex(of: "credit_id")
                     if column == nil { throw .unreadable(path: path, reason: "CSV header has no credit_id column") }

@@ -139,10 +139,9 @@ public struct ReportFiles {
                 ("kind", .string(reject.kind.rawValue)), ("file", .string(reject.source.file)),
                 ("line", .num(reject.source.line)), ("field", .str(reject.field)), ("reason", .string(reject.reason)),
             ]
-            if let text = String(validating: reject.raw, as: UTF8.self) {
-                pairs.append(("raw", .string(text)))
-            } else {
-                pairs.append(("raw_base64", .string(Base64Encoding.encode(reject.raw))))
+            switch Redaction.raw(reject.raw, source: reject.source) {
+            case .text(let text): pairs.append(("raw", .string(text)))
+            case .base64(let text): pairs.append(("raw_base64", .string(text)))
             }
             if reject.rawTruncated { pairs.append(("raw_truncated", .bool(true))) }
             return JSONWriter.string(.obj(pairs)) + "\n"
@@ -270,5 +269,51 @@ extension Timestamp {
               let minutes = Int(String(decoding: bytes[4...5], as: UTF8.self)), hours < 24, minutes < 60 else { return nil }
         let magnitude = Int32(hours * 3600 + minutes * 60)
         return bytes[0] == UInt8(ascii: "-") ? -magnitude : magnitude
+    }
+}
+
+/// What a rejected line may show in a report. `rejects.jsonl` keeps the line so nothing is lost,
+/// but reports never carry a full API key or a prompt (SPEC §4): in a line that parses as a
+/// JSON object, `request` and `response` are replaced by a pointer to the original line and
+/// `key` / `token_name` are masked; anywhere else, `sk-…` key-like runs are masked in the text.
+public enum Redaction {
+    public enum Raw: Equatable { case text(String), base64(String) }
+
+    public static func raw(_ bytes: [UInt8], source: SourceLocation) -> Raw {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .base64(Base64Encoding.encode(Array(maskKeyLikeRuns(String(decoding: bytes, as: UTF8.self)).utf8)))
+        }
+        guard case .object(var object)? = try? JSONParser.parse(bytes) else { return .text(maskKeyLikeRuns(text)) }
+        for field in ["request", "response"] where object[field] != nil {
+            object[field] = .string("[omitted from reports; see \(source)]")
+        }
+        for field in ["key", "token_name"] {
+            if case .string(let key)? = object[field] { object[field] = .string(KeyMask.mask(key)) }
+        }
+        return .text(maskKeyLikeRuns(JSONWriter.string(.object(object))))
+    }
+
+    /// Masks `sk-` followed by 8 or more key characters (letters, digits, `-`, `_`).
+    public static func maskKeyLikeRuns(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
+        func isKeyScalar(_ s: Unicode.Scalar) -> Bool {
+            s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "-" || s == "_")
+        }
+        while index < scalars.count {
+            if index + 3 <= scalars.count, scalars[index] == "s", scalars[index + 1] == "k", scalars[index + 2] == "-" {
+                var end = index + 3
+                while end < scalars.count, isKeyScalar(scalars[end]) { end += 1 }
+                if end - index - 3 >= 8 {
+                    out.append(contentsOf: KeyMask.mask(String(String.UnicodeScalarView(scalars[index..<end]))).unicodeScalars)
+                    index = end
+                    continue
+                }
+            }
+            out.append(scalars[index])
+            index += 1
+        }
+        return String(out)
     }
 }

@@ -181,7 +181,7 @@ struct Aggregates {
         }
 
         guard let time = outcome.time else { return }
-        let key = DayModel(day: time.day(offsetSeconds: dayOffsetSeconds), model: outcome.model ?? "")
+        let key = DayModel(day: time.day(offsetSeconds: dayOffsetSeconds), model: outcome.model ?? "(no request)")
         var day = daily[key] ?? DailyTotals(day: key.day, model: key.model)
         day.requests += outcome.outcomeClass == .orphan_debit ? 0 : 1
         day.promptTokens += outcome.counts?.prompt ?? 0
