@@ -57,7 +57,7 @@ struct StatementCommandTests {
         let written = Self.files(in: out)
         let html = try String(contentsOf: out.appendingPathComponent(try #require(written.first { $0.hasSuffix(".html") })), encoding: .utf8)
         #expect(!html.contains("<script"))
-        #expect(html.contains("Statement for &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+        #expect(html.contains("Statement for &lt;script&gt;alert(&#39;x&#39;)&lt;&#x2F;script&gt;"))
         #expect(html.contains("gpt-4&lt;b&gt;"))
         #expect(!html.lowercased().contains("http"))
         let csv = try Data(contentsOf: out.appendingPathComponent(try #require(written.first { $0.hasSuffix(".csv") })))

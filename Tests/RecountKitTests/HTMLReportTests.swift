@@ -25,6 +25,9 @@ struct HTMLReportTests {
                       "usage": ["prompt_tokens": 1000, "completion_tokens": 10], "billed": ["amount": "9999"]]),
             try line(["id": "x2", "time": "2024-02-02T10:00:00+08:00", "account": "张三", "model": "gpt-4",
                       "usage": ["prompt_tokens": 100, "completion_tokens": 10], "billed": ["amount": "1"]]),
+            // A logged URL (formula-injection style) must not put a URL into the page's bytes.
+            try line(["id": "x3", "time": "2024-02-02T11:00:00+08:00", "account": #"=HYPERLINK("http://evil.example/a")"#,
+                      "model": "gpt-4", "usage": ["prompt_tokens": 100, "completion_tokens": 10], "billed": ["amount": "9000"]]),
         ]
         let log = directory.appendingPathComponent("a.jsonl")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: log)
@@ -61,11 +64,11 @@ struct HTMLReportTests {
         let scripts = html.components(separatedBy: "<script").count - 1
         #expect(html.components(separatedBy: "</script>").count - 1 == scripts)
         // In markup (chart labels), with all five characters escaped:
-        #expect(html.contains("a&quot;b&#39;c&lt;d&gt;&amp;e&lt;/script&gt;"))
+        #expect(html.contains("a&quot;b&#39;c&lt;d&gt;&amp;e&lt;&#x2F;script&gt;"))
         // In the embedded JSON, < > & as \u escapes:
-        #expect(html.contains("gpt-4o\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"))
+        #expect(html.contains("gpt-4o\\u003cscript\\u003ealert(1)\\u003c\\/script\\u003e"))
         #expect(html.contains("'\\\"\\u003e\\u003cimg src=x onerror=alert(2)\\u003e"))
-        #expect(html.contains("gpt-4o&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("gpt-4o&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"))
         #expect(html.contains("张三"))
     }
 
@@ -96,6 +99,6 @@ struct HTMLReportTests {
 
     @Test("the escaper handles all five characters")
     func escaper() {
-        #expect(HTMLEscape.text(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        #expect(HTMLEscape.text(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;&#x2F;a&gt;")
     }
 }

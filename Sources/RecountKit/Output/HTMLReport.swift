@@ -86,7 +86,7 @@ public struct HTMLReport {
     }
 
     func classTable() -> String {
-        var out = "<h2>By class</h2>\n<table><thead><tr><th>class</th><th class=\"num\">rows</th><th class=\"num\">recorded</th>"
+        var out = "<h2>By class</h2>\n<div class=\"scroll\"><table><thead><tr><th>class</th><th class=\"num\">rows</th><th class=\"num\">recorded</th>"
         out += "<th class=\"num\">expected</th><th class=\"num\">credits issued</th></tr></thead><tbody>"
         for klass in DiscrepancyClass.allCases {
             guard let totals = result.classTotals[klass], totals.count > 0 else { continue }
@@ -94,7 +94,7 @@ public struct HTMLReport {
             out += "<td class=\"num\">\(e(amount(totals.expected)))</td><td class=\"num\">\(e(amount(totals.credits)))</td></tr>"
         }
         out += "</tbody><tfoot><tr><td>total</td><td class=\"num\">\(result.totals.count)</td><td class=\"num\">\(e(amount(result.totals.recorded)))</td>"
-        out += "<td class=\"num\">\(e(amount(result.totals.expected)))</td><td class=\"num\">\(e(amount(result.totals.credits)))</td></tr></tfoot></table>\n"
+        out += "<td class=\"num\">\(e(amount(result.totals.expected)))</td><td class=\"num\">\(e(amount(result.totals.credits)))</td></tr></tfoot></table></div>\n"
         return out
     }
 
@@ -169,6 +169,9 @@ public struct HTMLReport {
         ("credit", true, nil, false), ("version", false, nil, false), ("group", false, nil, false),
         ("key", false, nil, false), ("detail", false, nil, false),
     ]
+    /// Columns whose text may wrap (long free text); every other cell stays on one line and the
+    /// table scrolls sideways, so ids and times are never broken mid-word.
+    static let wrappingColumns: Set<String> = ["detail"]
 
     static let accountColumns: [(label: String, numeric: Bool, filter: String?, signed: Bool)] = [
         ("account", false, "text", false), ("requests", true, nil, false), ("recorded", true, nil, false),
@@ -178,7 +181,8 @@ public struct HTMLReport {
     var tableConfig: JSONValue {
         func columns(_ list: [(label: String, numeric: Bool, filter: String?, signed: Bool)]) -> JSONValue {
             .array(list.map { .obj([("label", .string($0.label)), ("numeric", .bool($0.numeric)),
-                                    ("filter", .str($0.filter)), ("signed", .bool($0.signed))]) })
+                                    ("filter", .str($0.filter)), ("signed", .bool($0.signed)),
+                                    ("wrap", .bool(Self.wrappingColumns.contains($0.label)))]) })
         }
         return .array([
             .obj([("root", .string("discrepancies")), ("data", .string("discrepancy-rows")), ("columns", columns(Self.discrepancyColumns))]),

@@ -44,14 +44,16 @@ enum SVGChart {
         let plotWidth = width - left - 8, plotHeight = height - top - bottom
         let maximum = series.flatMap(\.values).max() ?? .zero
         let group = plotWidth / Double(categories.count)
-        let bar = max(1, (group * 0.8) / Double(series.count))
+        // Bars at most 36 units wide, so a single day does not fill the whole plot.
+        let bar = min(36, max(1, (group * 0.8) / Double(series.count)))
+        let groupInset = (group - bar * Double(series.count)) / 2
         var svg = "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\">"
         svg += "<line x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(width - 8))\" y2=\"\(n(top + plotHeight))\" stroke=\"#888\"/>"
         svg += "<text x=\"\(n(left - 4))\" y=\"\(n(top + 8))\" text-anchor=\"end\">\(HTMLEscape.text(format(maximum)))</text>"
         svg += "<text x=\"\(n(left - 4))\" y=\"\(n(top + plotHeight))\" text-anchor=\"end\">0</text>"
         let labelEvery = max(1, (categories.count + 11) / 12)
         for (index, category) in categories.enumerated() {
-            let x0 = left + Double(index) * group + group * 0.1
+            let x0 = left + Double(index) * group + groupInset
             for (seriesIndex, line) in series.enumerated() {
                 let value = line.values[index]
                 let barHeight = plotHeight * displayRatio(value, of: maximum)
@@ -59,7 +61,7 @@ enum SVGChart {
                 svg += "<title>\(HTMLEscape.text(category)) · \(HTMLEscape.text(line.name)): \(HTMLEscape.text(format(value)))</title></rect>"
             }
             if index % labelEvery == 0 {
-                svg += "<text x=\"\(n(x0 + group * 0.4))\" y=\"\(n(height - bottom + 14))\" text-anchor=\"middle\">\(HTMLEscape.text(shortLabel(category, characters: 10)))</text>"
+                svg += "<text x=\"\(n(x0 + bar * Double(series.count) / 2))\" y=\"\(n(height - bottom + 14))\" text-anchor=\"middle\">\(HTMLEscape.text(shortLabel(category, characters: 10)))</text>"
             }
         }
         return svg + "</svg>" + legend(series)

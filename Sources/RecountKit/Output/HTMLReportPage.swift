@@ -3,7 +3,9 @@ import TokenCounter
 /// HTML text escaping for every value that reaches a page. Logged values (models, accounts,
 /// keys, groups, causes) are attacker-controlled: a model named `<script>` or an account named
 /// `x" onmouseover="…` must stay text. All five of `& < > " '` are escaped, so the result is
-/// safe in element content *and* in single- or double-quoted attribute values.
+/// safe in element content *and* in single- or double-quoted attribute values. `/` is escaped
+/// too (`&#x2F;`), so a logged value such as `=HYPERLINK("http://evil.example")` never puts a
+/// URL into the page's bytes: "the page holds no URL" stays checkable with a plain grep.
 public enum HTMLEscape {
     public static func text(_ value: String) -> String {
         var out = ""
@@ -15,6 +17,7 @@ public enum HTMLEscape {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case "/": out += "&#x2F;"
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -23,8 +26,11 @@ public enum HTMLEscape {
 
     /// JSON for a `<script type="application/json">` block: `JSONWriter` already writes `<`,
     /// `>` and `&` as `\u003c`… so no value can close the script element or open a comment.
+    /// `/` is written `\/` (valid JSON, parsed back to `/`): `/` occurs in JSON text only
+    /// inside strings, and this keeps logged URLs out of the page's bytes, as in `text`.
     public static func jsonBlock(id: String, _ value: JSONValue) -> String {
-        "<script type=\"application/json\" id=\"\(text(id))\">" + JSONWriter.string(value) + "</script>\n"
+        let json = JSONWriter.string(value).replacingAll("/", with: "\\/")
+        return "<script type=\"application/json\" id=\"\(text(id))\">" + json + "</script>\n"
     }
 }
 
@@ -69,7 +75,10 @@ enum HTMLPage {
         th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
         th { background: var(--panel); position: sticky; top: 0; cursor: pointer; user-select: none; white-space: nowrap; }
         th.num, td.num { text-align: right; }
-        td { overflow-wrap: anywhere; }
+        td { white-space: nowrap; }
+        td.wrap { white-space: normal; min-width: 280px; overflow-wrap: break-word; color: var(--muted); }
+        .scroll { overflow-x: auto; max-width: 100%; }
+        table + .meta, .scroll + .meta { margin-top: 12px; }
         tfoot td { font-weight: 600; border-top: 2px solid var(--fg); }
         .controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin: 8px 0; }
         .controls input, .controls select, .controls button { font: inherit; padding: 3px 6px; }
@@ -81,6 +90,8 @@ enum HTMLPage {
           .charts { grid-template-columns: 1fr 1fr; }
           figure, .card, tr { break-inside: avoid; }
           th { position: static; }
+          .scroll { overflow: visible; }
+          td { white-space: normal; overflow-wrap: anywhere; }
           a { color: inherit; text-decoration: none; }
         }
 

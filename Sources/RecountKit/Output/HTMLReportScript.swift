@@ -99,8 +99,10 @@ enum HTMLReportScript {
             pager.appendChild(document.createTextNode(' '));
             pager.appendChild(status);
 
+            var scroller = el('div', null, 'scroll');
+            scroller.appendChild(grid);
             root.appendChild(controls);
-            root.appendChild(grid);
+            root.appendChild(scroller);
             root.appendChild(pager);
 
             function refresh() {
@@ -137,7 +139,7 @@ enum HTMLReportScript {
               page.forEach(function (row) {
                 var line = el('tr');
                 columns.forEach(function (column, index) {
-                  var cell = el('td', row[index], column.numeric ? 'num' : '');
+                  var cell = el('td', row[index], column.numeric ? 'num' : column.wrap ? 'wrap' : '');
                   if (column.signed && numeric(row[index]) > 0) cell.className += ' pos';
                   if (column.signed && numeric(row[index]) < 0 && row[index] !== '') cell.className += ' neg';
                   line.appendChild(cell);

@@ -24,7 +24,7 @@ extension AccountStatement {
             body += "<p class=\"empty\">No requests for this account in this period.</p>\n"
             return HTMLPage.document(title: "Statement: \(account)", body: body, script: nil)
         }
-        body += "<table><thead><tr><th>time</th><th>request id</th><th>model</th><th class=\"num\">prompt</th><th class=\"num\">completion</th>"
+        body += "<div class=\"scroll\"><table><thead><tr><th>time</th><th>request id</th><th>model</th><th class=\"num\">prompt</th><th class=\"num\">completion</th>"
         body += "<th class=\"num\">charged</th><th class=\"num\">recomputed</th><th class=\"num\">difference</th><th>class</th><th class=\"num\">credit</th></tr></thead>\n<tbody>\n"
         for row in rows {
             let delta = row.delta
@@ -39,7 +39,7 @@ extension AccountStatement {
         body += "<td class=\"num\">\(totals.promptTokens)</td><td class=\"num\">\(totals.completionTokens)</td>"
         body += "<td class=\"num\">\(e(amount(totals.recorded)))</td><td class=\"num\">\(e(amount(totals.expected)))</td>"
         body += "<td class=\"num\">\(e((totals.delta > .zero ? "+" : "") + amount(totals.delta)))</td><td></td>"
-        body += "<td class=\"num\">\(e(amount(totals.credits)))</td></tr></tfoot></table>\n"
+        body += "<td class=\"num\">\(e(amount(totals.credits)))</td></tr></tfoot></table></div>\n"
         body += "<p class=\"meta\">Charged = what was debited; recomputed = the tokens recounted and priced under the price version in force when each request started. A positive difference was overcharged and is credited.</p>\n"
         return HTMLPage.document(title: "Statement: \(account)", body: body, script: nil)
     }
