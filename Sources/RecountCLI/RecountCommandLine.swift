@@ -10,6 +10,7 @@ public enum RecountCommandLine {
         "reconcile": ReconcileCommand.self,
         "prices": PricesCommand.self,
         "explain": ExplainCommand.self,
+        "statement": StatementCommand.self,
     ]
 
     static var usage: String {

@@ -46,6 +46,7 @@ public struct ReportFiles {
             ("credits.csv", creditsCSV()),
             ("credits.jsonl", Array(creditsJSONL().utf8)),
             ("rejects.jsonl", Array(rejectsJSONL().utf8)),
+            ("report.html", Array(HTMLReport(result: result, parameters: parameters).render().utf8)),
             ("summary.json", Array(summaryJSON().utf8)),
         ]
     }

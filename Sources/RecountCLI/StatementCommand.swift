@@ -1,0 +1,107 @@
+import Foundation
+import RecountKit
+
+/// `recount statement ACCOUNT [PATH…]`: one account's requests and totals over a period, as
+/// CSV and HTML, for support to send the customer (SPEC §5).
+struct StatementCommand: RecountCommand {
+    static let spec = Arguments.Spec(
+        options: ["--pricing", "--debits", "--from", "--until", "--out", "--basis", "--tolerance", "--min-credit", "--issued", "--as-of"],
+        flags: ["--csv-bom"])
+
+    static let help = """
+        usage: recount statement ACCOUNT [PATH…] [options]
+
+        Writes statement-<account>-<hash>.csv and .html to --out: every request of ACCOUNT that
+        started in [--from, --until) — time, request id, model, tokens, recorded, expected,
+        delta, class, credit — and totals. The figures are the reconcile run's. The file name
+        keeps only [A-Za-z0-9._-] of the account (others become _) plus 8 hex digits of its
+        SHA-256, so it never leaves --out and two accounts never share a file. Files are
+        written atomically. PATH as for reconcile (default: SampleLogs).
+
+          --pricing FILE, --debits FILE   as for reconcile
+          --from T, --until T             the period (RFC 3339 with offset); default: everything
+          --out DIR                       where the files go (default Statements)
+          --basis B, --tolerance N, --min-credit N, --issued FILE   as for reconcile
+          --as-of T                       the time printed on the statement (omitted when not given)
+          --csv-bom                       start the CSV with a UTF-8 BOM (Excel)
+
+        exit: 0 written (also when the account has no requests: the statement says so)
+              64 usage · 65 bad catalog · 66 input missing · 74 I/O error or --out busy
+        """
+
+    let account: String
+    let paths: [String]
+    let pricingFlag: String?
+    let debitsFlag: String?
+    let from: Timestamp?
+    let until: Timestamp?
+    let outDirectory: String
+    let basis: BasisPolicy
+    let tolerance: Rational
+    let minimumCredit: Rational?
+    let issuedPaths: [String]
+    let asOf: Timestamp?
+    let csvBOM: Bool
+
+    init(arguments: Arguments) throws {
+        guard let first = arguments.positionals.first else { throw UsageError("give the ACCOUNT") }
+        guard !first.isEmpty else { throw UsageError("the ACCOUNT is empty") }
+        account = first
+        let rest = Array(arguments.positionals.dropFirst())
+        paths = rest.isEmpty ? ["SampleLogs"] : rest
+        pricingFlag = try arguments.value("--pricing")
+        debitsFlag = try arguments.value("--debits")
+        from = try ReconcileCommand.time(arguments.value("--from"), flag: "--from")
+        until = try ReconcileCommand.time(arguments.value("--until"), flag: "--until")
+        if let from, let until, until <= from { throw UsageError("--until must be after --from") }
+        outDirectory = try arguments.value("--out") ?? "Statements"
+        let basisText = try arguments.value("--basis") ?? "auto"
+        guard let basis = BasisPolicy(rawValue: basisText) else {
+            throw UsageError("--basis takes auto, upstream, recount or billed, not '\(basisText)'")
+        }
+        self.basis = basis
+        tolerance = try ReconcileCommand.amount(arguments.value("--tolerance"), flag: "--tolerance") ?? .zero
+        minimumCredit = try ReconcileCommand.amount(arguments.value("--min-credit"), flag: "--min-credit")
+        issuedPaths = arguments.all("--issued")
+        asOf = try ReconcileCommand.time(arguments.value("--as-of"), flag: "--as-of")
+        csvBOM = arguments.flag("--csv-bom")
+    }
+
+    func run(console: Console) throws -> ExitStatus {
+        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag)
+        options.basis = basis
+        options.tolerance = tolerance
+        options.minimumCredit = minimumCredit
+        options.from = from
+        options.until = until
+        options.allRows = true
+        options.jobs = ProcessInfo.processInfo.activeProcessorCount
+        for path in issuedPaths {
+            do { options.issuedCreditIDs.formUnion(try IssuedCredits.read(path: path).ids) } catch {
+                throw ReconcileCommand.failure(error)
+            }
+        }
+        let output: OutputDirectory
+        do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
+        let result: ReconcileResult
+        do { result = try ReconcilePipeline(options: options).run() } catch { throw ReconcileCommand.failure(error) }
+
+        let statement = AccountStatement(account: account, result: result, from: from, until: until, asOf: asOf)
+        let stem = AccountStatement.fileStem(for: account)
+        do {
+            try output.stage(stem + ".csv", statement.csv(bom: csvBOM))
+            try output.stage(stem + ".html", statement.html())
+            try output.commit()
+        } catch {
+            output.discard()
+            throw CommandFailure(.ioError, error.description)
+        }
+        let totals = statement.totals
+        let unit = result.unit?.name ?? "units"
+        let scale = result.unit?.scale ?? 0
+        console.out("recount statement: \(totals.requests) requests, recorded \(Amounts.format(totals.recorded, scale: scale)) \(unit), "
+            + "expected \(Amounts.format(totals.expected, scale: scale)) \(unit), credits \(Amounts.format(totals.credits, scale: scale)) \(unit); "
+            + "\(outDirectory)/\(stem).csv and .html")
+        return .success
+    }
+}

@@ -1,0 +1,213 @@
+import TokenCounter
+
+/// `report.html` (SPEC §4): one self-contained page — summary figures, inline SVG charts, and
+/// sortable / filterable / paginated tables of discrepancies and accounts.
+///
+/// Rules it keeps: every logged value is escaped (`HTMLEscape` in markup, `JSONWriter` in the
+/// embedded data, `textContent` in the script); no URL at all (no CDN, font or image: the page
+/// must open offline and must not tell anyone it was opened); keys masked (`KeyMask`); no
+/// prompt or completion text; deterministic bytes (the only time printed is `--as-of`).
+public struct HTMLReport {
+    public let result: ReconcileResult
+    public let parameters: RunParameters
+    let scale: Int
+    let unitName: String
+
+    public init(result: ReconcileResult, parameters: RunParameters) {
+        self.result = result
+        self.parameters = parameters
+        scale = result.unit?.scale ?? 0
+        unitName = result.unit?.name ?? "units"
+    }
+
+    func amount(_ value: Rational) -> String { Amounts.format(value, scale: scale) }
+    func e(_ text: String) -> String { HTMLEscape.text(text) }
+
+    public func render() -> String {
+        var body = "<h1>Recount reconciliation report</h1>\n"
+        body += "<p class=\"meta\">\(e(metaLine()))</p>\n"
+        body += summaryCards()
+        body += classTable()
+        body += charts()
+        body += "<h2>Discrepancies</h2>\n"
+        body += "<p class=\"meta\">\(parameters.allRows ? "Every request" : "Every request that is not ok"); sorted by start time, then request id. Click a header to sort; amounts in \(e(unitName)); delta = recorded − expected.</p>\n"
+        body += "<div id=\"discrepancies\"></div>\n"
+        body += "<h2>Accounts</h2>\n<div id=\"accounts\"></div>\n"
+        body += HTMLEscape.jsonBlock(id: "discrepancy-rows", .array(result.rows.map(discrepancyRow)))
+        body += HTMLEscape.jsonBlock(id: "account-rows", .array(result.accounts.map(accountRow)))
+        body += HTMLEscape.jsonBlock(id: "table-config", tableConfig)
+        return HTMLPage.document(title: "Recount report", body: body, script: HTMLReportScript.source)
+    }
+
+    func metaLine() -> String {
+        var parts: [String] = []
+        if let asOf = parameters.asOf { parts.append("as of \(asOf)") }
+        if let from = parameters.from { parts.append("from \(from)") }
+        if let until = parameters.until { parts.append("until \(until)") }
+        parts.append("basis \(parameters.basis.rawValue)")
+        parts.append("tolerance \(amount(parameters.tolerance)) \(unitName)")
+        if let shard = parameters.shard { parts.append("shard \(shard)") }
+        let logs = result.inputs.filter { $0.kind == "log" }.map(\.path)
+        if !logs.isEmpty { parts.append("logs: " + logs.joined(separator: ", ")) }
+        return parts.joined(separator: " · ")
+    }
+
+    func card(_ label: String, _ value: String, sub: String? = nil, valueClass: String? = nil) -> String {
+        var out = "<div class=\"card\"><div class=\"label\">\(e(label))</div>"
+        out += "<div class=\"value\(valueClass.map { " " + $0 } ?? "")\">\(e(value))</div>"
+        if let sub { out += "<div class=\"sub\">\(e(sub))</div>" }
+        return out + "</div>"
+    }
+
+    func creditTally(_ status: Credit.Status) -> (count: Int, amount: Rational) {
+        let credits = result.credits.filter { $0.status == status }
+        return (credits.count, credits.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 })
+    }
+
+    func summaryCards() -> String {
+        let totals = result.totals
+        let net = (try? totals.recorded.subtracting(totals.expected)) ?? .zero
+        let issued = creditTally(.issued), already = creditTally(.already_issued), withheld = creditTally(.withheld)
+        let notOK = result.rows.filter { $0.outcomeClass != .ok }.count
+        var out = "<section class=\"cards\">"
+        out += card("Requests", String(result.counters.requests),
+                    sub: "\(result.counters.debits) ledger debits · \(result.counters.orphanDebits) orphan debits")
+        out += card("Not ok", String(notOK), sub: "requests and orphans with a discrepancy")
+        out += card("Recorded", "\(amount(totals.recorded)) \(unitName)", sub: "sum of debits")
+        out += card("Expected", "\(amount(totals.expected)) \(unitName)", sub: "recomputed charges")
+        out += card(net.isNegative ? "Net under" : "Net over", "\(net.isNegative || net.isZero ? "" : "+")\(amount(net)) \(unitName)",
+                    sub: "recorded − expected", valueClass: net.isNegative ? "neg" : net.isZero ? nil : "pos")
+        out += card("Credits issued", "\(amount(issued.amount)) \(unitName)", sub: "\(issued.count) credits")
+        out += card("Already issued", "\(amount(already.amount)) \(unitName)", sub: "\(already.count) credits (--issued)")
+        out += card("Withheld", "\(amount(withheld.amount)) \(unitName)", sub: "\(withheld.count) credits below --min-credit")
+        out += card("Rejected lines", String(result.rejects.count),
+                    sub: "\(result.counters.logRejected) log · \(result.counters.debitsRejected) ledger (rejects.jsonl)")
+        return out + "</section>\n"
+    }
+
+    func classTable() -> String {
+        var out = "<h2>By class</h2>\n<div class=\"scroll\"><table><thead><tr><th>class</th><th class=\"num\">rows</th><th class=\"num\">recorded</th>"
+        out += "<th class=\"num\">expected</th><th class=\"num\">credits issued</th></tr></thead><tbody>"
+        for klass in DiscrepancyClass.allCases {
+            guard let totals = result.classTotals[klass], totals.count > 0 else { continue }
+            out += "<tr><td>\(e(klass.rawValue))</td><td class=\"num\">\(totals.count)</td><td class=\"num\">\(e(amount(totals.recorded)))</td>"
+            out += "<td class=\"num\">\(e(amount(totals.expected)))</td><td class=\"num\">\(e(amount(totals.credits)))</td></tr>"
+        }
+        out += "</tbody><tfoot><tr><td>total</td><td class=\"num\">\(result.totals.count)</td><td class=\"num\">\(e(amount(result.totals.recorded)))</td>"
+        out += "<td class=\"num\">\(e(amount(result.totals.expected)))</td><td class=\"num\">\(e(amount(result.totals.credits)))</td></tr></tfoot></table></div>\n"
+        return out
+    }
+
+    static let recordedColor = "#d9822b"
+    static let expectedColor = "#2b6cb0"
+
+    func charts() -> String {
+        let format = { (value: Rational) in self.amount(value) }
+        var out = "<h2>Charts</h2>\n<div class=\"charts\">\n"
+
+        // Recorded vs expected per day (all models).
+        var days: [String] = []
+        var recorded: [Rational] = []
+        var expected: [Rational] = []
+        for row in result.daily {
+            if days.last != row.day {
+                days.append(row.day)
+                recorded.append(.zero)
+                expected.append(.zero)
+            }
+            recorded[recorded.count - 1] = (try? recorded[recorded.count - 1].adding(row.recorded)) ?? recorded[recorded.count - 1]
+            expected[expected.count - 1] = (try? expected[expected.count - 1].adding(row.expected)) ?? expected[expected.count - 1]
+        }
+        out += figure("Recorded vs expected per day (\(unitName))",
+                      SVGChart.columns(categories: days, series: [
+                          .init(name: "recorded", color: Self.recordedColor, values: recorded),
+                          .init(name: "expected", color: Self.expectedColor, values: expected),
+                      ], format: format),
+                      note: "Day boundary at UTC\(Timestamp.offsetText(parameters.dayOffsetSeconds)). Bar lengths are display ratios; hover a bar for its exact amount.")
+
+        // Amount by class.
+        let classes = DiscrepancyClass.allCases.filter { (result.classTotals[$0]?.count ?? 0) > 0 }
+        out += figure("Amount by class (\(unitName))",
+                      SVGChart.bars(labels: classes.map(\.rawValue), series: [
+                          .init(name: "recorded", color: Self.recordedColor, values: classes.map { result.classTotals[$0]!.recorded }),
+                          .init(name: "expected", color: Self.expectedColor, values: classes.map { result.classTotals[$0]!.expected }),
+                      ], format: format), note: nil)
+
+        // Top accounts by overcharge.
+        let top = result.accounts.filter { $0.over > .zero }
+            .sorted { $0.over != $1.over ? $0.over > $1.over : $0.account.utf8.lexicographicallyPrecedes($1.account.utf8) }
+            .prefix(10)
+        out += figure("Top accounts by overcharge (\(unitName))",
+                      SVGChart.bars(labels: top.map(\.account), series: [
+                          .init(name: "over", color: "#c53030", values: top.map(\.over)),
+                      ], format: format), note: "Sum of positive deltas (and orphan debits) per account; the 10 largest.")
+
+        // Token drift: recount vs upstream per model.
+        let drift = result.drift.byModel.sorted {
+            $0.value.upstreamTokens != $1.value.upstreamTokens ? $0.value.upstreamTokens > $1.value.upstreamTokens
+                : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
+        }.prefix(10)
+        let p = result.drift.prompt, c = result.drift.completion
+        out += figure("Token drift: recount vs upstream usage (tokens)",
+                      SVGChart.bars(labels: drift.map(\.key), series: [
+                          .init(name: "upstream", color: "#6b46c1", values: drift.map { Rational($0.value.upstreamTokens) }),
+                          .init(name: "recount", color: "#38a169", values: drift.map { Rational($0.value.recountTokens) }),
+                      ], format: { $0.decimalString(maxScale: 0) }),
+                      note: "Where both exist. Prompt: \(p.differing) of \(p.requests) requests differ (\(p.recountTokens) recounted vs \(p.upstreamTokens) upstream). Completion: \(c.differing) of \(c.requests) differ (\(c.recountTokens) vs \(c.upstreamTokens)).")
+        return out + "</div>\n"
+    }
+
+    func figure(_ caption: String, _ content: String, note: String?) -> String {
+        "<figure><figcaption>\(e(caption))</figcaption>\(content)\(note.map { "<div class=\"note\">\(e($0))</div>" } ?? "")</figure>\n"
+    }
+
+    static let discrepancyColumns: [(label: String, numeric: Bool, filter: String?, signed: Bool)] = [
+        ("request id", false, "text", false), ("time", false, nil, false), ("account", false, "text", false),
+        ("model", false, "text", false), ("class", false, "select", false), ("cause", false, nil, false),
+        ("basis", false, nil, false), ("prompt", true, nil, false), ("completion", true, nil, false),
+        ("recorded", true, nil, false), ("expected", true, nil, false), ("delta", true, nil, true),
+        ("credit", true, nil, false), ("version", false, nil, false), ("group", false, nil, false),
+        ("key", false, nil, false), ("detail", false, nil, false),
+    ]
+    /// Columns whose text may wrap (long free text); every other cell stays on one line and the
+    /// table scrolls sideways, so ids and times are never broken mid-word.
+    static let wrappingColumns: Set<String> = ["detail"]
+
+    static let accountColumns: [(label: String, numeric: Bool, filter: String?, signed: Bool)] = [
+        ("account", false, "text", false), ("requests", true, nil, false), ("recorded", true, nil, false),
+        ("expected", true, nil, false), ("over", true, nil, false), ("under", true, nil, false), ("credits", true, nil, false),
+    ]
+
+    var tableConfig: JSONValue {
+        func columns(_ list: [(label: String, numeric: Bool, filter: String?, signed: Bool)]) -> JSONValue {
+            .array(list.map { .obj([("label", .string($0.label)), ("numeric", .bool($0.numeric)),
+                                    ("filter", .str($0.filter)), ("signed", .bool($0.signed)),
+                                    ("wrap", .bool(Self.wrappingColumns.contains($0.label)))]) })
+        }
+        return .array([
+            .obj([("root", .string("discrepancies")), ("data", .string("discrepancy-rows")), ("columns", columns(Self.discrepancyColumns))]),
+            .obj([("root", .string("accounts")), ("data", .string("account-rows")), ("columns", columns(Self.accountColumns)),
+                  ("sort", .num(4)), ("dir", .num(-1))]),
+        ])
+    }
+
+    func discrepancyRow(_ row: RequestOutcome) -> JSONValue {
+        let issued = row.credits.filter { $0.status == .issued }
+        let credit = issued.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 }
+        let counts = row.counts
+        return .array([
+            .string(row.requestID), .string(row.time?.description ?? ""), .string(row.account), .string(row.model ?? ""),
+            .string(row.outcomeClass.rawValue), .string(row.causeLabel), .string(counts?.basisLabel ?? ""),
+            .string(counts.map { String($0.prompt) } ?? ""), .string(counts.map { String($0.completion) } ?? ""),
+            .string(amount(row.recorded)), .string(row.expected.map(amount) ?? ""), .string(row.delta.map(amount) ?? ""),
+            .string(row.credits.isEmpty ? "" : amount(credit)), .string(row.pricingVersion ?? ""), .string(row.group ?? ""),
+            .string(KeyMask.mask(row.key)), .string(row.causeDetail),
+        ])
+    }
+
+    func accountRow(_ account: AccountTotals) -> JSONValue {
+        .array([.string(account.account), .string(String(account.requests)), .string(amount(account.recorded)),
+                .string(amount(account.expected)), .string(amount(account.over)), .string(amount(account.under)),
+                .string(amount(account.credits))])
+    }
+}
