@@ -1,3 +1,4 @@
+import TokenCounter
 /// The statement as a page a customer can open or print: static HTML (no script needed — one
 /// account's period is small), the report's stylesheet, every value escaped.
 extension AccountStatement {
