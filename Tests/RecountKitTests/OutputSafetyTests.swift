@@ -54,3 +54,16 @@ import Testing
         #expect(result.rejects.count == 3)
     }
 }
+
+@Suite struct OutputRedactTests {
+    @Test(arguments: [
+        (#"{"key": "sk-abcdefghijkl1234", "x": 1}"#, #"{"key": "sk-…1234", "x": 1}"#),
+        (#"{"key": "tok_abcdefghijkl5678"}"#, #"{"key": "…5678"}"#),   // the key field, whatever its shape
+        ("broken sk-live-abcdefghij9999 line", "broken sk-…9999 line"),
+        ("task-abcdefghijklmnop", "task-abcdefghijklmnop"),             // not a key: "sk-" inside a word
+        ("sk-short", "sk-short"),
+    ])
+    func redact(raw: String, written: String) {
+        #expect(String(decoding: KeyMask.redact(Array(raw.utf8)), as: UTF8.self) == written)
+    }
+}
