@@ -61,3 +61,17 @@ import Testing
         #expect(try listing(dir) == before)
     }
 }
+
+@Suite struct OutputStaleTemporaryTests {
+    @Test func temporariesOfAKilledRunAreRemovedByTheNextRun() throws {
+        let fixture = try ReconcileFixture()
+        let dir = fixture.path("out")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try fixture.write("out/.summary.json.tmp-12345", "half a fil")
+        try fixture.write("out/summary.json", "kept\n")
+        let output = try OutputDirectory(path: dir)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/.summary.json.tmp-12345"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/summary.json"))
+        withExtendedLifetime(output) {}
+    }
+}
