@@ -39,15 +39,18 @@ public struct CSVWriter {
     public static func field(_ value: String) -> String {
         var text = value
         if let first = text.unicodeScalars.first, formulaStarts.contains(Character(first)) { text = "'" + text }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
-            return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
+        // Scalars, not Characters: `,` or `"` followed by a combining mark is one Character that
+        // equals neither, yet the file holds the bare byte, which would split or break the row.
+        if text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            var quoted = String.UnicodeScalarView()
+            quoted.append("\"")
+            for scalar in text.unicodeScalars {
+                if scalar == "\"" { quoted.append("\"") }
+                quoted.append(scalar)
+            }
+            quoted.append("\"")
+            return String(quoted)
         }
         return text
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -40,6 +40,14 @@ public final class OutputDirectory {
             throw .busy(path: path)
         }
         lockDescriptor = descriptor
+        removeStaleTemporaries()
+    }
+
+    /// Temporaries a killed run left behind (`.<name>.tmp-<pid>`). Safe to remove: we hold
+    /// the lock, so no other run is staging here. Without this they pile up night after night.
+    private func removeStaleTemporaries() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        for name in names where name.hasPrefix(".") && name.contains(".tmp-") { unlink(path + "/" + name) }
     }
 
     deinit {

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import RecountKit
+
+/// CSV safety (SPEC §4): formula neutralisation, RFC 4180 quoting, masked keys in every file.
+@Suite struct OutputSafetyTests {
+    @Test(arguments: [
+        ("=SUM(A1)", "'=SUM(A1)"), ("+1", "'+1"), ("-2", "'-2"), ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"), ("\rx", "\"'\rx\""), ("plain", "plain"),
+        ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""), ("two\nlines", "\"two\nlines\""),
+        ("=a,b", "\"'=a,b\""),
+        // A quote, comma or newline followed by a combining mark is one Swift Character but
+        // still those bytes in the file: it must be quoted all the same.
+        ("x,\u{301}y", "\"x,\u{301}y\""), ("q\"\u{301}", "\"q\"\"\u{301}\""), ("n\n\u{301}", "\"n\n\u{301}\""),
+    ])
+    func csvField(value: String, written: String) {
+        #expect(CSVWriter.field(value) == written)
+    }
+
+    @Test func csvRowsParseBackToTheSameFields() {
+        let values = ["=1+1", "a,\u{301}b", "c\"\u{301}d", "e\r\nf", "-3", "ok"]
+        var writer = CSVWriter(header: ["h"], bom: false)
+        writer.row(values.map { .text($0) })
+        let bytes = Array(writer.bytes.drop(while: { $0 != 0x0A }).dropFirst().dropLast(2))
+        guard case .fields(let fields) = CSVRecord.parse(bytes) else {
+            Issue.record("row does not parse as one CSV record")
+            return
+        }
+        #expect(fields == ["'=1+1", "a,\u{301}b", "c\"\u{301}d", "e\r\nf", "'-3", "ok"])
+    }
+
+    @Test(arguments: [("sk-abcdefghijklmnop1234", "sk-…1234"), ("short", "…"), (nil, "")] as [(String?, String)])
+    func keyMask(key: String?, masked: String) {
+        #expect(KeyMask.mask(key) == masked)
+    }
+
+    @Test func noOutputFileHoldsAFullKey() throws {
+        let key = "sk-proj-SECRETSECRETSECRET9f3a"
+        let fixture = try ReconcileFixture()
+        try fixture.log([
+            logLine("over", amount: "25", extra: "\"key\": \"\(key)\""),
+            logLine("bad", time: "\"never\"", extra: "\"key\": \"\(key)\""),      // rejected: raw line
+            "{\"id\": \"broken\", \"key\": \"\(key)\"",                              // not JSON
+            #"{"id": 9, "created_at": 1704844800, "username": "u", "token_name": "sk-SECRETSECRETSECRET0000", "model_name": "m", "quota": 5, "type": 1}"#,
+        ])
+        let result = try fixture.run { $0.allRows = true }
+        let files = ReportFiles(result: result, parameters: RunParameters()).files()
+        for file in files {
+            let text = String(decoding: file.bytes, as: UTF8.self)
+            #expect(!text.contains("SECRETSECRET"), "\(file.name) holds a full API key")
+        }
+        let discrepancies = String(decoding: try #require(files.first { $0.name == "discrepancies.csv" }).bytes, as: UTF8.self)
+        #expect(discrepancies.contains("sk-…9f3a"))
+        #expect(result.rejects.count == 3)
+    }
+}
+
+@Suite struct OutputRedactTests {
+    @Test(arguments: [
+        (#"{"key": "sk-abcdefghijkl1234", "x": 1}"#, #"{"key": "sk-…1234", "x": 1}"#),
+        (#"{"key": "tok_abcdefghijkl5678"}"#, #"{"key": "…5678"}"#),   // the key field, whatever its shape
+        ("broken sk-live-abcdefghij9999 line", "broken sk-…9999 line"),
+        ("task-abcdefghijklmnop", "task-abcdefghijklmnop"),             // not a key: "sk-" inside a word
+        ("sk-short", "sk-short"),
+    ])
+    func redact(raw: String, written: String) {
+        #expect(String(decoding: KeyMask.redact(Array(raw.utf8)), as: UTF8.self) == written)
+    }
+}
