@@ -24,7 +24,8 @@ enum ScalarClass: UInt8 {
 ///
 /// Performance: the scanners call this for every non-ASCII scalar, so it must not go through
 /// `Unicode.Scalar.Properties` (a binary search per call, and Unicode 17 data besides). A
-/// two-level table (256-scalar blocks, identical blocks shared) takes ~90 KB and ~1 ms to build.
+/// two-level table (256-scalar blocks, identical blocks shared) takes ~90 KB and about a
+/// millisecond to build.
 struct ScalarClassTable: @unchecked Sendable {
     /// `blockIndex[scalar >> 8]` is the offset of the scalar's block in `blocks`.
     let blockIndex: UnsafeBufferPointer<UInt32>
@@ -33,32 +34,48 @@ struct ScalarClassTable: @unchecked Sendable {
     /// Lives for the whole process (never deallocated), so its pointers stay valid.
     static let shared = ScalarClassTable(ranges: ScalarClass.rangeTable)
 
+    /// Builds the blocks straight from the sorted ranges. A block inside one range (most of the
+    /// code space: unassigned planes, CJK, Hangul, private use) is one of seven shared uniform
+    /// blocks; only mixed blocks are filled and deduplicated.
     init(ranges: [UInt32]) {
-        var flat = [UInt8](repeating: 0, count: 0x110000)
-        for (position, entry) in ranges.enumerated() {
-            let start = Int(entry >> 3)
-            let end = position + 1 < ranges.count ? Int(ranges[position + 1] >> 3) : 0x110000
-            precondition(start < end && end <= 0x110000, "ScalarClass.rangeTable is not ascending")
-            for scalar in start..<end { flat[scalar] = UInt8(entry & 7) }
-        }
-        var blockOffsets: [ArraySlice<UInt8>: UInt32] = [:]
-        var shared: [UInt8] = []
         var index = [UInt32](repeating: 0, count: 0x1100)
-        for block in 0..<0x1100 {
-            let content = flat[(block << 8)..<((block + 1) << 8)]
-            if let offset = blockOffsets[content] {
-                index[block] = offset
+        var storage: [UInt8] = []
+        var uniformOffsets = [UInt32?](repeating: nil, count: 8)
+        var mixedOffsets: [[UInt8]: UInt32] = [:]
+        var block = [UInt8](repeating: 0, count: 256)
+        var range = 0  // the range holding the block's first scalar
+        func rangeEnd(_ range: Int) -> Int { range + 1 < ranges.count ? Int(ranges[range + 1] >> 3) : 0x110000 }
+        for blockNumber in 0..<0x1100 {
+            let first = blockNumber << 8
+            while rangeEnd(range) <= first { range += 1 }
+            let rangeClass = Int(ranges[range] & 7)
+            if rangeEnd(range) >= first + 256 {
+                if uniformOffsets[rangeClass] == nil {
+                    uniformOffsets[rangeClass] = UInt32(storage.count)
+                    storage.append(contentsOf: repeatElement(UInt8(rangeClass), count: 256))
+                }
+                index[blockNumber] = uniformOffsets[rangeClass]!
+                continue
+            }
+            var covering = range
+            for offset in 0..<256 {
+                while rangeEnd(covering) <= first + offset { covering += 1 }
+                block[offset] = UInt8(ranges[covering] & 7)
+            }
+            if let offset = mixedOffsets[block] {
+                index[blockNumber] = offset
             } else {
-                let offset = UInt32(shared.count)
-                shared.append(contentsOf: content)
-                blockOffsets[content] = offset
-                index[block] = offset
+                let offset = UInt32(storage.count)
+                storage.append(contentsOf: block)
+                mixedOffsets[block] = offset
+                index[blockNumber] = offset
             }
         }
+        precondition(index[0] == 0, "block 0 (ASCII) must come first: Scanner reads it directly")
         let indexStorage = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: index.count)
         _ = indexStorage.initialize(from: index)
-        let blockStorage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: shared.count)
-        _ = blockStorage.initialize(from: shared)
+        let blockStorage = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: storage.count)
+        _ = blockStorage.initialize(from: storage)
         blockIndex = UnsafeBufferPointer(indexStorage)
         blocks = UnsafeBufferPointer(blockStorage)
     }

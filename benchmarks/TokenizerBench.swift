@@ -1,0 +1,87 @@
+// Throughput probe for TokenCounter, built by benchmarks/tokenizer.sh against the release objects
+// of the TokenCounter target (no extra SwiftPM target). Not a test: it only measures.
+//
+//   tokenizer-bench files ENCODING ROUNDS FILE...   per-file MB/s of count and encode (1 thread)
+//   tokenizer-bench batch ENCODING ROUNDS FILE...   countBatch over ~8 KiB line-aligned chunks,
+//                                                   threads 1 vs every core
+//   tokenizer-bench load ENCODING                   time to load the encoding (first use)
+//
+// Output is one JSON object per line. Medians over ROUNDS; MB = 10^6 bytes of UTF-8 input.
+import Foundation
+import TokenCounter
+
+@main
+struct TokenizerBench {
+    static func seconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    static func chunks(_ bytes: [UInt8]) -> [String] {
+        var result: [String] = []
+        var start = 0
+        while start < bytes.count {
+            var end = min(bytes.count, start + 8192)
+            while end < bytes.count, bytes[end - 1] != 0x0A { end += 1 }
+            result.append(String(decoding: bytes[start..<end], as: UTF8.self))
+            start = end
+        }
+        return result
+    }
+
+    static func main() throws {
+        let arguments = CommandLine.arguments
+        guard arguments.count >= 3 else {
+            FileHandle.standardError.write(Data("usage: tokenizer-bench files|batch|load ENCODING [ROUNDS FILE...]\n".utf8))
+            exit(64)
+        }
+        let mode = arguments[1]
+        if mode == "load" {
+            var encoding: Encoding?
+            let load = seconds { encoding = try? Encoding.named(arguments[2]) }
+            var count = 0
+            let first = seconds { count = encoding?.count("hello world") ?? -1 }
+            print(#"{"mode":"load","encoding":"\#(arguments[2])","load_s":\#(load),"first_count_s":\#(first),"count":\#(count)}"#)
+            return
+        }
+        let encoding = try Encoding.named(arguments[2])
+        let rounds = Int(arguments[3]) ?? 5
+        let files = arguments.dropFirst(4).map { path in
+            (path, [UInt8](FileManager.default.contents(atPath: path) ?? Data()))
+        }
+        if mode == "files" {
+            for (path, bytes) in files {
+                // A short salt per round, as bench_peers.py does, so no round repeats another's input.
+                var countTimes: [Double] = [], encodeTimes: [Double] = []
+                var tokens = 0
+                for round in 0..<rounds {
+                    let text = String(decoding: bytes, as: UTF8.self) + "\n\(round)"
+                    countTimes.append(seconds { tokens = encoding.count(text) })
+                    encodeTimes.append(seconds { tokens = encoding.encode(text).count })
+                }
+                let megabytes = Double(bytes.count) / 1e6
+                print(#"{"mode":"files","encoding":"\#(arguments[2])","file":"\#((path as NSString).lastPathComponent)","bytes":\#(bytes.count),"tokens":\#(tokens),"count_mbps":\#(megabytes / median(countTimes)),"encode_mbps":\#(megabytes / median(encodeTimes))}"#)
+            }
+        } else if mode == "batch" {
+            let texts = files.flatMap { chunks($0.1) }
+            let megabytes = Double(texts.reduce(0) { $0 + $1.utf8.count }) / 1e6
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            var one: [Double] = [], all: [Double] = []
+            var same = true
+            for _ in 0..<rounds {
+                var a: [Int] = [], b: [Int] = []
+                one.append(seconds { a = encoding.countBatch(texts, threads: 1) })
+                all.append(seconds { b = encoding.countBatch(texts, threads: cores) })
+                same = same && a == b
+            }
+            print(#"{"mode":"batch","encoding":"\#(arguments[2])","texts":\#(texts.count),"threads":\#(cores),"one_thread_mbps":\#(megabytes / median(one)),"all_threads_mbps":\#(megabytes / median(all)),"speedup":\#(median(one) / median(all)),"same_counts":\#(same)}"#)
+        }
+    }
+}
