@@ -67,7 +67,7 @@ func cliLine(_ id: String, account: String = "alice", amount: String? = "20", st
         try f.standard([cliLine("ok"), cliLine("over", amount: "25"), "nope"])
         let run = f.reconcile()
         #expect(run.status == 0, "\(run.err)")
-        #expect(Set(try f.files().keys) == ["summary.json", "discrepancies.csv", "accounts.csv", "daily.csv",
+        #expect(Set(try f.files().keys) == ["summary.json", "report.html", "discrepancies.csv", "accounts.csv", "daily.csv",
                                             "credits.jsonl", "credits.csv", "rejects.jsonl"])
         #expect(run.out.split(separator: "\n").count == 1)
         #expect(run.out.contains("2 requests") && run.out.contains("overcharge 1") && run.out.contains("1 credits = 5 points"))
