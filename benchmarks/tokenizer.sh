@@ -26,6 +26,26 @@ swiftc -O -parse-as-library benchmarks/TokenizerBench.swift -I "$BIN/Modules" \
     -Xcc -fmodule-map-file="$BIN/CVocabulary.build/module.modulemap" \
     "$BIN"/TokenCounter.build/*.o "$BIN/CVocabulary.build/vocabulary.c.o" -o "$BIN/tokenizer-bench"
 
+# Idle share of all cores over one second, in percent (from /proc/stat).
+idle_percent() {
+    local a b
+    a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
+    local idle=$(( b[4] + b[5] - a[4] - a[5] )) total=0 i
+    for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+    echo $(( total > 0 ? 100 * idle / total : 0 ))
+}
+
+# The 2-thread batch figure means nothing while another build holds a core: wait (up to
+# IDLE_WAIT seconds) for both cores to be at least 85% idle, and record what was found.
+wait_for_idle() {
+    local waited=0 idle
+    idle=$(idle_percent)
+    while [ "$idle" -lt 85 ] && [ "$waited" -lt "${IDLE_WAIT:-300}" ]; do
+        sleep 2; waited=$((waited + 3)); idle=$(idle_percent)
+    done
+    echo "$idle"
+}
+
 {
     printf '{"mode":"meta","date":"%s","cpus":%s,"cpu":"%s","swift":"%s","tiktoken":"%s","rounds":%s}\n' \
         "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" \
@@ -38,7 +58,8 @@ swiftc -O -parse-as-library benchmarks/TokenizerBench.swift -I "$BIN/Modules" \
         RAYON_NUM_THREADS=1 "$PYTHON" benchmarks/tokenizer_bench.py tiktoken "$enc" "$ROUNDS" "${FILES[@]}"
     done
     for enc in cl100k_base o200k_base; do
-        "$BIN/tokenizer-bench" batch "$enc" "$ROUNDS" "${FILES[@]}"
+        idle=$(wait_for_idle)
+        "$BIN/tokenizer-bench" batch "$enc" "$ROUNDS" "${FILES[@]}" | sed "s/}\$/,\"idle_before_percent\":$idle}/"
     done
     # Load time inside the process, median of 5 fresh processes.
     for enc in o200k_base cl100k_base; do
