@@ -139,13 +139,15 @@ struct ReconcileCommand: RecountCommand {
         let output: OutputDirectory
         do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
 
+        options.spillDirectory = outDirectory
         var pipeline = ReconcilePipeline(options: options)
         if console.errorIsTerminal {
             let progress = ProgressLine(console: console, totalBytes: Self.totalBytes(options.logs))
             pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
         }
+        let sink = SpillingSink(unit: catalog.unit, directory: outDirectory, memory: options.sortMemoryBytes / 2)
         let result: ReconcileResult
-        do { result = try pipeline.run() } catch { throw Self.failure(error) }
+        do { result = try pipeline.run(into: sink) } catch { throw Self.failure(error) }
         if console.errorIsTerminal { console.writeError("\r\u{1B}[K") }
 
         parameters.basis = basis
@@ -159,17 +161,25 @@ struct ReconcileCommand: RecountCommand {
         parameters.csvBOM = csvBOM
         parameters.dayOffsetSeconds = options.dayOffsetSeconds
         parameters.pricing = InputFileInfo(path: pricingPath, kind: "pricing", bytes: Self.size(pricingPath))
-        let report = ReportFiles(result: result, parameters: parameters)
+        try Self.write(ReportWriter(result: result, parameters: parameters), to: output, writeState: shard != nil,
+                       streams: sink.finish)
+        console.out(SummaryLine.text(result, outDirectory: outDirectory))
+        if strict, result.tally(.issued).count > 0 { return .discrepancies }
+        return .success
+    }
+
+    /// Writes the reports and commits them; on any failure the staged files are removed and
+    /// the previous reports stay as they were.
+    static func write(_ writer: ReportWriter, to output: OutputDirectory, writeState: Bool,
+                      streams: () throws(SpillError) -> (rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords)) throws {
         do {
-            for file in report.files() { try output.stage(file.name, file.bytes) }
+            let records = try streams()
+            try writer.write(to: output, rows: records.rows, credits: records.credits, rejects: records.rejects, writeState: writeState)
             try output.commit()
         } catch {
             output.discard()
-            throw CommandFailure(.ioError, error.description)
+            throw CommandFailure(.ioError, "\(error)")
         }
-        console.out(SummaryLine.text(result, outDirectory: outDirectory))
-        if strict, !result.issuedCredits.isEmpty { return .discrepancies }
-        return .success
     }
 
     /// Exit status for a failed run (SPEC §5): missing input 66, other I/O 74, bad data 65.
@@ -177,6 +187,7 @@ struct ReconcileCommand: RecountCommand {
         switch error {
         case .input(let input): failure(input)
         case .tooManyRejects, .arithmetic: CommandFailure(.dataError, error.description)
+        case .spill: CommandFailure(.ioError, error.description)
         }
     }
 
@@ -204,12 +215,12 @@ enum SummaryLine {
                 guard let count = result.classTotals[klass]?.count, count > 0 else { return nil }
                 return "\(klass.rawValue) \(count)"
             }
-        let issued = result.issuedCredits
-        let creditTotal = issued.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 }
+        let issued = result.tally(.issued)
+        let creditTotal = issued.amount
         let discrepancies = notOK.isEmpty ? "no discrepancies" : notOK.joined(separator: ", ")
         var line = "recount: \(result.counters.requests) requests, \(discrepancies); "
         line += "\(issued.count) credits = \(Amounts.format(creditTotal, scale: scale)) \(unit)"
-        let rejected = result.rejects.count
+        let rejected = result.rejectCount
         if rejected > 0 { line += "; \(rejected) rejected lines (rejects.jsonl)" }
         return line + "; reports in \(outDirectory)/"
     }

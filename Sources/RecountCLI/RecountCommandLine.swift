@@ -11,6 +11,7 @@ public enum RecountCommandLine {
         "prices": PricesCommand.self,
         "explain": ExplainCommand.self,
         "statement": StatementCommand.self,
+        "merge": MergeCommand.self,
     ]
 
     static var usage: String {
@@ -24,7 +25,7 @@ public enum RecountCommandLine {
           statement   one account's requests and totals for a period (CSV + HTML)
           prices      check a price catalog ('recount prices check FILE')
           sample      generate a realistic sample day
-          merge       combine shard outputs
+          merge       combine the outputs of 'reconcile --shard K/N' into the single run's reports
 
         'recount <command> --help' shows a command's options; 'recount --version' the version.
         """

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import TokenCounter
 
 /// Everything a reconciliation run is told (SPEC §5 `reconcile`).
@@ -27,6 +28,12 @@ public struct ReconcileOptions: Sendable {
     public var dayOffsetSeconds: Int32 = 0
     /// Stop with a data error once more lines than this are rejected.
     public var maxRejects: Int?
+    /// Where sorted runs go when a day does not fit in `sortMemoryBytes` (the output directory
+    /// in `reconcile`; the system temporary directory when nil).
+    public var spillDirectory: String?
+    /// Memory for the sorts that put requests beside their debits and rows in report order;
+    /// beyond it they spill to disk. Peak memory does not grow with the size of the logs.
+    public var sortMemoryBytes = 96 << 20
 
     public init(logs: [String], catalog: PriceCatalog, pricingPath: String) {
         self.logs = logs
@@ -60,29 +67,38 @@ public enum ReconcileError: Error, Sendable, CustomStringConvertible {
     case input(InputError)
     case tooManyRejects(limit: Int, at: SourceLocation)
     case arithmetic(MoneyError, at: String)
+    /// Temporary sort data could not be written or read back (full disk, unwritable directory).
+    case spill(SpillError)
 
     public var description: String {
         switch self {
         case .input(let error): error.description
         case .tooManyRejects(let limit, let at): "more than \(limit) rejected lines (stopped at \(at)); see rejects.jsonl"
         case .arithmetic(let error, let at): "\(at): \(error)"
+        case .spill(let error): error.description
         }
     }
 }
 
 /// The reconciliation pipeline. Stages, in order:
 ///
-/// 1. `DebitLedgerReader` — the ledger is read whole first, because a request's class depends
-///    on all its debits and a debit may be anywhere in the ledger (the index costs one
-///    `Debit` per ledger line, ~200 bytes).
+/// 1. `DebitLedgerStream` — each debit is set aside under its request id.
 /// 2. `LineReader` — physical lines of each log, in the order given; before decoding, because
 ///    line numbers are physical.
 /// 3. `RecordDecoder` → 4. `TokenRecount` → price (`Pricing.expectedCharge`) — pure per line,
-///    so they run on `jobs` threads over a batch of lines.
-/// 5. `Classifier` — sequential and in input order, because a repeated request id rejects the
-///    *later* line and debits are consumed by the first request that claims them.
-/// 6. `Aggregates` — totals per class, account and day; rows kept for the reports.
-/// 7. Orphans — debits no request claimed, after every log is read.
+///    so they run on `jobs` threads over a batch of lines; each result is set aside under its
+///    request id, without its prompt.
+/// 5. Join (`RunState`) — everything set aside comes back sorted by request id, so each
+///    request meets its debits without an index of the whole ledger in memory; within one id,
+///    lines keep input order, because a repeated id rejects the *later* line and the first
+///    request claims the debits. `Classifier` gives the class and credits; debits no request
+///    claimed are orphans.
+/// 6. Aggregates — totals per class, account and day; rows, credits and rejects go to the
+///    `OutcomeSink` (sorted into report order on disk by `reconcile`, kept in memory by tests,
+///    `statement` and `explain`).
+///
+/// Memory: the sorts' budget (`sortMemoryBytes`), one batch of lines, an 8 MiB filter of request
+/// ids, and the per-account and per-day totals — none of it grows with the number of lines.
 public struct ReconcilePipeline: Sendable {
     public let options: ReconcileOptions
     /// Called after each batch with (bytes read so far, records so far) for progress display.
@@ -92,13 +108,32 @@ public struct ReconcilePipeline: Sendable {
 
     static let batchLines = 2048
 
+    /// A run with rows, credits and rejects collected in memory, in report order.
     public func run() throws(ReconcileError) -> ReconcileResult {
-        var state = RunState(options: options)
+        let sink = CollectingSink()
+        var result = try run(into: sink)
+        sink.attach(to: &result)
+        return result
+    }
+
+    /// A run whose rows, credits and rejects go to `sink`; the result carries the totals.
+    public func run(into sink: any OutcomeSink) throws(ReconcileError) -> ReconcileResult {
+        let spillDirectory = options.spillDirectory ?? Self.temporaryDirectory
+        let joiner = ExternalSorter(directory: spillDirectory, budget: options.sortMemoryBytes / 2)
+        var state = RunState(options: options, sink: sink)
         if let debitsPath = options.debitsPath {
-            let ledger: DebitLedgerReader.Result
-            do { ledger = try DebitLedgerReader.read(path: debitsPath) } catch { throw .input(error) }
-            state.loadLedger(ledger)
+            let ledger: DebitLedgerStream
+            do { ledger = try DebitLedgerStream(path: debitsPath) } catch { throw .input(error) }
+            state.startLedger(path: debitsPath)
+            while true {
+                let item: DebitLedgerStream.Item?
+                do { item = try ledger.next() } catch { throw .input(error) }
+                guard let item else { break }
+                try state.scan(item, lineNumber: ledger.lineNumber, joiner: joiner)
+            }
         }
+        var linesBefore = 0
+        var recordsRead = 0
         for path in options.logs {
             let reader: LineReader
             do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
@@ -110,26 +145,37 @@ public struct ReconcilePipeline: Sendable {
                 if let line { batch.append(line) }
                 if batch.count == Self.batchLines || (line == nil && !batch.isEmpty) {
                     let evaluated = evaluate(batch, file: path)
-                    for item in evaluated { try state.accept(item) }
+                    for (item, line) in zip(evaluated, batch) {
+                        try state.scan(item, sequence: linesBefore + line.number, joiner: joiner)
+                    }
+                    recordsRead += batch.count
                     batch.removeAll(keepingCapacity: true)
-                    progress?(reader.bytesRead, state.result.counters.requests)
+                    progress?(reader.bytesRead, recordsRead)
                 }
                 if line == nil { break }
             }
             state.result.inputs[state.result.inputs.count - 1].bytes = reader.bytesRead
             state.result.inputs[state.result.inputs.count - 1].lines = reader.lineNumber
+            linesBefore += reader.lineNumber
         }
-        try state.finishOrphans()
+        let joined: SortedRecords
+        do { joined = try joiner.finish() } catch { throw .spill(error) }
+        try state.join(joined)
         return state.finish()
+    }
+
+    static var temporaryDirectory: String {
+        let path = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+        return path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
     }
 
     /// What stage 3–4 produce for one line.
     enum Evaluated: Sendable {
         case blank
         case rejected(Reject)
-        /// A valid request this run does not reconcile (another shard, outside the window):
-        /// its debits are neither matched nor orphans.
-        case skipped(requestID: String, otherShard: Bool)
+        /// A valid request this run does not recount: another shard's account, or a start
+        /// outside `[from, until)`. Kept so that its id still counts in the join.
+        case skipped(requestID: String, account: String, otherShard: Bool, source: SourceLocation, raw: [UInt8])
         case record(LogRecord, TokenCounts, ChargeResult, raw: [UInt8])
     }
 
@@ -159,11 +205,16 @@ public struct ReconcilePipeline: Sendable {
         case .failure(let error):
             return .rejected(Reject(kind: .log, source: source, field: error.field, reason: error.reason, raw: line.bytes))
         case .success(let record):
-            if let shard = options.shard, !shard.owns(account: record.account) {
-                return .skipped(requestID: record.id, otherShard: true)
+            // The window first: a line outside it is outside for every shard alike.
+            if let from = options.from, record.time < from {
+                return .skipped(requestID: record.id, account: record.account, otherShard: false, source: source, raw: line.bytes)
             }
-            if let from = options.from, record.time < from { return .skipped(requestID: record.id, otherShard: false) }
-            if let until = options.until, record.time >= until { return .skipped(requestID: record.id, otherShard: false) }
+            if let until = options.until, record.time >= until {
+                return .skipped(requestID: record.id, account: record.account, otherShard: false, source: source, raw: line.bytes)
+            }
+            if let shard = options.shard, !shard.owns(account: record.account) {
+                return .skipped(requestID: record.id, account: record.account, otherShard: true, source: source, raw: line.bytes)
+            }
             let counts = TokenRecount.counts(for: record, policy: options.basis)
             let charge = Pricing.expectedCharge(
                 usage: chargeUsage(for: record, counts: counts), model: record.model, group: record.group,

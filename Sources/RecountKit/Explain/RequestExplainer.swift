@@ -54,22 +54,22 @@ public struct RequestExplainer: Sendable {
         var found = try find(requestID, lineFilter: { line in needles.contains { Self.contains(line, $0) } })
         if found == nil { found = try find(requestID, lineFilter: { _ in true }) }
 
-        var state = RunState(options: options)
-        if options.debitsPath != nil { state.loadLedger(ledger) }
-        if let evaluated = found {
-            do { try state.accept(evaluated) } catch { throw Self.explainError(error) }
-            let result = state.finish()
-            guard let outcome = result.rows.first, case .record(let record, _, _, _) = evaluated else {
-                preconditionFailure("an accepted record always yields a row with allRows")
-            }
-            return Explanation(outcome: outcome, record: record, catalog: options.catalog, basis: options.basis)
+        // The same join step as `reconcile`: one request id's group, its line and its debits.
+        let collected = CollectingSink()
+        var state = RunState(options: options, sink: collected)
+        state.usesLedger = options.debitsPath != nil
+        var group = RequestGroup()
+        group.debits = ledger.debits
+        var record: LogRecord?
+        if case .record(let found, let counts, let charge, _) = found {
+            record = found
+            group.entries = [.record(found, counts, charge, raw: nil, sequence: 0)]
         }
-        if !ledger.debits.isEmpty {
-            do { try state.finishOrphans() } catch { throw Self.explainError(error) }
-            let result = state.finish()
-            if let outcome = result.rows.first {
-                return Explanation(outcome: outcome, record: nil, catalog: options.catalog, basis: options.basis)
-            }
+        do { try state.process(group) } catch { throw Self.explainError(error) }
+        var result = state.finish()
+        collected.attach(to: &result)
+        if let outcome = result.rows.first {
+            return Explanation(outcome: outcome, record: record, catalog: options.catalog, basis: options.basis)
         }
         throw .notFound(requestID: requestID, nearest: try nearestIDs(to: requestID))
     }
@@ -79,6 +79,7 @@ public struct RequestExplainer: Sendable {
         case .input(let input): .input(input)
         case .arithmetic(let money, let at): .arithmetic(money, at: at)
         case .tooManyRejects: preconditionFailure("explain sets no reject limit")
+        case .spill(let spill): .input(.unreadable(path: spill.path, reason: spill.reason))
         }
     }
 

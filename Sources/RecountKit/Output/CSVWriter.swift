@@ -21,7 +21,16 @@ public struct CSVWriter {
         row(header.map { .text($0) })
     }
 
-    public mutating func row(_ cells: [Cell]) {
+    public mutating func row(_ cells: [Cell]) { Self.encode(cells, into: &bytes) }
+
+    /// One record, CRLF-terminated: what `row` appends.
+    public static func rowBytes(_ cells: [Cell]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        encode(cells, into: &bytes)
+        return bytes
+    }
+
+    static func encode(_ cells: [Cell], into bytes: inout [UInt8]) {
         for (index, cell) in cells.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             switch cell {

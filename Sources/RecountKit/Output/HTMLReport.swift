@@ -1,3 +1,4 @@
+import Foundation
 import TokenCounter
 
 /// `report.html` (SPEC §4): one self-contained page — summary figures, inline SVG charts, and
@@ -23,7 +24,19 @@ public struct HTMLReport {
     func amount(_ value: Rational) -> String { Amounts.format(value, scale: scale) }
     func e(_ text: String) -> String { HTMLEscape.text(text) }
 
+    /// The whole page, from a run held in memory (`result.rows`).
     public func render() -> String {
+        let parts = documentParts()
+        let rendering = ReportRendering(scale: scale, unitName: result.unit?.name ?? "")
+        let rows = result.rows.map { String(decoding: ReportWriter.partsOrDie(rendering.row($0))[1], as: UTF8.self) }
+        return String(decoding: parts.beforeRows, as: UTF8.self) + rows.joined(separator: ",")
+            + String(decoding: parts.afterRows, as: UTF8.self)
+    }
+
+    /// The page around the discrepancy rows, which `ReportWriter` streams in between (as the
+    /// comma-separated elements of the `discrepancy-rows` JSON array).
+    public func documentParts() -> (beforeRows: [UInt8], afterRows: [UInt8]) {
+        let marker = "\u{0}rows\u{0}"
         var body = "<h1>Recount reconciliation report</h1>\n"
         body += "<p class=\"meta\">\(e(metaLine()))</p>\n"
         body += summaryCards()
@@ -33,10 +46,13 @@ public struct HTMLReport {
         body += "<p class=\"meta\">\(parameters.allRows ? "Every request" : "Every request that is not ok"); sorted by start time, then request id. Click a header to sort; amounts in \(e(unitName)); delta = recorded − expected.</p>\n"
         body += "<div id=\"discrepancies\"></div>\n"
         body += "<h2>Accounts</h2>\n<div id=\"accounts\"></div>\n"
-        body += HTMLEscape.jsonBlock(id: "discrepancy-rows", .array(result.rows.map(discrepancyRow)))
+        body += "<script type=\"application/json\" id=\"discrepancy-rows\">[" + marker + "]</script>\n"
         body += HTMLEscape.jsonBlock(id: "account-rows", .array(result.accounts.map(accountRow)))
         body += HTMLEscape.jsonBlock(id: "table-config", tableConfig)
-        return HTMLPage.document(title: "Recount report", body: body, script: HTMLReportScript.source)
+        let page = HTMLPage.document(title: "Recount report", body: body, script: HTMLReportScript.source)
+        let halves = page.components(separatedBy: marker)
+        precondition(halves.count == 2, "the row marker cannot occur in escaped output")
+        return (Array(halves[0].utf8), Array(halves[1].utf8))
     }
 
     func metaLine() -> String {
@@ -59,16 +75,13 @@ public struct HTMLReport {
         return out + "</div>"
     }
 
-    func creditTally(_ status: Credit.Status) -> (count: Int, amount: Rational) {
-        let credits = result.credits.filter { $0.status == status }
-        return (credits.count, credits.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 })
-    }
+    func creditTally(_ status: Credit.Status) -> CreditTally { result.tally(status) }
 
     func summaryCards() -> String {
         let totals = result.totals
         let net = (try? totals.recorded.subtracting(totals.expected)) ?? .zero
         let issued = creditTally(.issued), already = creditTally(.already_issued), withheld = creditTally(.withheld)
-        let notOK = result.rows.filter { $0.outcomeClass != .ok }.count
+        let notOK = result.discrepancyRowCount
         var out = "<section class=\"cards\">"
         out += card("Requests", String(result.counters.requests),
                     sub: "\(result.counters.debits) ledger debits · \(result.counters.orphanDebits) orphan debits")
@@ -80,7 +93,7 @@ public struct HTMLReport {
         out += card("Credits issued", "\(amount(issued.amount)) \(unitName)", sub: "\(issued.count) credits")
         out += card("Already issued", "\(amount(already.amount)) \(unitName)", sub: "\(already.count) credits (--issued)")
         out += card("Withheld", "\(amount(withheld.amount)) \(unitName)", sub: "\(withheld.count) credits below --min-credit")
-        out += card("Rejected lines", String(result.rejects.count),
+        out += card("Rejected lines", String(result.rejectCount),
                     sub: "\(result.counters.logRejected) log · \(result.counters.debitsRejected) ledger (rejects.jsonl)")
         return out + "</section>\n"
     }
@@ -188,20 +201,6 @@ public struct HTMLReport {
             .obj([("root", .string("discrepancies")), ("data", .string("discrepancy-rows")), ("columns", columns(Self.discrepancyColumns))]),
             .obj([("root", .string("accounts")), ("data", .string("account-rows")), ("columns", columns(Self.accountColumns)),
                   ("sort", .num(4)), ("dir", .num(-1))]),
-        ])
-    }
-
-    func discrepancyRow(_ row: RequestOutcome) -> JSONValue {
-        let issued = row.credits.filter { $0.status == .issued }
-        let credit = issued.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 }
-        let counts = row.counts
-        return .array([
-            .string(row.requestID), .string(row.time?.description ?? ""), .string(row.account), .string(row.model ?? ""),
-            .string(row.outcomeClass.rawValue), .string(row.causeLabel), .string(counts?.basisLabel ?? ""),
-            .string(counts.map { String($0.prompt) } ?? ""), .string(counts.map { String($0.completion) } ?? ""),
-            .string(amount(row.recorded)), .string(row.expected.map(amount) ?? ""), .string(row.delta.map(amount) ?? ""),
-            .string(row.credits.isEmpty ? "" : amount(credit)), .string(row.pricingVersion ?? ""), .string(row.group ?? ""),
-            .string(KeyMask.mask(row.key)), .string(row.causeDetail),
         ])
     }
 

@@ -20,7 +20,7 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
 /// leaves every file either as it was or complete; `summary.json` is renamed last, so it
 /// always describes a complete set. An exclusive `flock` on `.recount.lock` keeps two runs
 /// from writing one directory at once.
-public final class OutputDirectory {
+public final class OutputDirectory: ReportDestination {
     public let path: String
     private let lockDescriptor: Int32
     private var staged: [(temporary: String, final: String)] = []
@@ -58,31 +58,66 @@ public final class OutputDirectory {
 
     /// Writes `bytes` to a temporary file for `name`; it becomes visible at `commit()`.
     public func stage(_ name: String, _ bytes: [UInt8]) throws(OutputError) {
+        let file = try create(name)
+        try file.write(bytes)
+        try file.close()
+    }
+
+    /// A temporary file for `name`, written in pieces; it becomes visible at `commit()`.
+    public func create(_ name: String) throws(OutputError) -> any ReportFile {
         precondition(!name.contains("/"), "output names are plain file names")
         let final = path + "/" + name
         let temporary = path + "/.\(name).tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotWrite(path: temporary, reason: String(cString: strerror(errno))) }
         staged.append((temporary, final))
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        return StagedFile(descriptor: descriptor, finalPath: final)
+    }
+
+    /// One staged file: buffered writes, flushed and synced at `close()`.
+    final class StagedFile: ReportFile {
+        let descriptor: Int32
+        let finalPath: String
+        private var buffer: [UInt8] = []
+        private var closed = false
+
+        init(descriptor: Int32, finalPath: String) {
+            self.descriptor = descriptor
+            self.finalPath = finalPath
+            buffer.reserveCapacity(1 << 20)
+        }
+
+        deinit { if !closed { Foundation.close(descriptor) } }
+
+        func write(_ bytes: [UInt8]) throws(OutputError) {
+            buffer += bytes
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+
+        private func flush() throws(OutputError) {
+            var offset = 0
+            while offset < buffer.count {
+                let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw .cannotWrite(path: finalPath, reason: String(cString: strerror(errno)))
+                }
+                offset += written
             }
-            if written < 0 {
-                if errno == EINTR { continue }
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        func close() throws(OutputError) {
+            guard !closed else { return }
+            try flush()
+            closed = true
+            guard fsync(descriptor) == 0 else {
                 let reason = String(cString: strerror(errno))
-                close(descriptor)
-                throw .cannotWrite(path: final, reason: reason)
+                Foundation.close(descriptor)
+                throw .cannotWrite(path: finalPath, reason: reason)
             }
-            offset += written
+            Foundation.close(descriptor)
         }
-        guard fsync(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(descriptor)
-            throw .cannotWrite(path: final, reason: reason)
-        }
-        close(descriptor)
     }
 
     public func stage(_ name: String, _ text: String) throws(OutputError) { try stage(name, Array(text.utf8)) }

@@ -19,7 +19,8 @@ public struct RunParameters: Sendable {
 }
 
 /// Renders a `ReconcileResult` into the report files (SPEC §4). Pure: bytes in, bytes out, so
-/// tests can compare them and `merge` can reuse them.
+/// tests can compare them. The per-request files come from `ReportWriter`, which `reconcile`
+/// and `merge` drive with streams sorted on disk; `files()` drives it from memory.
 public struct ReportFiles {
     public let result: ReconcileResult
     public let parameters: RunParameters
@@ -37,18 +38,22 @@ public struct ReportFiles {
     func amountCell(_ value: Rational?) -> CSVWriter.Cell { value.map { .number(amount($0)) } ?? .empty }
     func countCell(_ value: Int?) -> CSVWriter.Cell { value.map { .number(String($0)) } ?? .empty }
 
-    /// Every file, in the order they are committed (`summary.json` last).
+    /// Every file of a run held in memory (`result.rows`, `credits`, `rejects` collected), in
+    /// the order they are committed (`summary.json` last).
     public func files() -> [(name: String, bytes: [UInt8])] {
-        [
-            ("discrepancies.csv", discrepanciesCSV()),
-            ("accounts.csv", accountsCSV()),
-            ("daily.csv", dailyCSV()),
-            ("credits.csv", creditsCSV()),
-            ("credits.jsonl", Array(creditsJSONL().utf8)),
-            ("rejects.jsonl", Array(rejectsJSONL().utf8)),
-            ("report.html", Array(HTMLReport(result: result, parameters: parameters).render().utf8)),
-            ("summary.json", Array(summaryJSON().utf8)),
-        ]
+        let rendering = ReportRendering(scale: scale, unitName: result.unit?.name ?? "")
+        let rows = result.rows.map(rendering.row)
+        let credits = result.issuedCredits.map(rendering.credit)
+        let rejects = result.rejects.enumerated().map { rendering.reject($1, order: RejectOrder(ledgerItem: $0)) }
+        let destination = MemoryDestination()
+        do {
+            try ReportWriter(result: result, parameters: parameters).write(
+                to: destination, rows: ArrayRecords(rows), credits: ArrayRecords(credits), rejects: ArrayRecords(rejects),
+                writeState: false)
+        } catch {
+            preconditionFailure("writing to memory cannot fail: \(error)")
+        }
+        return destination.files.map { ($0.name, $0.bytes) }
     }
 
     public static let discrepancyColumns = [
@@ -61,34 +66,12 @@ public struct ReportFiles {
         "cached_prompt_tokens", "credit_status", "cause_detail", "source",
     ]
 
-    public func discrepanciesCSV() -> [UInt8] {
-        var csv = CSVWriter(header: Self.discrepancyColumns, bom: parameters.csvBOM)
-        for row in result.rows { csv.row(discrepancyCells(row)) }
-        return csv.bytes
-    }
+    public func discrepanciesCSV() -> [UInt8] { file("discrepancies.csv") }
+    public func creditsCSV() -> [UInt8] { file("credits.csv") }
+    public func creditsJSONL() -> String { String(decoding: file("credits.jsonl"), as: UTF8.self) }
+    public func rejectsJSONL() -> String { String(decoding: file("rejects.jsonl"), as: UTF8.self) }
 
-    func discrepancyCells(_ row: RequestOutcome) -> [CSVWriter.Cell] {
-        let counts = row.counts
-        let issued = row.credits.filter { $0.status == .issued }
-        let creditTotal = issued.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 }
-        let statuses = Set(row.credits.map(\.status.rawValue)).sorted().joined(separator: "+")
-        return [
-            .text(row.requestID), .text(row.time?.description ?? ""), .text(row.account), .text(row.model ?? ""),
-            .text(row.pricingVersion ?? ""), .text(row.outcomeClass.rawValue), .text(row.causeLabel),
-            .text(counts?.basisLabel ?? ""),
-            countCell(counts?.prompt), countCell(counts?.completion),
-            countCell(counts?.billedPrompt), countCell(counts?.billedCompletion),
-            amountCell(row.recorded), amountCell(row.expected), amountCell(row.delta),
-            row.credits.isEmpty ? .empty : amountCell(creditTotal),
-            .text(row.debitPricingVersion ?? ""), countCell(row.debits.count), countCell(row.status),
-            .text(row.endpoint?.rawValue ?? ""), .text(row.group ?? ""), .text(KeyMask.mask(row.key)),
-            .text(counts?.encoding?.rawValue ?? ""),
-            countCell(counts?.recountPrompt), countCell(counts?.recountCompletion),
-            countCell(counts?.upstreamPrompt), countCell(counts?.upstreamCompletion),
-            countCell(counts.map(\.cachedPrompt)), .text(statuses), .text(row.causeDetail),
-            .text(row.source?.description ?? ""),
-        ]
-    }
+    func file(_ name: String) -> [UInt8] { files().first { $0.name == name }!.bytes }
 
     public func accountsCSV() -> [UInt8] {
         var csv = CSVWriter(header: ["account", "requests", "recorded", "expected", "over", "under", "credits"], bom: parameters.csvBOM)
@@ -111,43 +94,6 @@ public struct ReportFiles {
 
     public static let creditColumns = ["credit_id", "account", "request_id", "class", "amount", "unit", "pricing_version", "reason", "debit_id"]
 
-    public func creditsCSV() -> [UInt8] {
-        var csv = CSVWriter(header: Self.creditColumns, bom: parameters.csvBOM)
-        for credit in result.issuedCredits {
-            csv.row([.text(credit.creditID), .text(credit.account), .text(credit.requestID), .text(credit.creditClass.rawValue),
-                     amountCell(credit.amount), .text(unitName), .text(credit.pricingVersion ?? ""), .text(credit.reason),
-                     .text(credit.debitID ?? "")])
-        }
-        return csv.bytes
-    }
-
-    public func creditsJSONL() -> String {
-        result.issuedCredits.map { credit in
-            JSONWriter.string(.obj([
-                ("credit_id", .string(credit.creditID)), ("account", .string(credit.account)),
-                ("request_id", .string(credit.requestID)), ("class", .string(credit.creditClass.rawValue)),
-                ("amount", .string(amount(credit.amount))), ("unit", .string(unitName)),
-                ("pricing_version", .str(credit.pricingVersion)), ("reason", .string(credit.reason)),
-                ("debit_id", .str(credit.debitID)),
-            ])) + "\n"
-        }.joined()
-    }
-
-    public func rejectsJSONL() -> String {
-        result.rejects.map { reject in
-            var pairs: [(String, JSONValue)] = [
-                ("kind", .string(reject.kind.rawValue)), ("file", .string(reject.source.file)),
-                ("line", .num(reject.source.line)), ("field", .str(reject.field)), ("reason", .string(reject.reason)),
-            ]
-            switch Redaction.raw(reject.raw, source: reject.source) {
-            case .text(let text): pairs.append(("raw", .string(text)))
-            case .base64(let text): pairs.append(("raw_base64", .string(text)))
-            }
-            if reject.rawTruncated { pairs.append(("raw_truncated", .bool(true))) }
-            return JSONWriter.string(.obj(pairs)) + "\n"
-        }.joined()
-    }
-
     public func summaryJSON() -> String {
         var classes: [(String, JSONValue)] = []
         for klass in DiscrepancyClass.allCases {
@@ -157,11 +103,9 @@ public struct ReportFiles {
                 ("expected", .string(amount(totals.expected))), ("credits", .string(amount(totals.credits))),
             ])))
         }
-        let credits = result.credits
         func creditTally(_ status: Credit.Status) -> JSONValue {
-            let matching = credits.filter { $0.status == status }
-            let total = matching.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 }
-            return .obj([("count", .num(matching.count)), ("amount", .string(amount(total)))])
+            let tally = result.tally(status)
+            return .obj([("count", .num(tally.count)), ("amount", .string(amount(tally.amount)))])
         }
         let counters = result.counters
         let drift = result.drift
@@ -197,7 +141,7 @@ public struct ReportFiles {
                 ("rejected_log_lines", .num(counters.logRejected)), ("rejected_debit_lines", .num(counters.debitsRejected)),
                 ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
                 ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
-                ("discrepancy_rows", .num(result.rows.filter { $0.outcomeClass != .ok }.count)),
+                ("discrepancy_rows", .num(result.discrepancyRowCount)),
             ])),
             ("classes", .obj(classes)),
             ("totals", .obj([

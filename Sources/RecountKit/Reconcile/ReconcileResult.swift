@@ -122,6 +122,12 @@ public struct ReconcileResult: Sendable {
     /// Every credit found, with its status; sorted by account, request time, credit id.
     public var credits: [Credit] = []
     public var rejects: [Reject] = []
+    /// Credits by status: how many and how much (whether or not `credits` was collected).
+    public var creditTallies: [Credit.Status: CreditTally] = [:]
+    /// Rows whose class is not `ok` (orphans included).
+    public var discrepancyRowCount = 0
+    /// Rejected lines, log and ledger.
+    public var rejectCount = 0
     public var classTotals: [DiscrepancyClass: ClassTotals] = [:]
     public var accounts: [AccountTotals] = []
     public var daily: [DailyTotals] = []
@@ -129,14 +135,17 @@ public struct ReconcileResult: Sendable {
 
     public var issuedCredits: [Credit] { credits.filter { $0.status == .issued } }
 
-    static func creditPrecedes(_ a: Credit, _ b: Credit) -> Bool {
-        if a.account != b.account { return a.account.utf8.lexicographicallyPrecedes(b.account.utf8) }
-        switch (a.requestTime, b.requestTime) {
-        case let (x?, y?) where x != y: return x < y
-        case (nil, _?): return false
-        case (_?, nil): return true
-        default: return a.creditID < b.creditID
-        }
+    public func tally(_ status: Credit.Status) -> CreditTally { creditTallies[status] ?? CreditTally() }
+}
+
+/// How many credits of one status, and their sum.
+public struct CreditTally: Sendable, Equatable {
+    public var count = 0
+    public var amount = Rational.zero
+
+    mutating func add(_ value: Rational) throws(MoneyError) {
+        count += 1
+        amount = try amount.adding(value)
     }
 }
 

@@ -1,84 +1,204 @@
 import TokenCounter
 
-/// The sequential part of a run: request-id uniqueness, debit matching, classification and
-/// totals. Fed in input order, so its result never depends on `--jobs`.
+/// The sequential part of a run: sets aside each line's result under its request id, then
+/// joins requests with their debits, classifies, and totals. Fed in input order and joined in
+/// id order, so its result never depends on `--jobs`.
+///
+/// With `--shard K/N`, a request id's whole group — its lines, its debits, a repeated line —
+/// belongs to the shard of the account of its first line that starts inside the window (or,
+/// with no such line, of its first debit's account). So every request meets all its debits in
+/// exactly one shard, and the shards' outputs merge to what one run would have written. Lines
+/// that yield no request at all (rejects, blank lines, ledger rejects) belong to shard 0.
 struct RunState {
     let options: ReconcileOptions
     let classifier: Classifier
+    let sink: any OutcomeSink
     var result = ReconcileResult()
-    /// Debits by request id, each list in ledger order. Emptied as requests claim them.
-    var debitsByRequest: [String: [Debit]] = [:]
-    var usesLedger = false
-    var seenRequestIDs: Set<String> = []
-    var skippedRequestIDs: Set<String> = []
     var aggregates: Aggregates
+    var usesLedger = false
+    /// Ids seen so far, approximately: a line whose id may have been seen keeps its raw bytes
+    /// in the join, in case it turns out to be a repeat and has to be rejected.
+    var seenIDs = RequestIDFilter()
+    /// Rejects and blank lines are reported by one shard only.
+    let reportsUnattributed: Bool
+    var ledgerItems = 0
 
-    init(options: ReconcileOptions) {
+    init(options: ReconcileOptions, sink: any OutcomeSink) {
         self.options = options
+        self.sink = sink
         classifier = Classifier(catalog: options.catalog, tolerance: options.tolerance, unitName: options.catalog.unit.name)
         aggregates = Aggregates(dayOffsetSeconds: options.dayOffsetSeconds)
         result.unit = options.catalog.unit
+        reportsUnattributed = (options.shard?.index ?? 0) == 0
     }
 
-    mutating func loadLedger(_ ledger: DebitLedgerReader.Result) {
+    // MARK: Scanning (input order)
+
+    mutating func startLedger(path: String) {
         usesLedger = true
-        result.inputs.append(InputFileInfo(path: options.debitsPath ?? "", kind: "debits"))
-        result.counters.debitBlankLines = ledger.blankLines
-        for reject in ledger.rejects { result.rejects.append(reject) }
-        result.counters.debitsRejected = ledger.rejects.count
-        for debit in ledger.debits {
-            if let shard = options.shard, !shard.owns(account: debit.account) { continue }
-            result.counters.debits += 1
-            debitsByRequest[debit.requestID, default: []].append(debit)
-        }
+        result.inputs.append(InputFileInfo(path: path, kind: "debits"))
     }
 
-    mutating func accept(_ item: ReconcilePipeline.Evaluated) throws(ReconcileError) {
+    mutating func scan(_ item: DebitLedgerStream.Item, lineNumber: Int, joiner: ExternalSorter) throws(ReconcileError) {
+        ledgerItems += 1
         switch item {
         case .blank:
-            result.counters.blankLines += 1
-        case .rejected(let reject):
-            try addReject(reject)
-        case .skipped(let requestID, let otherShard):
-            if otherShard { result.counters.otherShard += 1 } else { result.counters.outsideWindow += 1 }
-            skippedRequestIDs.insert(requestID)
-            debitsByRequest[requestID] = nil
-        case .record(let record, let counts, let charge, let raw):
-            guard seenRequestIDs.insert(record.id).inserted else {
-                try addReject(Reject(kind: .log, source: record.source, field: "id",
-                                     reason: "duplicate request id '\(record.id)' (seen earlier in the logs)", raw: raw))
-                return
-            }
-            let debits: [Debit]
-            if usesLedger {
-                debits = debitsByRequest.removeValue(forKey: record.id) ?? []
-                if let billed = record.billed.amount, let first = debits.first, billed != first.amount {
-                    result.counters.billedAmountMismatches += 1
-                }
-            } else if let amount = record.billed.amount {
-                debits = [Debit(debitID: record.id + "#billed", requestID: record.id, account: record.account, time: record.time,
-                                amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0)]
-            } else {
-                debits = []
-            }
-            let outcome: RequestOutcome
-            do { outcome = try classifier.classify(record, counts: counts, charge: charge, debits: debits) } catch {
-                throw .arithmetic(error, at: record.source.description)
-            }
-            noteWarnings(record, counts: counts, charge: charge)
-            try add(outcome)
+            if reportsUnattributed { result.counters.debitBlankLines += 1 }
+        case .reject(let reject):
+            guard reportsUnattributed else { return }
+            result.counters.debitsRejected += 1
+            try addReject(reject, order: RejectOrder(ledgerItem: ledgerItems))
+        case .debit(let debit):
+            var payload = SpillEncoder()
+            payload.bytes.append(JoinEntryKind.debit.rawValue)
+            payload.debit(debit)
+            try spill(joiner, key: JoinKey.debit(requestID: debit.requestID, sequence: debit.sequence), payload: payload)
         }
     }
 
-    mutating func addReject(_ reject: Reject) throws(ReconcileError) {
-        result.rejects.append(reject)
+    mutating func scan(_ item: ReconcilePipeline.Evaluated, sequence: Int, joiner: ExternalSorter) throws(ReconcileError) {
+        switch item {
+        case .blank:
+            if reportsUnattributed { result.counters.blankLines += 1 }
+        case .rejected(let reject):
+            guard reportsUnattributed else { return }
+            try addReject(reject, order: RejectOrder(logLine: sequence))
+        case .skipped(let requestID, let account, let otherShard, let source, let raw):
+            let mayRepeat = seenIDs.insert(requestID)
+            var payload = SpillEncoder()
+            payload.bytes.append((otherShard ? JoinEntryKind.otherShard : .outsideWindow).rawValue)
+            payload.uint(UInt64(sequence))
+            payload.string(requestID)
+            payload.string(account)
+            payload.source(source)
+            payload.optional(otherShard && mayRepeat ? raw : nil) { $0.raw($1) }
+            try spill(joiner, key: JoinKey.log(requestID: requestID, sequence: sequence), payload: payload)
+        case .record(let record, let counts, let charge, let raw):
+            let mayRepeat = seenIDs.insert(record.id)
+            var payload = SpillEncoder(capacity: 512)
+            payload.bytes.append(JoinEntryKind.record.rawValue)
+            payload.uint(UInt64(sequence))
+            payload.record(record)
+            payload.counts(counts)
+            payload.charge(charge)
+            payload.optional(mayRepeat ? raw : nil) { $0.raw($1) }
+            try spill(joiner, key: JoinKey.log(requestID: record.id, sequence: sequence), payload: payload)
+        }
+    }
+
+    private func spill(_ joiner: ExternalSorter, key: SortKey, payload: SpillEncoder) throws(ReconcileError) {
+        do { try joiner.add(key: key.bytes, payload: payload.bytes) } catch { throw .spill(error) }
+    }
+
+    // MARK: Joining (request id order)
+
+    mutating func join(_ records: SortedRecords) throws(ReconcileError) {
+        var group: RequestGroup?
+        var groupKey: ArraySlice<UInt8> = []
+        while true {
+            let next: SortedRecord?
+            do { next = try records.next() } catch { throw .spill(error) }
+            guard let next else { break }
+            let idKey = next.key.dropLast(JoinKey.suffixLength)
+            if group == nil || idKey != groupKey {
+                if let group { try process(group) }
+                group = RequestGroup()
+                groupKey = idKey
+            }
+            do { try group!.add(payload: next.payload) } catch {
+                throw .spill(SpillError(path: options.spillDirectory ?? ReconcilePipeline.temporaryDirectory, reason: "sort data damaged: \(error.what)"))
+            }
+        }
+        if let group { try process(group) }
+    }
+
+    /// One request id: its lines in input order, then its debits in ledger order — exactly
+    /// what a run over the lines in input order would do with them.
+    mutating func process(_ group: RequestGroup) throws(ReconcileError) {
+        if let shard = options.shard, let owner = group.ownerAccount, !shard.owns(account: owner) {
+            result.counters.otherShard += group.entries.count
+            return
+        }
+        result.counters.debits += group.debits.count
+        /// Unclaimed debits; a request or a skipped line takes them all.
+        var unclaimed = group.debits
+        var requestSeen = false
+        var skipped = false
+        for entry in group.entries {
+            switch entry {
+            case .outsideWindow:
+                result.counters.outsideWindow += 1
+                skipped = true
+                unclaimed = []
+            case .otherShard(let requestID, _, let source, let raw, let sequence):
+                if requestSeen {
+                    try addReject(Self.repeated(requestID, source: source, raw: raw), order: RejectOrder(logLine: sequence))
+                } else {
+                    // Cannot happen: the owner is this line's account, which is another shard's.
+                    result.counters.otherShard += 1
+                }
+            case .record(let record, let counts, let charge, let raw, let sequence):
+                guard !requestSeen else {
+                    try addReject(Self.repeated(record.id, source: record.source, raw: raw), order: RejectOrder(logLine: sequence))
+                    continue
+                }
+                requestSeen = true
+                let debits: [Debit]
+                if usesLedger {
+                    debits = unclaimed
+                    unclaimed = []
+                    if let billed = record.billed.amount, let first = debits.first, billed != first.amount {
+                        result.counters.billedAmountMismatches += 1
+                    }
+                } else if let amount = record.billed.amount {
+                    debits = [Debit(debitID: record.id + "#billed", requestID: record.id, account: record.account, time: record.time,
+                                    amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0)]
+                } else {
+                    debits = []
+                }
+                let outcome: RequestOutcome
+                do { outcome = try classifier.classify(record, counts: counts, charge: charge, debits: debits) } catch {
+                    throw .arithmetic(error, at: record.source.description)
+                }
+                noteWarnings(record, counts: counts)
+                try add(outcome)
+            }
+        }
+        if !unclaimed.isEmpty { try addOrphan(unclaimed, requestSeen: requestSeen || skipped) }
+    }
+
+    static func repeated(_ requestID: String, source: SourceLocation, raw: [UInt8]?) -> Reject {
+        Reject(kind: .log, source: source, field: "id",
+               reason: "duplicate request id '\(requestID)' (seen earlier in the logs)", raw: raw ?? [])
+    }
+
+    /// Debits no request claimed: one `orphan_debit` row for the request id.
+    mutating func addOrphan(_ debits: [Debit], requestSeen: Bool) throws(ReconcileError) {
+        let first = debits[0]
+        let recorded: Rational
+        do { recorded = try Classifier.sum(debits.map(\.amount)) } catch { throw .arithmetic(error, at: first.source.description) }
+        let outcome = RequestOutcome(
+            requestID: first.requestID, time: first.time, account: first.account, key: nil, model: nil, group: nil,
+            endpoint: nil, status: nil, counts: nil, pricingVersion: first.time.flatMap { options.catalog.version(at: $0)?.id },
+            debitPricingVersion: first.pricingVersion, expected: nil, breakdown: nil, unpricedReason: nil,
+            debits: debits, recorded: recorded, delta: nil, outcomeClass: .orphan_debit, causes: [.no_request],
+            causeDetail: requestSeen ? "debit's request was not reconciled" : "no request '\(first.requestID)' in the logs (or its line was rejected)",
+            credits: [], source: first.source)
+        try add(outcome)
+    }
+
+    // MARK: Totals
+
+    mutating func addReject(_ reject: Reject, order: RejectOrder) throws(ReconcileError) {
+        result.rejectCount += 1
         result.counters.logRejected += reject.kind == .log ? 1 : 0
-        if let limit = options.maxRejects, result.rejects.count > limit {
+        try sink.reject(reject, order: order)
+        if let limit = options.maxRejects, result.rejectCount > limit {
             throw .tooManyRejects(limit: limit, at: reject.source)
         }
     }
 
-    mutating func noteWarnings(_ record: LogRecord, counts: TokenCounts, charge: ChargeResult) {
+    mutating func noteWarnings(_ record: LogRecord, counts: TokenCounts) {
         if counts.encodingIsFallback { result.warnings.fallbackEncodingModels[record.model, default: 0] += 1 }
         if let version = options.catalog.version(at: record.time), !version.groupMultiplier(record.group).isListed {
             result.warnings.unlistedGroups[record.group, default: 0] += 1
@@ -102,39 +222,216 @@ struct RunState {
                 outcome.credits[index].status = .withheld
             }
         }
-        do { try aggregates.add(outcome) } catch { throw .arithmetic(error, at: outcome.source?.description ?? outcome.requestID) }
+        let at = outcome.source?.description ?? outcome.requestID
+        do { try aggregates.add(outcome) } catch { throw .arithmetic(error, at: at) }
         if outcome.outcomeClass == .orphan_debit { result.counters.orphanDebits += outcome.debits.count } else { result.counters.requests += 1 }
-        result.credits += outcome.credits
-        if options.allRows || outcome.outcomeClass != .ok { result.rows.append(outcome) }
-    }
-
-    /// Debits left unclaimed after every log is read: one `orphan_debit` row per request id.
-    mutating func finishOrphans() throws(ReconcileError) {
-        let orphans = debitsByRequest.values.filter { !$0.isEmpty }.sorted { $0[0].sequence < $1[0].sequence }
-        for debits in orphans {
-            let first = debits[0]
-            let recorded: Rational
-            do { recorded = try Classifier.sum(debits.map(\.amount)) } catch { throw .arithmetic(error, at: first.source.description) }
-            let outcome = RequestOutcome(
-                requestID: first.requestID, time: first.time, account: first.account, key: nil, model: nil, group: nil,
-                endpoint: nil, status: nil, counts: nil, pricingVersion: first.time.flatMap { options.catalog.version(at: $0)?.id },
-                debitPricingVersion: first.pricingVersion, expected: nil, breakdown: nil, unpricedReason: nil,
-                debits: debits, recorded: recorded, delta: nil, outcomeClass: .orphan_debit, causes: [.no_request],
-                causeDetail: seenRequestIDs.contains(first.requestID) || skippedRequestIDs.contains(first.requestID)
-                    ? "debit's request was not reconciled" : "no request '\(first.requestID)' in the logs (or its line was rejected)",
-                credits: [], source: first.source)
-            try add(outcome)
+        for credit in outcome.credits {
+            do { try result.creditTallies[credit.status, default: CreditTally()].add(credit.amount) } catch { throw .arithmetic(error, at: at) }
+            try sink.credit(credit)
         }
-        debitsByRequest = [:]
+        if outcome.outcomeClass != .ok { result.discrepancyRowCount += 1 }
+        if options.allRows || outcome.outcomeClass != .ok { try sink.row(outcome) }
     }
 
     mutating func finish() -> ReconcileResult {
-        result.rows.sort(by: RequestOutcome.precedes)
-        result.credits.sort(by: ReconcileResult.creditPrecedes)
         result.classTotals = aggregates.classTotals
         result.accounts = aggregates.accounts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { aggregates.accounts[$0]! }
         result.daily = aggregates.daily.keys.sorted().map { aggregates.daily[$0]! }
         result.totals = aggregates.totals
         return result
+    }
+}
+
+/// What the join sets aside per log line or debit (the first payload byte).
+enum JoinEntryKind: UInt8 {
+    case record = 0
+    case otherShard = 1
+    case outsideWindow = 2
+    case debit = 3
+}
+
+/// Join keys: the request id, then 0 for a log line or 1 for a debit, then the line's (or
+/// debit's) sequence — so one id's lines come first in input order, then its debits.
+enum JoinKey {
+    /// The tag byte and the 8-byte sequence after the id.
+    static let suffixLength = 9
+
+    static func log(requestID: String, sequence: Int) -> SortKey {
+        var key = SortKey()
+        key.string(requestID)
+        key.byte(0)
+        key.uint64(UInt64(sequence))
+        return key
+    }
+
+    static func debit(requestID: String, sequence: Int) -> SortKey {
+        var key = SortKey()
+        key.string(requestID)
+        key.byte(1)
+        key.uint64(UInt64(sequence))
+        return key
+    }
+}
+
+/// Everything the logs and the ledger hold for one request id.
+struct RequestGroup {
+    enum Entry {
+        case record(LogRecord, TokenCounts, ChargeResult, raw: [UInt8]?, sequence: Int)
+        case otherShard(requestID: String, account: String, source: SourceLocation, raw: [UInt8]?, sequence: Int)
+        case outsideWindow(account: String)
+    }
+
+    var entries: [Entry] = []
+    var debits: [Debit] = []
+
+    mutating func add(payload: [UInt8]) throws(SpillCorrupt) {
+        var decoder = SpillDecoder(payload)
+        guard let kind = JoinEntryKind(rawValue: try decoder.byte()) else { throw SpillCorrupt(what: "unknown entry") }
+        switch kind {
+        case .debit:
+            debits.append(try decoder.debit())
+        case .record:
+            let sequence = Int(try decoder.uint())
+            let record = try decoder.record()
+            let counts = try decoder.counts()
+            let charge = try decoder.charge()
+            let raw = try decoder.optional { decoder throws(SpillCorrupt) in Array(try decoder.raw()) }
+            entries.append(.record(record, counts, charge, raw: raw, sequence: sequence))
+        case .otherShard, .outsideWindow:
+            let sequence = Int(try decoder.uint())
+            let requestID = try decoder.string()
+            let account = try decoder.string()
+            let source = try decoder.source()
+            let raw = try decoder.optional { decoder throws(SpillCorrupt) in Array(try decoder.raw()) }
+            entries.append(kind == .otherShard
+                ? .otherShard(requestID: requestID, account: account, source: source, raw: raw, sequence: sequence)
+                : .outsideWindow(account: account))
+        }
+    }
+
+    /// The account whose shard owns this id: the first line inside the window (the request
+    /// the run keeps), else the first line outside it, else the first debit.
+    var ownerAccount: String? {
+        for entry in entries {
+            switch entry {
+            case .record(let record, _, _, _, _): return record.account
+            case .otherShard(_, let account, _, _, _): return account
+            case .outsideWindow: continue
+            }
+        }
+        for entry in entries { if case .outsideWindow(let account) = entry { return account } }
+        return debits.first?.account
+    }
+}
+
+/// A fixed-size Bloom filter of request ids (8 MiB, 3 probes): no false negatives, so every
+/// repeated id is flagged; about 1 in 10,000 first sightings are flagged too at a million ids,
+/// which only costs keeping that line's bytes a little longer.
+struct RequestIDFilter {
+    static let bitCount = 1 << 26
+    private var words = [UInt64](repeating: 0, count: bitCount / 64)
+
+    /// Adds `id`; true when it may have been added before.
+    mutating func insert(_ id: String) -> Bool {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var utf8 = id
+        utf8.withUTF8 { bytes in
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        }
+        var present = true
+        var probe = hash
+        for _ in 0..<3 {
+            // SplitMix64 finalizer: three well-spread positions from one hash.
+            probe = probe &+ 0x9E37_79B9_7F4A_7C15
+            var mixed = probe
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            mixed ^= mixed >> 31
+            let bit = Int(mixed % UInt64(Self.bitCount))
+            let mask: UInt64 = 1 << UInt64(bit & 63)
+            if words[bit >> 6] & mask == 0 {
+                present = false
+                words[bit >> 6] |= mask
+            }
+        }
+        return present
+    }
+}
+
+/// Where a reject sits in `rejects.jsonl`: ledger lines first, then log lines in input order.
+public struct RejectOrder: Sendable {
+    let key: SortKey
+
+    init(ledgerItem: Int) {
+        var key = SortKey()
+        key.byte(0)
+        key.uint64(UInt64(ledgerItem))
+        self.key = key
+    }
+
+    init(logLine: Int) {
+        var key = SortKey()
+        key.byte(1)
+        key.uint64(UInt64(logLine))
+        self.key = key
+    }
+
+    var bytes: [UInt8] { key.bytes }
+}
+
+/// Receives a run's rows, credits and rejects as the join produces them (request id order,
+/// not report order: putting them in report order is the sink's job).
+public protocol OutcomeSink: AnyObject {
+    /// A row of `discrepancies.csv`: every request not `ok`, or every request with `--all-rows`.
+    func row(_ outcome: RequestOutcome) throws(ReconcileError)
+    /// Every credit found, whatever its status.
+    func credit(_ credit: Credit) throws(ReconcileError)
+    func reject(_ reject: Reject, order: RejectOrder) throws(ReconcileError)
+}
+
+/// Keeps everything in memory, for tests, `explain` and `statement` (which keeps one account).
+public final class CollectingSink: OutcomeSink {
+    let keepRow: (RequestOutcome) -> Bool
+    private var rows: [(key: [UInt8], outcome: RequestOutcome)] = []
+    private var credits: [(key: [UInt8], credit: Credit)] = []
+    private var rejects: [(key: [UInt8], reject: Reject)] = []
+
+    public init(keepRow: @escaping (RequestOutcome) -> Bool = { _ in true }) { self.keepRow = keepRow }
+
+    public func row(_ outcome: RequestOutcome) {
+        if keepRow(outcome) { rows.append((ReportOrder.row(outcome).bytes, outcome)) }
+    }
+
+    public func credit(_ credit: Credit) { credits.append((ReportOrder.credit(credit).bytes, credit)) }
+
+    public func reject(_ reject: Reject, order: RejectOrder) { rejects.append((order.bytes, reject)) }
+
+    /// Puts the collected rows, credits and rejects into `result`, in report order.
+    public func attach(to result: inout ReconcileResult) {
+        result.rows = rows.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.outcome)
+        result.credits = credits.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.credit)
+        result.rejects = rejects.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map(\.reject)
+    }
+}
+
+/// The orders of the per-request outputs, as sort keys.
+enum ReportOrder {
+    /// Start time (the instant; orphans without a time last), then request id (byte order),
+    /// then class.
+    static func row(_ outcome: RequestOutcome) -> SortKey {
+        var key = SortKey()
+        key.time(outcome.time)
+        key.string(outcome.requestID)
+        key.byte(UInt8(DiscrepancyClass.allCases.firstIndex(of: outcome.outcomeClass)!))
+        return key
+    }
+
+    /// Account (byte order), then request time, then credit id.
+    static func credit(_ credit: Credit) -> SortKey {
+        var key = SortKey()
+        key.string(credit.account)
+        key.time(credit.requestTime)
+        key.string(credit.creditID)
+        return key
     }
 }

@@ -1,0 +1,58 @@
+import Foundation
+import RecountKit
+
+/// `recount merge DIR… --out DIR`: the shards of one `reconcile --shard K/N` run, put back
+/// together — byte-identical to the reports one unsharded run would have written.
+struct MergeCommand: RecountCommand {
+    static let spec = Arguments.Spec(options: ["--out"], flags: ["--strict"])
+
+    static let help = """
+        usage: recount merge DIR… [--out DIR] [--strict]
+
+        Combines the output directories of 'recount reconcile --shard K/N' (every K of one N,
+        same logs and flags) into the reports one unsharded run would have written. Each DIR
+        must hold the shard.state file a sharded run leaves beside its reports.
+
+          --out DIR   where the merged reports go (default Reports)
+          --strict    exit 1 when there are credits to issue
+
+        exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 the shards do not make one run
+              (missing or repeated shard, other flags or inputs, damaged state) · 66 a DIR or its
+              shard.state is missing · 74 I/O error or output directory busy
+        """
+
+    let directories: [String]
+    let outDirectory: String
+    let strict: Bool
+
+    init(arguments: Arguments) throws {
+        directories = arguments.positionals
+        guard !directories.isEmpty else { throw UsageError("give the shard output directories to merge") }
+        outDirectory = try arguments.value("--out") ?? "Reports"
+        strict = arguments.flag("--strict")
+        let standardized = Set(directories.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        guard !standardized.contains(URL(fileURLWithPath: outDirectory).standardizedFileURL.path) else {
+            throw UsageError("--out must not be one of the shard directories")
+        }
+    }
+
+    func run(console: Console) throws -> ExitStatus {
+        let merge: ShardMerge
+        do { merge = try ShardMerge(directories: directories) } catch { throw Self.failure(error) }
+        let output: OutputDirectory
+        do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
+        try ReconcileCommand.write(ReportWriter(result: merge.result, parameters: merge.parameters), to: output, writeState: false,
+                                   streams: merge.records)
+        console.out(SummaryLine.text(merge.result, outDirectory: outDirectory))
+        if strict, merge.result.tally(.issued).count > 0 { return .discrepancies }
+        return .success
+    }
+
+    static func failure(_ error: MergeError) -> CommandFailure {
+        switch error {
+        case .missing: CommandFailure(.noInput, error.description)
+        case .unreadable: CommandFailure(.ioError, error.description)
+        case .corrupt, .mismatch, .arithmetic: CommandFailure(.dataError, error.description)
+        }
+    }
+}

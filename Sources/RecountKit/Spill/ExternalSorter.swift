@@ -1,0 +1,306 @@
+import Foundation
+
+/// A spill file could not be written or read (a full disk, an unwritable directory).
+public struct SpillError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): cannot write temporary sort data: \(reason)" }
+}
+
+/// Sorts records too many to hold in memory: (key, payload) pairs are buffered up to a byte
+/// budget, sorted by key bytes, and written out as a sorted run; `finish()` merges the runs.
+///
+/// Why: a day of logs does not fit in a fixed amount of memory, but the reports want it in
+/// orders the logs are not in (by request id to meet the ledger, by time for the tables).
+/// Memory is the budget plus one read buffer per run, whatever the day's size.
+///
+/// Run files are unlinked as soon as they are created and read back through the open
+/// descriptor, so a run killed by any signal — even SIGKILL — leaves nothing behind.
+/// Records with equal keys come back in the order they were added.
+final class ExternalSorter {
+    let directory: String
+    let budget: Int
+    private var arena: [UInt8] = []
+    private var entries: [Entry] = []
+    private var runs: [Int32] = []
+    private static let counter = Counter()
+
+    struct Entry {
+        var start: Int
+        var keyLength: Int32
+        var payloadLength: Int32
+    }
+
+    init(directory: String, budget: Int) {
+        self.directory = directory
+        self.budget = max(budget, 1)
+    }
+
+    deinit { for descriptor in runs { close(descriptor) } }
+
+    /// Records added so far that went to disk, for tests of the spilling path.
+    private(set) var spilledRuns = 0
+
+    func add(key: [UInt8], payload: [UInt8]) throws(SpillError) {
+        entries.append(Entry(start: arena.count, keyLength: Int32(key.count), payloadLength: Int32(payload.count)))
+        arena += key
+        arena += payload
+        if arena.count + entries.count * MemoryLayout<Entry>.stride >= budget { try spill() }
+    }
+
+    private func sortedEntries() -> [Entry] {
+        arena.withUnsafeBufferPointer { base in
+            entries.sorted { a, b in
+                let order = Self.compare(base, a, b)
+                return order != 0 ? order < 0 : a.start < b.start
+            }
+        }
+    }
+
+    private static func compare(_ base: UnsafeBufferPointer<UInt8>, _ a: Entry, _ b: Entry) -> Int32 {
+        let common = Int(min(a.keyLength, b.keyLength))
+        let order = memcmp(base.baseAddress! + a.start, base.baseAddress! + b.start, common)
+        if order != 0 { return order }
+        return a.keyLength - b.keyLength
+    }
+
+    private func spill() throws(SpillError) {
+        guard !entries.isEmpty else { return }
+        let path = directory + "/.recount-spill-\(Self.counter.next()).tmp-\(getpid())"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SpillError(path: path, reason: String(cString: strerror(errno))) }
+        unlink(path)
+        runs.append(descriptor)
+        var writer = RunWriter(descriptor: descriptor, path: path)
+        for entry in sortedEntries() {
+            try writer.append(arena, entry)
+        }
+        try writer.flush()
+        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw SpillError(path: path, reason: String(cString: strerror(errno))) }
+        spilledRuns += 1
+        arena.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+    }
+
+    /// Every record added, in key order. The sorter is spent afterwards.
+    func finish() throws(SpillError) -> SortedRecords {
+        if runs.isEmpty {
+            let sorted = sortedEntries()
+            let stream = SortedRecords(memory: (arena, sorted))
+            arena = []
+            entries = []
+            return stream
+        }
+        try spill()
+        arena = []
+        entries = []
+        let readers = runs.map { RunReader(descriptor: $0, path: directory) }
+        runs = []
+        return try SortedRecords(runs: readers)
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            value += 1
+            return value
+        }
+    }
+}
+
+/// One sorted record as it comes back.
+public struct SortedRecord: Sendable {
+    public var key: [UInt8]
+    public var payload: [UInt8]
+}
+
+/// The merged, key-ordered stream of an `ExternalSorter`.
+public final class SortedRecords {
+    private var memory: (arena: [UInt8], entries: [ExternalSorter.Entry])?
+    private var memoryIndex = 0
+    private var readers: [RunReader] = []
+    /// Min-heap of reader indices by their current record's key (ties: lower run first, which
+    /// holds earlier-added records).
+    private var heap: [Int] = []
+    private var heads: [SortedRecord?] = []
+
+    init(memory: ([UInt8], [ExternalSorter.Entry])) { self.memory = memory }
+
+    init(runs: [RunReader]) throws(SpillError) {
+        readers = runs
+        heads = []
+        for reader in readers { heads.append(try reader.next()) }
+        for index in heads.indices where heads[index] != nil { push(index) }
+    }
+
+    public func next() throws(SpillError) -> SortedRecord? {
+        if let memory {
+            guard memoryIndex < memory.entries.count else { return nil }
+            let entry = memory.entries[memoryIndex]
+            memoryIndex += 1
+            let keyEnd = entry.start + Int(entry.keyLength)
+            return SortedRecord(key: Array(memory.arena[entry.start..<keyEnd]),
+                                payload: Array(memory.arena[keyEnd..<(keyEnd + Int(entry.payloadLength))]))
+        }
+        guard let top = heap.first else { return nil }
+        let record = heads[top]!
+        heads[top] = try readers[top].next()
+        if heads[top] == nil {
+            heap[0] = heap[heap.count - 1]
+            heap.removeLast()
+            close(readers[top].descriptor)
+        }
+        if !heap.isEmpty { siftDown(0) }
+        return record
+    }
+
+    private func less(_ a: Int, _ b: Int) -> Bool {
+        let x = heads[a]!.key, y = heads[b]!.key
+        if x != y { return x.lexicographicallyPrecedes(y) }
+        return a < b
+    }
+
+    private func push(_ index: Int) {
+        heap.append(index)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard less(heap[child], heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private func siftDown(_ start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < heap.count, less(heap[left], heap[smallest]) { smallest = left }
+            if right < heap.count, less(heap[right], heap[smallest]) { smallest = right }
+            if smallest == parent { return }
+            heap.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+}
+
+/// Buffered writes of `[varint key length][key][varint payload length][payload]`.
+struct RunWriter {
+    let descriptor: Int32
+    let path: String
+    var buffer: [UInt8] = []
+
+    init(descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    mutating func append(_ arena: [UInt8], _ entry: ExternalSorter.Entry) throws(SpillError) {
+        var header = SpillEncoder(capacity: 10)
+        header.uint(UInt64(entry.keyLength))
+        buffer += header.bytes
+        let keyEnd = entry.start + Int(entry.keyLength)
+        buffer += arena[entry.start..<keyEnd]
+        var payloadHeader = SpillEncoder(capacity: 10)
+        payloadHeader.uint(UInt64(entry.payloadLength))
+        buffer += payloadHeader.bytes
+        buffer += arena[keyEnd..<(keyEnd + Int(entry.payloadLength))]
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    mutating func flush() throws(SpillError) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw SpillError(path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Reads one sorted run (or one section of a shard state file) back through a 256 KiB buffer.
+final class RunReader {
+    let descriptor: Int32
+    let path: String
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var exhausted = false
+    /// The next byte to read from the file, and where this run ends.
+    private var fileOffset: Int
+    private let end: Int
+
+    init(descriptor: Int32, path: String, start: Int = 0, end: Int = .max) {
+        self.descriptor = descriptor
+        self.path = path
+        fileOffset = start
+        self.end = end
+    }
+
+    /// Makes at least `count` bytes available from `position`; false at a clean end of file.
+    private func fill(_ count: Int) throws(SpillError) -> Bool {
+        while buffer.count - position < count {
+            if exhausted { return false }
+            if position > 0 {
+                buffer.removeFirst(position)
+                position = 0
+            }
+            let chunk = min(max(1 << 18, count), end - fileOffset)
+            if chunk <= 0 {
+                exhausted = true
+                continue
+            }
+            let oldCount = buffer.count
+            buffer += repeatElement(0, count: chunk)
+            let offset = fileOffset
+            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + oldCount, chunk, off_t(offset)) }
+            if got < 0 {
+                buffer.removeLast(chunk)
+                if errno == EINTR { continue }
+                throw SpillError(path: path, reason: String(cString: strerror(errno)))
+            }
+            buffer.removeLast(chunk - got)
+            fileOffset += got
+            if got == 0 { exhausted = true }
+        }
+        return true
+    }
+
+    private func varint() throws(SpillError) -> Int? {
+        var value = 0
+        var shift = 0
+        while true {
+            guard try fill(1) else {
+                if shift == 0 { return nil }
+                throw SpillError(path: path, reason: "sorted run ends inside a record")
+            }
+            let byte = buffer[position]
+            position += 1
+            value |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+            guard shift < 63 else { throw SpillError(path: path, reason: "sorted run is damaged") }
+        }
+    }
+
+    private func bytes(_ count: Int) throws(SpillError) -> [UInt8] {
+        guard try fill(count) else { throw SpillError(path: path, reason: "sorted run ends inside a record") }
+        defer { position += count }
+        return Array(buffer[position..<(position + count)])
+    }
+
+    func next() throws(SpillError) -> SortedRecord? {
+        guard let keyLength = try varint() else { return nil }
+        let key = try bytes(keyLength)
+        guard let payloadLength = try varint() else { throw SpillError(path: path, reason: "sorted run ends inside a record") }
+        return SortedRecord(key: key, payload: try bytes(payloadLength))
+    }
+}

@@ -1,0 +1,197 @@
+import TokenCounter
+
+/// Spill encodings of the values a run sets aside between recounting and joining the ledger.
+///
+/// A spilled `LogRecord` keeps no prompt or completion: only the request fields pricing reads
+/// (`n`, `size`, `quality`, `input`), so the sort data stays small and prompts never reach disk
+/// outside the logs themselves.
+extension SpillEncoder {
+    mutating func source(_ value: SourceLocation) {
+        string(value.file)
+        int(value.line)
+    }
+
+    mutating func record(_ record: LogRecord) {
+        string(record.id)
+        timestamp(record.time)
+        string(record.account)
+        optionalString(record.key)
+        string(record.group)
+        string(record.model)
+        string(record.endpoint.rawValue)
+        int(record.status)
+        bool(record.stream)
+        optional(Self.pricedRequestFields(record.request)) { $0.string(JSONWriter.string($1)) }
+        optional(record.usage) { encoder, usage in
+            encoder.optionalInt(usage.promptTokens)
+            encoder.optionalInt(usage.completionTokens)
+            encoder.optionalInt(usage.cachedTokens)
+            encoder.optionalInt(usage.reasoningTokens)
+            encoder.optional(usage.seconds) { $0.rational($1) }
+            encoder.optionalInt(usage.images)
+        }
+        optionalInt(record.billed.promptTokens)
+        optionalInt(record.billed.completionTokens)
+        optional(record.billed.amount) { $0.rational($1) }
+        optionalString(record.billed.pricingVersion)
+        source(record.source)
+        string(record.dialect.rawValue)
+    }
+
+    /// The request fields `chargeUsage` reads; nil when there are none.
+    static func pricedRequestFields(_ request: JSONValue?) -> JSONValue? {
+        guard case .object(let object)? = request else { return nil }
+        var kept = JSONObject()
+        for field in ["n", "size", "quality", "input"] {
+            if let value = object[field] { kept[field] = value }
+        }
+        return kept.count == 0 ? nil : .object(kept)
+    }
+
+    mutating func counts(_ counts: TokenCounts) {
+        int(counts.prompt)
+        string(counts.promptSource.rawValue)
+        int(counts.completion)
+        string(counts.completionSource.rawValue)
+        int(counts.cachedPrompt)
+        optionalInt(counts.recountPrompt)
+        optionalInt(counts.recountCompletion)
+        optionalInt(counts.upstreamPrompt)
+        optionalInt(counts.upstreamCompletion)
+        optionalInt(counts.billedPrompt)
+        optionalInt(counts.billedCompletion)
+        optionalString(counts.encoding?.rawValue)
+        bool(counts.encodingIsFallback)
+        array(counts.notes) { $0.string($1) }
+    }
+
+    mutating func breakdown(_ breakdown: ChargeBreakdown) {
+        string(breakdown.versionID)
+        string(breakdown.modelKey)
+        array(breakdown.terms) { encoder, term in
+            encoder.string(term.label)
+            encoder.rational(term.quantity)
+            encoder.rational(term.unitPrice)
+            encoder.string(term.currency)
+            encoder.rational(term.subtotal)
+        }
+        rational(breakdown.list)
+        string(breakdown.listCurrency)
+        rational(breakdown.exchangeRate)
+        rational(breakdown.perCurrency)
+        rational(breakdown.modelMultiplier)
+        rational(breakdown.groupMultiplier)
+        bool(breakdown.groupIsListed)
+        rational(breakdown.amount)
+        string(breakdown.rounding.rawValue)
+        int(breakdown.scale)
+        rational(breakdown.charge)
+        bool(breakdown.minimumChargeApplied)
+    }
+
+    mutating func charge(_ charge: ChargeResult) {
+        switch charge {
+        case .priced(let breakdown):
+            bytes.append(0)
+            self.breakdown(breakdown)
+        case .notBillable(let breakdown):
+            bytes.append(1)
+            optional(breakdown) { $0.breakdown($1) }
+        case .unpriced(let reason):
+            bytes.append(2)
+            string(reason)
+        }
+    }
+
+    mutating func debit(_ debit: Debit) {
+        string(debit.debitID)
+        string(debit.requestID)
+        string(debit.account)
+        optional(debit.time) { $0.timestamp($1) }
+        rational(debit.amount)
+        optionalString(debit.pricingVersion)
+        source(debit.source)
+        int(debit.sequence)
+    }
+}
+
+extension SpillDecoder {
+    mutating func source() throws(SpillCorrupt) -> SourceLocation {
+        SourceLocation(file: try string(), line: try int())
+    }
+
+    mutating func record() throws(SpillCorrupt) -> LogRecord {
+        let id = try string()
+        let time = try timestamp()
+        let account = try string()
+        let key = try optionalString()
+        let group = try string()
+        let model = try string()
+        let endpoint = try enumeration(Endpoint.self)
+        let status = try int()
+        let stream = try bool()
+        let request = try optional { decoder throws(SpillCorrupt) -> JSONValue in
+            guard let value = try? JSONParser.parse(Array(try decoder.string().utf8)) else { throw SpillCorrupt(what: "bad request fields") }
+            return value
+        }
+        let usage = try optional { decoder throws(SpillCorrupt) in
+            ReportedUsage(promptTokens: try decoder.optionalInt(), completionTokens: try decoder.optionalInt(),
+                          cachedTokens: try decoder.optionalInt(), reasoningTokens: try decoder.optionalInt(),
+                          seconds: try decoder.optional { decoder throws(SpillCorrupt) in try decoder.rational() },
+                          images: try decoder.optionalInt())
+        }
+        let billed = BilledFields(promptTokens: try optionalInt(), completionTokens: try optionalInt(),
+                                  amount: try optional { decoder throws(SpillCorrupt) in try decoder.rational() },
+                                  pricingVersion: try optionalString())
+        return LogRecord(id: id, time: time, account: account, key: key, group: group, model: model, endpoint: endpoint,
+                         status: status, stream: stream, request: request, response: nil, usage: usage, billed: billed,
+                         source: try source(), dialect: try enumeration(LogDialect.self))
+    }
+
+    mutating func counts() throws(SpillCorrupt) -> TokenCounts {
+        var counts = TokenCounts()
+        counts.prompt = try int()
+        counts.promptSource = try enumeration(CountSource.self)
+        counts.completion = try int()
+        counts.completionSource = try enumeration(CountSource.self)
+        counts.cachedPrompt = try int()
+        counts.recountPrompt = try optionalInt()
+        counts.recountCompletion = try optionalInt()
+        counts.upstreamPrompt = try optionalInt()
+        counts.upstreamCompletion = try optionalInt()
+        counts.billedPrompt = try optionalInt()
+        counts.billedCompletion = try optionalInt()
+        counts.encoding = try optional { decoder throws(SpillCorrupt) in try decoder.enumeration(EncodingName.self) }
+        counts.encodingIsFallback = try bool()
+        counts.notes = try array { decoder throws(SpillCorrupt) in try decoder.string() }
+        return counts
+    }
+
+    mutating func breakdown() throws(SpillCorrupt) -> ChargeBreakdown {
+        ChargeBreakdown(
+            versionID: try string(), modelKey: try string(),
+            terms: try array { decoder throws(SpillCorrupt) in
+                ChargeTerm(label: try decoder.string(), quantity: try decoder.rational(), unitPrice: try decoder.rational(),
+                           currency: try decoder.string(), subtotal: try decoder.rational())
+            },
+            list: try rational(), listCurrency: try string(), exchangeRate: try rational(), perCurrency: try rational(),
+            modelMultiplier: try rational(), groupMultiplier: try rational(), groupIsListed: try bool(),
+            amount: try rational(), rounding: try enumeration(RoundingMode.self), scale: try int(),
+            charge: try rational(), minimumChargeApplied: try bool())
+    }
+
+    mutating func charge() throws(SpillCorrupt) -> ChargeResult {
+        switch try byte() {
+        case 0: return .priced(try breakdown())
+        case 1: return .notBillable(try optional { decoder throws(SpillCorrupt) in try decoder.breakdown() })
+        case 2: return .unpriced(reason: try string())
+        default: throw SpillCorrupt(what: "bad charge")
+        }
+    }
+
+    mutating func debit() throws(SpillCorrupt) -> Debit {
+        Debit(debitID: try string(), requestID: try string(), account: try string(),
+              time: try optional { decoder throws(SpillCorrupt) in try decoder.timestamp() },
+              amount: try rational(), pricingVersion: try optionalString(), source: try source(), sequence: try int())
+    }
+}
