@@ -83,8 +83,12 @@ struct StatementCommand: RecountCommand {
         }
         let output: OutputDirectory
         do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
-        let result: ReconcileResult
-        do { result = try ReconcilePipeline(options: options).run() } catch { throw ReconcileCommand.failure(error) }
+        var result: ReconcileResult
+        // Only this account's rows are kept: a statement of one account from a day of any size.
+        let account = self.account
+        let rows = CollectingSink(keepRow: { $0.account == account })
+        do { result = try ReconcilePipeline(options: options).run(into: rows) } catch { throw ReconcileCommand.failure(error) }
+        rows.attach(to: &result)
 
         let statement = AccountStatement(account: account, result: result, from: from, until: until, asOf: asOf)
         let stem = AccountStatement.fileStem(for: account)

@@ -107,6 +107,8 @@ public struct ReconcilePipeline: Sendable {
     public init(options: ReconcileOptions) { self.options = options }
 
     static let batchLines = 2048
+    /// A batch also ends at this many bytes, so days of long prompts stay in bounded memory.
+    static let batchBytes = 16 << 20
 
     /// A run with rows, credits and rejects collected in memory, in report order.
     public func run() throws(ReconcileError) -> ReconcileResult {
@@ -139,17 +141,22 @@ public struct ReconcilePipeline: Sendable {
             do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
             state.result.inputs.append(InputFileInfo(path: path, kind: "log"))
             var batch: [LineReader.Line] = []
+            var batchBytes = 0
             while true {
                 let line: LineReader.Line?
                 do { line = try reader.next() } catch { throw .input(error) }
-                if let line { batch.append(line) }
-                if batch.count == Self.batchLines || (line == nil && !batch.isEmpty) {
+                if let line {
+                    batch.append(line)
+                    batchBytes += line.bytes.count
+                }
+                if batch.count == Self.batchLines || batchBytes >= Self.batchBytes || (line == nil && !batch.isEmpty) {
                     let evaluated = evaluate(batch, file: path)
                     for (item, line) in zip(evaluated, batch) {
                         try state.scan(item, sequence: linesBefore + line.number, joiner: joiner)
                     }
                     recordsRead += batch.count
                     batch.removeAll(keepingCapacity: true)
+                    batchBytes = 0
                     progress?(reader.bytesRead, recordsRead)
                 }
                 if line == nil { break }

@@ -22,8 +22,12 @@ final class ExternalSorter {
     let budget: Int
     private var arena: [UInt8] = []
     private var entries: [Entry] = []
-    private var runs: [Int32] = []
+    /// Open run files and their sizes.
+    private var runs: [(descriptor: Int32, size: Int)] = []
     private static let counter = Counter()
+    /// At most this many runs are open at once; more are merged into one first, so a tiny
+    /// budget over a huge input costs extra passes, not thousands of descriptors and buffers.
+    static let maxFanIn = 64
 
     struct Entry {
         var start: Int
@@ -36,7 +40,7 @@ final class ExternalSorter {
         self.budget = max(budget, 1)
     }
 
-    deinit { for descriptor in runs { close(descriptor) } }
+    deinit { for run in runs { close(run.descriptor) } }
 
     /// Records added so far that went to disk, for tests of the spilling path.
     private(set) var spilledRuns = 0
@@ -66,20 +70,46 @@ final class ExternalSorter {
 
     private func spill() throws(SpillError) {
         guard !entries.isEmpty else { return }
+        let sorted = sortedEntries()
+        let arena = self.arena
+        var index = 0
+        try writeRun { () throws(SpillError) -> SortedRecord? in
+            guard index < sorted.count else { return nil }
+            defer { index += 1 }
+            let entry = sorted[index]
+            let keyEnd = entry.start + Int(entry.keyLength)
+            return SortedRecord(key: Array(arena[entry.start..<keyEnd]),
+                                payload: Array(arena[keyEnd..<(keyEnd + Int(entry.payloadLength))]))
+        }
+        spilledRuns += 1
+        self.arena.removeAll(keepingCapacity: true)
+        entries.removeAll(keepingCapacity: true)
+        if runs.count >= Self.maxFanIn {
+            let merged = try SortedRecords(runs: takeReaders())
+            try writeRun { () throws(SpillError) in try merged.next() }
+        }
+    }
+
+    /// Writes records, in the order given, to a new unlinked run file.
+    private func writeRun(_ next: () throws(SpillError) -> SortedRecord?) throws(SpillError) {
         let path = directory + "/.recount-spill-\(Self.counter.next()).tmp-\(getpid())"
         let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SpillError(path: path, reason: String(cString: strerror(errno))) }
         unlink(path)
-        runs.append(descriptor)
         var writer = RunWriter(descriptor: descriptor, path: path)
-        for entry in sortedEntries() {
-            try writer.append(arena, entry)
+        do {
+            while let record = try next() { try writer.append(key: record.key, payload: record.payload) }
+            try writer.flush()
+        } catch {
+            close(descriptor)
+            throw error
         }
-        try writer.flush()
-        guard lseek(descriptor, 0, SEEK_SET) == 0 else { throw SpillError(path: path, reason: String(cString: strerror(errno))) }
-        spilledRuns += 1
-        arena.removeAll(keepingCapacity: true)
-        entries.removeAll(keepingCapacity: true)
+        runs.append((descriptor, writer.written))
+    }
+
+    private func takeReaders() -> [RunReader] {
+        defer { runs = [] }
+        return runs.map { RunReader(descriptor: $0.descriptor, path: directory, start: 0, end: $0.size) }
     }
 
     /// Every record added, in key order. The sorter is spent afterwards.
@@ -94,9 +124,7 @@ final class ExternalSorter {
         try spill()
         arena = []
         entries = []
-        let readers = runs.map { RunReader(descriptor: $0, path: directory) }
-        runs = []
-        return try SortedRecords(runs: readers)
+        return try SortedRecords(runs: takeReaders())
     }
 
     final class Counter: @unchecked Sendable {
@@ -193,6 +221,8 @@ struct RunWriter {
     let descriptor: Int32
     let path: String
     var buffer: [UInt8] = []
+    /// Bytes handed to the file so far (flushed or not).
+    private(set) var written = 0
 
     init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
@@ -200,28 +230,29 @@ struct RunWriter {
         buffer.reserveCapacity(1 << 20)
     }
 
-    mutating func append(_ arena: [UInt8], _ entry: ExternalSorter.Entry) throws(SpillError) {
+    mutating func append(key: [UInt8], payload: [UInt8]) throws(SpillError) {
+        let before = buffer.count
         var header = SpillEncoder(capacity: 10)
-        header.uint(UInt64(entry.keyLength))
+        header.uint(UInt64(key.count))
         buffer += header.bytes
-        let keyEnd = entry.start + Int(entry.keyLength)
-        buffer += arena[entry.start..<keyEnd]
-        var payloadHeader = SpillEncoder(capacity: 10)
-        payloadHeader.uint(UInt64(entry.payloadLength))
-        buffer += payloadHeader.bytes
-        buffer += arena[keyEnd..<(keyEnd + Int(entry.payloadLength))]
+        buffer += key
+        header.bytes.removeAll(keepingCapacity: true)
+        header.uint(UInt64(payload.count))
+        buffer += header.bytes
+        buffer += payload
+        written += buffer.count - before
         if buffer.count >= 1 << 20 { try flush() }
     }
 
     mutating func flush() throws(SpillError) {
         var offset = 0
         while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
+            let done = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if done < 0 {
                 if errno == EINTR { continue }
                 throw SpillError(path: path, reason: String(cString: strerror(errno)))
             }
-            offset += written
+            offset += done
         }
         buffer.removeAll(keepingCapacity: true)
     }
