@@ -6,7 +6,7 @@ import TokenCounter
 struct ReconcileCommand: RecountCommand {
     static let spec = Arguments.Spec(
         options: ["--pricing", "--debits", "--out", "--from", "--until", "--basis", "--tolerance", "--min-credit",
-                  "--issued", "--jobs", "--shard", "--as-of", "--max-rejects", "--day-offset"],
+                  "--issued", "--jobs", "--shard", "--as-of", "--max-rejects", "--day-offset", "--sort-memory"],
         flags: ["--csv-bom", "--strict", "--all-rows"])
 
     static let help = """
@@ -33,6 +33,8 @@ struct ReconcileCommand: RecountCommand {
           --all-rows          every request in discrepancies.csv, not only those not ok
           --strict            exit 1 when there are credits to issue
           --max-rejects N     stop (exit 65) when more than N lines are rejected (default: unlimited)
+          --sort-memory MB    memory for sorting before spilling to --out (default 64); peak memory is
+                              about this plus 60 MB, whatever the size of the logs
 
         exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 bad catalog or too many rejects
               66 input missing · 74 I/O error or output directory busy
@@ -56,6 +58,7 @@ struct ReconcileCommand: RecountCommand {
     let strict: Bool
     let allRows: Bool
     let maxRejects: Int?
+    let sortMemoryMB: Int
 
     init(arguments: Arguments) throws {
         paths = arguments.positionals
@@ -95,6 +98,7 @@ struct ReconcileCommand: RecountCommand {
         strict = arguments.flag("--strict")
         allRows = arguments.flag("--all-rows")
         maxRejects = try arguments.integer("--max-rejects", in: 0...Int.max)
+        sortMemoryMB = try arguments.integer("--sort-memory", in: 1...65_536) ?? 64
     }
 
     static func amount(_ text: String?, flag: String) throws(UsageError) -> Rational? {
@@ -126,6 +130,7 @@ struct ReconcileCommand: RecountCommand {
         options.jobs = jobs
         options.shard = shard
         options.maxRejects = maxRejects
+        options.sortMemoryBytes = sortMemoryMB << 20
         if let dayOffset { options.dayOffsetSeconds = dayOffset }
         var parameters = RunParameters()
         for path in issuedPaths {

@@ -93,7 +93,7 @@ struct RunState {
     // MARK: Joining (request id order)
 
     mutating func join(_ records: SortedRecords) throws(ReconcileError) {
-        var group: RequestGroup?
+        var group: GroupCursor?
         var groupKey: ArraySlice<UInt8> = []
         while true {
             let next: SortedRecord?
@@ -101,70 +101,113 @@ struct RunState {
             guard let next else { break }
             let idKey = next.key.dropLast(JoinKey.suffixLength)
             if group == nil || idKey != groupKey {
-                if let group { try process(group) }
-                group = RequestGroup()
+                if var group { try finish(&group) }
+                group = GroupCursor()
                 groupKey = idKey
             }
-            do { try group!.add(payload: next.payload) } catch {
+            let entry: RequestGroup.Entry?
+            do { entry = try group!.decode(payload: next.payload) } catch {
                 throw .spill(SpillError(path: options.spillDirectory ?? ReconcilePipeline.temporaryDirectory, reason: "sort data damaged: \(error.what)"))
             }
+            if let entry { try step(&group!, entry) }
         }
-        if let group { try process(group) }
+        if var group { try finish(&group) }
     }
 
-    /// One request id: its lines in input order, then its debits in ledger order — exactly
-    /// what a run over the lines in input order would do with them.
+    /// A whole group at once (`explain`): the same steps as the join.
     mutating func process(_ group: RequestGroup) throws(ReconcileError) {
-        if let shard = options.shard, let owner = group.ownerAccount, !shard.owns(account: owner) {
-            result.counters.otherShard += group.entries.count
+        var cursor = GroupCursor()
+        cursor.debits = group.debits
+        for entry in group.entries { try step(&cursor, entry) }
+        try finish(&cursor)
+    }
+
+    /// One log line of a request id, in input order, after all the id's debits — what a run
+    /// over the lines in input order would do with it. Nothing of a line is kept after its
+    /// step, so an id repeated on a million lines costs no memory.
+    mutating func step(_ group: inout GroupCursor, _ entry: RequestGroup.Entry) throws(ReconcileError) {
+        if group.owned == nil {
+            switch entry {
+            case .outsideWindow(let account):
+                // Outside the window: takes the debits; counted once the owner is known.
+                group.outsideBeforeOwner += 1
+                if group.firstOutsideAccount == nil { group.firstOutsideAccount = account }
+                return
+            case .record(let record, _, _, _, _):
+                try decideOwner(&group, account: record.account)
+            case .otherShard(_, let account, _, _, _):
+                try decideOwner(&group, account: account)
+            }
+        }
+        guard group.owned == true else {
+            result.counters.otherShard += 1
+            return
+        }
+        switch entry {
+        case .outsideWindow:
+            result.counters.outsideWindow += 1
+            group.skipped = true
+            group.debits = []
+        case .otherShard(let requestID, _, let source, let raw, let sequence):
+            if group.requestSeen {
+                try addReject(Self.repeated(requestID, source: source, raw: raw), order: RejectOrder(logLine: sequence))
+            } else {
+                // Cannot happen: the owner is this line's account, which is another shard's.
+                result.counters.otherShard += 1
+            }
+        case .record(let record, let counts, let charge, let raw, let sequence):
+            guard !group.requestSeen else {
+                try addReject(Self.repeated(record.id, source: record.source, raw: raw), order: RejectOrder(logLine: sequence))
+                return
+            }
+            group.requestSeen = true
+            let debits: [Debit]
+            if usesLedger {
+                debits = group.debits
+                group.debits = []
+                if let billed = record.billed.amount, let first = debits.first, billed != first.amount {
+                    result.counters.billedAmountMismatches += 1
+                }
+            } else if let amount = record.billed.amount {
+                debits = [Debit(debitID: record.id + "#billed", requestID: record.id, account: record.account, time: record.time,
+                                amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0)]
+            } else {
+                debits = []
+            }
+            let outcome: RequestOutcome
+            do { outcome = try classifier.classify(record, counts: counts, charge: charge, debits: debits) } catch {
+                throw .arithmetic(error, at: record.source.description)
+            }
+            noteWarnings(record, counts: counts)
+            try add(outcome)
+        }
+    }
+
+    /// The owner is the shard of `account`; lines outside the window seen so far now count.
+    mutating func decideOwner(_ group: inout GroupCursor, account: String) throws(ReconcileError) {
+        let owned = options.shard?.owns(account: account) ?? true
+        group.owned = owned
+        guard owned else {
+            result.counters.otherShard += group.outsideBeforeOwner
             return
         }
         result.counters.debits += group.debits.count
-        /// Unclaimed debits; a request or a skipped line takes them all.
-        var unclaimed = group.debits
-        var requestSeen = false
-        var skipped = false
-        for entry in group.entries {
-            switch entry {
-            case .outsideWindow:
-                result.counters.outsideWindow += 1
-                skipped = true
-                unclaimed = []
-            case .otherShard(let requestID, _, let source, let raw, let sequence):
-                if requestSeen {
-                    try addReject(Self.repeated(requestID, source: source, raw: raw), order: RejectOrder(logLine: sequence))
-                } else {
-                    // Cannot happen: the owner is this line's account, which is another shard's.
-                    result.counters.otherShard += 1
-                }
-            case .record(let record, let counts, let charge, let raw, let sequence):
-                guard !requestSeen else {
-                    try addReject(Self.repeated(record.id, source: record.source, raw: raw), order: RejectOrder(logLine: sequence))
-                    continue
-                }
-                requestSeen = true
-                let debits: [Debit]
-                if usesLedger {
-                    debits = unclaimed
-                    unclaimed = []
-                    if let billed = record.billed.amount, let first = debits.first, billed != first.amount {
-                        result.counters.billedAmountMismatches += 1
-                    }
-                } else if let amount = record.billed.amount {
-                    debits = [Debit(debitID: record.id + "#billed", requestID: record.id, account: record.account, time: record.time,
-                                    amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0)]
-                } else {
-                    debits = []
-                }
-                let outcome: RequestOutcome
-                do { outcome = try classifier.classify(record, counts: counts, charge: charge, debits: debits) } catch {
-                    throw .arithmetic(error, at: record.source.description)
-                }
-                noteWarnings(record, counts: counts)
-                try add(outcome)
-            }
+        if group.outsideBeforeOwner > 0 {
+            result.counters.outsideWindow += group.outsideBeforeOwner
+            group.skipped = true
+            group.debits = []
         }
-        if !unclaimed.isEmpty { try addOrphan(unclaimed, requestSeen: requestSeen || skipped) }
+    }
+
+    /// The end of a request id: with no line inside the window, the owner is the first line
+    /// outside it, else the first debit; debits nobody took are an orphan.
+    mutating func finish(_ group: inout GroupCursor) throws(ReconcileError) {
+        if group.owned == nil {
+            guard let account = group.firstOutsideAccount ?? group.debits.first?.account else { return }
+            try decideOwner(&group, account: account)
+        }
+        guard group.owned == true, !group.debits.isEmpty else { return }
+        try addOrphan(group.debits, requestSeen: group.requestSeen || group.skipped)
     }
 
     static func repeated(_ requestID: String, source: SourceLocation, raw: [UInt8]?) -> Reject {
@@ -250,8 +293,9 @@ enum JoinEntryKind: UInt8 {
     case debit = 3
 }
 
-/// Join keys: the request id, then 0 for a log line or 1 for a debit, then the line's (or
-/// debit's) sequence — so one id's lines come first in input order, then its debits.
+/// Join keys: the request id, then 0 for a debit or 1 for a log line, then the debit's (or
+/// line's) sequence — so one id's debits come first in ledger order, then its lines in input
+/// order, and the lines can be handled one at a time.
 enum JoinKey {
     /// The tag byte and the 8-byte sequence after the id.
     static let suffixLength = 9
@@ -259,7 +303,7 @@ enum JoinKey {
     static func log(requestID: String, sequence: Int) -> SortKey {
         var key = SortKey()
         key.string(requestID)
-        key.byte(0)
+        key.byte(1)
         key.uint64(UInt64(sequence))
         return key
     }
@@ -267,13 +311,14 @@ enum JoinKey {
     static func debit(requestID: String, sequence: Int) -> SortKey {
         var key = SortKey()
         key.string(requestID)
-        key.byte(1)
+        key.byte(0)
         key.uint64(UInt64(sequence))
         return key
     }
 }
 
-/// Everything the logs and the ledger hold for one request id.
+/// One request id's lines and debits (`explain` builds one; the join streams them through a
+/// `GroupCursor` instead).
 struct RequestGroup {
     enum Entry {
         case record(LogRecord, TokenCounts, ChargeResult, raw: [UInt8]?, sequence: Int)
@@ -283,44 +328,44 @@ struct RequestGroup {
 
     var entries: [Entry] = []
     var debits: [Debit] = []
+}
 
-    mutating func add(payload: [UInt8]) throws(SpillCorrupt) {
+/// The join's state within one request id.
+struct GroupCursor {
+    /// The id's debits not yet taken (all of them arrive before its first line).
+    var debits: [Debit] = []
+    /// Whether this shard owns the id; nil until its first line inside the window.
+    var owned: Bool?
+    var outsideBeforeOwner = 0
+    var firstOutsideAccount: String?
+    var requestSeen = false
+    var skipped = false
+
+    /// A debit is kept in `debits`; a log line comes back as an entry.
+    mutating func decode(payload: [UInt8]) throws(SpillCorrupt) -> RequestGroup.Entry? {
         var decoder = SpillDecoder(payload)
         guard let kind = JoinEntryKind(rawValue: try decoder.byte()) else { throw SpillCorrupt(what: "unknown entry") }
         switch kind {
         case .debit:
             debits.append(try decoder.debit())
+            return nil
         case .record:
             let sequence = Int(try decoder.uint())
             let record = try decoder.record()
             let counts = try decoder.counts()
             let charge = try decoder.charge()
             let raw = try decoder.optional { decoder throws(SpillCorrupt) in Array(try decoder.raw()) }
-            entries.append(.record(record, counts, charge, raw: raw, sequence: sequence))
+            return .record(record, counts, charge, raw: raw, sequence: sequence)
         case .otherShard, .outsideWindow:
             let sequence = Int(try decoder.uint())
             let requestID = try decoder.string()
             let account = try decoder.string()
             let source = try decoder.source()
             let raw = try decoder.optional { decoder throws(SpillCorrupt) in Array(try decoder.raw()) }
-            entries.append(kind == .otherShard
+            return kind == .otherShard
                 ? .otherShard(requestID: requestID, account: account, source: source, raw: raw, sequence: sequence)
-                : .outsideWindow(account: account))
+                : .outsideWindow(account: account)
         }
-    }
-
-    /// The account whose shard owns this id: the first line inside the window (the request
-    /// the run keeps), else the first line outside it, else the first debit.
-    var ownerAccount: String? {
-        for entry in entries {
-            switch entry {
-            case .record(let record, _, _, _, _): return record.account
-            case .otherShard(_, let account, _, _, _): return account
-            case .outsideWindow: continue
-            }
-        }
-        for entry in entries { if case .outsideWindow(let account) = entry { return account } }
-        return debits.first?.account
     }
 }
 

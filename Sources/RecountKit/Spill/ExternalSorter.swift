@@ -258,8 +258,10 @@ struct RunWriter {
     }
 }
 
-/// Reads one sorted run (or one section of a shard state file) back through a 256 KiB buffer.
+/// Reads one sorted run (or one section of a shard state file) back through a 64 KiB buffer —
+/// small, because a merge holds one per run.
 final class RunReader {
+    static let chunkBytes = 1 << 16
     let descriptor: Int32
     let path: String
     private var buffer: [UInt8] = []
@@ -274,6 +276,7 @@ final class RunReader {
         self.path = path
         fileOffset = start
         self.end = end
+        buffer.reserveCapacity(2 * Self.chunkBytes)
     }
 
     /// Makes at least `count` bytes available from `position`; false at a clean end of file.
@@ -284,7 +287,7 @@ final class RunReader {
                 buffer.removeFirst(position)
                 position = 0
             }
-            let chunk = min(max(1 << 18, count), end - fileOffset)
+            let chunk = min(max(Self.chunkBytes, count), end - fileOffset)
             if chunk <= 0 {
                 exhausted = true
                 continue
