@@ -138,13 +138,14 @@ public struct HTMLReport {
                       ], format: format),
                       note: "Day boundary at UTC\(Timestamp.offsetText(parameters.dayOffsetSeconds)). Bar lengths are display ratios; hover a bar for its exact amount.")
 
-        // Amount by class.
-        let classes = DiscrepancyClass.allCases.filter { (result.classTotals[$0]?.count ?? 0) > 0 }
-        out += figure("Amount by class (\(unitName))",
+        // Amount by class. `ok` is left out: its bar would dwarf the classes finance looks at
+        // (on the sample, 26,987 ok points against 87 undercharged); it is in the table above.
+        let classes = DiscrepancyClass.allCases.filter { $0 != .ok && (result.classTotals[$0]?.count ?? 0) > 0 }
+        out += figure("Amount by class, not ok (\(unitName))",
                       SVGChart.bars(labels: classes.map(\.rawValue), series: [
                           .init(name: "recorded", color: Self.recordedColor, values: classes.map { result.classTotals[$0]!.recorded }),
                           .init(name: "expected", color: Self.expectedColor, values: classes.map { result.classTotals[$0]!.expected }),
-                      ], format: format), note: nil)
+                      ], format: format), note: "ok rows are left out (see the table above).")
 
         // Top accounts by overcharge.
         let top = result.accounts.filter { $0.over > .zero }
