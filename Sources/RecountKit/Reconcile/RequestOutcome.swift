@@ -32,23 +32,8 @@ public struct RequestOutcome: Sendable {
     /// Cause codes joined with `+`, e.g. `prompt_tokens+price_version`; empty for `ok`.
     public var causeLabel: String { causes.map(\.rawValue).joined(separator: "+") }
 
-    /// The sum of this row's credits that are actually issued by this run.
+    /// The sum of this row's credits, whatever their status (issued now, before, or withheld).
     public var creditTotal: Rational {
         credits.reduce(Rational.zero) { sum, credit in (try? sum.adding(credit.amount)) ?? sum }
-    }
-}
-
-extension RequestOutcome {
-    /// The documented row order of every per-request output: start time (UTC instant), then
-    /// request id (byte order), then class. Orphans without a time sort last.
-    public static func precedes(_ a: RequestOutcome, _ b: RequestOutcome) -> Bool {
-        switch (a.time, b.time) {
-        case let (x?, y?) where x != y: return x < y
-        case (nil, _?): return false
-        case (_?, nil): return true
-        default: break
-        }
-        if a.requestID != b.requestID { return a.requestID.utf8.lexicographicallyPrecedes(b.requestID.utf8) }
-        return a.outcomeClass < b.outcomeClass
     }
 }

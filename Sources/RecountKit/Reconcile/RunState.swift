@@ -300,18 +300,13 @@ enum JoinKey {
     /// The tag byte and the 8-byte sequence after the id.
     static let suffixLength = 9
 
-    static func log(requestID: String, sequence: Int) -> SortKey {
-        var key = SortKey()
-        key.string(requestID)
-        key.byte(1)
-        key.uint64(UInt64(sequence))
-        return key
-    }
+    static func log(requestID: String, sequence: Int) -> SortKey { key(requestID, tag: 1, sequence) }
+    static func debit(requestID: String, sequence: Int) -> SortKey { key(requestID, tag: 0, sequence) }
 
-    static func debit(requestID: String, sequence: Int) -> SortKey {
+    private static func key(_ requestID: String, tag: UInt8, _ sequence: Int) -> SortKey {
         var key = SortKey()
         key.string(requestID)
-        key.byte(0)
+        key.byte(tag)
         key.uint64(UInt64(sequence))
         return key
     }
