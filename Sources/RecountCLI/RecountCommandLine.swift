@@ -11,6 +11,7 @@ public enum RecountCommandLine {
         "prices": PricesCommand.self,
         "explain": ExplainCommand.self,
         "statement": StatementCommand.self,
+        "sample": SampleCommand.self,
     ]
 
     static var usage: String {

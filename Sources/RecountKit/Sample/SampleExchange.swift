@@ -1,0 +1,264 @@
+import TokenCounter
+
+/// The request and response bodies of one generated call, in the shapes relays log them.
+///
+/// Chat requests carry an optional system message, a multi-turn history (assistant tool calls
+/// and `tool` replies included), `name`s, content-part arrays and sized image parts, and tool
+/// definitions; responses are a completion object, a stream of chunk objects, or raw SSE
+/// `data:` lines (README "Formats"). Usage is attached *after* the recount (`attach(usage:)`),
+/// because a realistic upstream reports what the text really costs.
+struct SampleExchange {
+    /// Where upstream usage sits in the line (SPEC §6 precedence: top-level, then
+    /// `response.usage`, then the last stream chunk).
+    enum UsagePlacement { case topLevel, inResponse, lastChunk }
+
+    enum ResponseShape { case object, chunks, sse, text, none }
+
+    var endpoint: Endpoint
+    var stream = false
+    var request: JSONValue?
+    var response: JSONValue?
+    var shape = ResponseShape.none
+    /// `n` and image size / quality for image requests (read back by `chargeUsage`).
+    var usageExtras: [(String, JSONValue)] = []
+
+    /// Puts `usage` where `placement` says, as the upstream would have sent it.
+    mutating func attach(usage: JSONValue, placement: UsagePlacement) -> UsagePlacement {
+        switch (placement, shape, response) {
+        case (.inResponse, .object, .object(var object)?):
+            object["usage"] = usage
+            response = .object(object)
+            return .inResponse
+        case (.lastChunk, .chunks, .array(var items)?):
+            items.append(.fields([("id", chunkID), ("object", .string("chat.completion.chunk")), ("choices", .array([])), ("usage", usage)]))
+            response = .array(items)
+            return .lastChunk
+        case (.lastChunk, .sse, .array(var items)?):
+            let chunk = JSONValue.fields([("id", chunkID), ("object", .string("chat.completion.chunk")), ("choices", .array([])), ("usage", usage)])
+            items.insert(.string("data: " + SampleJSON.string(chunk)), at: max(0, items.count - 1))
+            response = .array(items)
+            return .lastChunk
+        default:
+            return .topLevel
+        }
+    }
+
+    var chunkID: JSONValue = .string("")
+
+    // MARK: chat
+
+    static func chat(model: String, style: SampleText.Style, tools wantsTools: Bool, stream: Bool,
+                     failed: Int?, _ rng: inout SampleRandom) -> SampleExchange {
+        var messages: [JSONValue] = []
+        if let system = SampleText.systemPrompt(style, &rng) {
+            messages.append(.fields([("role", .string("system")), ("content", .string(system))]))
+        }
+        let tools = wantsTools ? SampleTools.pick(&rng) : []
+        for _ in 0..<rng.skewed(7) {
+            messages.append(userMessage(style, &rng))
+            if !tools.isEmpty && rng.chance(300) {
+                let call = SampleTools.call(tools[rng.below(tools.count)], &rng)
+                messages.append(.fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([call.json]))]))
+                messages.append(.fields([("role", .string("tool")), ("tool_call_id", .string(call.id)),
+                                         ("content", .string(SampleTools.result(&rng)))]))
+            }
+            messages.append(.fields([("role", .string("assistant")), ("content", .string(SampleText.reply(style, &rng)))]))
+        }
+        messages.append(userMessage(style, &rng))
+
+        var body: [(String, JSONValue)] = [("model", .string(model)), ("messages", .array(messages))]
+        if rng.chance(600) { body.append(("temperature", .number(["0", "0.2", "0.7", "1", "1.2"][rng.below(5)]))) }
+        if rng.chance(300) { body.append(("max_tokens", .int([256, 512, 1024, 2048, 4096][rng.below(5)]))) }
+        if !tools.isEmpty { body.append(("tools", .array(tools.map(\.definition)))) }
+        if stream {
+            body.append(("stream", .bool(true)))
+            if rng.chance(600) { body.append(("stream_options", .fields([("include_usage", .bool(true))]))) }
+        }
+        var exchange = SampleExchange(endpoint: .chatCompletions, stream: stream, request: .fields(body))
+        let id = "chatcmpl-" + rng.hex(24)
+        exchange.chunkID = .string(id)
+        if let status = failed {
+            exchange.response = SampleFailures.errorBody(status: status, &rng)
+            exchange.shape = .object
+            return exchange
+        }
+
+        // The reply: text, or a tool call when tools were offered.
+        var toolCall: SampleTools.Call?
+        if !tools.isEmpty && rng.chance(450) { toolCall = SampleTools.call(tools[rng.below(tools.count)], &rng) }
+        let text = toolCall == nil ? SampleText.reply(style, &rng) : ""
+        let created = JSONValue.int(1_709_222_400 + rng.below(86_400))
+        if stream {
+            exchange.response = rng.chance(600)
+                ? .array(chunks(id: id, created: created, model: model, text: text, call: toolCall, &rng))
+                : .array(sseLines(id: id, created: created, model: model, text: text, call: toolCall, &rng))
+            exchange.shape = exchange.response?.arrayValue?.first?.stringValue == nil ? .chunks : .sse
+        } else {
+            var choices: [JSONValue] = []
+            let count = rng.chance(10) ? 2 : 1
+            for index in 0..<count {
+                let message: JSONValue = toolCall.map {
+                    .fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([$0.json]))])
+                } ?? .fields([("role", .string("assistant")), ("content", .string(index == 0 ? text : SampleText.reply(style, &rng)))])
+                choices.append(.fields([("index", .int(index)), ("message", message),
+                                        ("finish_reason", .string(toolCall == nil ? "stop" : "tool_calls"))]))
+            }
+            exchange.response = .fields([("id", .string(id)), ("object", .string("chat.completion")), ("created", created),
+                                         ("model", .string(model)), ("choices", .array(choices))])
+            exchange.shape = .object
+        }
+        return exchange
+    }
+
+    /// A user turn: a plain string, sometimes a content-part array, a `name`, or an image part
+    /// with its pixel size (so the recount can apply the tile rule).
+    static func userMessage(_ style: SampleText.Style, _ rng: inout SampleRandom) -> JSONValue {
+        let text = SampleText.userTurn(style, &rng)
+        var fields: [(String, JSONValue)] = [("role", .string("user"))]
+        switch rng.below(100) {
+        case 0..<6:
+            fields.append(("content", .array([.fields([("type", .string("text")), ("text", .string(text))])])))
+        case 6..<8:
+            let (width, height) = [(1024, 768), (512, 512), (2048, 1536), (800, 1200)][rng.below(4)]
+            let image = JSONValue.fields([("url", .string("https://cdn.example.com/u/\(rng.hex(12)).png")),
+                                          ("detail", .string(rng.chance(500) ? "high" : "low")),
+                                          ("width", .int(width)), ("height", .int(height))])
+            fields.append(("content", .array([.fields([("type", .string("text")), ("text", .string(text))]),
+                                              .fields([("type", .string("image_url")), ("image_url", image)])])))
+        default:
+            fields.append(("content", .string(text)))
+        }
+        if rng.chance(40) { fields.append(("name", .string(["ops_bot", "alice", "support-agent", "张三"][rng.below(4)]))) }
+        return .fields(fields)
+    }
+
+    /// Text split into stream deltas on character boundaries, 10–60 characters each.
+    static func pieces(_ text: String, _ rng: inout SampleRandom) -> [String] {
+        var pieces: [String] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let cut = rest.index(rest.startIndex, offsetBy: rng.int(10...60), limitedBy: rest.endIndex) ?? rest.endIndex
+            pieces.append(String(rest[..<cut]))
+            rest = rest[cut...]
+        }
+        return pieces
+    }
+
+    static func deltas(text: String, call: SampleTools.Call?, _ rng: inout SampleRandom) -> [JSONValue] {
+        var deltas: [JSONValue] = [.fields([("role", .string("assistant")), ("content", .string(""))])]
+        if let call {
+            var first = true
+            for piece in pieces(call.arguments, &rng) {
+                var function: [(String, JSONValue)] = []
+                if first { function.append(("name", .string(call.name))) }
+                function.append(("arguments", .string(piece)))
+                var entry: [(String, JSONValue)] = [("index", .int(0))]
+                if first { entry += [("id", .string(call.id)), ("type", .string("function"))] }
+                entry.append(("function", .fields(function)))
+                deltas.append(.fields([("tool_calls", .array([.fields(entry)]))]))
+                first = false
+            }
+        } else {
+            for piece in pieces(text, &rng) { deltas.append(.fields([("content", .string(piece))])) }
+        }
+        return deltas
+    }
+
+    static func chunk(id: String, created: JSONValue, model: String, delta: JSONValue, finish: String?) -> JSONValue {
+        .fields([("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", created), ("model", .string(model)),
+                 ("choices", .array([.fields([("index", .int(0)), ("delta", delta), ("finish_reason", finish.map(JSONValue.string) ?? .null)])]))])
+    }
+
+    static func chunks(id: String, created: JSONValue, model: String, text: String, call: SampleTools.Call?,
+                       _ rng: inout SampleRandom) -> [JSONValue] {
+        var items = deltas(text: text, call: call, &rng).map { chunk(id: id, created: created, model: model, delta: $0, finish: nil) }
+        items.append(chunk(id: id, created: created, model: model, delta: .fields([]), finish: call == nil ? "stop" : "tool_calls"))
+        return items
+    }
+
+    /// Raw SSE lines as a capturing proxy stores them: `data: {…}`, some with CRLF, then
+    /// `data: [DONE]`.
+    static func sseLines(id: String, created: JSONValue, model: String, text: String, call: SampleTools.Call?,
+                         _ rng: inout SampleRandom) -> [JSONValue] {
+        let ending = ["", "", "\n\n", "\r\n"][rng.below(4)]
+        var lines = chunks(id: id, created: created, model: model, text: text, call: call, &rng)
+            .map { JSONValue.string("data: " + SampleJSON.string($0) + ending) }
+        lines.append(.string("data: [DONE]" + ending))
+        return lines
+    }
+
+    // MARK: other endpoints
+
+    /// Legacy completions: `prompt` in, `choices[].text` (or the bare text) out.
+    static func completion(model: String, style: SampleText.Style, failed: Int?, _ rng: inout SampleRandom) -> SampleExchange {
+        let prompt = SampleText.userTurn(style, &rng)
+        var exchange = SampleExchange(endpoint: .completions, request: .fields([
+            ("model", .string(model)), ("prompt", .string(prompt)), ("max_tokens", .int(256)), ("temperature", .number("0"))]))
+        if let status = failed {
+            exchange.response = SampleFailures.errorBody(status: status, &rng)
+            exchange.shape = .object
+            return exchange
+        }
+        let text = SampleText.reply(style, &rng)
+        if rng.chance(100) {
+            exchange.response = .string(text)
+            exchange.shape = .text
+        } else {
+            exchange.response = .fields([("id", .string("cmpl-" + rng.hex(24))), ("object", .string("text_completion")),
+                                         ("model", .string(model)),
+                                         ("choices", .array([.fields([("text", .string(text)), ("index", .int(0)),
+                                                                      ("logprobs", .null), ("finish_reason", .string("stop"))])]))])
+            exchange.shape = .object
+        }
+        return exchange
+    }
+
+    /// Embeddings: `input` a string or an array of strings; vectors are not logged.
+    static func embedding(model: String, failed: Int?, _ rng: inout SampleRandom) -> SampleExchange {
+        let style: SampleText.Style = rng.chance(300) ? .chinese : .english
+        let input: JSONValue = rng.chance(400)
+            ? .array((0..<rng.int(2...16)).map { _ in .string(SampleText.prose(style, sentences: rng.int(1...4), &rng)) })
+            : .string(SampleText.prose(style, sentences: 1 + rng.skewed(14), &rng))
+        var exchange = SampleExchange(endpoint: .embeddings, request: .fields([
+            ("model", .string(model)), ("input", input), ("encoding_format", .string("float"))]))
+        if let status = failed {
+            exchange.response = SampleFailures.errorBody(status: status, &rng)
+        } else {
+            let count = input.arrayValue?.count ?? 1
+            exchange.response = .fields([("object", .string("list")), ("model", .string(model)),
+                                         ("data", .array((0..<count).map { .fields([("object", .string("embedding")), ("index", .int($0))]) }))])
+        }
+        exchange.shape = .object
+        return exchange
+    }
+
+    static func image(model: String, _ rng: inout SampleRandom) -> SampleExchange {
+        let (size, quality) = [("1024x1024", "standard"), ("1024x1024", "hd"), ("1024x1792", "standard"), ("1024x1024", nil)][rng.below(4)]
+        var body: [(String, JSONValue)] = [("model", .string(model)), ("prompt", .string(SampleText.prose(.english, sentences: 1, &rng)))]
+        let count = rng.chance(200) ? 2 : 1
+        body.append(("n", .int(count)))
+        body.append(("size", .string(size)))
+        if let quality { body.append(("quality", .string(quality))) }
+        var exchange = SampleExchange(endpoint: .imagesGenerations, request: .fields(body))
+        exchange.response = .fields([("created", .int(1_709_222_400 + rng.below(86_400))),
+                                     ("data", .array((0..<count).map { _ in .fields([("url", .string("https://images.example.com/\(rng.hex(16)).png"))]) }))])
+        exchange.shape = .object
+        return exchange
+    }
+
+    /// Speech: priced by the Unicode scalars of `input`.
+    static func speech(model: String, _ rng: inout SampleRandom) -> SampleExchange {
+        let text = SampleText.prose(rng.chance(400) ? .chinese : .english, sentences: rng.int(1...5), &rng)
+        return SampleExchange(endpoint: .audioSpeech, request: .fields([
+            ("model", .string(model)), ("input", .string(text)), ("voice", .string(["alloy", "nova", "echo"][rng.below(3)]))]))
+    }
+
+    /// Transcription: priced by `usage.seconds` (attached by the caller as upstream usage).
+    static func transcription(model: String, _ rng: inout SampleRandom) -> SampleExchange {
+        var exchange = SampleExchange(endpoint: .audioTranscriptions, request: .fields([
+            ("model", .string(model)), ("file", .string("call-\(rng.hex(8)).m4a")), ("language", .string(rng.chance(500) ? "zh" : "en"))]))
+        exchange.response = .fields([("text", .string(SampleText.prose(.chinese, sentences: rng.int(1...3), &rng)))])
+        exchange.shape = .object
+        return exchange
+    }
+}
