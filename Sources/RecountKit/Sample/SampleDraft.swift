@@ -89,7 +89,7 @@ struct SampleDraft {
         var exchange: SampleExchange
         switch model.kind {
         case .chat:
-            exchange = .chat(model: model.name, style: style, tools: rng.chance(120), stream: rng.chance(300),
+            exchange = .chat(model: model.name, style: style, tools: rng.chance(120), stream: rng.chance(200),
                              failed: failed, &rng)
         case .completions: exchange = .completion(model: model.name, style: style, failed: failed, &rng)
         case .embeddings: exchange = .embedding(model: model.name, failed: failed, &rng)

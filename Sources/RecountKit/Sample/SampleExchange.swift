@@ -54,7 +54,7 @@ struct SampleExchange {
             messages.append(.fields([("role", .string("system")), ("content", .string(system))]))
         }
         let tools = wantsTools ? SampleTools.pick(&rng) : []
-        for _ in 0..<rng.skewed(7) {
+        for _ in 0..<rng.skewed(4) {
             messages.append(userMessage(style, &rng))
             if !tools.isEmpty && rng.chance(300) {
                 let call = SampleTools.call(tools[rng.below(tools.count)], &rng)
@@ -132,12 +132,14 @@ struct SampleExchange {
         return .fields(fields)
     }
 
-    /// Text split into stream deltas on character boundaries, 10–60 characters each.
+    /// Text split into stream deltas on character boundaries, 60–200 characters each
+    /// (coarser than a live stream, whose deltas are a token or two: a log that kept every
+    /// token's chunk would be ten times the size, and relays that log streams batch them).
     static func pieces(_ text: String, _ rng: inout SampleRandom) -> [String] {
         var pieces: [String] = []
         var rest = Substring(text)
         while !rest.isEmpty {
-            let cut = rest.index(rest.startIndex, offsetBy: rng.int(10...60), limitedBy: rest.endIndex) ?? rest.endIndex
+            let cut = rest.index(rest.startIndex, offsetBy: rng.int(60...200), limitedBy: rest.endIndex) ?? rest.endIndex
             pieces.append(String(rest[..<cut]))
             rest = rest[cut...]
         }

@@ -12,7 +12,7 @@ enum SampleText {
     }
 
     /// Relative weights of `Style.allCases`, in order.
-    static let styleWeights = [34, 24, 16, 8, 6, 6, 6]
+    static let styleWeights = [36, 24, 16, 8, 6, 6, 4]
 
     static func style(_ rng: inout SampleRandom) -> Style {
         Style.allCases[rng.weighted(styleWeights)]
@@ -48,9 +48,10 @@ enum SampleText {
         case 5: return "You are an expert software engineer. Answer with code first, then a short explanation."
         case 6: return "你是一个乐于助人的助手。回答要简洁、准确，必要时使用列表。"
         case 7: return "You are a careful analyst. Think step by step, show your working, and state any assumptions."
+        case 8: return "You translate between Chinese and English. Keep names, numbers and code unchanged."
         default:
             // Long system prompts (a product's rules) are where most prompt tokens of a day go.
-            let rules = prose(rng.chance(300) ? .chinese : .english, sentences: 4 + rng.skewed(30), &rng)
+            let rules = prose(rng.chance(300) ? .chinese : .english, sentences: 3 + rng.skewed(18), &rng)
             return "Follow these rules strictly.\n\n" + rules + "\n\nToday is 2024-03-01."
         }
     }
@@ -59,7 +60,7 @@ enum SampleText {
     static func userTurn(_ style: Style, _ rng: inout SampleRandom) -> String {
         switch style {
         case .english, .world, .emoji:
-            let text = prose(style, sentences: 1 + rng.skewed(12), &rng)
+            let text = prose(style, sentences: 1 + rng.skewed(10), &rng)
             return rng.chance(500) ? text + "\n\n" + rng.pick(englishQuestions) : text
         case .chinese:
             return prose(.chinese, sentences: 1 + rng.skewed(10), &rng) + rng.pick(chineseQuestions)
@@ -76,7 +77,7 @@ enum SampleText {
             // "Summarise this document": the long prompts of a day (1k–5k tokens).
             let language: Style = rng.chance(300) ? .chinese : .english
             var text = language == .chinese ? "请总结下面这份文件：\n\n" : "Summarise the following document:\n\n"
-            for _ in 0..<rng.int(4...14) {
+            for _ in 0..<rng.int(3...8) {
                 text += prose(language, sentences: rng.int(4...12), &rng) + "\n\n"
                 if rng.chance(150) { text += "```\(rng.pick(codeSnippets).1)```\n\n" }
             }
