@@ -73,19 +73,21 @@ struct SampleBilling {
             billing.outcome = SampleOutcome(.orphan_debit, .no_request)
             return billing
         case .inflatedPrompt:
-            guard let (count, charged) = moved(from: counts.prompt, by: max(1, counts.prompt / 8) + rng.int(0...40), beyond: expected,
+            // Only where the count used is not the billed one (else the inflation is the basis).
+            guard counts.promptSource == .upstream || counts.promptSource == .recount,
+                  let (count, charged) = moved(from: counts.prompt, by: max(1, counts.prompt / 8) + rng.int(0...40), beyond: expected,
                                                price: { price(draft, catalog: catalog, prompt: $0) }) else { return nil }
             billing.billedPrompt = count
             return billing.debited(charged, expected: expected, cause: .prompt_tokens)
         case .inflatedCompletion:
-            guard counts.completion > 0,
+            guard counts.completion > 0, counts.completionSource == .upstream || counts.completionSource == .recount,
                   let (count, charged) = moved(from: counts.completion, by: max(1, counts.completion / 6) + rng.int(0...30), beyond: expected,
                                                price: { price(draft, catalog: catalog, completion: $0) }) else { return nil }
             billing.billedCompletion = count
             return billing.debited(charged, expected: expected, cause: .completion_tokens)
         case .shortCompletion:
             // The client went away mid-stream and the platform billed only what it had relayed.
-            guard counts.completion >= 4 else { return nil }
+            guard counts.completion >= 4, counts.completionSource == .upstream || counts.completionSource == .recount else { return nil }
             let count = counts.completion - max(1, counts.completion * rng.int(20...60) / 100)
             guard let charged = price(draft, catalog: catalog, completion: count), charged < expected else { return nil }
             billing.billedCompletion = count

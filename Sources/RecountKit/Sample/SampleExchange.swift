@@ -55,7 +55,7 @@ struct SampleExchange {
         }
         let tools = wantsTools ? SampleTools.pick(&rng) : []
         for _ in 0..<rng.skewed(4) {
-            messages.append(userMessage(style, &rng))
+            messages.append(userMessage(style, vision: ImageTileRule.forModel(model) != nil, &rng))
             if !tools.isEmpty && rng.chance(300) {
                 let call = SampleTools.call(tools[rng.below(tools.count)], &rng)
                 messages.append(.fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([call.json]))]))
@@ -64,7 +64,7 @@ struct SampleExchange {
             }
             messages.append(.fields([("role", .string("assistant")), ("content", .string(SampleText.reply(style, &rng)))]))
         }
-        messages.append(userMessage(style, &rng))
+        messages.append(userMessage(style, vision: ImageTileRule.forModel(model) != nil, &rng))
 
         var body: [(String, JSONValue)] = [("model", .string(model)), ("messages", .array(messages))]
         if rng.chance(600) { body.append(("temperature", .number(["0", "0.2", "0.7", "1", "1.2"][rng.below(5)]))) }
@@ -111,14 +111,14 @@ struct SampleExchange {
     }
 
     /// A user turn: a plain string, sometimes a content-part array, a `name`, or an image part
-    /// with its pixel size (so the recount can apply the tile rule).
-    static func userMessage(_ style: SampleText.Style, _ rng: inout SampleRandom) -> JSONValue {
+    /// with its pixel size (so the recount can apply the tile rule) when the model has one.
+    static func userMessage(_ style: SampleText.Style, vision: Bool, _ rng: inout SampleRandom) -> JSONValue {
         let text = SampleText.userTurn(style, &rng)
         var fields: [(String, JSONValue)] = [("role", .string("user"))]
         switch rng.below(100) {
         case 0..<6:
             fields.append(("content", .array([.fields([("type", .string("text")), ("text", .string(text))])])))
-        case 6..<8:
+        case 6..<8 where vision:
             let (width, height) = [(1024, 768), (512, 512), (2048, 1536), (800, 1200)][rng.below(4)]
             let image = JSONValue.fields([("url", .string("https://cdn.example.com/u/\(rng.hex(12)).png")),
                                           ("detail", .string(rng.chance(500) ? "high" : "low")),
