@@ -97,8 +97,9 @@ struct SampleDraft {
         case .speech: exchange = .speech(model: model.name, &rng)
         case .transcription: exchange = .transcription(model: model.name, &rng)
         }
-        let format: TimeFormat = [.local, .local, .local, .local, .local, .local, .local, .local, .local, .local,
-                                  .local, .local, .local, .local, .local, .local, .local, .local, .utc, .unixMilliseconds][rng.below(20)]
+        // Times as relays write them: mostly local RFC 3339, some UTC, some Unix milliseconds.
+        let formatDraw = rng.below(20)
+        let format: TimeFormat = formatDraw < 18 ? .local : formatDraw == 18 ? .utc : .unixMilliseconds
         let status = failed ?? 200
         var record = LogRecord(
             id: id, time: timestamp(milliseconds: milliseconds, format: format), account: account.name, key: key,
