@@ -65,14 +65,27 @@ wait_for_idle() {
     echo "$idle"
 }
 
-# timed KIND SET JOBS RUN COMMAND… — runs COMMAND under /usr/bin/time, appends a JSON row.
+# Busy CPU seconds of the whole machine so far (all cores, from /proc/stat; USER_HZ = 100).
+busy_seconds() {
+    local a; a=($(head -1 /proc/stat))
+    echo $(( (a[1] + a[2] + a[3] + a[6] + a[7] + a[8]) ))
+}
+
+# timed KIND SET JOBS RUN COMMAND… — runs COMMAND under /usr/bin/time, appends a JSON row with
+# wall s, peak RSS, our CPU s, and the CPU other processes used meanwhile (in cores), since
+# this machine is shared and a busy neighbour halves what --jobs 2 can show.
 timed() {
     local kind="$1" set="$2" jobs="$3" run="$4"; shift 4
     local idle; idle=$(wait_for_idle)
-    local out; out=$( { /usr/bin/time -f 'TIME %e %M' "$@" > "$DIR/last-run.out"; } 2>&1 | grep '^TIME' | tail -1)
-    read -r _ seconds rss_kb <<< "$out"
-    printf '{"kind":"%s","set":"%s","jobs":%s,"run":%s,"seconds":%s,"rss_kb":%s,"idle_before_percent":%s}\n' \
-        "$kind" "$set" "$jobs" "$run" "$seconds" "$rss_kb" "$idle" | tee -a "$RAW" >&2
+    local before; before=$(busy_seconds)
+    local out; out=$( { /usr/bin/time -f 'TIME %e %M %U %S' "$@" > "$DIR/last-run.out"; } 2>&1 | grep '^TIME' | tail -1)
+    local after; after=$(busy_seconds)
+    read -r _ seconds rss_kb user sys <<< "$out"
+    local others; others=$(awk -v b="$before" -v a="$after" -v u="$user" -v s="$sys" -v w="$seconds" \
+        'BEGIN { o = ((a - b) / 100 - u - s) / (w > 0 ? w : 1); printf "%.2f", (o < 0 ? 0 : o) }')
+    printf '{"kind":"%s","set":"%s","jobs":%s,"run":%s,"seconds":%s,"rss_kb":%s,"cpu_seconds":%s,"others_cores":%s,"idle_before_percent":%s}\n' \
+        "$kind" "$set" "$jobs" "$run" "$seconds" "$rss_kb" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$others" "$idle" \
+        | tee -a "$RAW" >&2
 }
 
 # The data sets: generated once, timed when generated.
@@ -126,9 +139,10 @@ print(f"Measured by `benchmarks/scale.sh` on {time.strftime('%Y-%m-%dT%H:%MZ', t
       f"{platform.system()} {platform.release()}, {swift}, Python {platform.python_version()} with tiktoken 0.14.0. "
       "Input: `recount sample --records N --seed 1` (cached in $RECOUNT_BENCH_DIR). Wall time and peak RSS from "
       "`/usr/bin/time`; records/s = generated records / wall s; MB/s = request-log bytes (10^6) / wall s. "
-      "Median of the runs; `idle` is the share of both cores idle just before a run (other jobs share this machine).\n")
-print("| set | program | --jobs | runs | wall s (median) | records/s | MB/s | peak RSS MB | idle before |")
-print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+      "Median of the runs (peak RSS: the largest). Each run waits for both cores to be ≥ 85% idle; `CPU s / wall s` is the "
+      "cores the program kept busy, `others' load` the most CPU other processes used during any of the runs (this machine is shared).\n")
+print("| set | program | --jobs | runs | wall s (median) | records/s | MB/s | peak RSS MB | CPU s / wall s | others' load (cores) |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 summary = {}
 for n in sorted({r["set"] for r in rows if r["kind"] in ("recount", "peer")}, key=int):
     mb = log_bytes(n) / 1e6
@@ -140,8 +154,10 @@ for n in sorted({r["set"] for r in rows if r["kind"] in ("recount", "peer")}, ke
             wall = statistics.median(r["seconds"] for r in runs)
             rss = max(r["rss_kb"] for r in runs) / 1024
             summary[(kind, n, jobs)] = (int(n) / wall, wall, rss)
+            cpu = statistics.median(r["cpu_seconds"] / r["seconds"] for r in runs)
+            others = max(r["others_cores"] for r in runs)
             print(f"| {int(n):,} ({mb:,.0f} MB) | {label} | {jobs} | {len(runs)} | {wall:.1f} | {int(n) / wall:,.0f} | {mb / wall:.1f} | "
-                  f"{rss:.0f} | {min(r['idle_before_percent'] for r in runs)}% |")
+                  f"{rss:.0f} | {cpu:.2f} | {others:.2f} |")
 gen = [r for r in rows if r["kind"] == "generate"]
 if gen:
     print("\nGeneration (`recount sample --jobs 2`): " + "; ".join(
