@@ -12,6 +12,7 @@ public enum RecountCommandLine {
         "explain": ExplainCommand.self,
         "statement": StatementCommand.self,
         "merge": MergeCommand.self,
+        "sample": SampleCommand.self,
     ]
 
     static var usage: String {
