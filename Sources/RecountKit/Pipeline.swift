@@ -150,7 +150,7 @@ public struct ReconcilePipeline: Sendable {
                     batchBytes += line.bytes.count
                 }
                 if batch.count == Self.batchLines || batchBytes >= Self.batchBytes || (line == nil && !batch.isEmpty) {
-                    let evaluated = evaluate(batch, file: path)
+                    let evaluated = evaluate(batch, file: path, linesBefore: linesBefore)
                     for (item, line) in zip(evaluated, batch) {
                         try state.scan(item, sequence: linesBefore + line.number, joiner: joiner)
                     }
@@ -184,18 +184,27 @@ public struct ReconcilePipeline: Sendable {
         /// outside `[from, until)`. Kept so that its id still counts in the join.
         case skipped(requestID: String, account: String, otherShard: Bool, source: SourceLocation, raw: [UInt8])
         case record(LogRecord, TokenCounts, ChargeResult, raw: [UInt8])
+        /// A record or skipped line encoded for the join (`RunState.prepare`), on a worker.
+        case prepared(requestID: String, key: [UInt8], payload: [UInt8], raw: [UInt8], keepsRaw: Bool)
     }
 
-    /// Decodes, recounts and prices a batch on `jobs` threads; results in input order.
-    func evaluate(_ batch: [LineReader.Line], file: String) -> [Evaluated] {
+    /// Decodes, recounts, prices and encodes for the join a batch on `jobs` threads; results in
+    /// input order.
+    func evaluate(_ batch: [LineReader.Line], file: String, linesBefore: Int) -> [Evaluated] {
         let jobs = max(1, min(options.jobs, batch.count))
-        if jobs == 1 { return batch.map { evaluate($0, file: file) } }
-        // Each worker writes only its own contiguous slots, so no two threads touch one element.
+        @Sendable func work(_ index: Int) -> Evaluated {
+            RunState.prepare(evaluate(batch[index], file: file), sequence: linesBefore + batch[index].number)
+        }
+        if jobs == 1 { return batch.indices.map(work) }
+        // Lines are handed out in small strides from a shared counter, so a worker that drew
+        // long prompts does not leave the other idle at the end of the batch.
         let slots = ResultSlots(count: batch.count)
-        let chunk = (batch.count + jobs - 1) / jobs
-        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
-            for index in (worker * chunk)..<min(batch.count, (worker + 1) * chunk) {
-                slots.set(index, evaluate(batch[index], file: file))
+        let next = ManagedAtomicIndex()
+        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+            while true {
+                let start = next.take(16)
+                guard start < batch.count else { break }
+                for index in start..<min(batch.count, start + 16) { slots.set(index, work(index)) }
             }
         }
         return slots.values()
@@ -228,6 +237,19 @@ public struct ReconcilePipeline: Sendable {
                 status: record.status, at: record.time, catalog: options.catalog)
             return .record(record, counts, charge, raw: line.bytes)
         }
+    }
+}
+
+/// A shared counter for handing out work (a lock is plenty at one call per 16 lines).
+final class ManagedAtomicIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(_ count: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let start = value
+        value += count
+        return start
     }
 }
 

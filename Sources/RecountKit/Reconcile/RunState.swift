@@ -63,26 +63,43 @@ struct RunState {
         case .rejected(let reject):
             guard reportsUnattributed else { return }
             try addReject(reject, order: RejectOrder(logLine: sequence))
-        case .skipped(let requestID, let account, let otherShard, let source, let raw):
+        case .skipped, .record:
+            try scan(Self.prepare(item, sequence: sequence), sequence: sequence, joiner: joiner)
+        case .prepared(let requestID, let key, var payload, let raw, let keepsRaw):
+            // The one sequential step of a line's join entry: whether its id may repeat (then
+            // its bytes ride along, for the reject a repeat gets).
             let mayRepeat = seenIDs.insert(requestID)
+            var trailer = SpillEncoder(capacity: keepsRaw && mayRepeat ? raw.count + 10 : 1)
+            trailer.optional(keepsRaw && mayRepeat ? raw : nil) { $0.raw($1) }
+            payload += trailer.bytes
+            do { try joiner.add(key: key, payload: payload) } catch { throw .spill(error) }
+        }
+    }
+
+    /// A line's join entry, all but its last field (`scan` adds the raw bytes when needed) —
+    /// built on the worker threads, so the sequential part of the scan stays small.
+    static func prepare(_ item: ReconcilePipeline.Evaluated, sequence: Int) -> ReconcilePipeline.Evaluated {
+        switch item {
+        case .blank, .rejected, .prepared:
+            return item
+        case .skipped(let requestID, let account, let otherShard, let source, let raw):
             var payload = SpillEncoder()
             payload.bytes.append((otherShard ? JoinEntryKind.otherShard : .outsideWindow).rawValue)
             payload.uint(UInt64(sequence))
             payload.string(requestID)
             payload.string(account)
             payload.source(source)
-            payload.optional(otherShard && mayRepeat ? raw : nil) { $0.raw($1) }
-            try spill(joiner, key: JoinKey.log(requestID: requestID, sequence: sequence), payload: payload)
+            return .prepared(requestID: requestID, key: JoinKey.log(requestID: requestID, sequence: sequence).bytes,
+                             payload: payload.bytes, raw: raw, keepsRaw: otherShard)
         case .record(let record, let counts, let charge, let raw):
-            let mayRepeat = seenIDs.insert(record.id)
-            var payload = SpillEncoder(capacity: 512)
+            var payload = SpillEncoder(capacity: 1024)
             payload.bytes.append(JoinEntryKind.record.rawValue)
             payload.uint(UInt64(sequence))
             payload.record(record)
             payload.counts(counts)
             payload.charge(charge)
-            payload.optional(mayRepeat ? raw : nil) { $0.raw($1) }
-            try spill(joiner, key: JoinKey.log(requestID: record.id, sequence: sequence), payload: payload)
+            return .prepared(requestID: record.id, key: JoinKey.log(requestID: record.id, sequence: sequence).bytes,
+                             payload: payload.bytes, raw: raw, keepsRaw: true)
         }
     }
 
