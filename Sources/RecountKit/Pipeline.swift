@@ -136,6 +136,17 @@ public struct ReconcilePipeline: Sendable {
         }
         var linesBefore = 0
         var recordsRead = 0
+        // With more than one job, batch N+1 is decoded and recounted while this thread scans
+        // batch N and reads N+2's lines: the sequential work overlaps the parallel work.
+        var inFlight: PendingBatch?
+        func scan(_ pending: PendingBatch) throws(ReconcileError) {
+            pending.done.wait()
+            for (item, sequence) in zip(pending.results, pending.sequences) {
+                try state.scan(item, sequence: sequence, joiner: joiner)
+            }
+            recordsRead += pending.sequences.count
+            progress?(pending.bytesRead, recordsRead)
+        }
         for path in options.logs {
             let reader: LineReader
             do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
@@ -150,14 +161,15 @@ public struct ReconcilePipeline: Sendable {
                     batchBytes += line.bytes.count
                 }
                 if batch.count == Self.batchLines || batchBytes >= Self.batchBytes || (line == nil && !batch.isEmpty) {
-                    let evaluated = evaluate(batch, file: path, linesBefore: linesBefore)
-                    for (item, line) in zip(evaluated, batch) {
-                        try state.scan(item, sequence: linesBefore + line.number, joiner: joiner)
+                    let pending = start(batch, file: path, linesBefore: linesBefore, bytesRead: reader.bytesRead)
+                    if let previous = inFlight { try scan(previous) }
+                    inFlight = pending
+                    if options.jobs <= 1 {
+                        try scan(pending)
+                        inFlight = nil
                     }
-                    recordsRead += batch.count
                     batch.removeAll(keepingCapacity: true)
                     batchBytes = 0
-                    progress?(reader.bytesRead, recordsRead)
                 }
                 if line == nil { break }
             }
@@ -165,6 +177,7 @@ public struct ReconcilePipeline: Sendable {
             state.result.inputs[state.result.inputs.count - 1].lines = reader.lineNumber
             linesBefore += reader.lineNumber
         }
+        if let last = inFlight { try scan(last) }
         let joined: SortedRecords
         do { joined = try joiner.finish() } catch { throw .spill(error) }
         try state.join(joined)
@@ -186,6 +199,33 @@ public struct ReconcilePipeline: Sendable {
         case record(LogRecord, TokenCounts, ChargeResult, raw: [UInt8])
         /// A record or skipped line encoded for the join (`RunState.prepare`), on a worker.
         case prepared(requestID: String, key: [UInt8], payload: [UInt8], raw: [UInt8], keepsRaw: Bool)
+    }
+
+    /// A batch being evaluated: `results` may be read once `done` is signalled.
+    final class PendingBatch: @unchecked Sendable {
+        let done = DispatchSemaphore(value: 0)
+        var results: [Evaluated] = []
+        let sequences: [Int]
+        let bytesRead: Int
+        init(sequences: [Int], bytesRead: Int) {
+            self.sequences = sequences
+            self.bytesRead = bytesRead
+        }
+    }
+
+    /// Starts evaluating a batch: inline with one job, in the background with more.
+    func start(_ batch: [LineReader.Line], file: String, linesBefore: Int, bytesRead: Int) -> PendingBatch {
+        let pending = PendingBatch(sequences: batch.map { linesBefore + $0.number }, bytesRead: bytesRead)
+        if options.jobs <= 1 {
+            pending.results = evaluate(batch, file: file, linesBefore: linesBefore)
+            pending.done.signal()
+        } else {
+            DispatchQueue.global().async {
+                pending.results = self.evaluate(batch, file: file, linesBefore: linesBefore)
+                pending.done.signal()
+            }
+        }
+        return pending
     }
 
     /// Decodes, recounts, prices and encodes for the join a batch on `jobs` threads; results in
