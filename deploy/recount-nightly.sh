@@ -1,42 +1,56 @@
 #!/bin/sh
-# recount-nightly.sh [DAY] — reconcile one day (default: yesterday in the platform's zone),
-# then remember the credits it issued so no later run issues them again.
+# recount-nightly.sh [DAY] — reconcile one day (default: yesterday in the platform's zone).
 #
 # Used by deploy/recount.cron and deploy/systemd/recount-nightly.service. Settings come from
-# the environment (systemd: EnvironmentFile=/etc/recount/nightly.env), with these defaults:
+# the environment (cron and systemd read /etc/recount/nightly.env), with these defaults:
 set -u
 : "${RECOUNT:=recount}"                              # the binary
 : "${RECOUNT_LOGS:=/var/log/relay}"                  # one directory per day: $RECOUNT_LOGS/YYYY-MM-DD/*.jsonl[.gz]
 : "${RECOUNT_PRICING:=/etc/recount/pricing.json}"    # the price catalog (check it: recount prices check FILE)
 : "${RECOUNT_LEDGER:=}"                              # debit ledger; %s becomes the day, e.g. /var/lib/relay/debits-%s.csv
-: "${RECOUNT_HOME:=/srv/recount}"                    # reports/DAY/ and issued-credits.jsonl live here
+: "${RECOUNT_HOME:=/srv/recount}"                    # reports/DAY/ live here
 : "${RECOUNT_TZ:=Asia/Shanghai}"                     # the platform's day
-: "${RECOUNT_JOBS:=}"                                # threads (default: all cores)
+: "${RECOUNT_FLAGS:=}"                               # more reconcile flags, e.g. "--strict --tolerance 1"
+: "${RECOUNT_RERUN:=}"                               # 1: reconcile a day again that already has reports
+#
+# Credits are never issued twice: every earlier night's reports/*/credits.jsonl is passed as
+# --issued, so the record of what was issued is the reports themselves (there is no separate
+# list to append to, and nothing to lose if this script dies halfway). A day that already has
+# reports is left alone; with RECOUNT_RERUN=1 it is reconciled again into reports/DAY.rerun-TIME
+# (which then issues only what the first run did not) and the first run's reports stay as they were.
 
 day=${1:-$(TZ=$RECOUNT_TZ date -d yesterday +%F)}
-next=$(TZ=$RECOUNT_TZ date -d "$day 12:00 + 1 day" +%F)
-offset=$(TZ=$RECOUNT_TZ date -d "$day 12:00" +%:z)
-out="$RECOUNT_HOME/reports/$day"
-issued="$RECOUNT_HOME/issued-credits.jsonl"
-mkdir -p "$RECOUNT_HOME/reports" && touch "$issued" || exit 74
+next=$(TZ=$RECOUNT_TZ date -d "$day 12:00 + 1 day" +%F) || exit 64
+# Each midnight with its own offset, so a day with a daylight-saving change is 23 or 25 hours.
+start_offset=$(TZ=$RECOUNT_TZ date -d "$day 00:00" +%:z)
+end_offset=$(TZ=$RECOUNT_TZ date -d "$next 00:00" +%:z)
+reports="$RECOUNT_HOME/reports"
+out="$reports/$day"
+mkdir -p "$reports" || exit 74
+if [ -e "$out/summary.json" ]; then
+    if [ "$RECOUNT_RERUN" != 1 ]; then
+        echo "recount-nightly: $day is already reconciled ($out); RECOUNT_RERUN=1 reconciles it again into $out.rerun-TIME"
+        exit 0
+    fi
+    out="$out.rerun-$(date +%Y%m%dT%H%M%S)"
+fi
 
 set -- "$RECOUNT_LOGS/$day" --pricing "$RECOUNT_PRICING" --out "$out" \
-    --from "${day}T00:00:00$offset" --until "${next}T00:00:00$offset" \
-    --issued "$issued" --as-of "$(date +%FT%T%:z)"
+    --from "${day}T00:00:00$start_offset" --until "${next}T00:00:00$end_offset" \
+    --as-of "$(date +%FT%T%:z)"
+for issued in "$reports"/*/credits.jsonl; do
+    [ -f "$issued" ] && set -- "$@" --issued "$issued"
+done
 if [ -n "$RECOUNT_LEDGER" ]; then
     # shellcheck disable=SC2059
     set -- "$@" --debits "$(printf "$RECOUNT_LEDGER" "$day")"
 fi
-if [ -n "$RECOUNT_JOBS" ]; then set -- "$@" --jobs "$RECOUNT_JOBS"; fi
-
-"$RECOUNT" reconcile "$@"
+# shellcheck disable=SC2086
+"$RECOUNT" reconcile "$@" $RECOUNT_FLAGS
 status=$?
-# 0: done; 1: only with --strict. Anything else: nothing was committed; the previous reports
-# (if any) are untouched — look at the message above and rerun.
+# 0: done; 1: credits to issue with --strict. Anything else: nothing was committed (a failed
+# first run leaves no summary.json, so running this script for DAY again starts afresh).
 if [ "$status" -gt 1 ]; then
     echo "recount-nightly: reconcile of $day failed with status $status" >&2
-    exit "$status"
 fi
-# A rerun of the same night issues nothing new (its ids are in $issued), so this appends
-# nothing twice.
-cat "$out/credits.jsonl" >> "$issued" || exit 74
+exit "$status"

@@ -26,8 +26,9 @@ struct ExplainCommand: RecountCommand {
           --issued FILE       as for reconcile (repeatable): shows a credit as already issued
           --json              machine-readable output (schema recount.explain/1)
 
-        exit: 0 explained · 64 usage · 65 bad catalog · 66 request id not found (nearest ids
-              are suggested on stderr) or an input missing · 74 I/O error
+        exit: 0 explained · 64 usage · 65 bad catalog, or the id is on a line reconcile rejects
+              (the reason is printed) · 66 request id not found (nearest ids are suggested on
+              stderr) or an input missing · 74 I/O error
         """
 
     let requestID: String
@@ -75,7 +76,7 @@ struct ExplainCommand: RecountCommand {
             switch error {
             case .input(let input): throw ReconcileCommand.failure(input)
             case .notFound: throw CommandFailure(.noInput, error.description)
-            case .arithmetic: throw CommandFailure(.dataError, error.description)
+            case .arithmetic, .rejected: throw CommandFailure(.dataError, error.description)
             }
         }
         console.writeOut(json ? explanation.json() : explanation.text())

@@ -73,7 +73,8 @@ public enum ReconcileError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .input(let error): error.description
-        case .tooManyRejects(let limit, let at): "more than \(limit) rejected lines (stopped at \(at)); see rejects.jsonl"
+        case .tooManyRejects(let limit, let at):
+            "more than \(limit) rejected lines (stopped at \(at)); no reports were written — rerun with a higher --max-rejects (or none) to get them in rejects.jsonl"
         case .arithmetic(let error, let at): "\(at): \(error)"
         case .spill(let error): error.description
         }
@@ -133,6 +134,8 @@ public struct ReconcilePipeline: Sendable {
                 guard let item else { break }
                 try state.scan(item, lineNumber: ledger.lineNumber, joiner: joiner)
             }
+            state.result.inputs[state.result.inputs.count - 1].bytes = ledger.bytesRead
+            state.result.inputs[state.result.inputs.count - 1].lines = ledger.lineNumber
         }
         var linesBefore = 0
         var recordsRead = 0

@@ -6,9 +6,13 @@ public enum ExplainError: Error, Sendable, CustomStringConvertible {
     /// The id is neither in the logs nor in the ledger; `nearest` are ids that were, closest first.
     case notFound(requestID: String, nearest: [String])
     case arithmetic(MoneyError, at: String)
+    /// The id is on a line that `reconcile` rejects (so it has no row to explain).
+    case rejected(requestID: String, reject: Reject)
 
     public var description: String {
         switch self {
+        case .rejected(let id, let reject):
+            "request '\(id)' is on a line that reconcile rejects — \(reject.message) — so it has no charge to explain; it is listed in rejects.jsonl"
         case .input(let error): error.description
         case .notFound(let id, let nearest):
             "request '\(id)' is not in the logs or the debit ledger"
@@ -71,6 +75,7 @@ public struct RequestExplainer: Sendable {
         if let outcome = result.rows.first {
             return Explanation(outcome: outcome, record: record, catalog: options.catalog, basis: options.basis)
         }
+        if let reject = try rejectedLine(holding: needles) { throw .rejected(requestID: requestID, reject: reject) }
         throw .notFound(requestID: requestID, nearest: try nearestIDs(to: requestID))
     }
 
@@ -99,6 +104,24 @@ public struct RequestExplainer: Sendable {
                 if case .record(let record, _, _, _) = evaluated, record.id == requestID {
                     return evaluated
                 }
+            }
+        }
+        return nil
+    }
+
+    /// The first line that holds the id (as bytes) but does not decode: why support finds the
+    /// id in the logs yet reconcile has no row for it.
+    func rejectedLine(holding needles: [[UInt8]]) throws(ExplainError) -> Reject? {
+        let pipeline = ReconcilePipeline(options: options)
+        for path in options.logs {
+            let reader: LineReader
+            do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
+            while true {
+                let next: LineReader.Line?
+                do { next = try reader.next() } catch { throw .input(error) }
+                guard let line = next else { break }
+                guard needles.contains(where: { Self.contains(line.bytes, $0) }) else { continue }
+                if case .rejected(let reject) = pipeline.evaluate(line, file: path) { return reject }
             }
         }
         return nil

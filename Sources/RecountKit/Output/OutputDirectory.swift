@@ -27,11 +27,7 @@ public final class OutputDirectory: ReportDestination {
 
     public init(path: String) throws(OutputError) {
         self.path = path
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw .cannotCreate(path: path, reason: Self.reason(error))
-        }
+        try Self.makeDirectories(path)
         let lockPath = path + "/.recount.lock"
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotWrite(path: lockPath, reason: String(cString: strerror(errno))) }
@@ -141,7 +137,23 @@ public final class OutputDirectory: ReportDestination {
         staged = []
     }
 
-    static func reason(_ error: Error) -> String {
-        (error as NSError).localizedDescription
+    /// `mkdir -p`, with the system's reason when it fails ("Not a directory", "Permission
+    /// denied") rather than a Foundation error code.
+    static func makeDirectories(_ path: String) throws(OutputError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw .cannotCreate(path: path, reason: "a file of that name exists") }
+            return
+        }
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) != 0, errno != EEXIST {
+                throw .cannotCreate(path: path, reason: "\(prefix): \(String(cString: strerror(errno)))")
+            }
+            if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw .cannotCreate(path: path, reason: "\(prefix) is a file, not a directory")
+            }
+        }
     }
 }

@@ -17,9 +17,11 @@ extension AccountStatement {
         card("Requests", String(totals.requests), sub: "\(totals.promptTokens) prompt + \(totals.completionTokens) completion tokens")
         card("Charged", "\(amount(totals.recorded)) \(unitName)", sub: "recorded debits")
         card("Should have been", "\(amount(totals.expected)) \(unitName)", sub: "recomputed")
-        card("Difference", (totals.delta > .zero ? "+" : "") + "\(amount(totals.delta)) \(unitName)", sub: "charged − recomputed",
+        card("Difference", (totals.delta > .zero ? "+" : "") + "\(amount(totals.delta)) \(unitName)",
+             sub: totals.unpriced.isZero ? "charged − recomputed"
+                : "charged − recomputed; \(amount(totals.unpriced)) \(unitName) of it could not be recomputed",
              valueClass: totals.delta > .zero ? "pos" : totals.delta.isNegative ? "neg" : nil)
-        card("Credits", "\(amount(totals.credits)) \(unitName)", sub: "\(amount(totals.creditsIssued)) issued by this run")
+        card("Credits", "\(amount(totals.credits)) \(unitName)", sub: "\(amount(totals.creditsIssued)) newly issued")
         body += "</section>\n<h2>Requests</h2>\n"
         guard !rows.isEmpty else {
             body += "<p class=\"empty\">No requests for this account in this period.</p>\n"
@@ -41,7 +43,7 @@ extension AccountStatement {
         body += "<td class=\"num\">\(e(amount(totals.recorded)))</td><td class=\"num\">\(e(amount(totals.expected)))</td>"
         body += "<td class=\"num\">\(e((totals.delta > .zero ? "+" : "") + amount(totals.delta)))</td><td></td>"
         body += "<td class=\"num\">\(e(amount(totals.credits)))</td></tr></tfoot></table></div>\n"
-        body += "<p class=\"meta\">Charged = what was debited; recomputed = the tokens recounted and priced under the price version in force when each request started. A positive difference was overcharged and is credited.</p>\n"
+        body += "<p class=\"meta\">Charged = what was debited; recomputed = the tokens recounted and priced under the price version in force when each request started. A positive difference on a recomputed request is an overcharge and is credited; a request that could not be recomputed (a model without a price, a debit without a request) counts as charged with nothing recomputed and is reviewed, not credited.</p>\n"
         return HTMLPage.document(title: "Statement: \(account)", body: body, script: nil)
     }
 

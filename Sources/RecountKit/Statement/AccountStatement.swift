@@ -31,8 +31,11 @@ public struct AccountStatement: Sendable {
         public var delta = Rational.zero
         /// Credits of every status (issued now, issued before, withheld).
         public var credits = Rational.zero
-        /// Credits issued by this run.
+        /// Credits issued by the reconciliation these figures come from.
         public var creditsIssued = Rational.zero
+        /// Charged on rows with nothing recomputed (an unpriced model, a debit without a
+        /// request): part of `delta`, but reviewed by hand, not credited.
+        public var unpriced = Rational.zero
     }
 
     public var totals: Totals {
@@ -43,6 +46,7 @@ public struct AccountStatement: Sendable {
             totals.completionTokens += row.counts?.completion ?? 0
             totals.recorded = (try? totals.recorded.adding(row.recorded)) ?? totals.recorded
             totals.expected = (try? totals.expected.adding(row.expected ?? .zero)) ?? totals.expected
+            if row.expected == nil { totals.unpriced = (try? totals.unpriced.adding(row.recorded)) ?? totals.unpriced }
             for credit in row.credits {
                 totals.credits = (try? totals.credits.adding(credit.amount)) ?? totals.credits
                 if credit.status == .issued { totals.creditsIssued = (try? totals.creditsIssued.adding(credit.amount)) ?? totals.creditsIssued }
