@@ -172,7 +172,7 @@ enum RecountFuzzTargets {
     static func ledger(_ bytes: [UInt8]) -> String? {
         for csv in [true, false] {
             do {
-                let reader = LineReader(MemorySource(bytes))
+                let reader = LineReader(MemorySource(bytes), bufferBytes: 256)
                 let result = csv ? try DebitLedgerReader.readCSV(reader, path: "fuzz.csv")
                                  : try DebitLedgerReader.readJSONL(reader, path: "fuzz.jsonl")
                 if result.rejects.contains(where: { $0.reason.isEmpty }) { return "ledger reject without a reason" }
@@ -212,8 +212,8 @@ enum RecountFuzzTargets {
 
     static func readLines(_ bytes: [UInt8]) -> Result<[LineReader.Line], Failure> {
         // Small and odd read sizes exercise the reader's buffer refills and moves.
-        let chunk = [1, 3, 4096, 1 << 20][Int(bytes.reduce(0) { $0 &+ UInt32($1) } % 4)]
-        let reader = LineReader(MemorySource(bytes, chunk: chunk))
+        let shape = Int(bytes.reduce(0) { $0 &+ UInt32($1) } % 4)
+        let reader = LineReader(MemorySource(bytes, chunk: [1, 3, 4096, 1 << 20][shape]), bufferBytes: [1, 16, 64, 4096][shape])
         var lines: [LineReader.Line] = []
         do {
             while let line = try reader.next() {
@@ -230,6 +230,7 @@ enum RecountFuzzTargets {
     static func referenceLines(_ bytes: [UInt8]) -> [[UInt8]] {
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         if bytes.last == 0x0A || bytes.isEmpty { lines.removeLast() }
+        if lines.first?.starts(with: [0xEF, 0xBB, 0xBF]) == true { lines[0].removeFirst(3) } // a BOM is not text
         return lines.map { $0.last == 0x0D ? Array($0.dropLast()) : $0 }
     }
 
