@@ -22,16 +22,17 @@ case $target in
     *) max_len=4096 ;;
 esac
 if [[ $amount == *runs ]]; then limit=(-runs="${amount%runs}"); else limit=(-max_total_time="${amount%s}"); fi
-mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target"
+mkdir -p "fuzz/corpus/$target" "fuzz/corpus/$target-seeds" "fuzz/artifacts/$target"
 log=fuzz/.build/last-$target.log
 status=0
 SWIFT_BACKTRACE=enable=no FUZZ_SEED_DIR="fuzz/corpus/$target-seeds" ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} \
     "$binary" "${limit[@]}" -timeout=10 -max_len=$max_len -rss_limit_mb=4096 -print_final_stats=1 \
-    -artifact_prefix="fuzz/artifacts/$target/" "fuzz/corpus/$target" "fuzz/corpus/$target-seeds" 2>&1 | tee "$log" | grep -v '^#[0-9]*.*\(NEW\|REDUCE\|pulse\)' || status=$?
+    -artifact_prefix="fuzz/artifacts/$target/" "fuzz/corpus/$target" "fuzz/corpus/$target-seeds" > "$log" 2>&1 || status=$?
+grep -v '^#[0-9]*.*\(NEW\|REDUCE\|pulse\)\|^"' "$log" | tail -20
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-echo "$(date -u +%FT%TZ) $target runs=${runs:-?} amount=$amount exit=${PIPESTATUS[0]:-$status} sanitizers=${FUZZ_SANITIZERS:-fuzzer,address}" >> fuzz/runs.log
+echo "$(date -u +%FT%TZ) $target runs=${runs:-?} amount=$amount exit=$status sanitizers=${FUZZ_SANITIZERS:-fuzzer,address}" >> fuzz/runs.log
 tail -1 fuzz/runs.log
-if grep -q 'INVARIANT BROKEN\|DISAGREEMENT\|ERROR: libFuzzer\|ERROR: AddressSanitizer\|Fatal error\|crash' "$log"; then
+if [[ $status != 0 ]]; then
     echo "fuzz/run.sh: $target found a failing input: ls fuzz/artifacts/$target/" >&2
     exit 1
 fi

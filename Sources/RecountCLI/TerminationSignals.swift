@@ -9,11 +9,20 @@ import RecountKit
 /// async-signal-safe work: `TemporaryFiles.removeAll()` (`unlink` of preallocated paths) and
 /// `_exit`. Installed once, by `main.swift`, before any command runs; in-process tests do not
 /// install it.
+///
+/// SIGXFSZ (a file-size limit, `ulimit -f`) is ignored, so an over-limit write fails with
+/// EFBIG and the run stops like on a full disk — exit 74 naming the file — instead of dying.
 public enum TerminationSignals {
     public static let handled: [Int32] = [SIGTERM, SIGINT]
 
     public static func install() {
         TemporaryFiles.prepare()
+        // A parent may hand us these signals blocked (posix_spawn keeps the mask; Foundation's
+        // Process in a test runner does): unblock them, or SIGTERM would wait forever.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in handled { sigaddset(&unblock, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         for signal in handled {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = terminationHandler
@@ -22,6 +31,7 @@ public enum TerminationSignals {
             action.sa_flags = 0
             sigaction(signal, &action, nil)
         }
+        Foundation.signal(SIGXFSZ, SIG_IGN)
     }
 }
 

@@ -114,11 +114,15 @@ enum RecountFuzzTargets {
             }
         }
         lines.append(String(current))
+        // Scalars, not Characters: "data:" followed by a combining mark is still a data line.
+        let prefix = Array("data:".unicodeScalars)
         return lines.compactMap { line in
-            guard line.hasPrefix("data:") else { return nil }
-            var payload = Substring(line).dropFirst(5)
-            if payload.hasPrefix(" ") { payload = payload.dropFirst() }
-            return payload == "[DONE]" ? nil : Array(payload.utf8)
+            let scalars = Array(line.unicodeScalars)
+            guard scalars.starts(with: prefix) else { return nil }
+            var payload = scalars.dropFirst(prefix.count)
+            if payload.first == " " { payload = payload.dropFirst() }
+            let text = String(String.UnicodeScalarView(payload))
+            return payload.elementsEqual("[DONE]".unicodeScalars) ? nil : Array(text.utf8)
         }
     }
 
