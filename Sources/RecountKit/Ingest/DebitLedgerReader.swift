@@ -56,33 +56,63 @@ public enum DebitLedgerReader {
             source: source, sequence: sequence)
     }
 
+    /// A quoted field may span lines, but not more than this many or this many bytes: past
+    /// that its opening line is rejected as an unterminated quote and the lines after it are
+    /// read again as records of their own. Without the bound one stray `"` swallowed the rest
+    /// of the ledger into a single reject, re-parsing the growing record at every line
+    /// (quadratic: a large ledger never finished).
+    static let quotedFieldLinesMax = 64
+    static let quotedFieldBytesMax = 1 << 20
+
     static func readCSV(_ reader: LineReader, path: String) throws(InputError) -> Result {
         var result = Result()
         var header: [String]?
-        var pending: (start: Int, raw: [UInt8])?
-        while let line = try reader.next() {
-            // A quoted field may hold a newline: join physical lines until the quotes balance.
-            var raw = line.bytes
-            // A UTF-8 BOM (Excel's "CSV UTF-8") precedes the header; it must go before parsing,
-            // or a quoted first header field reads as a quote inside an unquoted field.
-            if line.number == 1, raw.starts(with: [0xEF, 0xBB, 0xBF]) { raw.removeFirst(3) }
-            var firstLine = line.number
-            if let open = pending {
-                raw = open.raw + [0x0A] + line.bytes
-                firstLine = open.start
-                pending = nil
+        /// The physical lines of a record whose quoted field is still open.
+        var pending: [LineReader.Line] = []
+        /// Lines to read again (after an unterminated quote was given up), in order.
+        var replay: [LineReader.Line] = []
+        func unterminated() {
+            let first = pending[0]
+            result.rejects.append(Reject(kind: .debit, source: SourceLocation(file: path, line: first.number),
+                                         reason: "unterminated quoted field (no closing quote within \(quotedFieldLinesMax) lines)",
+                                         raw: first.bytes))
+            replay = Array(pending.dropFirst()) + replay
+            pending = []
+        }
+        while true {
+            let next: LineReader.Line?
+            if replay.isEmpty { next = try reader.next() } else { next = replay.removeFirst() }
+            guard let line = next else {
+                if pending.isEmpty { break }
+                unterminated()
+                continue
             }
+            if line.truncated {
+                if !pending.isEmpty { replay.insert(line, at: 0); unterminated(); continue }
+                result.rejects.append(Reject(kind: .debit, source: SourceLocation(file: path, line: line.number),
+                                             reason: "line longer than \(LineReader.lineBytesMax) bytes", raw: line.bytes, rawTruncated: true))
+                continue
+            }
+            // A quoted field may hold a newline: join physical lines until the quotes balance.
+            // (`LineReader` has already dropped a UTF-8 BOM before the header: Excel's "CSV UTF-8".)
+            let firstLine = pending.first?.number ?? line.number
+            var raw: [UInt8] = []
+            for part in pending { raw += part.bytes + [0x0A] }
+            raw += line.bytes
             let source = SourceLocation(file: path, line: firstLine)
             if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { result.blankLines += 1; continue }
             let fields: [String]
             switch CSVRecord.parse(raw) {
             case .incomplete:
-                pending = (firstLine, raw)
+                pending.append(line)
+                if pending.count > quotedFieldLinesMax || raw.count > quotedFieldBytesMax { unterminated() }
                 continue
             case .invalid(let reason):
+                pending = []
                 result.rejects.append(Reject(kind: .debit, source: source, reason: reason, raw: raw))
                 continue
             case .fields(let parsed):
+                pending = []
                 fields = parsed
             }
             guard let columns = header else {
@@ -113,9 +143,6 @@ public enum DebitLedgerReader {
             } catch {
                 result.rejects.append(Reject(kind: .debit, source: source, field: error.field, reason: error.reason, raw: raw))
             }
-        }
-        if let open = pending {
-            result.rejects.append(Reject(kind: .debit, source: SourceLocation(file: path, line: open.start), reason: "unterminated quoted field", raw: open.raw))
         }
         return result
     }
