@@ -2,5 +2,6 @@ import Foundation
 import RecountCLI
 
 // Everything lives in RecountCLI so commands are testable without spawning a process.
+TerminationSignals.install()
 let status = RecountCommandLine.run(Array(CommandLine.arguments.dropFirst()), console: .standard)
 exit(status)

@@ -178,18 +178,20 @@ extension Explanation {
     }
 }
 
-/// Builds aligned plain-text sections.
+/// Builds aligned plain-text sections. Every value goes through `Preview.text` (control
+/// characters as escapes): an account, model or request id from a log must not drive the
+/// support agent's terminal any more than a prompt may.
 struct TextLines {
     private(set) var text = ""
     static let labelWidth = 18
 
     mutating func heading(_ title: String) {
         if !text.isEmpty { text += "\n" }
-        text += title + "\n"
+        text += Preview.text(title, limit: .max) + "\n"
     }
 
     mutating func field(_ label: String, _ value: String) {
-        text += "  " + label.padded(to: Self.labelWidth - 1) + " " + value + "\n"
+        text += "  " + label.padded(to: Self.labelWidth - 1) + " " + Preview.text(value, limit: .max) + "\n"
     }
 
     mutating func table(_ table: TextTable) { text += table.rendered(indent: 2) }
@@ -201,7 +203,7 @@ struct TextTable {
     let header: [String]
     var rows: [[String]] = []
     init(_ header: [String]) { self.header = header }
-    mutating func row(_ cells: [String]) { rows.append(cells) }
+    mutating func row(_ cells: [String]) { rows.append(cells.map { Preview.text($0, limit: .max) }) }
 
     func rendered(indent: Int) -> String {
         let all = [header] + rows

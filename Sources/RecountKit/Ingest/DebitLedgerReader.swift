@@ -9,9 +9,29 @@ public enum DebitLedgerReader {
         public var blankLines = 0
     }
 
+    /// A quoted field may span lines, but not more than this many or this many bytes: past
+    /// that its opening line is rejected as an unterminated quote and the lines after it are
+    /// read again as records of their own. Without the bound one stray `"` swallowed the rest
+    /// of the ledger into a single reject, re-parsing the growing record at every line
+    /// (quadratic: a large ledger never finished).
+    static let quotedFieldLinesMax = 64
+    static let quotedFieldBytesMax = 1 << 20
+
     /// The whole ledger in memory (`explain`, tests). `reconcile` streams it instead.
     public static func read(path: String) throws(InputError) -> Result {
-        let stream = try DebitLedgerStream(path: path)
+        try collect(DebitLedgerStream(path: path))
+    }
+
+    /// The ledger from an open reader (tests and fuzzing feed bytes from memory).
+    static func readCSV(_ reader: LineReader, path: String) throws(InputError) -> Result {
+        try collect(DebitLedgerStream(reader: reader, path: path, csv: true))
+    }
+
+    static func readJSONL(_ reader: LineReader, path: String) throws(InputError) -> Result {
+        try collect(DebitLedgerStream(reader: reader, path: path, csv: false))
+    }
+
+    static func collect(_ stream: DebitLedgerStream) throws(InputError) -> Result {
         var result = Result()
         while let item = try stream.next() {
             switch item {
@@ -51,13 +71,18 @@ public final class DebitLedgerStream {
     let isCSV: Bool
     private var debits = 0
     private var header: [String]?
-    private var pending: (start: Int, raw: [UInt8])?
     private var finished = false
 
     public init(path: String) throws(InputError) {
         self.path = path
         reader = LineReader(try openSource(path))
         isCSV = path.hasSuffix(".csv")
+    }
+
+    init(reader: LineReader, path: String, csv: Bool) {
+        self.path = path
+        self.reader = reader
+        isCSV = csv
     }
 
     /// Bytes and physical lines read so far.
@@ -105,36 +130,60 @@ public final class DebitLedgerStream {
         }
     }
 
+    /// The physical lines of a CSV record whose quoted field is still open, and lines to read
+    /// again after an unterminated quote was given up (in order).
+    private var pendingLines: [LineReader.Line] = []
+    private var replay: [LineReader.Line] = []
+
+    /// Gives up an open quote: its first line is rejected, the lines after it are read again.
+    private func unterminated() -> Item {
+        let first = pendingLines[0]
+        replay = Array(pendingLines.dropFirst()) + replay
+        pendingLines = []
+        return .reject(Reject(kind: .debit, source: SourceLocation(file: path, line: first.number),
+                              reason: "unterminated quoted field (no closing quote within \(DebitLedgerReader.quotedFieldLinesMax) lines)",
+                              raw: first.bytes))
+    }
+
     private func nextCSV() throws(InputError) -> Item? {
-        guard let line = try reader.next() else {
-            finished = true
-            if let open = pending {
-                pending = nil
-                return .reject(Reject(kind: .debit, source: SourceLocation(file: path, line: open.start), reason: "unterminated quoted field", raw: open.raw))
+        let next: LineReader.Line?
+        if replay.isEmpty { next = try reader.next() } else { next = replay.removeFirst() }
+        guard let line = next else {
+            if pendingLines.isEmpty {
+                finished = true
+                return nil
             }
-            return nil
+            return unterminated()
+        }
+        if line.truncated {
+            if !pendingLines.isEmpty {
+                replay.insert(line, at: 0)
+                return unterminated()
+            }
+            return .reject(Reject(kind: .debit, source: SourceLocation(file: path, line: line.number),
+                                  reason: "line longer than \(LineReader.lineBytesMax) bytes", raw: line.bytes, rawTruncated: true))
         }
         // A quoted field may hold a newline: join physical lines until the quotes balance.
-        var raw = line.bytes
-        // A UTF-8 BOM (Excel's "CSV UTF-8") precedes the header; it must go before parsing,
-        // or a quoted first header field reads as a quote inside an unquoted field.
-        if line.number == 1, raw.starts(with: [0xEF, 0xBB, 0xBF]) { raw.removeFirst(3) }
-        var firstLine = line.number
-        if let open = pending {
-            raw = open.raw + [0x0A] + line.bytes
-            firstLine = open.start
-            pending = nil
-        }
+        // (`LineReader` has already dropped a UTF-8 BOM before the header: Excel's "CSV UTF-8".)
+        let firstLine = pendingLines.first?.number ?? line.number
+        var raw: [UInt8] = []
+        for part in pendingLines { raw += part.bytes + [0x0A] }
+        raw += line.bytes
         let source = SourceLocation(file: path, line: firstLine)
         if raw.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
         let fields: [String]
         switch CSVRecord.parse(raw) {
         case .incomplete:
-            pending = (firstLine, raw)
+            pendingLines.append(line)
+            if pendingLines.count > DebitLedgerReader.quotedFieldLinesMax || raw.count > DebitLedgerReader.quotedFieldBytesMax {
+                return unterminated()
+            }
             return nil
         case .invalid(let reason):
+            pendingLines = []
             return .reject(Reject(kind: .debit, source: source, reason: reason, raw: raw))
         case .fields(let parsed):
+            pendingLines = []
             fields = parsed
         }
         guard let columns = header else {

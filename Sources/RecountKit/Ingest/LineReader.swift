@@ -11,7 +11,7 @@ final class LineReader {
     static let rawBytesKept = 4096
 
     private let source: ByteSource
-    private var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    private var buffer: [UInt8]
     private var start = 0
     private var end = 0
     private var atEnd = false
@@ -19,7 +19,13 @@ final class LineReader {
     /// Total bytes consumed so far (for progress).
     private(set) var bytesRead = 0
 
-    init(_ source: ByteSource) { self.source = source }
+    /// `bufferBytes` is the starting buffer (it doubles for longer lines); tests and the fuzz
+    /// harnesses pass small ones to exercise refills and moves.
+    init(_ source: ByteSource, bufferBytes: Int = 1 << 20) {
+        precondition(bufferBytes > 0)
+        self.source = source
+        buffer = [UInt8](repeating: 0, count: bufferBytes)
+    }
 
     struct Line {
         let number: Int
@@ -27,8 +33,18 @@ final class LineReader {
         let truncated: Bool
     }
 
-    /// The next line, or nil at the end of the input.
+    /// The next line, or nil at the end of the input. A UTF-8 byte order mark at the very
+    /// start of the input is not part of line 1 (Windows editors and Excel write one; SPEC §2
+    /// lines are JSON or CSV, which never start with U+FEFF).
     func next() throws(InputError) -> Line? {
+        guard let line = try nextPhysicalLine() else { return nil }
+        guard line.number == 1, line.bytes.starts(with: Self.byteOrderMark) else { return line }
+        return Line(number: 1, bytes: Array(line.bytes.dropFirst(3)), truncated: line.truncated)
+    }
+
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    private func nextPhysicalLine() throws(InputError) -> Line? {
         var long: [UInt8]? = nil
         var longCount = 0
         while true {

@@ -182,7 +182,8 @@ struct DecimalText {
         if negative || rest.first == "+" { rest = rest.dropFirst() }
         var exponent = 0
         if let e = rest.firstIndex(where: { $0 == "e" || $0 == "E" }) {
-            guard let value = Int(rest[rest.index(after: e)...]), abs(value) <= 1000 else { return nil }
+            // Not `abs(value)`: it traps on Int.min ("1e-9223372036854775808", found by fuzzing).
+            guard let value = Int(rest[rest.index(after: e)...]), (-1000...1000).contains(value) else { return nil }
             exponent = value
             rest = rest[..<e]
         }

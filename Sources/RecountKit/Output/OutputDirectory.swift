@@ -64,8 +64,13 @@ public final class OutputDirectory: ReportDestination {
         precondition(!name.contains("/"), "output names are plain file names")
         let final = path + "/" + name
         let temporary = path + "/.\(name).tmp-\(getpid())"
+        TemporaryFiles.register(temporary) // before it exists: a signal may come at any moment
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .cannotWrite(path: temporary, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else {
+            let reason = String(cString: strerror(errno))
+            TemporaryFiles.unregister(temporary)
+            throw .cannotWrite(path: temporary, reason: reason)
+        }
         staged.append((temporary, final))
         return StagedFile(descriptor: descriptor, finalPath: final)
     }
@@ -122,6 +127,7 @@ public final class OutputDirectory: ReportDestination {
     public func commit() throws(OutputError) {
         for (temporary, final) in staged {
             guard rename(temporary, final) == 0 else { throw .cannotWrite(path: final, reason: String(cString: strerror(errno))) }
+            TemporaryFiles.unregister(temporary)
         }
         staged = []
         let directory = open(path, O_RDONLY)
@@ -133,7 +139,10 @@ public final class OutputDirectory: ReportDestination {
 
     /// Removes staged temporary files (on failure or interruption).
     public func discard() {
-        for (temporary, _) in staged { unlink(temporary) }
+        for (temporary, _) in staged {
+            unlink(temporary)
+            TemporaryFiles.unregister(temporary)
+        }
         staged = []
     }
 

@@ -267,7 +267,8 @@ public enum Redaction {
 
     public static func raw(_ bytes: [UInt8], source: SourceLocation) -> Raw {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            return .base64(Base64Encoding.encode(Array(maskKeyLikeRuns(String(decoding: bytes, as: UTF8.self)).utf8)))
+            // Not UTF-8: the bytes as read (keys masked on the bytes), so nothing is lost.
+            return .base64(Base64Encoding.encode(KeyMask.redact(bytes)))
         }
         guard case .object(var object)? = try? JSONParser.parse(bytes) else { return .text(maskKeyLikeRuns(text)) }
         for field in ["request", "response"] where object[field] != nil {
