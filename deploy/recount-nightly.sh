@@ -22,8 +22,13 @@ set -u
 day=${1:-$(TZ=$RECOUNT_TZ date -d yesterday +%F)}
 next=$(TZ=$RECOUNT_TZ date -d "$day 12:00 + 1 day" +%F) || exit 64
 # Each midnight with its own offset, so a day with a daylight-saving change is 23 or 25 hours.
-start_offset=$(TZ=$RECOUNT_TZ date -d "$day 00:00" +%:z)
-end_offset=$(TZ=$RECOUNT_TZ date -d "$next 00:00" +%:z)
+# Where clocks jump at midnight (00:00 does not exist), the day starts at the jump: midnight in
+# the offset of the evening before.
+midnight_offset() {
+    TZ=$RECOUNT_TZ date -d "$1 00:00" +%:z 2>/dev/null ||
+        TZ=$RECOUNT_TZ date -d "$(TZ=$RECOUNT_TZ date -d "$1 12:00 - 1 day" +%F) 23:30" +%:z
+}
+start_offset=$(midnight_offset "$day") && end_offset=$(midnight_offset "$next") || exit 64
 reports="$RECOUNT_HOME/reports"
 out="$reports/$day"
 mkdir -p "$reports" || exit 74
@@ -38,8 +43,11 @@ fi
 set -- "$RECOUNT_LOGS/$day" --pricing "$RECOUNT_PRICING" --out "$out" \
     --from "${day}T00:00:00$start_offset" --until "${next}T00:00:00$end_offset" \
     --as-of "$(date +%FT%T%:z)"
+# Only complete reports (summary.json is renamed into place last) and never this run's own
+# output directory: a half-committed run's credits.jsonl is not a record of anything issued.
 for issued in "$reports"/*/credits.jsonl; do
-    [ -f "$issued" ] && set -- "$@" --issued "$issued"
+    dir=${issued%/credits.jsonl}
+    [ -f "$dir/summary.json" ] && [ "$dir" != "$out" ] && set -- "$@" --issued "$issued"
 done
 if [ -n "$RECOUNT_LEDGER" ]; then
     # shellcheck disable=SC2059

@@ -52,7 +52,7 @@ struct MergeCommand: RecountCommand {
         switch error {
         case .missing: CommandFailure(.noInput, error.description)
         case .unreadable: CommandFailure(.ioError, error.description)
-        case .corrupt, .mismatch, .arithmetic: CommandFailure(.dataError, error.description)
+        case .corrupt, .mismatch, .arithmetic, .tooManyRejects: CommandFailure(.dataError, error.description)
         }
     }
 }

@@ -6,7 +6,7 @@ import TokenCounter
 struct ReconcileCommand: RecountCommand {
     static let spec = Arguments.Spec(
         options: ["--pricing", "--debits", "--out", "--from", "--until", "--basis", "--tolerance", "--min-credit",
-                  "--issued", "--jobs", "--shard", "--as-of", "--max-rejects", "--day-offset", "--sort-memory"],
+                  "--issued", "--jobs", "--shard", "--as-of", "--max-rejects", "--day-offset", "--sort-memory", "--spill-dir"],
         flags: ["--csv-bom", "--strict", "--all-rows"])
 
     static let help = """
@@ -33,7 +33,9 @@ struct ReconcileCommand: RecountCommand {
           --all-rows          every request in discrepancies.csv, not only those not ok
           --strict            exit 1 when there are credits to issue
           --max-rejects N     stop (exit 65) when more than N lines are rejected (default: unlimited)
-          --sort-memory MB    memory for sorting before spilling to --out (default 64); peak memory is
+          --spill-dir DIR     where sorted runs go when a day exceeds --sort-memory (default: --out);
+                              unlinked at once, so nothing is left behind on a local disk
+          --sort-memory MB    memory for sorting before spilling to disk (default 64); peak memory is
                               about this plus 60 MB, whatever the size of the logs
 
         exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 bad catalog or too many rejects
@@ -59,6 +61,7 @@ struct ReconcileCommand: RecountCommand {
     let allRows: Bool
     let maxRejects: Int?
     let sortMemoryMB: Int
+    let spillDirectory: String?
 
     init(arguments: Arguments) throws {
         paths = arguments.positionals
@@ -99,6 +102,7 @@ struct ReconcileCommand: RecountCommand {
         allRows = arguments.flag("--all-rows")
         maxRejects = try arguments.integer("--max-rejects", in: 0...Int.max)
         sortMemoryMB = try arguments.integer("--sort-memory", in: 1...65_536) ?? 64
+        spillDirectory = try arguments.value("--spill-dir")
     }
 
     static func amount(_ text: String?, flag: String) throws(UsageError) -> Rational? {
@@ -144,13 +148,19 @@ struct ReconcileCommand: RecountCommand {
         let output: OutputDirectory
         do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
 
-        options.spillDirectory = outDirectory
+        options.spillDirectory = spillDirectory ?? outDirectory
+        if let spillDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: spillDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CommandFailure(.noInput, "\(spillDirectory): --spill-dir must be an existing directory")
+            }
+        }
         var pipeline = ReconcilePipeline(options: options)
         if console.errorIsTerminal {
             let progress = ProgressLine(console: console, totalBytes: Self.totalBytes(options.logs))
             pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
         }
-        let sink = SpillingSink(unit: catalog.unit, directory: outDirectory, memory: options.sortMemoryBytes / 2)
+        let sink = SpillingSink(unit: catalog.unit, directory: options.spillDirectory ?? outDirectory, memory: options.sortMemoryBytes / 2)
         let result: ReconcileResult
         do { result = try pipeline.run(into: sink) } catch { throw Self.failure(error) }
         if console.errorIsTerminal { console.writeError("\r\u{1B}[K") }
@@ -165,6 +175,7 @@ struct ReconcileCommand: RecountCommand {
         parameters.allRows = allRows
         parameters.csvBOM = csvBOM
         parameters.dayOffsetSeconds = options.dayOffsetSeconds
+        parameters.maxRejects = maxRejects
         parameters.pricing = InputFileInfo(path: pricingPath, kind: "pricing", bytes: Self.size(pricingPath))
         try Self.write(ReportWriter(result: result, parameters: parameters), to: output, writeState: shard != nil,
                        streams: sink.finish)

@@ -11,6 +11,8 @@ public enum MergeError: Error, Sendable, CustomStringConvertible {
     /// missing or given twice.
     case mismatch(String)
     case arithmetic(MoneyError)
+    /// The shards together rejected more lines than their `--max-rejects`.
+    case tooManyRejects(limit: Int, count: Int)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum MergeError: Error, Sendable, CustomStringConvertible {
         case .corrupt(let path, let reason): "\(path): not a usable shard state: \(reason)"
         case .mismatch(let reason): "the shards do not make one run: \(reason)"
         case .arithmetic(let error): "summing the shards: \(error)"
+        case .tooManyRejects(let limit, let count): "the shards rejected \(count) lines, more than --max-rejects \(limit); see their rejects.jsonl"
         }
     }
 }
@@ -131,6 +134,10 @@ public struct ShardMerge {
         parameters.shard = nil
         self.parameters = parameters
         do { result = try Self.sum(states.map(\.summary.result)) } catch { throw .arithmetic(error) }
+        // Each shard checked only its own rejects; the single run checks them all.
+        if let limit = parameters.maxRejects, result.rejectCount > limit {
+            throw .tooManyRejects(limit: limit, count: result.rejectCount)
+        }
     }
 
     static func sharedParameters(_ parameters: RunParameters) -> [UInt8] {

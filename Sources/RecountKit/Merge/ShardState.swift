@@ -132,6 +132,7 @@ struct ShardSummary {
             }
         }
         out.bool(parameters.allRows)
+        out.optionalInt(parameters.maxRejects)
         out.bool(parameters.csvBOM)
         out.int(Int(parameters.dayOffsetSeconds))
         out.optional(parameters.pricing) { $0.input($1) }
@@ -152,8 +153,13 @@ struct ShardSummary {
         parameters.from = try input.optional { input throws(SpillCorrupt) in try input.timestamp() }
         parameters.until = try input.optional { input throws(SpillCorrupt) in try input.timestamp() }
         parameters.asOf = try input.optional { input throws(SpillCorrupt) in try input.timestamp() }
-        parameters.shard = try input.optional { input throws(SpillCorrupt) in Shard(index: try input.int(), count: try input.int()) }
+        parameters.shard = try input.optional { input throws(SpillCorrupt) in
+            let index = try input.int(), count = try input.int()
+            guard count >= 1, count <= 10_000, (0..<count).contains(index) else { throw SpillCorrupt(what: "bad shard \(index)/\(count)") }
+            return Shard(index: index, count: count)
+        }
         parameters.allRows = try input.bool()
+        parameters.maxRejects = try input.optionalInt()
         parameters.csvBOM = try input.bool()
         parameters.dayOffsetSeconds = Int32(clamping: try input.int())
         parameters.pricing = try input.optional { input throws(SpillCorrupt) in try input.input() }

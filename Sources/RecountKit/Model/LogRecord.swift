@@ -78,6 +78,9 @@ public struct LogRecord: Sendable {
     public var billed: BilledFields
     public var source: SourceLocation
     public var dialect: LogDialect
+    /// Unicode scalars of the request's `input`, kept when the request itself is dropped (the
+    /// join's spilled copy keeps no prompt text, only what pricing needs).
+    var inputScalars: Int? = nil
 
     /// Requests with status ≥ 400 failed (SPEC §2.4).
     public var failed: Bool { status >= 400 }

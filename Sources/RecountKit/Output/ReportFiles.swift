@@ -13,6 +13,8 @@ public struct RunParameters: Sendable {
     public var allRows = false
     public var csvBOM = false
     public var dayOffsetSeconds: Int32 = 0
+    /// `--max-rejects`: not printed, but `merge` applies it to the shards' sum.
+    public var maxRejects: Int?
     public var pricing: InputFileInfo?
     public var issued: [InputFileInfo] = []
     public init() {}

@@ -15,7 +15,7 @@ func chargeUsage(for record: LogRecord, counts: TokenCounts) -> ChargeUsage {
     case .audioTranscriptions:
         usage.audioSeconds = record.usage?.seconds
     case .audioSpeech:
-        usage.characters = record.request?["input"]?.stringValue?.unicodeScalars.count
+        usage.characters = record.request?["input"]?.stringValue?.unicodeScalars.count ?? record.inputScalars
     default:
         break
     }

@@ -161,8 +161,13 @@ public final class SortedRecords {
         readers = runs
         heads = []
         for reader in readers { heads.append(try reader.next()) }
-        for index in heads.indices where heads[index] != nil { push(index) }
+        for index in heads.indices {
+            if heads[index] != nil { push(index) } else { readers[index].close() }
+        }
     }
+
+    /// Descriptors of runs not read to the end (an error, or an early stop) are closed here.
+    deinit { for index in heap { readers[index].close() } }
 
     public func next() throws(SpillError) -> SortedRecord? {
         if let memory {
@@ -179,7 +184,7 @@ public final class SortedRecords {
         if heads[top] == nil {
             heap[0] = heap[heap.count - 1]
             heap.removeLast()
-            close(readers[top].descriptor)
+            readers[top].close()
         }
         if !heap.isEmpty { siftDown(0) }
         return record
@@ -270,6 +275,14 @@ final class RunReader {
     /// The next byte to read from the file, and where this run ends.
     private var fileOffset: Int
     private let end: Int
+
+    private var closed = false
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        Foundation.close(descriptor)
+    }
 
     init(descriptor: Int32, path: String, start: Int = 0, end: Int = .max) {
         self.descriptor = descriptor

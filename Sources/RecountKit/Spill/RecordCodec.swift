@@ -22,6 +22,7 @@ extension SpillEncoder {
         int(record.status)
         bool(record.stream)
         optional(Self.pricedRequestFields(record.request)) { $0.string(JSONWriter.string($1)) }
+        optionalInt(record.request?["input"]?.stringValue?.unicodeScalars.count ?? record.inputScalars)
         optional(record.usage) { encoder, usage in
             encoder.optionalInt(usage.promptTokens)
             encoder.optionalInt(usage.completionTokens)
@@ -38,11 +39,12 @@ extension SpillEncoder {
         string(record.dialect.rawValue)
     }
 
-    /// The request fields `chargeUsage` reads; nil when there are none.
+    /// The request fields `chargeUsage` reads, but not `input` (prompt text: only its length
+    /// is kept); nil when there are none.
     static func pricedRequestFields(_ request: JSONValue?) -> JSONValue? {
         guard case .object(let object)? = request else { return nil }
         var kept = JSONObject()
-        for field in ["n", "size", "quality", "input"] {
+        for field in ["n", "size", "quality"] {
             if let value = object[field] { kept[field] = value }
         }
         return kept.count == 0 ? nil : .object(kept)
@@ -134,6 +136,7 @@ extension SpillDecoder {
             guard let value = try? JSONParser.parse(Array(try decoder.string().utf8)) else { throw SpillCorrupt(what: "bad request fields") }
             return value
         }
+        let inputScalars = try optionalInt()
         let usage = try optional { decoder throws(SpillCorrupt) in
             ReportedUsage(promptTokens: try decoder.optionalInt(), completionTokens: try decoder.optionalInt(),
                           cachedTokens: try decoder.optionalInt(), reasoningTokens: try decoder.optionalInt(),
@@ -143,9 +146,11 @@ extension SpillDecoder {
         let billed = BilledFields(promptTokens: try optionalInt(), completionTokens: try optionalInt(),
                                   amount: try optional { decoder throws(SpillCorrupt) in try decoder.rational() },
                                   pricingVersion: try optionalString())
-        return LogRecord(id: id, time: time, account: account, key: key, group: group, model: model, endpoint: endpoint,
-                         status: status, stream: stream, request: request, response: nil, usage: usage, billed: billed,
-                         source: try source(), dialect: try enumeration(LogDialect.self))
+        var record = LogRecord(id: id, time: time, account: account, key: key, group: group, model: model, endpoint: endpoint,
+                               status: status, stream: stream, request: request, response: nil, usage: usage, billed: billed,
+                               source: try source(), dialect: try enumeration(LogDialect.self))
+        record.inputScalars = inputScalars
+        return record
     }
 
     mutating func counts() throws(SpillCorrupt) -> TokenCounts {

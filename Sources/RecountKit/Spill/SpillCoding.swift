@@ -168,7 +168,7 @@ struct SpillDecoder {
         for _ in 0..<8 { seconds = seconds << 8 | UInt64(bytes[index]); index += 1 }
         let nanoseconds = try int()
         let offset = try int()
-        guard (0..<1_000_000_000).contains(nanoseconds), abs(offset) < 86_400 else { throw SpillCorrupt(what: "bad time") }
+        guard (0..<1_000_000_000).contains(nanoseconds), (-86_399...86_399).contains(offset) else { throw SpillCorrupt(what: "bad time") }
         return Timestamp(seconds: Int64(bitPattern: seconds), nanoseconds: Int32(nanoseconds), offsetSeconds: Int32(offset))
     }
 
