@@ -108,4 +108,47 @@ import RecountKit
         #expect(!FileManager.default.fileExists(atPath: f.directory + "/m/summary.json"))
         #expect(runRecount(["merge", f.directory + "/s0", "--out", f.directory + "/s0"]).status == 64)
     }
+
+    /// `--max-rejects` counts the whole run's rejects: shards each under the limit still fail
+    /// at `merge` when together they are over it, as the single run fails.
+    @Test func maxRejectsHoldsForTheShardsTogether() throws {
+        let f = try CLIFixture()
+        var lines: [String] = []
+        for i in 0..<12 {
+            lines.append(cliLine("d\(i)", account: "acct\(i)"))
+            lines.append(cliLine("d\(i)", account: "acct\(i)")) // a repeat: rejected in its account's shard
+        }
+        try f.standard(lines)
+        #expect(runRecount(["reconcile", f.input, "--out", f.directory + "/single", "--max-rejects", "6"]).status == 65)
+        var statuses: [Int32] = []
+        for k in 0..<3 {
+            statuses.append(runRecount(["reconcile", f.input, "--out", f.directory + "/s\(k)", "--shard", "\(k)/3", "--max-rejects", "6"]).status)
+        }
+        if statuses.allSatisfy({ $0 == 0 }) {
+            let merge = runRecount(["merge", f.directory + "/s0", f.directory + "/s1", f.directory + "/s2", "--out", f.directory + "/m"])
+            #expect(merge.status == 65 && merge.err.contains("more than --max-rejects 6"), "\(merge.err)")
+            #expect(!FileManager.default.fileExists(atPath: f.directory + "/m/summary.json"))
+        } else {
+            #expect(statuses.contains(65))
+        }
+    }
+
+    @Test func aShardStateWithAnImpossibleShardIsRefusedNotACrash() throws {
+        let f = try CLIFixture()
+        try f.standard(ReconcileDeterminismTests.lines)
+        #expect(runRecount(["reconcile", f.input, "--out", f.directory + "/s0", "--shard", "0/1"]).status == 0)
+        let path = f.directory + "/s0/shard.state"
+        var bytes = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+        // The summary's shard is stored as zigzag varints "index count" after a present-flag;
+        // find "0/1" (00 02) right after the as-of flag and make the count -1 (01).
+        let summaryStart = bytes.count - 40
+        var offset = 0
+        for i in 0..<8 { offset = offset << 8 | Int(bytes[summaryStart + 3 * 8 + i]) }
+        let window = offset..<min(bytes.count, offset + 200)
+        let at = try #require(window.first { bytes[$0] == 1 && bytes[$0 + 1] == 0 && bytes[$0 + 2] == 2 })
+        bytes[at + 2] = 1
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let merge = runRecount(["merge", f.directory + "/s0", "--out", f.directory + "/m"])
+        #expect(merge.status == 65 && merge.err.contains("bad shard"), "\(merge.err)")
+    }
 }
