@@ -28,6 +28,7 @@ import Testing
     @Test func registerAndUnregister() {
         let path = "/nonexistent/recount-\(UUID().uuidString)"
         #expect(TemporaryFiles.register(path))
+        #expect(TemporaryFiles.register(path)) // twice: still one entry
         #expect(TemporaryFiles.registered.filter { $0 == path }.count == 1)
         TemporaryFiles.unregister(path)
         #expect(!TemporaryFiles.registered.contains(path))

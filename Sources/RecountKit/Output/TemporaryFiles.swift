@@ -11,6 +11,10 @@ import Synchronization
 /// calls only `unlink(2)` — no allocation, no locks, no Swift runtime calls that could block.
 /// Paths are copied into fixed slots at `register`, outside the handler.
 ///
+/// A slot is rewritten only after its path was unregistered (renamed into place or removed),
+/// so a handler running on another thread during a `register` reads either a free slot or a
+/// temporary's name.
+///
 /// Limits, by design: `slotsMax` paths at once and `pathBytesMax` bytes per path. A path that
 /// does not fit is not covered here; the next run's stale-temporary sweep
 /// (`OutputDirectory.init`) still removes it.
@@ -41,6 +45,7 @@ public enum TemporaryFiles {
     public static func register(_ path: String) -> Bool {
         let bytes = Array(path.utf8)
         guard bytes.count <= pathBytesMax, !bytes.contains(0) else { return false }
+        if registered.contains(path) { return true } // staging one name twice: one slot
         for slot in slots {
             guard slot.state.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged else { continue }
             bytes.withUnsafeBufferPointer { source in
