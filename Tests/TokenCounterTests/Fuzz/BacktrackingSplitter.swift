@@ -131,7 +131,8 @@ struct BacktrackingSplitter: Sendable {
     static func caseless(_ text: String) -> Node {
         .sequence(text.unicodeScalars.map { expected in
             .scalar { s, _ in
-                s == expected || String(s).uppercased() == String(expected).uppercased() && s.isASCII
+                // The contractions' letters are ASCII: fold by the case bit.
+                s == expected || (s.isASCII && expected.properties.isAlphabetic && s.value | 0x20 == expected.value | 0x20)
                     || (expected == "s" && s == "\u{17F}")
             }
         })
