@@ -11,7 +11,7 @@ import Testing
     func sorterReturnsKeyOrderAndKeepsInsertionOrderForEqualKeys(budget: Int) throws {
         let fixture = try ReconcileFixture()
         let sorter = ExternalSorter(directory: fixture.directory, budget: budget)
-        var generator = SplitMix(seed: UInt64(budget))
+        var generator = FuzzRandom(seed: UInt64(budget))
         var added: [(key: [UInt8], payload: [UInt8])] = []
         for index in 0..<3000 {
             // Few distinct keys (so many ties), lengths 0–3, bytes including 0 and 255.
@@ -88,18 +88,5 @@ import Testing
             #expect(seen)
         }
         #expect(falsePositives < 5)
-    }
-}
-
-/// A tiny deterministic generator for tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -91,6 +91,24 @@ public struct RequestExplainer: Sendable {
     /// The first line (in input order) that decodes to a record with this id — the one
     /// `reconcile` keeps; a later line with the same id is rejected there as a duplicate.
     func find(_ requestID: String, lineFilter: ([UInt8]) -> Bool) throws(ExplainError) -> ReconcilePipeline.Evaluated? {
+        try firstLine(passing: lineFilter) { evaluated in
+            if case .record(let record, _, _, _) = evaluated, record.id == requestID { return evaluated }
+            return nil
+        }
+    }
+
+    /// The first line that holds the id (as bytes) but does not decode: why support finds the
+    /// id in the logs yet reconcile has no row for it.
+    func rejectedLine(holding needles: [[UInt8]]) throws(ExplainError) -> Reject? {
+        try firstLine(passing: { line in needles.contains { Self.contains(line, $0) } }) { evaluated in
+            if case .rejected(let reject) = evaluated { return reject }
+            return nil
+        }
+    }
+
+    /// Evaluates, in input order, the lines `lineFilter` lets through, until `match` finds one.
+    func firstLine<T>(passing lineFilter: ([UInt8]) -> Bool,
+                      _ match: (ReconcilePipeline.Evaluated) -> T?) throws(ExplainError) -> T? {
         let pipeline = ReconcilePipeline(options: options)
         for path in options.logs {
             let reader: LineReader
@@ -100,28 +118,7 @@ public struct RequestExplainer: Sendable {
                 do { next = try reader.next() } catch { throw .input(error) }
                 guard let line = next else { break }
                 guard lineFilter(line.bytes) else { continue }
-                let evaluated = pipeline.evaluate(line, file: path)
-                if case .record(let record, _, _, _) = evaluated, record.id == requestID {
-                    return evaluated
-                }
-            }
-        }
-        return nil
-    }
-
-    /// The first line that holds the id (as bytes) but does not decode: why support finds the
-    /// id in the logs yet reconcile has no row for it.
-    func rejectedLine(holding needles: [[UInt8]]) throws(ExplainError) -> Reject? {
-        let pipeline = ReconcilePipeline(options: options)
-        for path in options.logs {
-            let reader: LineReader
-            do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
-            while true {
-                let next: LineReader.Line?
-                do { next = try reader.next() } catch { throw .input(error) }
-                guard let line = next else { break }
-                guard needles.contains(where: { Self.contains(line.bytes, $0) }) else { continue }
-                if case .rejected(let reject) = pipeline.evaluate(line, file: path) { return reject }
+                if let found = match(pipeline.evaluate(line, file: path)) { return found }
             }
         }
         return nil
