@@ -32,7 +32,7 @@ import Testing
         return bytes
     }
 
-    @Test(arguments: [("pretokenizer", 4000), ("encoding", 1500)])
+    @Test(arguments: [("pretokenizer", 4000), ("encoding", 2500)])
     func seededInputsAgreeWithTheReference(_ target: String, _ inputs: Int) {
         var random = Random(state: 0x70CE_2026)
         var failures: [String] = []
