@@ -40,6 +40,7 @@ struct ReconcileCommand: RecountCommand {
 
         exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 bad catalog or too many rejects
               66 input missing · 74 I/O error or output directory busy
+              130 / 143 interrupted by SIGINT / SIGTERM (temporary files removed)
         """
 
     let paths: [String]
