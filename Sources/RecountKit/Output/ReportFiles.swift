@@ -26,24 +26,22 @@ public struct RunParameters: Sendable {
 public struct ReportFiles {
     public let result: ReconcileResult
     public let parameters: RunParameters
-    let scale: Int
-    let unitName: String
+    /// The cell and amount formatting every report shares.
+    let rendering: ReportRendering
 
     public init(result: ReconcileResult, parameters: RunParameters) {
         self.result = result
         self.parameters = parameters
-        scale = result.unit?.scale ?? 0
-        unitName = result.unit?.name ?? ""
+        rendering = ReportRendering(scale: result.unit?.scale ?? 0, unitName: result.unit?.name ?? "")
     }
 
-    func amount(_ value: Rational) -> String { Amounts.format(value, scale: scale) }
-    func amountCell(_ value: Rational?) -> CSVWriter.Cell { value.map { .number(amount($0)) } ?? .empty }
-    func countCell(_ value: Int?) -> CSVWriter.Cell { value.map { .number(String($0)) } ?? .empty }
+    func amount(_ value: Rational) -> String { rendering.amount(value) }
+    func amountCell(_ value: Rational?) -> CSVWriter.Cell { rendering.amountCell(value) }
+    func countCell(_ value: Int?) -> CSVWriter.Cell { rendering.countCell(value) }
 
     /// Every file of a run held in memory (`result.rows`, `credits`, `rejects` collected), in
     /// the order they are committed (`summary.json` last).
     public func files() -> [(name: String, bytes: [UInt8])] {
-        let rendering = ReportRendering(scale: scale, unitName: result.unit?.name ?? "")
         let rows = result.rows.map(rendering.row)
         let credits = result.issuedCredits.map(rendering.credit)
         let rejects = result.rejects.enumerated().map { rendering.reject($1, order: RejectOrder(ledgerItem: $0)) }
