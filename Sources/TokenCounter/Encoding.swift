@@ -22,9 +22,12 @@ public final class Encoding: Sendable {
     let specialIDs: [String: Token]
     /// Special id → text, for `decode` (`<|endofprompt|>` wins over its harmony alias).
     let specialTexts: [Token: [UInt8]]
+    /// Which of this thread's `PieceCountCache`s serves `count` (one per encoding name).
+    let cacheIndex: Int
 
     init(name: EncodingName) throws(TokenCounterError) {
         self.name = name
+        cacheIndex = EncodingName.allCases.firstIndex(of: name)!
         ranks = try Vocabulary.embedded(name.vocabularyFile)
         preTokenizer = PreTokenizer(family: name.patternFamily)
         specialIDs = name.specialTokens
@@ -108,13 +111,14 @@ public final class Encoding: Sendable {
     }
 
     func count(validUTF8 text: UnsafeBufferPointer<UInt8>, specials: SpecialTokenPolicy) -> Int {
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.scratchWords) { scratch in
+        let cache = PieceCountCache.current(vocabulary: cacheIndex)
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.scratchWords) { scratch in
             let scratch = scratch.baseAddress!
             var total = 0
             forEachSpan(text, specials: specials) { span in
                 let base = span.baseAddress!
                 preTokenizer.forEachPiece(in: span) { start, end in
-                    total += ranks.countPiece(base + start, end - start, scratch: scratch)
+                    total += ranks.countPiece(base + start, end - start, scratch: scratch, cache: cache)
                 }
             } special: { _ in
                 total += 1

@@ -167,7 +167,12 @@ final class RankTable: @unchecked Sendable {
             return length == 2
                 ? shortRanks[0x100 + (Int(key[0]) << 8 | Int(key[1]))] : shortRanks[Int(key[0])]
         }
-        let hash = Self.hash(key, length)
+        return rank(key, length, hash: Self.hash(key, length))
+    }
+
+    /// The rank of exactly these bytes (at least 3 of them) whose `hash` the caller computed.
+    @inline(__always)
+    func rank(_ key: UnsafePointer<UInt8>, _ length: Int, hash: UInt64) -> UInt32 {
         let tag = hash & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: hash) & slotMask
         while true {
@@ -221,12 +226,26 @@ extension RankTable {
         }
     }
 
-    /// The number of tokens of one piece, without producing them.
+    /// The number of tokens of one piece, without producing them: 1 for a piece that is a
+    /// token, else the remembered count from `cache`, else the merge (then remembered).
     @inline(__always)
-    func countPiece(_ piece: UnsafePointer<UInt8>, _ length: Int, scratch: UnsafeMutablePointer<UInt32>) -> Int {
-        if length <= longestToken && rank(piece, length) != Self.missing { return 1 }
-        if length < Self.longPieceBytes { return mergeShort(piece, length, scratch: scratch) }
-        return mergeLong(piece, length).count - 1
+    func countPiece(
+        _ piece: UnsafePointer<UInt8>, _ length: Int, scratch: UnsafeMutablePointer<UInt32>,
+        cache: PieceCountCache
+    ) -> Int {
+        if length <= 2 {
+            return rank(piece, length) != Self.missing ? 1 : mergeShort(piece, length, scratch: scratch)
+        }
+        let hash = Self.hash(piece, length)
+        if length <= longestToken && rank(piece, length, hash: hash) != Self.missing { return 1 }
+        if length > PieceCountCache.pieceBytesMax {
+            return mergeLong(piece, length).count - 1
+        }
+        if let known = cache.count(piece, length, hash: hash) { return known }
+        let count = length < Self.longPieceBytes
+            ? mergeShort(piece, length, scratch: scratch) : mergeLong(piece, length).count - 1
+        cache.remember(piece, length, hash: hash, count: count)
+        return count
     }
 
     /// tiktoken's `_byte_pair_merge`: `starts[i]` is where part `i` begins and `ranks[i]` the rank

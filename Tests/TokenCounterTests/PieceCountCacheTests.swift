@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import TokenCounter
+
+/// `count` remembers merged pieces per thread (`PieceCountCache`); a remembered count must be
+/// the count the merge gives, whether the cache is cold, warm, full or just started over.
+@Suite struct PieceCountCacheTests {
+    static let corpusFiles = ["en_prose.txt", "zh.txt", "code_python.txt", "json.txt", "multilingual.txt", "emoji.txt"]
+
+    /// Every line counted three times in a row (cold, then warm twice) equals the id count.
+    @Test(arguments: [EncodingName.cl100k_base, .o200k_base, .r50k_base])
+    func warmCountsEqualEncodedCounts(_ name: EncodingName) throws {
+        let encoding = try Encoding.named(name)
+        for file in Self.corpusFiles {
+            let text = String(decoding: try OracleFixtures.corpusBytes(file), as: UTF8.self)
+            for line in text.split(separator: "\n").prefix(400) {
+                let line = String(line)
+                let expected = encoding.encode(line).count
+                for pass in 0..<3 {
+                    #expect(encoding.count(line) == expected, "\(name) \(file) pass \(pass): \(line.prefix(40))")
+                }
+            }
+        }
+    }
+
+    /// More distinct multi-token pieces than the table holds: the cache starts over at least
+    /// once, and counts before and after the restart stay exact.
+    @Test func countsStayExactAcrossRestarts() throws {
+        let encoding = try Encoding.named(.cl100k_base)
+        var generator = RandomTextTests.Generator(state: 7)
+        let letters = Array("bcdfghjklmnpqrstvwxz")
+        var words: [String] = []
+        for _ in 0..<(PieceCountCache.slotCount / 2 + 5_000) {
+            words.append(" " + String((0..<12).map { _ in letters[generator.below(letters.count)] }))
+        }
+        for round in 0..<2 {
+            for chunkStart in stride(from: 0, to: words.count, by: 1_000) {
+                let text = words[chunkStart..<min(words.count, chunkStart + 1_000)].joined()
+                #expect(encoding.count(text) == encoding.encode(text).count, "round \(round) chunk \(chunkStart)")
+            }
+        }
+    }
+
+    @Test func remembersExactBytesOnly() {
+        let cache = PieceCountCache()
+        let first = Array("abcdef".utf8), second = Array("abcdeg".utf8)
+        first.withUnsafeBufferPointer { a in
+            second.withUnsafeBufferPointer { b in
+                // The same hash for different bytes (a forced collision) must not hit.
+                cache.remember(a.baseAddress!, a.count, hash: 42, count: 3)
+                #expect(cache.count(a.baseAddress!, a.count, hash: 42) == 3)
+                #expect(cache.count(b.baseAddress!, b.count, hash: 42) == nil)
+                #expect(cache.count(a.baseAddress!, 5, hash: 42) == nil)
+                cache.remember(b.baseAddress!, b.count, hash: 42, count: 2)
+                #expect(cache.count(b.baseAddress!, b.count, hash: 42) == 2)
+                #expect(cache.count(a.baseAddress!, a.count, hash: 42) == 3)
+            }
+        }
+    }
+
+    @Test func startsOverWhenHalfFull() {
+        let cache = PieceCountCache()
+        var keys: [[UInt8]] = []
+        for i in 0..<(PieceCountCache.slotCount / 2) { keys.append(Array("k\(i)xyz".utf8)) }
+        for (i, key) in keys.enumerated() {
+            key.withUnsafeBufferPointer { cache.remember($0.baseAddress!, $0.count, hash: UInt64(i) << 16, count: i % 7 + 1) }
+        }
+        keys[0].withUnsafeBufferPointer { #expect(cache.count($0.baseAddress!, $0.count, hash: 0) == 1) }
+        let extra = Array("extra".utf8)
+        extra.withUnsafeBufferPointer { cache.remember($0.baseAddress!, $0.count, hash: 99 << 16, count: 4) }
+        keys[0].withUnsafeBufferPointer { #expect(cache.count($0.baseAddress!, $0.count, hash: 0) == nil) }
+        extra.withUnsafeBufferPointer { #expect(cache.count($0.baseAddress!, $0.count, hash: 99 << 16) == 4) }
+    }
+
+    /// Threads keep separate caches; counting the same texts on many threads at once agrees.
+    @Test func concurrentCountsAgree() throws {
+        let encoding = try Encoding.named(.o200k_base)
+        let text = String(decoding: try OracleFixtures.corpusBytes("multilingual.txt"), as: UTF8.self)
+        let lines = text.split(separator: "\n").prefix(300).map(String.init)
+        let expected = lines.map { encoding.encode($0).count }
+        let counted = encoding.countBatch(lines + lines + lines, threads: 4)
+        #expect(counted == expected + expected + expected)
+    }
+}
