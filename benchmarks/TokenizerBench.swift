@@ -63,6 +63,8 @@ struct TokenizerBench {
                 var tokens = 0
                 for round in 0..<rounds {
                     let text = String(decoding: bytes, as: UTF8.self) + "\n\(round)"
+                    // Cold: nothing remembered from an earlier round (tiktoken remembers nothing).
+                    Encoding.forgetRememberedCounts()
                     countTimes.append(seconds { tokens = encoding.count(text) })
                     encodeTimes.append(seconds { tokens = encoding.encode(text).count })
                 }
@@ -77,7 +79,9 @@ struct TokenizerBench {
             var same = true
             for _ in 0..<rounds {
                 var a: [Int] = [], b: [Int] = []
+                Encoding.forgetRememberedCounts()
                 one.append(seconds { a = encoding.countBatch(texts, threads: 1) })
+                Encoding.forgetRememberedCounts()
                 all.append(seconds { b = encoding.countBatch(texts, threads: cores) })
                 same = same && a == b
             }

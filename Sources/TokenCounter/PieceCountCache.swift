@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Token counts of pieces that needed the byte-pair merge, remembered per thread.
 ///
@@ -42,12 +43,16 @@ final class PieceCountCache {
         locations.initialize(repeating: 0, count: Self.slotCount)
         hashes.initialize(repeating: 0, count: Self.slotCount)
         arena = .allocate(capacity: Self.arenaBytes)
+        packedKeys.initialize(repeating: 0, count: 1 << Self.packedSlotBits)
+        packedCounts.initialize(repeating: 0, count: 1 << Self.packedSlotBits)
     }
 
     deinit {
         hashes.deallocate()
         locations.deallocate()
         arena.deallocate()
+        packedKeys.deallocate()
+        packedCounts.deallocate()
     }
 
     /// The remembered count of exactly these bytes, or nil.
@@ -82,6 +87,53 @@ final class PieceCountCache {
         filled += 1
     }
 
+    // MARK: - Short pieces, keyed by their packed bytes
+
+    /// Pieces of 3 ... 7 bytes (most words of prose and code) are keyed by their bytes and
+    /// length packed in one word, in a direct-mapped table small enough to stay in the core's
+    /// cache: a hit is one load and one compare, where the vocabulary's table (2–4 MB) costs
+    /// a miss to the shared cache. Any piece of that size, one token or several, goes here.
+    static let packedBytesMax = 7
+    static let packedSlotBits = 13
+
+    private let packedKeys = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 << packedSlotBits)
+    private let packedCounts = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << packedSlotBits)
+
+    /// The bytes of a 3 ... 7-byte piece with its length in the top byte (unique per piece;
+    /// never 0, which marks an empty slot). Reads only the piece's own bytes.
+    @inline(__always)
+    static func packedKey(_ piece: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        let raw = UnsafeRawPointer(piece)
+        let word: UInt64
+        if length >= 4 {
+            let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let high = UInt64(raw.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
+            word = low | high << (8 * UInt64(length - 4))
+        } else {
+            word = UInt64(piece[0]) | UInt64(piece[1]) << 8 | UInt64(piece[2]) << 16
+        }
+        return word | UInt64(length) << 56
+    }
+
+    @inline(__always)
+    private static func packedSlot(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> (64 - UInt64(packedSlotBits)))
+    }
+
+    @inline(__always)
+    func packedCount(_ key: UInt64) -> Int? {
+        let slot = Self.packedSlot(key)
+        return packedKeys[slot] == key ? Int(packedCounts[slot]) : nil
+    }
+
+    /// Replaces whatever shared the slot (direct-mapped: the latest piece wins).
+    @inline(__always)
+    func rememberPacked(_ key: UInt64, count: Int) {
+        let slot = Self.packedSlot(key)
+        packedKeys[slot] = key
+        packedCounts[slot] = UInt8(truncatingIfNeeded: count)
+    }
+
     // MARK: - One cache per thread and vocabulary
 
     /// This thread's cache for the vocabulary numbered `vocabulary` (see `Encoding.cacheIndex`).
@@ -93,6 +145,11 @@ final class PieceCountCache {
             caches = ThreadCaches()
             pthread_setspecific(threadKey, Unmanaged.passRetained(caches).toOpaque())
         }
+        let epoch = generation.load(ordering: .relaxed)
+        if caches.generation != epoch {
+            caches.byVocabulary = ThreadCaches.empty()
+            caches.generation = epoch
+        }
         if let cache = caches.byVocabulary[vocabulary] { return cache }
         let cache = PieceCountCache()
         caches.byVocabulary[vocabulary] = cache
@@ -102,7 +159,22 @@ final class PieceCountCache {
 
 /// The caches of one thread, released with the thread (the key's destructor).
 private final class ThreadCaches {
-    var byVocabulary = [PieceCountCache?](repeating: nil, count: EncodingName.allCases.count)
+    var byVocabulary = ThreadCaches.empty()
+    static func empty() -> [PieceCountCache?] { Array(repeating: nil, count: EncodingName.allCases.count) }
+    /// The `generation` these caches were made in; an older one is dropped on next use.
+    var generation = 0
+}
+
+/// Bumped by `Encoding.forgetRememberedCounts()`: every thread's caches start over.
+private let generation = Atomic<Int>(0)
+
+extension Encoding {
+    /// Makes every thread forget the piece counts it remembered, so the next counts run cold.
+    /// Only benchmarks need this: they time each round from a cold start, as tiktoken (which
+    /// remembers nothing) always runs. Counts are the same either way.
+    public static func forgetRememberedCounts() {
+        generation.add(1, ordering: .relaxed)
+    }
 }
 
 private let threadKey: pthread_key_t = {

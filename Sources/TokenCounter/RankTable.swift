@@ -236,6 +236,14 @@ extension RankTable {
         if length <= 2 {
             return rank(piece, length) != Self.missing ? 1 : mergeShort(piece, length, scratch: scratch)
         }
+        if length <= PieceCountCache.packedBytesMax {
+            let key = PieceCountCache.packedKey(piece, length)
+            if let known = cache.packedCount(key) { return known }
+            let hash = Self.hash(piece, length)
+            let count = rank(piece, length, hash: hash) != Self.missing ? 1 : mergeShort(piece, length, scratch: scratch)
+            cache.rememberPacked(key, count: count)
+            return count
+        }
         let hash = Self.hash(piece, length)
         if length <= longestToken && rank(piece, length, hash: hash) != Self.missing { return 1 }
         if length > PieceCountCache.pieceBytesMax {

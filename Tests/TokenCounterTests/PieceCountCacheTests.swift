@@ -72,6 +72,35 @@ import Testing
         extra.withUnsafeBufferPointer { #expect(cache.count($0.baseAddress!, $0.count, hash: 99 << 16) == 4) }
     }
 
+    /// Packed keys of 3 ... 7-byte pieces are equal exactly when the bytes are, NUL bytes and
+    /// all (a piece and the same piece with a trailing NUL must not share a key).
+    @Test func packedKeysAreExact() {
+        var pieces: Set<[UInt8]> = []
+        var generator = RandomTextTests.Generator(state: 11)
+        let alphabet: [UInt8] = [0, 1, 0x20, 0x41, 0x61, 0x7F, 0x80, 0xBF, 0xE4, 0xFF]
+        while pieces.count < 20_000 {
+            let length = 3 + generator.below(5)
+            pieces.insert((0..<length).map { _ in alphabet[generator.below(alphabet.count)] })
+        }
+        var keys: [UInt64: [UInt8]] = [:]
+        for piece in pieces {
+            let key = piece.withUnsafeBufferPointer { PieceCountCache.packedKey($0.baseAddress!, $0.count) }
+            #expect(key != 0)
+            if let other = keys.updateValue(piece, forKey: key) { Issue.record("\(piece) and \(other) share a key") }
+        }
+    }
+
+    /// After `forgetRememberedCounts` every count is recomputed, and still exact.
+    @Test func forgettingKeepsCountsExact() throws {
+        let encoding = try Encoding.named(.cl100k_base)
+        let text = String(decoding: try OracleFixtures.corpusBytes("code_python.txt"), as: UTF8.self)
+        let expected = encoding.encode(text).count
+        #expect(encoding.count(text) == expected)
+        Encoding.forgetRememberedCounts()
+        #expect(encoding.count(text) == expected)
+        #expect(encoding.count(text) == expected)
+    }
+
     /// Threads keep separate caches; counting the same texts on many threads at once agrees.
     @Test func concurrentCountsAgree() throws {
         let encoding = try Encoding.named(.o200k_base)
