@@ -128,11 +128,15 @@ public struct ReconcilePipeline: Sendable {
             let ledger: DebitLedgerStream
             do { ledger = try DebitLedgerStream(path: debitsPath) } catch { throw .input(error) }
             state.startLedger(path: debitsPath)
-            while true {
-                let item: DebitLedgerStream.Item?
-                do { item = try ledger.next() } catch { throw .input(error) }
-                guard let item else { break }
-                try state.scan(item, lineNumber: ledger.lineNumber, joiner: joiner)
+            if options.jobs > 1 && ledger.readsLinesIndependently {
+                try scanLedgerInBatches(ledger, path: debitsPath, state: &state, joiner: joiner)
+            } else {
+                while true {
+                    let item: DebitLedgerStream.Item?
+                    do { item = try ledger.next() } catch { throw .input(error) }
+                    guard let item else { break }
+                    try state.scan(item, joiner: joiner)
+                }
             }
             state.result.inputs[state.result.inputs.count - 1].bytes = ledger.bytesRead
             state.result.inputs[state.result.inputs.count - 1].lines = ledger.lineNumber
@@ -141,8 +145,8 @@ public struct ReconcilePipeline: Sendable {
         var recordsRead = 0
         // With more than one job, batch N+1 is decoded and recounted while this thread scans
         // batch N and reads N+2's lines: the sequential work overlaps the parallel work.
-        var inFlight: PendingBatch?
-        func scan(_ pending: PendingBatch) throws(ReconcileError) {
+        var inFlight: PendingBatch<Evaluated>?
+        func scan(_ pending: PendingBatch<Evaluated>) throws(ReconcileError) {
             pending.done.wait()
             for (item, sequence) in zip(pending.results, pending.sequences) {
                 try state.scan(item, sequence: sequence, joiner: joiner)
@@ -187,6 +191,43 @@ public struct ReconcilePipeline: Sendable {
         return state.finish()
     }
 
+    /// The JSONL ledger with more than one job: batches of lines are parsed on the workers
+    /// (JSON decoding is most of the ledger's cost) while this thread sets aside the previous
+    /// batch's debits in ledger order — the same items, in the same order, as `next()` gives.
+    func scanLedgerInBatches(_ ledger: DebitLedgerStream, path: String, state: inout RunState,
+                             joiner: ExternalSorter) throws(ReconcileError) {
+        var inFlight: PendingBatch<DebitLedgerStream.Item>?
+        func scan(_ pending: PendingBatch<DebitLedgerStream.Item>) throws(ReconcileError) {
+            pending.done.wait()
+            for item in pending.results { try state.scan(ledger.numbered(item), joiner: joiner) }
+        }
+        var batch: [LineReader.Line] = []
+        var batchBytes = 0
+        while true {
+            let line: LineReader.Line?
+            do { line = try ledger.nextLine() } catch { throw .input(error) }
+            if let line {
+                batch.append(line)
+                batchBytes += line.bytes.count
+            }
+            if batch.count == Self.ledgerBatchLines || batchBytes >= Self.batchBytes || (line == nil && !batch.isEmpty) {
+                let lines = batch
+                let pending = start(count: lines.count, sequences: [], bytesRead: 0) { index in
+                    DebitLedgerStream.parseJSONL(lines[index], path: path)
+                }
+                if let previous = inFlight { try scan(previous) }
+                inFlight = pending
+                batch.removeAll(keepingCapacity: true)
+                batchBytes = 0
+            }
+            if line == nil { break }
+        }
+        if let last = inFlight { try scan(last) }
+    }
+
+    /// Ledger lines are short: a batch of them costs about what a batch of log lines does.
+    static let ledgerBatchLines = 8192
+
     static var temporaryDirectory: String {
         let path = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
         return path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
@@ -205,9 +246,9 @@ public struct ReconcilePipeline: Sendable {
     }
 
     /// A batch being evaluated: `results` may be read once `done` is signalled.
-    final class PendingBatch: @unchecked Sendable {
+    final class PendingBatch<Output>: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
-        var results: [Evaluated] = []
+        var results: [Output] = []
         let sequences: [Int]
         let bytesRead: Int
         init(sequences: [Int], bytesRead: Int) {
@@ -216,38 +257,42 @@ public struct ReconcilePipeline: Sendable {
         }
     }
 
-    /// Starts evaluating a batch: inline with one job, in the background with more.
-    func start(_ batch: [LineReader.Line], file: String, linesBefore: Int, bytesRead: Int) -> PendingBatch {
-        let pending = PendingBatch(sequences: batch.map { linesBefore + $0.number }, bytesRead: bytesRead)
+    /// Starts evaluating a batch of log lines: inline with one job, in the background with more.
+    func start(_ batch: [LineReader.Line], file: String, linesBefore: Int, bytesRead: Int) -> PendingBatch<Evaluated> {
+        start(count: batch.count, sequences: batch.map { linesBefore + $0.number }, bytesRead: bytesRead) { index in
+            RunState.prepare(self.evaluate(batch[index], file: file), sequence: linesBefore + batch[index].number)
+        }
+    }
+
+    /// Starts `work` over `0 ..< count`: inline with one job, in the background with more.
+    func start<Output>(count: Int, sequences: [Int], bytesRead: Int,
+                       _ work: @escaping @Sendable (Int) -> Output) -> PendingBatch<Output> {
+        let pending = PendingBatch<Output>(sequences: sequences, bytesRead: bytesRead)
         if options.jobs <= 1 {
-            pending.results = evaluate(batch, file: file, linesBefore: linesBefore)
+            pending.results = (0..<count).map(work)
             pending.done.signal()
         } else {
             DispatchQueue.global().async {
-                pending.results = self.evaluate(batch, file: file, linesBefore: linesBefore)
+                pending.results = self.parallelMap(count, work)
                 pending.done.signal()
             }
         }
         return pending
     }
 
-    /// Decodes, recounts, prices and encodes for the join a batch on `jobs` threads; results in
-    /// input order.
-    func evaluate(_ batch: [LineReader.Line], file: String, linesBefore: Int) -> [Evaluated] {
-        let jobs = max(1, min(options.jobs, batch.count))
-        @Sendable func work(_ index: Int) -> Evaluated {
-            RunState.prepare(evaluate(batch[index], file: file), sequence: linesBefore + batch[index].number)
-        }
-        if jobs == 1 { return batch.indices.map(work) }
-        // Lines are handed out in small strides from a shared counter, so a worker that drew
+    /// `work` over `0 ..< count` on `jobs` threads; results in index order.
+    func parallelMap<Output>(_ count: Int, _ work: @Sendable (Int) -> Output) -> [Output] {
+        let jobs = max(1, min(options.jobs, count))
+        if jobs == 1 { return (0..<count).map(work) }
+        // Items are handed out in small strides from a shared counter, so a worker that drew
         // long prompts does not leave the other idle at the end of the batch.
-        let slots = ResultSlots(count: batch.count)
+        let slots = ResultSlots<Output>(count: count)
         let next = ManagedAtomicIndex()
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while true {
                 let start = next.take(16)
-                guard start < batch.count else { break }
-                for index in start..<min(batch.count, start + 16) { slots.set(index, work(index)) }
+                guard start < count else { break }
+                for index in start..<min(count, start + 16) { slots.set(index, work(index)) }
             }
         }
         return slots.values()
@@ -299,8 +344,8 @@ final class ManagedAtomicIndex: @unchecked Sendable {
 /// Per-index result slots for the parallel map: disjoint writes, read after the join.
 /// (A raw buffer, not an Array property: concurrent `modify` accesses to one Array would trip
 /// exclusivity checking even though the elements are disjoint.)
-final class ResultSlots: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<ReconcilePipeline.Evaluated?>
+final class ResultSlots<Output>: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Output?>
     private let count: Int
     init(count: Int) {
         self.count = count
@@ -311,6 +356,6 @@ final class ResultSlots: @unchecked Sendable {
         storage.deinitialize(count: count)
         storage.deallocate()
     }
-    func set(_ index: Int, _ value: ReconcilePipeline.Evaluated) { storage[index] = value }
-    func values() -> [ReconcilePipeline.Evaluated] { (0..<count).map { storage[$0]! } }
+    func set(_ index: Int, _ value: Output) { storage[index] = value }
+    func values() -> [Output] { (0..<count).map { storage[$0]! } }
 }

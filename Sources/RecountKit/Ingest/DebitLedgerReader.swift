@@ -107,6 +107,31 @@ public final class DebitLedgerStream {
             finished = true
             return nil
         }
+        return numbered(Self.parseJSONL(line, path: path))
+    }
+
+    /// True for JSONL, where every line is a record of its own: `reconcile` then reads lines
+    /// with `nextLine()`, parses a batch of them at once on its worker threads with
+    /// `parseJSONL(_:path:)`, and numbers the debits in order with `numbered(_:)` — the same
+    /// items `next()` gives. (A CSV record may span lines, so CSV is read with `next()`.)
+    public var readsLinesIndependently: Bool { !isCSV }
+
+    /// The next physical line, unparsed (JSONL; see `readsLinesIndependently`).
+    func nextLine() throws(InputError) -> LineReader.Line? {
+        try reader.next()
+    }
+
+    /// A debit's place in the ledger: `sequence` set from the debits accepted so far.
+    func numbered(_ item: Item) -> Item {
+        guard case .debit(let debit) = item else { return item }
+        return accepted(Debit(debitID: debit.debitID, requestID: debit.requestID, account: debit.account,
+                              time: debit.time, amount: debit.amount, pricingVersion: debit.pricingVersion,
+                              source: debit.source, sequence: debits))
+    }
+
+    /// One JSONL line's item, pure (safe on any thread); a debit's `sequence` is left 0 for
+    /// `numbered(_:)`.
+    static func parseJSONL(_ line: LineReader.Line, path: String) -> Item {
         let source = SourceLocation(file: path, line: line.number)
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
         if line.truncated {
@@ -117,14 +142,14 @@ public final class DebitLedgerStream {
             do { value = try JSONParser.parse(line.bytes) } catch { throw FieldError(nil, error.description) }
             guard case .object(let object) = value else { throw FieldError(nil, "expected a JSON object, found \(value.typeName)") }
             let fields = FieldReader(object)
-            return accepted(try DebitLedgerReader.debit(
+            return .debit(try DebitLedgerReader.debit(
                 debitID: fields.requiredString("debit_id"),
                 requestID: fields.requiredString("request_id"),
                 account: fields.requiredString("account"),
                 time: fields.value("time"),
                 amount: fields.value("amount"),
                 pricingVersion: fields.optionalString("pricing_version"),
-                source: source, sequence: debits))
+                source: source, sequence: 0))
         } catch {
             return .reject(Reject(kind: .debit, source: source, field: error.field, reason: error.reason, raw: line.bytes))
         }

@@ -39,7 +39,7 @@ struct RunState {
         result.inputs.append(InputFileInfo(path: path, kind: "debits"))
     }
 
-    mutating func scan(_ item: DebitLedgerStream.Item, lineNumber: Int, joiner: ExternalSorter) throws(ReconcileError) {
+    mutating func scan(_ item: DebitLedgerStream.Item, joiner: ExternalSorter) throws(ReconcileError) {
         ledgerItems += 1
         switch item {
         case .blank:
