@@ -212,7 +212,7 @@ public struct ReconcilePipeline: Sendable {
             }
             if batch.count == Self.ledgerBatchLines || batchBytes >= Self.batchBytes || (line == nil && !batch.isEmpty) {
                 let lines = batch
-                let pending = start(count: lines.count, sequences: [], bytesRead: 0) { index in
+                let pending = Workers(jobs: options.jobs).start(count: lines.count) { index in
                     DebitLedgerStream.parseJSONL(lines[index], path: path)
                 }
                 if let previous = inFlight { try scan(previous) }
@@ -245,57 +245,11 @@ public struct ReconcilePipeline: Sendable {
         case prepared(requestID: String, key: [UInt8], payload: [UInt8], raw: [UInt8], keepsRaw: Bool)
     }
 
-    /// A batch being evaluated: `results` may be read once `done` is signalled.
-    final class PendingBatch<Output>: @unchecked Sendable {
-        let done = DispatchSemaphore(value: 0)
-        var results: [Output] = []
-        let sequences: [Int]
-        let bytesRead: Int
-        init(sequences: [Int], bytesRead: Int) {
-            self.sequences = sequences
-            self.bytesRead = bytesRead
-        }
-    }
-
     /// Starts evaluating a batch of log lines: inline with one job, in the background with more.
     func start(_ batch: [LineReader.Line], file: String, linesBefore: Int, bytesRead: Int) -> PendingBatch<Evaluated> {
-        start(count: batch.count, sequences: batch.map { linesBefore + $0.number }, bytesRead: bytesRead) { index in
+        Workers(jobs: options.jobs).start(count: batch.count, sequences: batch.map { linesBefore + $0.number }, bytesRead: bytesRead) { index in
             RunState.prepare(self.evaluate(batch[index], file: file), sequence: linesBefore + batch[index].number)
         }
-    }
-
-    /// Starts `work` over `0 ..< count`: inline with one job, in the background with more.
-    func start<Output>(count: Int, sequences: [Int], bytesRead: Int,
-                       _ work: @escaping @Sendable (Int) -> Output) -> PendingBatch<Output> {
-        let pending = PendingBatch<Output>(sequences: sequences, bytesRead: bytesRead)
-        if options.jobs <= 1 {
-            pending.results = (0..<count).map(work)
-            pending.done.signal()
-        } else {
-            DispatchQueue.global().async {
-                pending.results = self.parallelMap(count, work)
-                pending.done.signal()
-            }
-        }
-        return pending
-    }
-
-    /// `work` over `0 ..< count` on `jobs` threads; results in index order.
-    func parallelMap<Output>(_ count: Int, _ work: @Sendable (Int) -> Output) -> [Output] {
-        let jobs = max(1, min(options.jobs, count))
-        if jobs == 1 { return (0..<count).map(work) }
-        // Items are handed out in small strides from a shared counter, so a worker that drew
-        // long prompts does not leave the other idle at the end of the batch.
-        let slots = ResultSlots<Output>(count: count)
-        let next = ManagedAtomicIndex()
-        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
-            while true {
-                let start = next.take(16)
-                guard start < count else { break }
-                for index in start..<min(count, start + 16) { slots.set(index, work(index)) }
-            }
-        }
-        return slots.values()
     }
 
     func evaluate(_ line: LineReader.Line, file: String) -> Evaluated {
@@ -326,36 +280,4 @@ public struct ReconcilePipeline: Sendable {
             return .record(record, counts, charge, raw: line.bytes)
         }
     }
-}
-
-/// A shared counter for handing out work (a lock is plenty at one call per 16 lines).
-final class ManagedAtomicIndex: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func take(_ count: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        let start = value
-        value += count
-        return start
-    }
-}
-
-/// Per-index result slots for the parallel map: disjoint writes, read after the join.
-/// (A raw buffer, not an Array property: concurrent `modify` accesses to one Array would trip
-/// exclusivity checking even though the elements are disjoint.)
-final class ResultSlots<Output>: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<Output?>
-    private let count: Int
-    init(count: Int) {
-        self.count = count
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil, count: count)
-    }
-    deinit {
-        storage.deinitialize(count: count)
-        storage.deallocate()
-    }
-    func set(_ index: Int, _ value: Output) { storage[index] = value }
-    func values() -> [Output] { (0..<count).map { storage[$0]! } }
 }

@@ -26,7 +26,7 @@ import Testing
                 rejected += 1
                 ledger.append("not json")
             default:
-                ledger.append("{\"debit_id\":\"d\(i)\",\"request_id\":\"\(id)\",\"account\":\"acct\(i % 7)\",\"amount\":\"\(10 + i % 9)\",\"time\":\"2024-01-10T00:00:\(String(format: "%02d", i % 60))Z\"}")
+                ledger.append("{\"debit_id\":\"d\(i)\",\"request_id\":\"\(id)\",\"account\":\"acct\(i % 7)\",\"amount\":\"\(10 + i % 9)\",\"time\":\"2024-02-10T00:00:\(String(format: "%02d", i % 60))Z\"}")
             }
             if i % 3 == 0 && i < lines - 700 {
                 logs.append(fixtureLine(id, account: "acct\(i % 7)", amount: String(10 + i % 9)))
@@ -40,7 +40,7 @@ import Testing
     }
 
     static func fixtureLine(_ id: String, account: String, amount: String) -> String {
-        #"{"id":"\#(id)","time":"2024-01-10T08:00:00Z","account":"\#(account)","model":"gpt-4o","request":{"model":"gpt-4o","messages":[{"role":"user","content":"hello \#(id)"}]},"response":{"choices":[{"message":{"role":"assistant","content":"hi"}}],"usage":{"prompt_tokens":9,"completion_tokens":1}},"billed":{"amount":"\#(amount)"}}"#
+        #"{"id":"\#(id)","time":"2024-02-10T08:00:00Z","account":"\#(account)","model":"gpt-4o","request":{"model":"gpt-4o","messages":[{"role":"user","content":"hello \#(id)"}]},"response":{"choices":[{"message":{"role":"assistant","content":"hi"}}],"usage":{"prompt_tokens":9,"completion_tokens":1}},"billed":{"amount":"\#(amount)"}}"#
     }
 
     @Test func batchedLedgerGivesTheSameRunAsLineByLine() throws {

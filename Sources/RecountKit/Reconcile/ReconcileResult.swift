@@ -27,6 +27,20 @@ public struct RunCounters: Sendable, Equatable {
     public var otherShard = 0
     /// Log lines whose `billed.amount` differs from their first ledger debit.
     public var billedAmountMismatches = 0
+
+    /// Adds another part of the run's counts (a worker's share of the join).
+    mutating func add(_ other: RunCounters) {
+        requests += other.requests
+        debits += other.debits
+        orphanDebits += other.orphanDebits
+        blankLines += other.blankLines
+        debitBlankLines += other.debitBlankLines
+        logRejected += other.logRejected
+        debitsRejected += other.debitsRejected
+        outsideWindow += other.outsideWindow
+        otherShard += other.otherShard
+        billedAmountMismatches += other.billedAmountMismatches
+    }
 }
 
 /// Things that did not stop or reject anything but deserve a look.

@@ -34,6 +34,9 @@ struct RunState {
 
     // MARK: Scanning (input order)
 
+    /// The join's rules for one id, with what it needs to know of the run.
+    var joiner: GroupJoiner { GroupJoiner(options: options, classifier: classifier, usesLedger: usesLedger) }
+
     mutating func startLedger(path: String) {
         usesLedger = true
         result.inputs.append(InputFileInfo(path: path, kind: "debits"))
@@ -109,142 +112,108 @@ struct RunState {
 
     // MARK: Joining (request id order)
 
+    /// An id with more entries or bytes than this is joined one entry at a time on this thread
+    /// (an id repeated on a million lines costs no memory); smaller ids go to the workers.
+    static let groupEntriesMax = 256
+    static let groupBytesMax = 1 << 20
+    /// Ids handed to the workers at once (or fewer, when their entries reach `chunkBytes`).
+    static let chunkGroups = 4096
+    static let chunkBytes = 16 << 20
+
+    /// Joins everything set aside, in id order. Ids are read from the sort on this thread and
+    /// worked out in chunks on the workers (`GroupJoiner.effects`) while this thread applies
+    /// the previous chunk's effects, in id order — so the result is the one-id-at-a-time join's
+    /// whatever `jobs` is.
     mutating func join(_ records: SortedRecords) throws(ReconcileError) {
-        var group: GroupCursor?
-        var groupKey: ArraySlice<UInt8> = []
-        while true {
-            let next: SortedRecord?
-            do { next = try records.next() } catch { throw .spill(error) }
-            guard let next else { break }
-            let idKey = next.key.dropLast(JoinKey.suffixLength)
-            if group == nil || idKey != groupKey {
-                if var group { try finish(&group) }
-                group = GroupCursor()
-                groupKey = idKey
-            }
-            let entry: RequestGroup.Entry?
-            do { entry = try group!.decode(payload: next.payload) } catch {
-                throw .spill(SpillError(path: options.spillDirectory ?? ReconcilePipeline.temporaryDirectory, reason: "sort data damaged: \(error.what)"))
-            }
-            if let entry { try step(&group!, entry) }
+        let joiner = self.joiner
+        let spillPath = options.spillDirectory ?? ReconcilePipeline.temporaryDirectory
+        let workers = Workers(jobs: options.jobs)
+        func next() throws(ReconcileError) -> SortedRecord? {
+            do { return try records.next() } catch { throw .spill(error) }
         }
-        if var group { try finish(&group) }
+        var chunk: [[[UInt8]]] = []
+        var chunkBytes = 0
+        var inFlight: PendingBatch<GroupEffects>?
+        var pending = try next()
+        while let first = pending {
+            let idKey = first.key.dropLast(JoinKey.suffixLength)
+            var payloads = [first.payload]
+            var bytes = first.payload.count
+            var large = false
+            pending = try next()
+            while let record = pending, record.key.dropLast(JoinKey.suffixLength) == idKey {
+                if payloads.count >= Self.groupEntriesMax || bytes >= Self.groupBytesMax {
+                    large = true
+                    break
+                }
+                payloads.append(record.payload)
+                bytes += record.payload.count
+                pending = try next()
+            }
+            if !large {
+                chunk.append(payloads)
+                chunkBytes += bytes
+                guard chunk.count >= Self.chunkGroups || chunkBytes >= Self.chunkBytes else { continue }
+            }
+            let groups = chunk
+            let started = workers.start(count: groups.count) { joiner.effects(of: groups[$0], spillPath: spillPath) }
+            if let previous = inFlight { try apply(previous.wait()) }
+            inFlight = started
+            chunk.removeAll(keepingCapacity: true)
+            chunkBytes = 0
+            guard large else { continue }
+            // Everything before this id is applied before it is streamed.
+            if let previous = inFlight { try apply(previous.wait()) }
+            inFlight = nil
+            var cursor = GroupCursor()
+            for payload in payloads { try stream(payload, into: &cursor, joiner: joiner, spillPath: spillPath) }
+            while let record = pending, record.key.dropLast(JoinKey.suffixLength) == idKey {
+                try stream(record.payload, into: &cursor, joiner: joiner, spillPath: spillPath)
+                pending = try next()
+            }
+            try joiner.finish(&cursor, into: &self)
+        }
+        if !chunk.isEmpty {
+            let groups = chunk
+            let started = workers.start(count: groups.count) { joiner.effects(of: groups[$0], spillPath: spillPath) }
+            if let previous = inFlight { try apply(previous.wait()) }
+            inFlight = started
+        }
+        if let last = inFlight { try apply(last.wait()) }
+    }
+
+    /// One entry of a large id, applied at once.
+    private mutating func stream(_ payload: [UInt8], into cursor: inout GroupCursor, joiner: GroupJoiner,
+                                 spillPath: String) throws(ReconcileError) {
+        let entry: RequestGroup.Entry?
+        do { entry = try cursor.decode(payload: payload) } catch {
+            throw .spill(SpillError(path: spillPath, reason: "sort data damaged: \(error.what)"))
+        }
+        if let entry { try joiner.step(&cursor, entry, into: &self) }
+    }
+
+    /// The effects of a chunk of ids, in id order; stops at the first id's error.
+    private mutating func apply(_ chunk: [GroupEffects]) throws(ReconcileError) {
+        for effects in chunk {
+            result.counters.add(effects.counters)
+            for item in effects.items {
+                switch item {
+                case .reject(let reject, let order): try addReject(reject, order: order)
+                case .request(let outcome, let record, let counts): try request(outcome, record: record, counts: counts)
+                case .orphan(let outcome): try add(outcome)
+                }
+            }
+            if let failure = effects.failure { throw failure }
+        }
     }
 
     /// A whole group at once (`explain`): the same steps as the join.
     mutating func process(_ group: RequestGroup) throws(ReconcileError) {
+        let joiner = self.joiner
         var cursor = GroupCursor()
         cursor.debits = group.debits
-        for entry in group.entries { try step(&cursor, entry) }
-        try finish(&cursor)
-    }
-
-    /// One log line of a request id, in input order, after all the id's debits — what a run
-    /// over the lines in input order would do with it. Nothing of a line is kept after its
-    /// step, so an id repeated on a million lines costs no memory.
-    mutating func step(_ group: inout GroupCursor, _ entry: RequestGroup.Entry) throws(ReconcileError) {
-        if group.owned == nil {
-            switch entry {
-            case .outsideWindow(let account):
-                // Outside the window: takes the debits; counted once the owner is known.
-                group.outsideBeforeOwner += 1
-                if group.firstOutsideAccount == nil { group.firstOutsideAccount = account }
-                return
-            case .record(let record, _, _, _, _):
-                try decideOwner(&group, account: record.account)
-            case .otherShard(_, let account, _, _, _):
-                try decideOwner(&group, account: account)
-            }
-        }
-        guard group.owned == true else {
-            result.counters.otherShard += 1
-            return
-        }
-        switch entry {
-        case .outsideWindow:
-            result.counters.outsideWindow += 1
-            group.skipped = true
-            group.debits = []
-        case .otherShard(let requestID, _, let source, let raw, let sequence):
-            if group.requestSeen {
-                try addReject(Self.repeated(requestID, source: source, raw: raw), order: RejectOrder(logLine: sequence))
-            } else {
-                // Cannot happen: the owner is this line's account, which is another shard's.
-                result.counters.otherShard += 1
-            }
-        case .record(let record, let counts, let charge, let raw, let sequence):
-            guard !group.requestSeen else {
-                try addReject(Self.repeated(record.id, source: record.source, raw: raw), order: RejectOrder(logLine: sequence))
-                return
-            }
-            group.requestSeen = true
-            let debits: [Debit]
-            if usesLedger {
-                debits = group.debits
-                group.debits = []
-                if let billed = record.billed.amount, let first = debits.first, billed != first.amount {
-                    result.counters.billedAmountMismatches += 1
-                }
-            } else if let amount = record.billed.amount {
-                debits = [Debit(debitID: record.id + "#billed", requestID: record.id, account: record.account, time: record.time,
-                                amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0)]
-            } else {
-                debits = []
-            }
-            let outcome: RequestOutcome
-            do { outcome = try classifier.classify(record, counts: counts, charge: charge, debits: debits) } catch {
-                throw .arithmetic(error, at: record.source.description)
-            }
-            noteWarnings(record, counts: counts)
-            try add(outcome)
-        }
-    }
-
-    /// The owner is the shard of `account`; lines outside the window seen so far now count.
-    mutating func decideOwner(_ group: inout GroupCursor, account: String) throws(ReconcileError) {
-        let owned = options.shard?.owns(account: account) ?? true
-        group.owned = owned
-        guard owned else {
-            result.counters.otherShard += group.outsideBeforeOwner
-            return
-        }
-        result.counters.debits += group.debits.count
-        if group.outsideBeforeOwner > 0 {
-            result.counters.outsideWindow += group.outsideBeforeOwner
-            group.skipped = true
-            group.debits = []
-        }
-    }
-
-    /// The end of a request id: with no line inside the window, the owner is the first line
-    /// outside it, else the first debit; debits nobody took are an orphan.
-    mutating func finish(_ group: inout GroupCursor) throws(ReconcileError) {
-        if group.owned == nil {
-            guard let account = group.firstOutsideAccount ?? group.debits.first?.account else { return }
-            try decideOwner(&group, account: account)
-        }
-        guard group.owned == true, !group.debits.isEmpty else { return }
-        try addOrphan(group.debits, requestSeen: group.requestSeen || group.skipped)
-    }
-
-    static func repeated(_ requestID: String, source: SourceLocation, raw: [UInt8]?) -> Reject {
-        Reject(kind: .log, source: source, field: "id",
-               reason: "duplicate request id '\(requestID)' (seen earlier in the logs)", raw: raw ?? [])
-    }
-
-    /// Debits no request claimed: one `orphan_debit` row for the request id.
-    mutating func addOrphan(_ debits: [Debit], requestSeen: Bool) throws(ReconcileError) {
-        let first = debits[0]
-        let recorded: Rational
-        do { recorded = try Classifier.sum(debits.map(\.amount)) } catch { throw .arithmetic(error, at: first.source.description) }
-        let outcome = RequestOutcome(
-            requestID: first.requestID, time: first.time, account: first.account, key: nil, model: nil, group: nil,
-            endpoint: nil, status: nil, counts: nil, pricingVersion: first.time.flatMap { options.catalog.version(at: $0)?.id },
-            debitPricingVersion: first.pricingVersion, expected: nil, breakdown: nil, unpricedReason: nil,
-            debits: debits, recorded: recorded, delta: nil, outcomeClass: .orphan_debit, causes: [.no_request],
-            causeDetail: requestSeen ? "debit's request was not reconciled" : "no request '\(first.requestID)' in the logs (or its line was rejected)",
-            credits: [], source: first.source)
-        try add(outcome)
+        for entry in group.entries { try joiner.step(&cursor, entry, into: &self) }
+        try joiner.finish(&cursor, into: &self)
     }
 
     // MARK: Totals
@@ -299,6 +268,26 @@ struct RunState {
         result.daily = aggregates.daily.keys.sorted().map { aggregates.daily[$0]! }
         result.totals = aggregates.totals
         return result
+    }
+}
+
+/// The one-id-at-a-time join applies every effect at once.
+extension RunState: JoinEffects {
+    mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int) {
+        result.counters[keyPath: counter] += amount
+    }
+
+    mutating func reject(_ reject: Reject, order: RejectOrder) throws(ReconcileError) {
+        try addReject(reject, order: order)
+    }
+
+    mutating func request(_ outcome: RequestOutcome, record: LogRecord, counts: TokenCounts) throws(ReconcileError) {
+        noteWarnings(record, counts: counts)
+        try add(outcome)
+    }
+
+    mutating func orphan(_ outcome: RequestOutcome) throws(ReconcileError) {
+        try add(outcome)
     }
 }
 

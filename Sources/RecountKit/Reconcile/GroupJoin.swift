@@ -1,0 +1,170 @@
+/// The join of one request id: its debits, then its log lines in input order, decided the way a
+/// run over the lines in input order would — who owns the id (`--shard`), which line is the
+/// request and which are repeats, what class it is, which debits are orphans.
+///
+/// Written once against `JoinEffects`, so the same rules serve both ways a run joins:
+/// `RunState` applies each effect at once (one id at a time, streamed, any number of lines),
+/// and `GroupEffects` collects them so that many ids can be worked out on the worker threads
+/// and applied afterwards in id order (`RunState.join`). Pure apart from the effects.
+struct GroupJoiner: Sendable {
+    let options: ReconcileOptions
+    let classifier: Classifier
+    let usesLedger: Bool
+
+    /// One log line of a request id, in input order, after all the id's debits. Nothing of a
+    /// line is kept after its step, so an id repeated on a million lines costs no memory.
+    func step(_ group: inout GroupCursor, _ entry: RequestGroup.Entry, into effects: inout some JoinEffects) throws(ReconcileError) {
+        if group.owned == nil {
+            switch entry {
+            case .outsideWindow(let account):
+                // Outside the window: takes the debits; counted once the owner is known.
+                group.outsideBeforeOwner += 1
+                if group.firstOutsideAccount == nil { group.firstOutsideAccount = account }
+                return
+            case .record(let record, _, _, _, _):
+                decideOwner(&group, account: record.account, into: &effects)
+            case .otherShard(_, let account, _, _, _):
+                decideOwner(&group, account: account, into: &effects)
+            }
+        }
+        guard group.owned == true else {
+            effects.count(\.otherShard, 1)
+            return
+        }
+        switch entry {
+        case .outsideWindow:
+            effects.count(\.outsideWindow, 1)
+            group.skipped = true
+            group.debits = []
+        case .otherShard(let requestID, _, let source, let raw, let sequence):
+            if group.requestSeen {
+                try effects.reject(Self.repeated(requestID, source: source, raw: raw), order: RejectOrder(logLine: sequence))
+            } else {
+                // Cannot happen: the owner is this line's account, which is another shard's.
+                effects.count(\.otherShard, 1)
+            }
+        case .record(let record, let counts, let charge, let raw, let sequence):
+            guard !group.requestSeen else {
+                try effects.reject(Self.repeated(record.id, source: record.source, raw: raw), order: RejectOrder(logLine: sequence))
+                return
+            }
+            group.requestSeen = true
+            let debits: [Debit]
+            if usesLedger {
+                debits = group.debits
+                group.debits = []
+                if let billed = record.billed.amount, let first = debits.first, billed != first.amount {
+                    effects.count(\.billedAmountMismatches, 1)
+                }
+            } else if let amount = record.billed.amount {
+                debits = [Debit(debitID: record.id + "#billed", requestID: record.id, account: record.account, time: record.time,
+                                amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0)]
+            } else {
+                debits = []
+            }
+            let outcome: RequestOutcome
+            do { outcome = try classifier.classify(record, counts: counts, charge: charge, debits: debits) } catch {
+                throw .arithmetic(error, at: record.source.description)
+            }
+            try effects.request(outcome, record: record, counts: counts)
+        }
+    }
+
+    /// The owner is the shard of `account`; lines outside the window seen so far now count.
+    func decideOwner(_ group: inout GroupCursor, account: String, into effects: inout some JoinEffects) {
+        let owned = options.shard?.owns(account: account) ?? true
+        group.owned = owned
+        guard owned else {
+            effects.count(\.otherShard, group.outsideBeforeOwner)
+            return
+        }
+        effects.count(\.debits, group.debits.count)
+        if group.outsideBeforeOwner > 0 {
+            effects.count(\.outsideWindow, group.outsideBeforeOwner)
+            group.skipped = true
+            group.debits = []
+        }
+    }
+
+    /// The end of a request id: with no line inside the window, the owner is the first line
+    /// outside it, else the first debit; debits nobody took are an orphan.
+    func finish(_ group: inout GroupCursor, into effects: inout some JoinEffects) throws(ReconcileError) {
+        if group.owned == nil {
+            guard let account = group.firstOutsideAccount ?? group.debits.first?.account else { return }
+            decideOwner(&group, account: account, into: &effects)
+        }
+        guard group.owned == true, !group.debits.isEmpty else { return }
+        try effects.orphan(orphan(group.debits, requestSeen: group.requestSeen || group.skipped))
+    }
+
+    static func repeated(_ requestID: String, source: SourceLocation, raw: [UInt8]?) -> Reject {
+        Reject(kind: .log, source: source, field: "id",
+               reason: "duplicate request id '\(requestID)' (seen earlier in the logs)", raw: raw ?? [])
+    }
+
+    /// Debits no request claimed: one `orphan_debit` row for the request id.
+    func orphan(_ debits: [Debit], requestSeen: Bool) throws(ReconcileError) -> RequestOutcome {
+        let first = debits[0]
+        let recorded: Rational
+        do { recorded = try Classifier.sum(debits.map(\.amount)) } catch { throw .arithmetic(error, at: first.source.description) }
+        return RequestOutcome(
+            requestID: first.requestID, time: first.time, account: first.account, key: nil, model: nil, group: nil,
+            endpoint: nil, status: nil, counts: nil, pricingVersion: first.time.flatMap { options.catalog.version(at: $0)?.id },
+            debitPricingVersion: first.pricingVersion, expected: nil, breakdown: nil, unpricedReason: nil,
+            debits: debits, recorded: recorded, delta: nil, outcomeClass: .orphan_debit, causes: [.no_request],
+            causeDetail: requestSeen ? "debit's request was not reconciled" : "no request '\(first.requestID)' in the logs (or its line was rejected)",
+            credits: [], source: first.source)
+    }
+
+    /// A whole group of spilled entries worked out at once, for applying later: what a worker
+    /// thread does with one id of the join.
+    func effects(of payloads: [[UInt8]], spillPath: String) -> GroupEffects {
+        var effects = GroupEffects()
+        var cursor = GroupCursor()
+        do throws(ReconcileError) {
+            for payload in payloads {
+                let entry: RequestGroup.Entry?
+                do { entry = try cursor.decode(payload: payload) } catch {
+                    throw .spill(SpillError(path: spillPath, reason: "sort data damaged: \(error.what)"))
+                }
+                if let entry { try step(&cursor, entry, into: &effects) }
+            }
+            try finish(&cursor, into: &effects)
+        } catch {
+            effects.failure = error
+        }
+        return effects
+    }
+}
+
+/// What joining a request id does to the run.
+protocol JoinEffects {
+    mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int)
+    mutating func reject(_ reject: Reject, order: RejectOrder) throws(ReconcileError)
+    /// A request classified: its row, credits and totals, and the warnings its line raises.
+    mutating func request(_ outcome: RequestOutcome, record: LogRecord, counts: TokenCounts) throws(ReconcileError)
+    mutating func orphan(_ outcome: RequestOutcome) throws(ReconcileError)
+}
+
+/// The effects of one request id, collected on a worker thread; `RunState.apply` replays them
+/// in order (counters are sums, so only their totals are kept).
+struct GroupEffects: JoinEffects, @unchecked Sendable {
+    enum Item {
+        case reject(Reject, RejectOrder)
+        case request(RequestOutcome, LogRecord, TokenCounts)
+        case orphan(RequestOutcome)
+    }
+
+    var counters = RunCounters()
+    var items: [Item] = []
+    /// The error the id's join stopped at, raised when the group is applied (after everything
+    /// before it, as a run one id at a time would).
+    var failure: ReconcileError?
+
+    mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int) { counters[keyPath: counter] += amount }
+    mutating func reject(_ reject: Reject, order: RejectOrder) { items.append(.reject(reject, order)) }
+    mutating func request(_ outcome: RequestOutcome, record: LogRecord, counts: TokenCounts) {
+        items.append(.request(outcome, record, counts))
+    }
+    mutating func orphan(_ outcome: RequestOutcome) { items.append(.orphan(outcome)) }
+}

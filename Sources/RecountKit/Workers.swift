@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+
+/// The run's worker threads: `map` spreads pure work over `jobs` threads, `start` does it in
+/// the background so the calling thread can do the sequential part of the previous batch
+/// meanwhile. Results always come back in index order, so nothing downstream depends on
+/// `jobs` or on timing.
+struct Workers: Sendable {
+    let jobs: Int
+
+    /// Starts `work` over `0 ..< count`: inline with one job, in the background with more.
+    func start<Output>(count: Int, sequences: [Int] = [], bytesRead: Int = 0,
+                       _ work: @escaping @Sendable (Int) -> Output) -> PendingBatch<Output> {
+        let pending = PendingBatch<Output>(sequences: sequences, bytesRead: bytesRead)
+        if jobs <= 1 {
+            pending.results = (0..<count).map(work)
+            pending.done.signal()
+        } else {
+            DispatchQueue.global().async {
+                pending.results = self.map(count, work)
+                pending.done.signal()
+            }
+        }
+        return pending
+    }
+
+    /// `work` over `0 ..< count` on `jobs` threads; results in index order.
+    func map<Output>(_ count: Int, _ work: @Sendable (Int) -> Output) -> [Output] {
+        let threads = max(1, min(jobs, count))
+        if threads == 1 { return (0..<count).map(work) }
+        // Items are handed out in small strides from a shared counter, so a worker that drew
+        // long prompts does not leave the other idle at the end of the batch.
+        let slots = ResultSlots<Output>(count: count)
+        let next = ManagedAtomicIndex()
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let start = next.take(16)
+                guard start < count else { break }
+                for index in start..<min(count, start + 16) { slots.set(index, work(index)) }
+            }
+        }
+        return slots.values()
+    }
+}
+
+/// A batch being worked on: `results` may be read once `done` is signalled.
+final class PendingBatch<Output>: @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    var results: [Output] = []
+    /// For log batches: each line's place in the run, and the bytes read when it was cut.
+    let sequences: [Int]
+    let bytesRead: Int
+    init(sequences: [Int], bytesRead: Int) {
+        self.sequences = sequences
+        self.bytesRead = bytesRead
+    }
+
+    /// Waits for the batch and hands over its results.
+    func wait() -> [Output] {
+        done.wait()
+        return results
+    }
+}
+
+/// A shared counter for handing out work (a lock is plenty at one call per 16 items).
+final class ManagedAtomicIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func take(_ count: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let start = value
+        value += count
+        return start
+    }
+}
+
+/// Per-index result slots for the parallel map: disjoint writes, read after the join.
+/// (A raw buffer, not an Array property: concurrent `modify` accesses to one Array would trip
+/// exclusivity checking even though the elements are disjoint.)
+final class ResultSlots<Output>: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Output?>
+    private let count: Int
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil, count: count)
+    }
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+    func set(_ index: Int, _ value: Output) { storage[index] = value }
+    func values() -> [Output] { (0..<count).map { storage[$0]! } }
+}
