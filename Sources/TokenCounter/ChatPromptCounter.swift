@@ -70,19 +70,19 @@ public enum ChatPromptCounter {
     }
 
     /// The string at `path`, or a typed error saying it is absent or of the wrong type.
-    static func requiredString(_ value: JSONValue?, at path: String) throws(ChatPromptError) -> String {
-        guard let value, !value.isNull else { throw .missing(path: path) }
+    static func requiredString(_ value: JSONValue?, at path: @autoclosure () -> String) throws(ChatPromptError) -> String {
+        guard let value, !value.isNull else { throw .missing(path: path()) }
         guard case .string(let text) = value else {
-            throw .invalidShape(path: path, expected: "string", found: value.typeName)
+            throw .invalidShape(path: path(), expected: "string", found: value.typeName)
         }
         return text
     }
 
     /// The string at `path` if present; a wrong type is an error.
-    static func optionalString(_ value: JSONValue?, at path: String) throws(ChatPromptError) -> String? {
+    static func optionalString(_ value: JSONValue?, at path: @autoclosure () -> String) throws(ChatPromptError) -> String? {
         guard let value, !value.isNull else { return nil }
         guard case .string(let text) = value else {
-            throw .invalidShape(path: path, expected: "string", found: value.typeName)
+            throw .invalidShape(path: path(), expected: "string", found: value.typeName)
         }
         return text
     }
@@ -109,43 +109,43 @@ struct MessageCounting {
     static let stringKeys: Set<String> = ["role", "name", "tool_call_id"]
 
     mutating func count(_ message: JSONValue, index: Int) throws(ChatPromptError) -> MessageCount {
-        let path = "messages[\(index)]"
+        func path() -> String { "messages[\(index)]" }
         guard case .object(let object) = message else {
-            throw .invalidShape(path: path, expected: "object", found: message.typeName)
+            throw .invalidShape(path: path(), expected: "object", found: message.typeName)
         }
         var fieldTokens = 0, contentTokens = 0, nameAdjustment = 0, toolCallTokens = 0, imageTokens = 0
         for (key, value) in object.pairs {
-            let keyPath = "\(path).\(key)"
+            func keyPath() -> String { "\(path()).\(key)" }
             switch (key, value) {
             case (_, .null):
                 continue  // null means absent (SPEC §6): `"content": null` counts 0
             case ("content", .string(let text)):
                 contentTokens += tokens(text)
             case ("content", .array(let parts)):
-                let counted = try countParts(parts, at: keyPath)
+                let counted = try countParts(parts, at: keyPath())
                 contentTokens += counted.text
                 imageTokens += counted.images
             case ("content", _):
-                throw .invalidShape(path: keyPath, expected: "string or array", found: value.typeName)
+                throw .invalidShape(path: keyPath(), expected: "string or array", found: value.typeName)
             case ("tool_calls", .array(let calls)):
                 for (callIndex, call) in calls.enumerated() {
-                    toolCallTokens += try countToolCall(call, at: "\(keyPath)[\(callIndex)]")
+                    toolCallTokens += try countToolCall(call, at: "\(keyPath())[\(callIndex)]")
                 }
             case ("tool_calls", _):
-                throw .invalidShape(path: keyPath, expected: "array", found: value.typeName)
+                throw .invalidShape(path: keyPath(), expected: "array", found: value.typeName)
             case ("function_call", .object(let function)):
-                toolCallTokens += try countFunction(function, at: keyPath)
+                toolCallTokens += try countFunction(function, at: keyPath())
             case ("function_call", _):
-                throw .invalidShape(path: keyPath, expected: "object", found: value.typeName)
+                throw .invalidShape(path: keyPath(), expected: "object", found: value.typeName)
             case (_, .string(let text)):
                 fieldTokens += tokens(text)
                 if key == "name" { nameAdjustment = rule.tokensPerName }
             case _ where Self.stringKeys.contains(key):
-                throw .invalidShape(path: keyPath, expected: "string", found: value.typeName)
+                throw .invalidShape(path: keyPath(), expected: "string", found: value.typeName)
             case (_, .bool), (_, .number):
                 continue  // flags such as `prefix: true` are not text the model reads
             case (_, .array), (_, .object):
-                incompleteReasons.append("\(keyPath): \(value.typeName) value not counted")
+                incompleteReasons.append("\(keyPath()): \(value.typeName) value not counted")
             }
         }
         return MessageCount(
@@ -157,54 +157,54 @@ struct MessageCounting {
     func tokens(_ text: String) -> Int { encoder.count(text, specials: specials) }
 
     /// Text parts count their `text`; image parts by `ImageTileRule`; anything else is noted.
-    private mutating func countParts(_ parts: [JSONValue], at path: String) throws(ChatPromptError) -> (text: Int, images: Int) {
+    private mutating func countParts(_ parts: [JSONValue], at path: @autoclosure () -> String) throws(ChatPromptError) -> (text: Int, images: Int) {
         var text = 0, images = 0
         for (index, part) in parts.enumerated() {
-            let partPath = "\(path)[\(index)]"
+            func partPath() -> String { "\(path())[\(index)]" }
             guard case .object(let object) = part else {
-                throw .invalidShape(path: partPath, expected: "object", found: part.typeName)
+                throw .invalidShape(path: partPath(), expected: "object", found: part.typeName)
             }
-            let type = try ChatPromptCounter.optionalString(object["type"], at: "\(partPath).type")
+            let type = try ChatPromptCounter.optionalString(object["type"], at: "\(partPath()).type")
             switch type {
             case "text":
-                text += tokens(try ChatPromptCounter.requiredString(object["text"], at: "\(partPath).text"))
+                text += tokens(try ChatPromptCounter.requiredString(object["text"], at: "\(partPath()).text"))
             case "image_url":
-                images += try countImage(object["image_url"], at: "\(partPath).image_url")
+                images += try countImage(object["image_url"], at: "\(partPath()).image_url")
             default:
-                incompleteReasons.append("\(partPath): part type '\(type ?? "none")' not counted")
+                incompleteReasons.append("\(partPath()): part type '\(type ?? "none")' not counted")
             }
         }
         return (text, images)
     }
 
     /// One image part; 0 and a reason when its size or the model's constants are unknown.
-    private mutating func countImage(_ value: JSONValue?, at path: String) throws(ChatPromptError) -> Int {
-        guard let value, !value.isNull else { throw .missing(path: path) }
+    private mutating func countImage(_ value: JSONValue?, at path: @autoclosure () -> String) throws(ChatPromptError) -> Int {
+        guard let value, !value.isNull else { throw .missing(path: path()) }
         var detail: String?
         var size: (width: Int, height: Int)?
         switch value {
         case .string:
             break  // the older shape: a bare URL, no detail, no size
         case .object(let object):
-            detail = try ChatPromptCounter.optionalString(object["detail"], at: "\(path).detail")
+            detail = try ChatPromptCounter.optionalString(object["detail"], at: "\(path()).detail")
             if let width = object["width"], let height = object["height"] {
                 guard let w = Self.pixels(width), let h = Self.pixels(height) else {
-                    throw .invalidShape(path: "\(path).width/height", expected: "positive whole numbers",
+                    throw .invalidShape(path: "\(path()).width/height", expected: "positive whole numbers",
                                         found: "\(width.typeName), \(height.typeName)")
                 }
                 size = (w, h)
             }
         default:
-            throw .invalidShape(path: path, expected: "object or string", found: value.typeName)
+            throw .invalidShape(path: path(), expected: "object or string", found: value.typeName)
         }
         guard let imageRule else {
-            incompleteReasons.append("\(path): no documented image tile rule for model '\(model)'")
+            incompleteReasons.append("\(path()): no documented image tile rule for model '\(model)'")
             return 0
         }
         let lowDetail = detail == "low"
         if lowDetail { return imageRule.baseTokens }
         guard let size else {
-            incompleteReasons.append("\(path): image size unknown (no width/height)")
+            incompleteReasons.append("\(path()): image size unknown (no width/height)")
             return 0
         }
         return imageRule.tokens(width: size.width, height: size.height, lowDetail: false)
@@ -217,23 +217,23 @@ struct MessageCounting {
     }
 
     /// `{"id", "type": "function", "function": {"name", "arguments"}}`: name + arguments.
-    private mutating func countToolCall(_ call: JSONValue, at path: String) throws(ChatPromptError) -> Int {
+    private mutating func countToolCall(_ call: JSONValue, at path: @autoclosure () -> String) throws(ChatPromptError) -> Int {
         guard case .object(let object) = call else {
-            throw .invalidShape(path: path, expected: "object", found: call.typeName)
+            throw .invalidShape(path: path(), expected: "object", found: call.typeName)
         }
         guard let functionValue = object["function"], !functionValue.isNull else {
-            incompleteReasons.append("\(path): tool call without 'function' not counted")
+            incompleteReasons.append("\(path()): tool call without 'function' not counted")
             return 0
         }
         guard case .object(let function) = functionValue else {
-            throw .invalidShape(path: "\(path).function", expected: "object", found: functionValue.typeName)
+            throw .invalidShape(path: "\(path()).function", expected: "object", found: functionValue.typeName)
         }
-        return try countFunction(function, at: "\(path).function")
+        return try countFunction(function, at: "\(path()).function")
     }
 
-    private func countFunction(_ function: JSONObject, at path: String) throws(ChatPromptError) -> Int {
-        let name = try ChatPromptCounter.optionalString(function["name"], at: "\(path).name") ?? ""
-        let arguments = try ChatPromptCounter.optionalString(function["arguments"], at: "\(path).arguments") ?? ""
+    private func countFunction(_ function: JSONObject, at path: @autoclosure () -> String) throws(ChatPromptError) -> Int {
+        let name = try ChatPromptCounter.optionalString(function["name"], at: "\(path()).name") ?? ""
+        let arguments = try ChatPromptCounter.optionalString(function["arguments"], at: "\(path()).arguments") ?? ""
         return CompletionCounter.toolCallTokens(name: name, arguments: arguments, encoding: encoder, specials: specials)
     }
 }

@@ -29,53 +29,54 @@ struct ToolCounting {
     }
 
     mutating func count(tools: JSONValue?, functions: JSONValue?) throws(ChatPromptError) -> Int {
-        var definitions: [(function: JSONObject, path: String)] = []
+        // Paths are built only for an error or a note: most bodies need none of them.
+        var definitions: [(function: JSONObject, path: () -> String)] = []
         for (index, tool) in try Self.array(tools, at: "tools").enumerated() {
-            let path = "tools[\(index)]"
+            func path() -> String { "tools[\(index)]" }
             guard case .object(let object) = tool else {
-                throw .invalidShape(path: path, expected: "object", found: tool.typeName)
+                throw .invalidShape(path: path(), expected: "object", found: tool.typeName)
             }
-            let type = try ChatPromptCounter.optionalString(object["type"], at: "\(path).type") ?? "function"
+            let type = try ChatPromptCounter.optionalString(object["type"], at: "\(path()).type") ?? "function"
             guard type == "function" else {
-                incompleteReasons.append("\(path): tool type '\(type)' not counted")
+                incompleteReasons.append("\(path()): tool type '\(type)' not counted")
                 continue
             }
-            definitions.append((try Self.object(object["function"], at: "\(path).function"), "\(path).function"))
+            definitions.append((try Self.object(object["function"], at: "\(path()).function"), { "tools[\(index)].function" }))
         }
         for (index, function) in try Self.array(functions, at: "functions").enumerated() {
-            definitions.append((try Self.object(function, at: "functions[\(index)]"), "functions[\(index)]"))
+            definitions.append((try Self.object(function, at: "functions[\(index)]"), { "functions[\(index)]" }))
         }
         guard !definitions.isEmpty else { return 0 }
         sawDefinitions = true
         var total = 0
         for (function, path) in definitions {
-            total += try count(function: function, at: path)
+            total += try count(function: function, at: path())
         }
         return total + rule.functionsEnd
     }
 
-    private func count(function: JSONObject, at path: String) throws(ChatPromptError) -> Int {
-        let name = try ChatPromptCounter.requiredString(function["name"], at: "\(path).name")
-        let description = try ChatPromptCounter.optionalString(function["description"], at: "\(path).description") ?? ""
+    private func count(function: JSONObject, at path: @autoclosure () -> String) throws(ChatPromptError) -> Int {
+        let name = try ChatPromptCounter.requiredString(function["name"], at: "\(path()).name")
+        let description = try ChatPromptCounter.optionalString(function["description"], at: "\(path()).description") ?? ""
         var total = rule.functionInit + tokens(name + ":" + Self.droppingFinalPeriod(description))
         guard let parameters = function["parameters"], !parameters.isNull else { return total }
-        let parametersObject = try Self.object(parameters, at: "\(path).parameters")
+        let parametersObject = try Self.object(parameters, at: "\(path()).parameters")
         guard let propertiesValue = parametersObject["properties"], !propertiesValue.isNull else { return total }
-        let properties = try Self.object(propertiesValue, at: "\(path).parameters.properties")
+        let properties = try Self.object(propertiesValue, at: "\(path()).parameters.properties")
         guard properties.count > 0 else { return total }
         total += rule.propertiesInit
         for (key, value) in properties.pairs {
-            let propertyPath = "\(path).parameters.properties.\(key)"
-            let property = try Self.object(value, at: propertyPath)
+            func propertyPath() -> String { "\(path()).parameters.properties.\(key)" }
+            let property = try Self.object(value, at: propertyPath())
             total += rule.propertyKey
             if let enumValue = property["enum"], !enumValue.isNull {
                 total += rule.enumInit
-                for item in try Self.array(enumValue, at: "\(propertyPath).enum") {
+                for item in try Self.array(enumValue, at: "\(propertyPath()).enum") {
                     total += rule.enumItem + tokens(Self.text(of: item))
                 }
             }
-            let type = try Self.typeText(property["type"], at: "\(propertyPath).type")
-            let description = try ChatPromptCounter.optionalString(property["description"], at: "\(propertyPath).description") ?? ""
+            let type = try Self.typeText(property["type"], at: "\(propertyPath()).type")
+            let description = try ChatPromptCounter.optionalString(property["description"], at: "\(propertyPath()).description") ?? ""
             total += tokens("\(key):\(type):\(Self.droppingFinalPeriod(description))")
         }
         return total
@@ -87,12 +88,12 @@ struct ToolCounting {
         text.hasSuffix(".") ? String(text.dropLast()) : text
     }
 
-    static func typeText(_ value: JSONValue?, at path: String) throws(ChatPromptError) -> String {
+    static func typeText(_ value: JSONValue?, at path: @autoclosure () -> String) throws(ChatPromptError) -> String {
         switch value {
         case nil, .null?: return ""
         case .string(let type)?: return type
         case .array(let types)?: return types.map(text(of:)).joined(separator: ",")
-        case let other?: throw .invalidShape(path: path, expected: "string or array", found: other.typeName)
+        case let other?: throw .invalidShape(path: path(), expected: "string or array", found: other.typeName)
         }
     }
 
@@ -107,19 +108,19 @@ struct ToolCounting {
         }
     }
 
-    static func array(_ value: JSONValue?, at path: String) throws(ChatPromptError) -> [JSONValue] {
+    static func array(_ value: JSONValue?, at path: @autoclosure () -> String) throws(ChatPromptError) -> [JSONValue] {
         switch value {
         case nil, .null?: return []
         case .array(let items)?: return items
-        case let other?: throw .invalidShape(path: path, expected: "array", found: other.typeName)
+        case let other?: throw .invalidShape(path: path(), expected: "array", found: other.typeName)
         }
     }
 
-    static func object(_ value: JSONValue?, at path: String) throws(ChatPromptError) -> JSONObject {
+    static func object(_ value: JSONValue?, at path: @autoclosure () -> String) throws(ChatPromptError) -> JSONObject {
         switch value {
-        case nil, .null?: throw .missing(path: path)
+        case nil, .null?: throw .missing(path: path())
         case .object(let object)?: return object
-        case let other?: throw .invalidShape(path: path, expected: "object", found: other.typeName)
+        case let other?: throw .invalidShape(path: path(), expected: "object", found: other.typeName)
         }
     }
 }
