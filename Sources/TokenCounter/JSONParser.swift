@@ -22,7 +22,7 @@ public struct JSONParser {
     }
 
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Error) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, isValidUTF8: (try? UTF8Span(validating: bytes.span)) != nil)
+        var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -32,22 +32,56 @@ public struct JSONParser {
         return value
     }
 
+    /// Whether `bytes` is well-formed UTF-8 (Unicode table 3-7: no overlong forms, no
+    /// surrogates, nothing above U+10FFFF), as `String(validating:as:)` judges it. Not that
+    /// initializer: it is generic, and with its metadata lookups cost 7% of `recount reconcile`
+    /// CPU. Skips ASCII eight bytes at a time, also between multi-byte characters.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            if count - index >= 8,
+               UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+                continue
+            }
+            let lead = base[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            // The continuation bytes after `lead`, and the range the first of them must be in.
+            let continuations: Int
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: continuations = 1
+            case 0xE0: continuations = 2; low = 0xA0
+            case 0xED: continuations = 2; high = 0x9F
+            case 0xE1...0xEF: continuations = 2
+            case 0xF0: continuations = 3; low = 0x90
+            case 0xF4: continuations = 3; high = 0x8F
+            case 0xF1...0xF3: continuations = 3
+            default: return false
+            }
+            guard count - index > continuations else { return false }
+            let first = base[index + 1]
+            guard first >= low, first <= high else { return false }
+            for offset in stride(from: 2, through: continuations, by: 1) where base[index + offset] & 0xC0 != 0x80 {
+                return false
+            }
+            index += continuations + 1
+        }
+        return true
+    }
+
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
-    /// The whole input was valid UTF-8 (checked once, up front), so every string's bytes are
-    /// too and need no validation of their own. Checking each string with the generic
-    /// `String(validating:as:)` instead cost 7% of `recount reconcile` CPU; one pass of the
-    /// stdlib's validator over the line then unvalidated copies costs about a quarter of that.
-    /// When false, strings are validated one by one, so the error and its offset are the
-    /// string's own (or the syntax error met before it), exactly as without the up-front check.
-    private let isValidUTF8: Bool
     /// The decoded bytes of the string being read when it has escapes, reused across strings.
     private var scratch: [UInt8] = []
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, isValidUTF8: Bool) {
-        self.bytes = bytes
-        self.isValidUTF8 = isValidUTF8
-    }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func error(_ reason: String) -> Error { Error(offset: position, reason: reason) }
 
@@ -98,6 +132,10 @@ public struct JSONParser {
             position += 1
             return .object(object)
         }
+        // Room for a typical object's members up front, instead of growing the key and value
+        // arrays from empty (a reallocation and a free at each doubling): parsing took 15% less
+        // time on the day benchmark's lines; 4, 8 and 16 measured the same.
+        object.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard !atEnd, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -166,7 +204,7 @@ public struct JSONParser {
         if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
             let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
             position += 1
-            return try makeString(slice, isASCII: isASCII, at: start)
+            return try Self.makeString(slice, isASCII: isASCII, at: start)
         }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
@@ -176,7 +214,7 @@ public struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 position += 1
                 return try scratch.withUnsafeBufferPointer { buffer throws(Error) in
-                    try makeString(buffer, isASCII: isASCII, at: start)
+                    try Self.makeString(buffer, isASCII: isASCII, at: start)
                 }
             }
             if byte < 0x20 { throw error("control character in string") }
@@ -282,12 +320,10 @@ public struct JSONParser {
     }
 
     /// The string of a string token's decoded bytes, starting at byte `offset` of the input.
-    private func makeString(_ buffer: UnsafeBufferPointer<UInt8>, isASCII: Bool, at offset: Int) throws(Error) -> String {
-        if isValidUTF8 { return Self.string(knownValid: buffer, isASCII: isASCII) }
-        guard let string = String(validating: buffer, as: UTF8.self) else {
-            throw Error(offset: offset, reason: "string is not valid UTF-8")
-        }
-        return string
+    /// ASCII (known from the scan) needs no validation.
+    private static func makeString(_ buffer: UnsafeBufferPointer<UInt8>, isASCII: Bool, at offset: Int) throws(Error) -> String {
+        guard isASCII || isValidUTF8(buffer) else { throw Error(offset: offset, reason: "string is not valid UTF-8") }
+        return string(knownValid: buffer, isASCII: isASCII)
     }
 
     /// A copy of bytes already known to be valid UTF-8, without validating them again.

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import TokenCounter
 
-/// `JSONParser` against `ReferenceJSONParser` (the parser before it validated UTF-8 once per
-/// input and read strings eight bytes at a time): same value, byte for byte, or the same error
-/// at the same offset, over hand-picked tricky inputs and seeded mutations of them.
+/// `JSONParser` against `ReferenceJSONParser` (the parser before it read strings eight bytes
+/// at a time and validated only non-ASCII ones, with its own validator): same value, byte for
+/// byte, or the same error at the same offset, over hand-picked tricky inputs and seeded
+/// mutations of them.
 @Suite struct JSONParserDifferentialTests {
     static let tricky: [[UInt8]] = {
         var inputs: [[UInt8]] = [

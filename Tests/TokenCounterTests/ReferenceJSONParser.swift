@@ -1,6 +1,6 @@
 import TokenCounter
 
-/// `JSONParser` as it was before it validated UTF-8 once per input (commit fb7bf33), kept
+/// `JSONParser` as it was before string reading was made faster (commit fb7bf33), kept
 /// verbatim as the oracle for `JSONParserDifferentialTests`: the faster parser must return the
 /// same values and the same errors at the same offsets.
 struct ReferenceJSONParser {
