@@ -247,14 +247,21 @@ public struct JSONParser {
     }
 
     /// Advances over string bytes that need no decoding (anything but `"`, `\` and control
-    /// characters) and says whether they were all ASCII. Eight bytes at a time while it can:
-    /// log strings are long (prompts, tool schemas) and this loop is most of a line's bytes.
+    /// characters) and says whether they were all ASCII. Eight bytes at a time while it can,
+    /// stopping right at the first byte that needs attention: log strings are long (prompts,
+    /// tool schemas) and this loop reads most of a line's bytes.
     private mutating func skipPlainRun() -> Bool {
         var seen: UInt64 = 0
         if let base = bytes.baseAddress {
             while bytes.count - position >= 8 {
-                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                if Self.hasSpecialByte(word) { break }
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                let special = Self.specialBytes(word)
+                if special != 0 {
+                    let plain = special.trailingZeroBitCount / 8
+                    seen |= word & ((1 << (plain * 8)) &- 1)
+                    position += plain
+                    return seen & 0x8080_8080_8080_8080 == 0
+                }
                 seen |= word
                 position += 8
             }
@@ -268,9 +275,11 @@ public struct JSONParser {
         return seen & 0x8080_8080_8080_8080 == 0
     }
 
-    /// Whether any byte of `word` is `"`, `\` or below 0x20 (the classic SWAR tests: a zero byte
-    /// in `word ^ pattern`, a byte less than n; exact for "is there any", which is all we ask).
-    private static func hasSpecialByte(_ word: UInt64) -> Bool {
+    /// The high bit of each byte of `word` (first byte lowest) that is `"`, `\` or below 0x20,
+    /// by the classic SWAR tests (a zero byte in `word ^ pattern`; a byte less than n). A test
+    /// can also flag bytes above a true hit (a borrow runs upward), never below one, so the
+    /// lowest flag is exactly the first byte that needs attention.
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -278,7 +287,7 @@ public struct JSONParser {
         let zeroInQuote = (quote &- ones) & ~quote
         let zeroInBackslash = (backslash &- ones) & ~backslash
         let belowSpace = (word &- ones &* 0x20) & ~word
-        return (zeroInQuote | zeroInBackslash | belowSpace) & highs != 0
+        return (zeroInQuote | zeroInBackslash | belowSpace) & highs
     }
 
     /// `\uXXXX`, joining a surrogate pair; a lone surrogate becomes U+FFFD.

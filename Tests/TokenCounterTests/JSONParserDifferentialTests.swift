@@ -46,6 +46,16 @@ import TokenCounter
         for control in 0..<0x20 {
             inputs.append([0x22, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, UInt8(control), 0x22])
         }
+        // Each kind of byte the word-at-a-time scan stops at, at each place in a word, with
+        // more of them right after it in the same word.
+        let stops: [[UInt8]] = [Array("\\n".utf8), [0x01], [0x1F], Array("é".utf8), [0xFF], Array("\\\"".utf8), [0x22], [0x7F, 0x80]]
+        for prefix in 0..<17 {
+            for stop in stops {
+                let plain = [UInt8](repeating: 0x61, count: prefix)
+                inputs.append([0x22] + plain + stop + Array("bc\\td\"ccccccccc\"".utf8))
+                inputs.append(Array("[\"".utf8) + plain + stop + [0x22, 0x5D])
+            }
+        }
         inputs.append(Array(String(repeating: "abcdefgh", count: 40).utf8))
         inputs.append(Array(("\"" + String(repeating: "\\n中文 text é", count: 50) + "\"").utf8))
         let logs = try! String(contentsOf: fixtureURL("explain/input/logs.jsonl"), encoding: .utf8)
