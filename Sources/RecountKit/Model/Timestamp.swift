@@ -233,8 +233,8 @@ struct DecimalDigits {
     }
 
     /// The exponent's value, or nil when it is not an optional sign and digits or is outside
-    /// ±1000. (Not `abs(value)` on a wider read: that traps on Int.min, as
-    /// "1e-9223372036854775808" found by fuzzing did.)
+    /// ±1000. Reading stops past 1000, so a huge exponent ("1e-9223372036854775808", found by
+    /// fuzzing) can neither overflow nor trap.
     private static func exponent(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var index = 0
         let negative = bytes.first == UInt8(ascii: "-")
