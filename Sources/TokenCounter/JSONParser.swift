@@ -32,8 +32,54 @@ public struct JSONParser {
         return value
     }
 
+    /// Whether `bytes` is well-formed UTF-8 (Unicode table 3-7: no overlong forms, no
+    /// surrogates, nothing above U+10FFFF), as `String(validating:as:)` judges it. Not that
+    /// initializer: it is generic, and with its metadata lookups cost 7% of `recount reconcile`
+    /// CPU. Skips ASCII eight bytes at a time, also between multi-byte characters.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            if count - index >= 8,
+               UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+                continue
+            }
+            let lead = base[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            // The continuation bytes after `lead`, and the range the first of them must be in.
+            let continuations: Int
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: continuations = 1
+            case 0xE0: continuations = 2; low = 0xA0
+            case 0xED: continuations = 2; high = 0x9F
+            case 0xE1...0xEF: continuations = 2
+            case 0xF0: continuations = 3; low = 0x90
+            case 0xF4: continuations = 3; high = 0x8F
+            case 0xF1...0xF3: continuations = 3
+            default: return false
+            }
+            guard count - index > continuations else { return false }
+            let first = base[index + 1]
+            guard first >= low, first <= high else { return false }
+            for offset in stride(from: 2, through: continuations, by: 1) where base[index + offset] & 0xC0 != 0x80 {
+                return false
+            }
+            index += continuations + 1
+        }
+        return true
+    }
+
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
+    /// The decoded bytes of the string being read when it has escapes, reused across strings.
+    private var scratch: [UInt8] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -86,6 +132,10 @@ public struct JSONParser {
             position += 1
             return .object(object)
         }
+        // Room for a typical object's members up front, instead of growing the key and value
+        // arrays from empty (a reallocation and a free at each doubling): parsing took 15% less
+        // time on the day benchmark's lines; 4, 8 and 16 measured the same.
+        object.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard !atEnd, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a string key") }
@@ -142,7 +192,7 @@ public struct JSONParser {
             guard !atEnd, isDigit(bytes[position]) else { throw error("invalid number: exponent digits expected") }
             while !atEnd, isDigit(bytes[position]) { position += 1 }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        return Self.string(knownValid: UnsafeBufferPointer(rebasing: bytes[start..<position]), isASCII: true)
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
@@ -150,32 +200,28 @@ public struct JSONParser {
     private mutating func parseString() throws(Error) -> String {
         position += 1
         let start = position
-        // Fast path: no escapes, ASCII or valid UTF-8 checked by the decoder below.
-        while position < bytes.count {
-            let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
-                position += 1
-                return try Self.validatedString(slice, at: start)
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("control character in string") }
+        var isASCII = skipPlainRun()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "\"") {
+            let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
             position += 1
+            return try Self.makeString(slice, isASCII: isASCII, at: start)
         }
-        var scalars = Array(UnsafeBufferPointer(rebasing: bytes[start..<position]))
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<position]))
         while true {
             guard position < bytes.count else { throw error("unterminated string") }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
-                return try scalars.withUnsafeBufferPointer { buffer throws(Error) in
-                    try Self.validatedString(buffer, at: start)
+                return try scratch.withUnsafeBufferPointer { buffer throws(Error) in
+                    try Self.makeString(buffer, isASCII: isASCII, at: start)
                 }
             }
             if byte < 0x20 { throw error("control character in string") }
             if byte != UInt8(ascii: "\\") {
-                scalars.append(byte)
-                position += 1
+                let run = position
+                isASCII = skipPlainRun() && isASCII
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<position]))
                 continue
             }
             position += 1
@@ -183,20 +229,65 @@ public struct JSONParser {
             let escape = bytes[position]
             position += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append(0x22)
-            case UInt8(ascii: "\\"): scalars.append(0x5C)
-            case UInt8(ascii: "/"): scalars.append(0x2F)
-            case UInt8(ascii: "b"): scalars.append(0x08)
-            case UInt8(ascii: "f"): scalars.append(0x0C)
-            case UInt8(ascii: "n"): scalars.append(0x0A)
-            case UInt8(ascii: "r"): scalars.append(0x0D)
-            case UInt8(ascii: "t"): scalars.append(0x09)
+            case UInt8(ascii: "\""): scratch.append(0x22)
+            case UInt8(ascii: "\\"): scratch.append(0x5C)
+            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
             case UInt8(ascii: "u"):
                 let scalar = try parseUnicodeEscape()
-                scalars.append(contentsOf: String(Character(scalar)).utf8)
+                if !scalar.isASCII { isASCII = false }
+                scratch.append(contentsOf: scalar.utf8)
             default: throw error("invalid escape '\\\(Self.describe(escape))'")
             }
         }
+    }
+
+    /// Advances over string bytes that need no decoding (anything but `"`, `\` and control
+    /// characters) and says whether they were all ASCII. Eight bytes at a time while it can,
+    /// stopping right at the first byte that needs attention: log strings are long (prompts,
+    /// tool schemas) and this loop reads most of a line's bytes.
+    private mutating func skipPlainRun() -> Bool {
+        var seen: UInt64 = 0
+        if let base = bytes.baseAddress {
+            while bytes.count - position >= 8 {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                let special = Self.specialBytes(word)
+                if special != 0 {
+                    let plain = special.trailingZeroBitCount / 8
+                    seen |= word & ((1 << (plain * 8)) &- 1)
+                    position += plain
+                    return seen & 0x8080_8080_8080_8080 == 0
+                }
+                seen |= word
+                position += 8
+            }
+        }
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            seen |= UInt64(byte)
+            position += 1
+        }
+        return seen & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// The high bit of each byte of `word` (first byte lowest) that is `"`, `\` or below 0x20,
+    /// by the classic SWAR tests (a zero byte in `word ^ pattern`; a byte less than n). A test
+    /// can also flag bytes above a true hit (a borrow runs upward), never below one, so the
+    /// lowest flag is exactly the first byte that needs attention.
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroInQuote = (quote &- ones) & ~quote
+        let zeroInBackslash = (backslash &- ones) & ~backslash
+        let belowSpace = (word &- ones &* 0x20) & ~word
+        return (zeroInQuote | zeroInBackslash | belowSpace) & highs
     }
 
     /// `\uXXXX`, joining a surrogate pair; a lone surrogate becomes U+FFFD.
@@ -237,10 +328,15 @@ public struct JSONParser {
         return value
     }
 
-    private static func validatedString(_ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) throws(Error) -> String {
-        guard let string = String(validating: buffer, as: UTF8.self) else {
-            throw Error(offset: offset, reason: "string is not valid UTF-8")
-        }
-        return string
+    /// The string of a string token's decoded bytes, starting at byte `offset` of the input.
+    /// ASCII (known from the scan) needs no validation.
+    private static func makeString(_ buffer: UnsafeBufferPointer<UInt8>, isASCII: Bool, at offset: Int) throws(Error) -> String {
+        guard isASCII || isValidUTF8(buffer) else { throw Error(offset: offset, reason: "string is not valid UTF-8") }
+        return string(knownValid: buffer, isASCII: isASCII)
+    }
+
+    /// A copy of bytes already known to be valid UTF-8, without validating them again.
+    private static func string(knownValid buffer: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> String {
+        String(copying: UTF8Span(unchecked: buffer.span, isKnownASCII: isASCII))
     }
 }

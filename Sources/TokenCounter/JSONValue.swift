@@ -52,6 +52,12 @@ public struct JSONObject: Sendable, Equatable {
 
     public var count: Int { keys.count }
 
+    /// Room for `count` members without reallocating.
+    mutating func reserveCapacity(_ count: Int) {
+        keys.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
     /// Key lookup. Objects in logs are small, so a linear scan beats hashing every key.
     public subscript(key: String) -> JSONValue? {
         get {

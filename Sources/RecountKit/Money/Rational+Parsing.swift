@@ -18,43 +18,75 @@ extension Rational {
         guard text.utf8.count <= Self.textLengthMax else {
             throw .invalidNumber(text: String(text.prefix(24)) + "…", reason: "longer than \(Self.textLengthMax) characters")
         }
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        switch parts.count {
-        case 1:
-            self = try Self.parseDecimal(Substring(text), whole: text)
-        case 2:
-            let top = try Self.parseDecimal(parts[0], whole: text)
-            let bottom = try Self.parseDecimal(parts[1], whole: text)
-            guard !bottom.isZero else { throw .invalidNumber(text: text, reason: "fraction with a zero denominator") }
-            do {
-                self = try top.divided(by: bottom)
-            } catch {
-                throw .invalidNumber(text: text, reason: "fraction too large for exact arithmetic")
+        var bytes = text
+        self = try bytes.withUTF8 { bytes in
+            Result { () throws(MoneyError) in try Self.parse(bytes, of: text) }
+        }.get()
+    }
+
+    /// `text` (as `bytes`) split at its `/` and read. Bytes, not the `String` and `Substring`
+    /// calls this used to make: those cost 4.5% of `recount reconcile` CPU on the day benchmark.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, of text: String) throws(MoneyError) -> Rational {
+        let top: Range<Int>
+        let bottom: Range<Int>?
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            // In ASCII every '/' byte is a "/" character.
+            let slash = bytes.firstIndex(of: UInt8(ascii: "/"))
+            if let slash, bytes[(slash + 1)...].contains(UInt8(ascii: "/")) {
+                throw .invalidNumber(text: text, reason: "more than one '/'")
             }
-        default:
-            throw .invalidNumber(text: text, reason: "more than one '/'")
+            top = 0..<(slash ?? bytes.count)
+            bottom = slash.map { ($0 + 1)..<bytes.count }
+        } else {
+            // Split on characters as before: a '/' followed by a combining mark is one
+            // character that is not "/". (Such text is never a number; this keeps which of
+            // the errors it gets.)
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { part in
+                text.utf8.distance(from: text.startIndex, to: part.startIndex)..<text.utf8.distance(from: text.startIndex, to: part.endIndex)
+            }
+            guard parts.count <= 2 else { throw .invalidNumber(text: text, reason: "more than one '/'") }
+            top = parts[0]
+            bottom = parts.count == 2 ? parts[1] : nil
+        }
+        let numerator = try parseDecimal(UnsafeBufferPointer(rebasing: bytes[top]), whole: text)
+        guard let bottom else { return numerator }
+        let denominator = try parseDecimal(UnsafeBufferPointer(rebasing: bytes[bottom]), whole: text)
+        guard !denominator.isZero else { throw .invalidNumber(text: text, reason: "fraction with a zero denominator") }
+        do {
+            return try numerator.divided(by: denominator)
+        } catch {
+            throw .invalidNumber(text: text, reason: "fraction too large for exact arithmetic")
         }
     }
 
-    private static func parseDecimal(_ part: Substring, whole: String) throws(MoneyError) -> Rational {
-        guard let parsed = DecimalText(String(part)) else {
+    private static func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, whole: String) throws(MoneyError) -> Rational {
+        guard let parsed = DecimalDigits(bytes) else {
             throw .invalidNumber(text: whole, reason: "expected a decimal number such as 0.002, 1e-3 or a fraction such as 1/3.05")
         }
-        var digits = Substring(parsed.integer + parsed.fraction).drop(while: { $0 == "0" })
-        var exponent = parsed.exponent - parsed.fraction.count
-        guard !digits.isEmpty else { return .zero }
-        while digits.last == "0" {
-            digits = digits.dropLast()
-            exponent += 1
+        // The integer digits then the fraction digits, read as one run of `count` digits.
+        let count = parsed.integer.count + parsed.fraction.count
+        func digit(_ index: Int) -> UInt8 {
+            let offset = index < parsed.integer.count
+                ? parsed.integer.lowerBound + index
+                : parsed.fraction.lowerBound + index - parsed.integer.count
+            return bytes[offset] &- UInt8(ascii: "0")
         }
-        guard digits.count <= significantDigitsMax else {
+        var first = 0
+        while first < count, digit(first) == 0 { first += 1 }
+        guard first < count else { return .zero }
+        var end = count
+        while digit(end - 1) == 0 { end -= 1 }
+        // Trailing zeros fold into the power of ten.
+        let exponent = parsed.exponent - parsed.fraction.count + (count - end)
+        guard end - first <= significantDigitsMax else {
             throw .invalidNumber(text: whole, reason: "more than \(significantDigitsMax) significant digits")
         }
         guard abs(exponent) <= decimalExponentMax else {
             throw .invalidNumber(text: whole, reason: "magnitude out of range (10^\(exponent))")
         }
-        // `digits` has at most 36 ASCII digits, so it fits.
-        var mantissa = Int128(digits)!
+        // At most 36 digits, so it fits.
+        var mantissa: Int128 = 0
+        for index in first..<end { mantissa = mantissa * 10 + Int128(digit(index)) }
         if parsed.negative { mantissa = -mantissa }
         if exponent >= 0 {
             let (value, overflow) = mantissa.multipliedReportingOverflow(by: powersOfTen[exponent])
