@@ -1,5 +1,5 @@
 import Testing
-import TokenCounter
+@testable import TokenCounter
 
 /// Hand-worked arithmetic for the rules beyond the oracle's cases. Token counts of the small
 /// strings used come from the oracle's answers, not from the code under test:
@@ -194,5 +194,18 @@ private let weatherMessages = """
                                              encoding: o200k)
         #expect(tokens == 2 + 2 + 2 + 2)
         #expect(CompletionCounter.count(texts: [], toolCalls: [], encoding: o200k) == 0)
+    }
+}
+
+@Suite struct ModelNameMatchTests {
+    @Test func containsBytesMatchesSubstrings() {
+        #expect("gpt-4o-mini-2024".containsBytes(of: "gpt-4o"))
+        #expect("ft:gpt-4o:acme".containsBytes(of: "gpt-4o"))
+        #expect("my-gpt-4".containsBytes(of: "gpt-4"))
+        #expect(!"gpt-4".containsBytes(of: "gpt-4o"))
+        #expect(!"gpt".containsBytes(of: "gpt-4"))
+        #expect("gpt-4".containsBytes(of: ""))
+        #expect("模型gpt-4o".containsBytes(of: "gpt-4o"))
+        #expect(!"GPT-4O".containsBytes(of: "gpt-4o"))
     }
 }
