@@ -148,6 +148,7 @@ public struct ReconcilePipeline: Sendable {
         var inFlight: PendingBatch<Evaluated>?
         func scan(_ pending: PendingBatch<Evaluated>) throws(ReconcileError) {
             pending.done.wait()
+            defer { pending.releaseInBackground() }
             for (item, sequence) in zip(pending.results, pending.sequences) {
                 try state.scan(item, sequence: sequence, joiner: joiner)
             }
@@ -199,6 +200,7 @@ public struct ReconcilePipeline: Sendable {
         var inFlight: PendingBatch<DebitLedgerStream.Item>?
         func scan(_ pending: PendingBatch<DebitLedgerStream.Item>) throws(ReconcileError) {
             pending.done.wait()
+            defer { pending.releaseInBackground() }
             for item in pending.results { try state.scan(ledger.numbered(item), joiner: joiner) }
         }
         var batch: [LineReader.Line] = []

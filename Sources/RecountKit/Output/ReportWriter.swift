@@ -216,6 +216,13 @@ public final class SpillingSink: OutcomeSink {
         try add(rendering.credit(credit), to: credits)
     }
 
+    public var renderer: OutcomeRenderer? { OutcomeRenderer(rendering: rendering) }
+
+    public func rendered(_ records: RenderedOutcome) throws(ReconcileError) {
+        for credit in records.credits { try add(credit, to: credits) }
+        if let row = records.row { try add(row, to: rows) }
+    }
+
     public func reject(_ reject: Reject, order: RejectOrder) throws(ReconcileError) {
         try add(rendering.reject(reject, order: order), to: rejects)
     }

@@ -10,6 +10,29 @@ struct GroupJoiner: Sendable {
     let options: ReconcileOptions
     let classifier: Classifier
     let usesLedger: Bool
+    /// The sink's renderer, when it has one: `effects(of:)` then renders rows and credits on
+    /// the worker, and the sequential apply only files them.
+    var renderer: OutcomeRenderer?
+
+    /// Credit statuses this run decides: already issued (`--issued`), withheld (below
+    /// `--min-credit`), else issued.
+    func settled(_ outcome: RequestOutcome) -> RequestOutcome {
+        var outcome = outcome
+        for index in outcome.credits.indices {
+            let credit = outcome.credits[index]
+            if options.issuedCreditIDs.contains(credit.creditID) {
+                outcome.credits[index].status = .already_issued
+            } else if let minimum = options.minimumCredit, credit.amount < minimum {
+                outcome.credits[index].status = .withheld
+            }
+        }
+        return outcome
+    }
+
+    /// Whether the request gets a row in `discrepancies.csv`.
+    func writesRow(_ outcome: RequestOutcome) -> Bool {
+        options.allRows || outcome.outcomeClass != .ok
+    }
 
     /// One log line of a request id, in input order, after all the id's debits. Nothing of a
     /// line is kept after its step, so an id repeated on a million lines costs no memory.
@@ -119,7 +142,7 @@ struct GroupJoiner: Sendable {
     /// A whole group of spilled entries worked out at once, for applying later: what a worker
     /// thread does with one id of the join.
     func effects(of payloads: [[UInt8]], spillPath: String) -> GroupEffects {
-        var effects = GroupEffects()
+        var effects = GroupEffects(joiner: self)
         var cursor = GroupCursor()
         do throws(ReconcileError) {
             for payload in payloads {
@@ -149,12 +172,14 @@ protocol JoinEffects {
 /// The effects of one request id, collected on a worker thread; `RunState.apply` replays them
 /// in order (counters are sums, so only their totals are kept).
 struct GroupEffects: JoinEffects, @unchecked Sendable {
+    /// Outcomes are settled (`GroupJoiner.settled`) and, with a renderer, rendered.
     enum Item {
         case reject(Reject, RejectOrder)
-        case request(RequestOutcome, LogRecord, TokenCounts)
-        case orphan(RequestOutcome)
+        case request(RequestOutcome, LogRecord, TokenCounts, RenderedOutcome?)
+        case orphan(RequestOutcome, RenderedOutcome?)
     }
 
+    let joiner: GroupJoiner
     var counters = RunCounters()
     var items: [Item] = []
     /// The error the id's join stopped at, raised when the group is applied (after everything
@@ -164,7 +189,16 @@ struct GroupEffects: JoinEffects, @unchecked Sendable {
     mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int) { counters[keyPath: counter] += amount }
     mutating func reject(_ reject: Reject, order: RejectOrder) { items.append(.reject(reject, order)) }
     mutating func request(_ outcome: RequestOutcome, record: LogRecord, counts: TokenCounts) {
-        items.append(.request(outcome, record, counts))
+        let settled = joiner.settled(outcome)
+        items.append(.request(settled, record, counts, render(settled)))
     }
-    mutating func orphan(_ outcome: RequestOutcome) { items.append(.orphan(outcome)) }
+
+    mutating func orphan(_ outcome: RequestOutcome) {
+        let settled = joiner.settled(outcome)
+        items.append(.orphan(settled, render(settled)))
+    }
+
+    private func render(_ outcome: RequestOutcome) -> RenderedOutcome? {
+        joiner.renderer?.render(outcome, writesRow: joiner.writesRow(outcome))
+    }
 }

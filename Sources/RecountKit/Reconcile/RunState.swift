@@ -35,7 +35,9 @@ struct RunState {
     // MARK: Scanning (input order)
 
     /// The join's rules for one id, with what it needs to know of the run.
-    var joiner: GroupJoiner { GroupJoiner(options: options, classifier: classifier, usesLedger: usesLedger) }
+    var joiner: GroupJoiner {
+        GroupJoiner(options: options, classifier: classifier, usesLedger: usesLedger, renderer: sink.renderer)
+    }
 
     mutating func startLedger(path: String) {
         usesLedger = true
@@ -157,13 +159,13 @@ struct RunState {
             }
             let groups = chunk
             let started = workers.start(count: groups.count) { joiner.effects(of: groups[$0], spillPath: spillPath) }
-            if let previous = inFlight { try apply(previous.wait()) }
+            if let previous = inFlight { try apply(previous) }
             inFlight = started
             chunk.removeAll(keepingCapacity: true)
             chunkBytes = 0
             guard large else { continue }
             // Everything before this id is applied before it is streamed.
-            if let previous = inFlight { try apply(previous.wait()) }
+            if let previous = inFlight { try apply(previous) }
             inFlight = nil
             var cursor = GroupCursor()
             for payload in payloads { try stream(payload, into: &cursor, joiner: joiner, spillPath: spillPath) }
@@ -176,10 +178,10 @@ struct RunState {
         if !chunk.isEmpty {
             let groups = chunk
             let started = workers.start(count: groups.count) { joiner.effects(of: groups[$0], spillPath: spillPath) }
-            if let previous = inFlight { try apply(previous.wait()) }
+            if let previous = inFlight { try apply(previous) }
             inFlight = started
         }
-        if let last = inFlight { try apply(last.wait()) }
+        if let last = inFlight { try apply(last) }
     }
 
     /// One entry of a large id, applied at once.
@@ -192,15 +194,22 @@ struct RunState {
         if let entry { try joiner.step(&cursor, entry, into: &self) }
     }
 
-    /// The effects of a chunk of ids, in id order; stops at the first id's error.
-    private mutating func apply(_ chunk: [GroupEffects]) throws(ReconcileError) {
-        for effects in chunk {
+    /// The effects of a chunk of ids, in id order; stops at the first id's error. The spent
+    /// chunk is freed on a worker: tearing down thousands of outcomes is work this (the
+    /// sequential) thread need not do.
+    private mutating func apply(_ pending: PendingBatch<GroupEffects>) throws(ReconcileError) {
+        pending.done.wait()
+        defer { pending.releaseInBackground() }
+        for effects in pending.results {
             result.counters.add(effects.counters)
             for item in effects.items {
                 switch item {
                 case .reject(let reject, let order): try addReject(reject, order: order)
-                case .request(let outcome, let record, let counts): try request(outcome, record: record, counts: counts)
-                case .orphan(let outcome): try add(outcome)
+                case .request(let outcome, let record, let counts, let rendered):
+                    noteWarnings(record, counts: counts)
+                    try add(settled: outcome, rendered: rendered)
+                case .orphan(let outcome, let rendered):
+                    try add(settled: outcome, rendered: rendered)
                 }
             }
             if let failure = effects.failure { throw failure }
@@ -242,24 +251,25 @@ struct RunState {
     }
 
     mutating func add(_ outcome: RequestOutcome) throws(ReconcileError) {
-        var outcome = outcome
-        for index in outcome.credits.indices {
-            let credit = outcome.credits[index]
-            if options.issuedCreditIDs.contains(credit.creditID) {
-                outcome.credits[index].status = .already_issued
-            } else if let minimum = options.minimumCredit, credit.amount < minimum {
-                outcome.credits[index].status = .withheld
-            }
-        }
+        try add(settled: joiner.settled(outcome), rendered: nil)
+    }
+
+    /// A request whose credits are settled (`GroupJoiner.settled`): its totals, its credits'
+    /// tallies, and its row and credits to the sink — already rendered when `rendered` is given.
+    mutating func add(settled outcome: RequestOutcome, rendered: RenderedOutcome?) throws(ReconcileError) {
         let at = outcome.source?.description ?? outcome.requestID
         do { try aggregates.add(outcome) } catch { throw .arithmetic(error, at: at) }
         if outcome.outcomeClass == .orphan_debit { result.counters.orphanDebits += outcome.debits.count } else { result.counters.requests += 1 }
         for credit in outcome.credits {
             do { try result.creditTallies[credit.status, default: CreditTally()].add(credit.amount) } catch { throw .arithmetic(error, at: at) }
-            try sink.credit(credit)
         }
         if outcome.outcomeClass != .ok { result.discrepancyRowCount += 1 }
-        if options.allRows || outcome.outcomeClass != .ok { try sink.row(outcome) }
+        if let rendered {
+            try sink.rendered(rendered)
+            return
+        }
+        for credit in outcome.credits { try sink.credit(credit) }
+        if joiner.writesRow(outcome) { try sink.row(outcome) }
     }
 
     mutating func finish() -> ReconcileResult {
@@ -433,6 +443,31 @@ public protocol OutcomeSink: AnyObject {
     /// Every credit found, whatever its status.
     func credit(_ credit: Credit) throws(ReconcileError)
     func reject(_ reject: Reject, order: RejectOrder) throws(ReconcileError)
+    /// For a sink that keeps rows and credits rendered: how it renders them, so the join's
+    /// workers can render ahead and hand over `rendered(_:)` instead. nil for a sink that
+    /// keeps the outcomes themselves.
+    var renderer: OutcomeRenderer? { get }
+    /// What `renderer` made of one request's row (if written) and credits, in that order.
+    func rendered(_ records: RenderedOutcome) throws(ReconcileError)
+}
+
+/// A request's row and credits as a rendering sink keeps them.
+public struct RenderedOutcome: Sendable {
+    var row: SortedRecord?
+    var credits: [SortedRecord] = []
+}
+
+/// The rendering half of a sink that keeps rendered records (`SpillingSink`): pure, so the
+/// join's workers can run it.
+public struct OutcomeRenderer: Sendable {
+    let rendering: ReportRendering
+
+    /// Exactly what the sink's `row` and `credit` would keep: the row when written, and the
+    /// issued credits (the others are in the totals only).
+    func render(_ outcome: RequestOutcome, writesRow: Bool) -> RenderedOutcome {
+        RenderedOutcome(row: writesRow ? rendering.row(outcome) : nil,
+                        credits: outcome.credits.compactMap { $0.status == .issued ? rendering.credit($0) : nil })
+    }
 }
 
 /// Keeps everything in memory, for tests, `explain` and `statement` (which keeps one account).
@@ -451,6 +486,12 @@ public final class CollectingSink: OutcomeSink {
     public func credit(_ credit: Credit) { credits.append((ReportOrder.credit(credit).bytes, credit)) }
 
     public func reject(_ reject: Reject, order: RejectOrder) { rejects.append((order.bytes, reject)) }
+
+    /// Keeps outcomes, not renderings.
+    public var renderer: OutcomeRenderer? { nil }
+    public func rendered(_ records: RenderedOutcome) {
+        preconditionFailure("CollectingSink has no renderer, so nothing is rendered for it")
+    }
 
     /// Puts the collected rows, credits and rejects into `result`, in report order.
     public func attach(to result: inout ReconcileResult) {
