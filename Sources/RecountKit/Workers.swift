@@ -24,6 +24,23 @@ struct Workers: Sendable {
         return pending
     }
 
+    /// Starts `work` over `0 ..< count` and then `reduce` over the results, both off this
+    /// thread when there is more than one job; the batch's one result is `reduce`'s.
+    func start<Output, Reduced>(count: Int, _ work: @escaping @Sendable (Int) -> Output,
+                                reduce: @escaping @Sendable ([Output]) -> Reduced) -> PendingBatch<Reduced> {
+        let pending = PendingBatch<Reduced>(sequences: [], bytesRead: 0)
+        if jobs <= 1 {
+            pending.results = [reduce((0..<count).map(work))]
+            pending.done.signal()
+        } else {
+            DispatchQueue.global().async {
+                pending.results = [reduce(self.map(count, work))]
+                pending.done.signal()
+            }
+        }
+        return pending
+    }
+
     /// `work` over `0 ..< count` on `jobs` threads; results in index order.
     func map<Output>(_ count: Int, _ work: @Sendable (Int) -> Output) -> [Output] {
         let threads = max(1, min(jobs, count))

@@ -176,40 +176,17 @@ public struct ShardMerge {
             total.counters.outsideWindow += c.outsideWindow
             total.counters.billedAmountMismatches += c.billedAmountMismatches
             // other_shards stays 0: the merged run is the whole run.
-            total.warnings.unlistedGroups.merge(part.warnings.unlistedGroups, uniquingKeysWith: +)
-            total.warnings.fallbackEncodingModels.merge(part.warnings.fallbackEncodingModels, uniquingKeysWith: +)
-            total.warnings.recountIncomplete += part.warnings.recountIncomplete
-            total.drift.prompt.add(part.drift.prompt)
-            total.drift.completion.add(part.drift.completion)
-            for (model, tally) in part.drift.byModel { total.drift.byModel[model, default: .init()].add(tally) }
+            total.warnings.add(part.warnings)
+            total.drift.add(part.drift)
             for (klass, totals) in part.classTotals { try total.classTotals[klass, default: ClassTotals()].add(totals) }
             try total.totals.add(part.totals)
             for account in part.accounts {
-                var sum = accounts[account.account] ?? AccountTotals(account: account.account)
-                sum.requests += account.requests
-                sum.recorded = try sum.recorded.adding(account.recorded)
-                sum.expected = try sum.expected.adding(account.expected)
-                sum.over = try sum.over.adding(account.over)
-                sum.under = try sum.under.adding(account.under)
-                sum.credits = try sum.credits.adding(account.credits)
-                accounts[account.account] = sum
+                try accounts[account.account, default: AccountTotals(account: account.account)].add(account)
             }
             for day in part.daily {
-                let key = DayModel(day: day.day, model: day.model)
-                var sum = daily[key] ?? DailyTotals(day: day.day, model: day.model)
-                sum.requests += day.requests
-                sum.promptTokens += day.promptTokens
-                sum.completionTokens += day.completionTokens
-                sum.recorded = try sum.recorded.adding(day.recorded)
-                sum.expected = try sum.expected.adding(day.expected)
-                daily[key] = sum
+                try daily[DayModel(day: day.day, model: day.model), default: DailyTotals(day: day.day, model: day.model)].add(day)
             }
-            for (status, tally) in part.creditTallies {
-                var sum = total.creditTallies[status] ?? CreditTally()
-                sum.count += tally.count
-                sum.amount = try sum.amount.adding(tally.amount)
-                total.creditTallies[status] = sum
-            }
+            for (status, tally) in part.creditTallies { try total.creditTallies[status, default: CreditTally()].add(tally) }
             total.discrepancyRowCount += part.discrepancyRowCount
             total.rejectCount += part.rejectCount
         }

@@ -48,6 +48,13 @@ public enum JSONWriter {
 
     static func quote(_ text: String, into out: inout String) {
         out += "\""
+        // Most values need no escape at all: then the text goes in whole. Any byte that might
+        // start one (0xE2 for U+2028/U+2029 included) takes the scalar-by-scalar path.
+        if text.utf8.allSatisfy(Self.isPlain) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -69,6 +76,18 @@ public enum JSONWriter {
             }
         }
         out += "\""
+    }
+}
+
+extension JSONWriter {
+    /// A byte that is never part of an escape: printable ASCII other than `"`, `\`, `<`, `>`,
+    /// `&`, DEL, and any byte of a multi-byte scalar except 0xE2.
+    @inline(__always)
+    static func isPlain(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0..<0x20, 0x22, 0x26, 0x3C, 0x3E, 0x5C, 0x7F, 0xE2: false
+        default: true
+        }
     }
 }
 

@@ -29,6 +29,11 @@ struct GroupJoiner: Sendable {
         return outcome
     }
 
+    /// The sink's rendering of a settled outcome, when the sink renders.
+    func render(_ outcome: RequestOutcome) -> RenderedOutcome? {
+        renderer?.render(outcome, writesRow: writesRow(outcome))
+    }
+
     /// Whether the request gets a row in `discrepancies.csv`.
     func writesRow(_ outcome: RequestOutcome) -> Bool {
         options.allRows || outcome.outcomeClass != .ok
@@ -142,7 +147,7 @@ struct GroupJoiner: Sendable {
     /// A whole group of spilled entries worked out at once, for applying later: what a worker
     /// thread does with one id of the join.
     func effects(of payloads: [[UInt8]], spillPath: String) -> GroupEffects {
-        var effects = GroupEffects(joiner: self)
+        var effects = GroupEffects()
         var cursor = GroupCursor()
         do throws(ReconcileError) {
             for payload in payloads {
@@ -155,6 +160,18 @@ struct GroupJoiner: Sendable {
             try finish(&cursor, into: &effects)
         } catch {
             effects.failure = error
+        }
+        for index in effects.items.indices {
+            switch effects.items[index] {
+            case .request(let outcome, let record, let counts, _):
+                let settled = settled(outcome)
+                effects.items[index] = .request(settled, record, counts, render(settled))
+            case .orphan(let outcome, _):
+                let settled = settled(outcome)
+                effects.items[index] = .orphan(settled, render(settled))
+            case .reject, .deliver:
+                continue
+            }
         }
         return effects
     }
@@ -177,9 +194,11 @@ struct GroupEffects: JoinEffects, @unchecked Sendable {
         case reject(Reject, RejectOrder)
         case request(RequestOutcome, LogRecord, TokenCounts, RenderedOutcome?)
         case orphan(RequestOutcome, RenderedOutcome?)
+        /// A request or orphan already added up (`ChunkEffects`): only its delivery to the sink
+        /// is left — its rendering, or the outcome itself for a sink without a renderer.
+        case deliver(RequestOutcome?, RenderedOutcome?)
     }
 
-    let joiner: GroupJoiner
     var counters = RunCounters()
     var items: [Item] = []
     /// The error the id's join stopped at, raised when the group is applied (after everything
@@ -188,17 +207,69 @@ struct GroupEffects: JoinEffects, @unchecked Sendable {
 
     mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int) { counters[keyPath: counter] += amount }
     mutating func reject(_ reject: Reject, order: RejectOrder) { items.append(.reject(reject, order)) }
+    /// Outcomes are settled and rendered by `GroupJoiner.effects(of:)` once the id is done
+    /// (this type holds no joiner: copying one per id would retain the run's options from
+    /// every worker at once).
     mutating func request(_ outcome: RequestOutcome, record: LogRecord, counts: TokenCounts) {
-        let settled = joiner.settled(outcome)
-        items.append(.request(settled, record, counts, render(settled)))
+        items.append(.request(outcome, record, counts, nil))
     }
 
-    mutating func orphan(_ outcome: RequestOutcome) {
-        let settled = joiner.settled(outcome)
-        items.append(.orphan(settled, render(settled)))
+    mutating func orphan(_ outcome: RequestOutcome) { items.append(.orphan(outcome, nil)) }
+}
+
+/// A chunk of ids worked out on the workers and added up there too: `totals` holds the sums
+/// of its requests, `groups` only what is left for the sink (rejects, rows, credits) — for
+/// most requests (`ok`, no credit) nothing — and `failure` the error the chunk stopped at.
+struct ChunkEffects: @unchecked Sendable {
+    var groups: [GroupEffects] = []
+    var totals: RunTotals
+    var failure: ReconcileError?
+    /// The last request added up, to say where a sum that overflows when merged was reached.
+    var lastRequestID: String?
+
+    /// Adds up `groups` in id order; stops at the first error, keeping what came before it.
+    init(absorbing groups: [GroupEffects], joiner: GroupJoiner) {
+        totals = RunTotals(dayOffsetSeconds: joiner.options.dayOffsetSeconds)
+        for var group in groups {
+            totals.counters.add(group.counters)
+            var left: [GroupEffects.Item] = []
+            defer {
+                if !left.isEmpty {
+                    group.items = left
+                    self.groups.append(group)
+                }
+            }
+            for item in group.items {
+                do throws(ReconcileError) {
+                    switch item {
+                    case .reject, .deliver:
+                        left.append(item)
+                    case .request(let outcome, let record, let counts, let rendered):
+                        totals.note(record, counts: counts, catalog: joiner.options.catalog)
+                        try totals.add(outcome)
+                        lastRequestID = outcome.requestID
+                        if let delivery = Self.delivery(outcome, rendered) { left.append(delivery) }
+                    case .orphan(let outcome, let rendered):
+                        try totals.add(outcome)
+                        lastRequestID = outcome.requestID
+                        if let delivery = Self.delivery(outcome, rendered) { left.append(delivery) }
+                    }
+                } catch {
+                    failure = error
+                    return
+                }
+            }
+            if let stop = group.failure {
+                failure = stop
+                return
+            }
+        }
     }
 
-    private func render(_ outcome: RequestOutcome) -> RenderedOutcome? {
-        joiner.renderer?.render(outcome, writesRow: joiner.writesRow(outcome))
+    /// What the sink still gets: the rendering when there is one (nothing for a request with
+    /// no row and no issued credit), else the outcome.
+    private static func delivery(_ outcome: RequestOutcome, _ rendered: RenderedOutcome?) -> GroupEffects.Item? {
+        guard let rendered else { return .deliver(outcome, nil) }
+        return rendered.row == nil && rendered.credits.isEmpty ? nil : .deliver(nil, rendered)
     }
 }

@@ -14,7 +14,8 @@ struct RunState {
     let classifier: Classifier
     let sink: any OutcomeSink
     var result = ReconcileResult()
-    var aggregates: Aggregates
+    /// The join's sums (`RunTotals`); chunks worked out on the workers merge into them.
+    var totals: RunTotals
     var usesLedger = false
     /// Ids seen so far, approximately: a line whose id may have been seen keeps its raw bytes
     /// in the join, in case it turns out to be a repeat and has to be rejected.
@@ -27,7 +28,7 @@ struct RunState {
         self.options = options
         self.sink = sink
         classifier = Classifier(catalog: options.catalog, tolerance: options.tolerance, unitName: options.catalog.unit.name)
-        aggregates = Aggregates(dayOffsetSeconds: options.dayOffsetSeconds)
+        totals = RunTotals(dayOffsetSeconds: options.dayOffsetSeconds)
         result.unit = options.catalog.unit
         reportsUnattributed = (options.shard?.index ?? 0) == 0
     }
@@ -135,7 +136,7 @@ struct RunState {
         }
         var chunk: [[[UInt8]]] = []
         var chunkBytes = 0
-        var inFlight: PendingBatch<GroupEffects>?
+        var inFlight: PendingBatch<ChunkEffects>?
         var pending = try next()
         while let first = pending {
             let idKey = first.key.dropLast(JoinKey.suffixLength)
@@ -159,6 +160,7 @@ struct RunState {
             }
             let groups = chunk
             let started = workers.start(count: groups.count) { joiner.effects(of: groups[$0], spillPath: spillPath) }
+                reduce: { ChunkEffects(absorbing: $0, joiner: joiner) }
             if let previous = inFlight { try apply(previous) }
             inFlight = started
             chunk.removeAll(keepingCapacity: true)
@@ -178,6 +180,7 @@ struct RunState {
         if !chunk.isEmpty {
             let groups = chunk
             let started = workers.start(count: groups.count) { joiner.effects(of: groups[$0], spillPath: spillPath) }
+                reduce: { ChunkEffects(absorbing: $0, joiner: joiner) }
             if let previous = inFlight { try apply(previous) }
             inFlight = started
         }
@@ -194,26 +197,28 @@ struct RunState {
         if let entry { try joiner.step(&cursor, entry, into: &self) }
     }
 
-    /// The effects of a chunk of ids, in id order; stops at the first id's error. The spent
-    /// chunk is freed on a worker: tearing down thousands of outcomes is work this (the
-    /// sequential) thread need not do.
-    private mutating func apply(_ pending: PendingBatch<GroupEffects>) throws(ReconcileError) {
+    /// A chunk's effects, in id order: its rejects and deliveries to the sink, then its sums;
+    /// stops at the chunk's error. The spent chunk is freed on a worker: tearing down its
+    /// records is work this (the sequential) thread need not do.
+    private mutating func apply(_ pending: PendingBatch<ChunkEffects>) throws(ReconcileError) {
         pending.done.wait()
         defer { pending.releaseInBackground() }
-        for effects in pending.results {
-            result.counters.add(effects.counters)
+        let chunk = pending.results[0]
+        for effects in chunk.groups {
             for item in effects.items {
                 switch item {
                 case .reject(let reject, let order): try addReject(reject, order: order)
-                case .request(let outcome, let record, let counts, let rendered):
-                    noteWarnings(record, counts: counts)
-                    try add(settled: outcome, rendered: rendered)
-                case .orphan(let outcome, let rendered):
-                    try add(settled: outcome, rendered: rendered)
+                case .deliver(let outcome, let rendered):
+                    if let rendered { try sink.rendered(rendered) } else if let outcome { try deliver(outcome, rendered: nil) }
+                case .request, .orphan:
+                    preconditionFailure("a chunk's requests are added up before it is applied")
                 }
             }
-            if let failure = effects.failure { throw failure }
         }
+        do { try totals.merge(chunk.totals) } catch {
+            throw .arithmetic(error, at: "the run's totals (request ids up to \(chunk.lastRequestID ?? "the first"))")
+        }
+        if let failure = chunk.failure { throw failure }
     }
 
     /// A whole group at once (`explain`): the same steps as the join.
@@ -237,17 +242,7 @@ struct RunState {
     }
 
     mutating func noteWarnings(_ record: LogRecord, counts: TokenCounts) {
-        if counts.encodingIsFallback { result.warnings.fallbackEncodingModels[record.model, default: 0] += 1 }
-        if let version = options.catalog.version(at: record.time), !version.groupMultiplier(record.group).isListed {
-            result.warnings.unlistedGroups[record.group, default: 0] += 1
-        }
-        if !counts.notes.isEmpty { result.warnings.recountIncomplete += 1 }
-        if let recount = counts.recountPrompt, let upstream = counts.upstreamPrompt {
-            result.drift.add(model: record.model, side: .prompt, recount: recount, upstream: upstream)
-        }
-        if let recount = counts.recountCompletion, let upstream = counts.upstreamCompletion {
-            result.drift.add(model: record.model, side: .completion, recount: recount, upstream: upstream)
-        }
+        totals.note(record, counts: counts, catalog: options.catalog)
     }
 
     mutating func add(_ outcome: RequestOutcome) throws(ReconcileError) {
@@ -257,13 +252,12 @@ struct RunState {
     /// A request whose credits are settled (`GroupJoiner.settled`): its totals, its credits'
     /// tallies, and its row and credits to the sink — already rendered when `rendered` is given.
     mutating func add(settled outcome: RequestOutcome, rendered: RenderedOutcome?) throws(ReconcileError) {
-        let at = outcome.source?.description ?? outcome.requestID
-        do { try aggregates.add(outcome) } catch { throw .arithmetic(error, at: at) }
-        if outcome.outcomeClass == .orphan_debit { result.counters.orphanDebits += outcome.debits.count } else { result.counters.requests += 1 }
-        for credit in outcome.credits {
-            do { try result.creditTallies[credit.status, default: CreditTally()].add(credit.amount) } catch { throw .arithmetic(error, at: at) }
-        }
-        if outcome.outcomeClass != .ok { result.discrepancyRowCount += 1 }
+        try totals.add(outcome)
+        try deliver(outcome, rendered: rendered)
+    }
+
+    /// A request's row and credits to the sink (its totals are counted elsewhere).
+    mutating func deliver(_ outcome: RequestOutcome, rendered: RenderedOutcome?) throws(ReconcileError) {
         if let rendered {
             try sink.rendered(rendered)
             return
@@ -273,10 +267,16 @@ struct RunState {
     }
 
     mutating func finish() -> ReconcileResult {
+        let aggregates = totals.aggregates
         result.classTotals = aggregates.classTotals
         result.accounts = aggregates.accounts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { aggregates.accounts[$0]! }
         result.daily = aggregates.daily.keys.sorted().map { aggregates.daily[$0]! }
         result.totals = aggregates.totals
+        result.creditTallies = totals.creditTallies
+        result.warnings = totals.warnings
+        result.drift = totals.drift
+        result.counters.add(totals.counters)
+        result.discrepancyRowCount = totals.discrepancyRowCount
         return result
     }
 }

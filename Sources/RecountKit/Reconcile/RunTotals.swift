@@ -1,0 +1,105 @@
+/// Everything the join adds up: totals per class, account and day; credit tallies; warnings;
+/// token drift; request counters.
+///
+/// Sums only (exact `Rational`s and counts), so a chunk of ids can be added up on a worker and
+/// merged into the run's totals afterwards (`merge`): the same numbers as adding one request at
+/// a time. Chunk boundaries do not depend on `--jobs`, so neither does the order of the sums.
+struct RunTotals {
+    var aggregates: Aggregates
+    var creditTallies: [Credit.Status: CreditTally] = [:]
+    var warnings = RunWarnings()
+    var drift = TokenDrift()
+    var counters = RunCounters()
+    var discrepancyRowCount = 0
+
+    init(dayOffsetSeconds: Int32) { aggregates = Aggregates(dayOffsetSeconds: dayOffsetSeconds) }
+
+    /// A settled request (or orphan): class, account and day totals, credit tallies, counters.
+    mutating func add(_ outcome: RequestOutcome) throws(ReconcileError) {
+        let at = outcome.source?.description ?? outcome.requestID
+        do { try aggregates.add(outcome) } catch { throw .arithmetic(error, at: at) }
+        if outcome.outcomeClass == .orphan_debit { counters.orphanDebits += outcome.debits.count } else { counters.requests += 1 }
+        for credit in outcome.credits {
+            do { try creditTallies[credit.status, default: CreditTally()].add(credit.amount) } catch { throw .arithmetic(error, at: at) }
+        }
+        if outcome.outcomeClass != .ok { discrepancyRowCount += 1 }
+    }
+
+    /// The warnings and token drift a recounted line raises.
+    mutating func note(_ record: LogRecord, counts: TokenCounts, catalog: PriceCatalog) {
+        if counts.encodingIsFallback { warnings.fallbackEncodingModels[record.model, default: 0] += 1 }
+        if let version = catalog.version(at: record.time), !version.groupMultiplier(record.group).isListed {
+            warnings.unlistedGroups[record.group, default: 0] += 1
+        }
+        if !counts.notes.isEmpty { warnings.recountIncomplete += 1 }
+        if let recount = counts.recountPrompt, let upstream = counts.upstreamPrompt {
+            drift.add(model: record.model, side: .prompt, recount: recount, upstream: upstream)
+        }
+        if let recount = counts.recountCompletion, let upstream = counts.upstreamCompletion {
+            drift.add(model: record.model, side: .completion, recount: recount, upstream: upstream)
+        }
+    }
+
+    /// Adds totals made elsewhere (a chunk's, on a worker).
+    mutating func merge(_ other: RunTotals) throws(MoneyError) {
+        try aggregates.merge(other.aggregates)
+        for (status, tally) in other.creditTallies { try creditTallies[status, default: CreditTally()].add(tally) }
+        warnings.add(other.warnings)
+        drift.add(other.drift)
+        counters.add(other.counters)
+        discrepancyRowCount += other.discrepancyRowCount
+    }
+}
+
+extension Aggregates {
+    mutating func merge(_ other: Aggregates) throws(MoneyError) {
+        for (klass, totals) in other.classTotals { try classTotals[klass, default: ClassTotals()].add(totals) }
+        try totals.add(other.totals)
+        for (name, account) in other.accounts { try accounts[name, default: AccountTotals(account: name)].add(account) }
+        for (key, day) in other.daily { try daily[key, default: DailyTotals(day: key.day, model: key.model)].add(day) }
+    }
+}
+
+extension AccountTotals {
+    mutating func add(_ other: Self) throws(MoneyError) {
+        requests += other.requests
+        recorded = try recorded.adding(other.recorded)
+        expected = try expected.adding(other.expected)
+        over = try over.adding(other.over)
+        under = try under.adding(other.under)
+        credits = try credits.adding(other.credits)
+    }
+}
+
+extension DailyTotals {
+    mutating func add(_ other: Self) throws(MoneyError) {
+        requests += other.requests
+        promptTokens += other.promptTokens
+        completionTokens += other.completionTokens
+        recorded = try recorded.adding(other.recorded)
+        expected = try expected.adding(other.expected)
+    }
+}
+
+extension CreditTally {
+    mutating func add(_ other: Self) throws(MoneyError) {
+        count += other.count
+        amount = try amount.adding(other.amount)
+    }
+}
+
+extension RunWarnings {
+    mutating func add(_ other: Self) {
+        unlistedGroups.merge(other.unlistedGroups, uniquingKeysWith: +)
+        fallbackEncodingModels.merge(other.fallbackEncodingModels, uniquingKeysWith: +)
+        recountIncomplete += other.recountIncomplete
+    }
+}
+
+extension TokenDrift {
+    mutating func add(_ other: Self) {
+        prompt.add(other.prompt)
+        completion.add(other.completion)
+        for (model, tally) in other.byModel { byModel[model, default: Tally()].add(tally) }
+    }
+}
