@@ -5,14 +5,14 @@
 #   benchmarks/scale.sh [--runs-1m N] [--peer-1m] [--regenerate] [--skip-1m]
 #
 #   --runs-1m N     reconcile runs per --jobs value on the 1M set (default 1; 100k always 3)
-#   --peer-1m       also run the Python peer on the 1M set (about 5–10 minutes)
+#   --peer-1m       also run the Python peer on the 1M set (about 5–10 minutes; one run)
 #   --regenerate    regenerate the data even when the cache holds it
 #   --skip-1m       only the 100k set (a quick look; the targets need the 1M figures)
 #
 # Data is cached outside the repository in ${RECOUNT_BENCH_DIR:-/tmp/recount-bench}
 # (`recount sample --records N --seed 1`: about 2.1 GB for 1M); a cached set is reused when
 # its sample.json names the same records and seed and the recount binary has not changed.
-# Reconcile runs wait (up to IDLE_WAIT s, default 300) for both cores to be ≥ 85% idle, and the
+# The Python peer runs 3 times on the 100k set (median), like recount. Reconcile runs wait (up to IDLE_WAIT s, default 300) for both cores to be ≥ 85% idle, and the
 # idle share found is recorded. Wall time and peak RSS come from `/usr/bin/time -f '%e %M'`;
 # records/s = generated records / wall s; MB/s = log bytes (the *.jsonl logs, 10^6) / wall s.
 # Python: tiktoken 0.14.0 (pip-installed into .venv if missing), RAYON_NUM_THREADS=1.
@@ -113,8 +113,11 @@ for n in "${SETS[@]}"; do
         done
     done
     if [ "$n" = 100000 ] || [ "$PEER_1M" = 1 ]; then
-        echo "== python peer $n records" >&2
-        timed peer "$n" 1 1 env RAYON_NUM_THREADS=1 "$PYTHON" benchmarks/reconcile_peer.py "$data" --out "$DIR/peer-$n"
+        peer_runs=3; [ "$n" = 1000000 ] && peer_runs=1
+        for run in $(seq 1 "$peer_runs"); do
+            echo "== python peer $n records, run $run" >&2
+            timed peer "$n" 1 "$run" env RAYON_NUM_THREADS=1 "$PYTHON" benchmarks/reconcile_peer.py "$data" --out "$DIR/peer-$n"
+        done
         # Same classes as recount? (The peer is not the contract; a difference is worth a look.)
         "$PYTHON" - "$DIR/reports-$n/summary.json" "$DIR/peer-$n/summary.json" "$n" >> "$RAW" <<'PY'
 import json, sys
