@@ -83,23 +83,27 @@ public enum ReconcileError: Error, Sendable, CustomStringConvertible {
 
 /// The reconciliation pipeline. Stages, in order:
 ///
-/// 1. `DebitLedgerStream` — each debit is set aside under its request id.
+/// 1. `DebitLedgerStream` — each debit is set aside under its request id (a JSONL ledger is
+///    parsed a batch at a time on the workers, numbered and set aside here in ledger order).
 /// 2. `LineReader` — physical lines of each log, in the order given; before decoding, because
 ///    line numbers are physical.
 /// 3. `RecordDecoder` → 4. `TokenRecount` → price (`Pricing.expectedCharge`) — pure per line,
 ///    so they run on `jobs` threads over a batch of lines; each result is set aside under its
 ///    request id, without its prompt.
-/// 5. Join (`RunState`) — everything set aside comes back sorted by request id, so each
-///    request meets its debits without an index of the whole ledger in memory; within one id,
-///    lines keep input order, because a repeated id rejects the *later* line and the first
-///    request claims the debits. `Classifier` gives the class and credits; debits no request
-///    claimed are orphans.
-/// 6. Aggregates — totals per class, account and day; rows, credits and rejects go to the
+/// 5. Join (`RunState.join`, rules in `GroupJoiner`) — everything set aside comes back sorted by
+///    request id, so each request meets its debits without an index of the whole ledger in
+///    memory; within one id, lines keep input order, because a repeated id rejects the *later*
+///    line and the first request claims the debits. `Classifier` gives the class and credits;
+///    debits no request claimed are orphans. Chunks of ids are worked out on the workers
+///    (classified, rendered, added up) and applied here in id order.
+/// 6. Totals (`RunTotals`) — per class, account and day; rows, credits and rejects go to the
 ///    `OutcomeSink` (sorted into report order on disk by `reconcile`, kept in memory by tests,
 ///    `statement` and `explain`).
 ///
-/// Memory: the sorts' budget (`sortMemoryBytes`), one batch of lines, an 8 MiB filter of request
-/// ids, and the per-account and per-day totals — none of it grows with the number of lines.
+/// Memory: the sorts' budget (`sortMemoryBytes`), two batches of lines (or of ledger lines, or
+/// of join chunks) in flight, an 8 MiB filter of request ids, the counters' per-thread caches
+/// (about 3 MiB per thread and encoding), and the per-account and per-day totals — none of it
+/// grows with the number of lines.
 public struct ReconcilePipeline: Sendable {
     public let options: ReconcileOptions
     /// Called after each batch with (bytes read so far, records so far) for progress display.

@@ -9,7 +9,7 @@ struct Workers: Sendable {
     let jobs: Int
 
     /// Starts `work` over `0 ..< count`: inline with one job, in the background with more.
-    func start<Output>(count: Int, sequences: [Int] = [], bytesRead: Int = 0,
+    func start<Output: Sendable>(count: Int, sequences: [Int] = [], bytesRead: Int = 0,
                        _ work: @escaping @Sendable (Int) -> Output) -> PendingBatch<Output> {
         let pending = PendingBatch<Output>(sequences: sequences, bytesRead: bytesRead)
         if jobs <= 1 {
@@ -26,7 +26,7 @@ struct Workers: Sendable {
 
     /// Starts `work` over `0 ..< count` and then `reduce` over the results, both off this
     /// thread when there is more than one job; the batch's one result is `reduce`'s.
-    func start<Output, Reduced>(count: Int, _ work: @escaping @Sendable (Int) -> Output,
+    func start<Output: Sendable, Reduced: Sendable>(count: Int, _ work: @escaping @Sendable (Int) -> Output,
                                 reduce: @escaping @Sendable ([Output]) -> Reduced) -> PendingBatch<Reduced> {
         let pending = PendingBatch<Reduced>(sequences: [], bytesRead: 0)
         if jobs <= 1 {
@@ -42,7 +42,7 @@ struct Workers: Sendable {
     }
 
     /// `work` over `0 ..< count` on `jobs` threads; results in index order.
-    func map<Output>(_ count: Int, _ work: @Sendable (Int) -> Output) -> [Output] {
+    func map<Output: Sendable>(_ count: Int, _ work: @Sendable (Int) -> Output) -> [Output] {
         let threads = max(1, min(jobs, count))
         if threads == 1 { return (0..<count).map(work) }
         // Items are handed out in small strides from a shared counter, so a worker that drew
@@ -61,7 +61,7 @@ struct Workers: Sendable {
 }
 
 /// A batch being worked on: `results` may be read once `done` is signalled.
-final class PendingBatch<Output>: @unchecked Sendable {
+final class PendingBatch<Output: Sendable>: @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
     var results: [Output] = []
     /// For log batches: each line's place in the run, and the bytes read when it was cut.
@@ -72,10 +72,13 @@ final class PendingBatch<Output>: @unchecked Sendable {
         self.bytesRead = bytesRead
     }
 
-    /// Waits for the batch and hands over its results.
-    func wait() -> [Output] {
+    /// Waits for a batch of one result (`start(count:_:reduce:)`) and hands it over: the
+    /// batch keeps no reference, so whoever holds the result last frees it.
+    func take() -> Output {
         done.wait()
-        return results
+        let result = results[0]
+        results = []
+        return result
     }
 
     /// Frees the results on a background thread once the caller lets go of the batch (a
@@ -83,6 +86,13 @@ final class PendingBatch<Output>: @unchecked Sendable {
     /// The caller must not read `results` afterwards.
     func releaseInBackground() {
         DispatchQueue.global().async { self.results = [] }
+    }
+}
+
+extension Workers {
+    /// Frees `value` on a background thread (the caller holds no other reference to it).
+    static func release<Value: Sendable>(_ value: consuming Value) {
+        DispatchQueue.global().async { [value] in _ = value }
     }
 }
 
@@ -102,7 +112,7 @@ final class ManagedAtomicIndex: @unchecked Sendable {
 /// Per-index result slots for the parallel map: disjoint writes, read after the join.
 /// (A raw buffer, not an Array property: concurrent `modify` accesses to one Array would trip
 /// exclusivity checking even though the elements are disjoint.)
-final class ResultSlots<Output>: @unchecked Sendable {
+final class ResultSlots<Output: Sendable>: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Output?>
     private let count: Int
     init(count: Int) {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The per-message overhead a chat model adds around every message, and its name.
 ///
 /// Source: OpenAI cookbook, "How to count tokens with tiktoken", `num_tokens_from_messages`.
@@ -106,7 +104,7 @@ extension String {
                 guard !pin.isEmpty else { return true }
                 guard pin.count <= hay.count else { return false }
                 for start in 0...(hay.count - pin.count) where hay[start] == pin[0] {
-                    if memcmp(hay.baseAddress! + start, pin.baseAddress!, pin.count) == 0 { return true }
+                    if (1..<pin.count).allSatisfy({ hay[start + $0] == pin[$0] }) { return true }
                 }
                 return false
             }

@@ -70,8 +70,8 @@ final class PieceCountCache {
         }
     }
 
-    /// Remembers `count` for these bytes (3 ... `pieceBytesMax` of them), starting over first
-    /// when the table is half full or the arena has no room.
+    /// Remembers `count` for these bytes (8 ... `pieceBytesMax` of them: shorter pieces use the
+    /// packed table), starting over first when the table is half full or the arena has no room.
     func remember(_ piece: UnsafePointer<UInt8>, _ length: Int, hash: UInt64, count: Int) {
         if filled >= Self.slotCount / 2 || arenaUsed + length > Self.arenaBytes {
             locations.update(repeating: 0, count: Self.slotCount)

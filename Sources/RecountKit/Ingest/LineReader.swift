@@ -80,7 +80,7 @@ final class LineReader {
             }
             if start > 0 {
                 buffer.withUnsafeMutableBufferPointer { all in
-                    _ = all.baseAddress!.update(from: all.baseAddress! + start, count: end - start)
+                    all.baseAddress!.update(from: all.baseAddress! + start, count: end - start)
                 }
                 end -= start
                 start = 0

@@ -165,17 +165,7 @@ public struct ShardMerge {
         var accounts: [String: AccountTotals] = [:]
         var daily: [DayModel: DailyTotals] = [:]
         for part in parts {
-            let c = part.counters
-            total.counters.requests += c.requests
-            total.counters.debits += c.debits
-            total.counters.orphanDebits += c.orphanDebits
-            total.counters.blankLines += c.blankLines
-            total.counters.debitBlankLines += c.debitBlankLines
-            total.counters.logRejected += c.logRejected
-            total.counters.debitsRejected += c.debitsRejected
-            total.counters.outsideWindow += c.outsideWindow
-            total.counters.billedAmountMismatches += c.billedAmountMismatches
-            // other_shards stays 0: the merged run is the whole run.
+            total.counters.add(part.counters)
             total.warnings.add(part.warnings)
             total.drift.add(part.drift)
             for (klass, totals) in part.classTotals { try total.classTotals[klass, default: ClassTotals()].add(totals) }
@@ -190,6 +180,7 @@ public struct ShardMerge {
             total.discrepancyRowCount += part.discrepancyRowCount
             total.rejectCount += part.rejectCount
         }
+        total.counters.otherShard = 0  // the merged run is the whole run
         total.accounts = accounts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { accounts[$0]! }
         total.daily = daily.keys.sorted().map { daily[$0]! }
         return total

@@ -35,7 +35,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         guard let parsed = DecimalText(text), !parsed.negative, parsed.exponent == 0 else { return nil }
         guard parsed.integer.count <= 15 else { return nil }
         let whole = Int64(parsed.integer) ?? 0
-        var fraction = parsed.fraction
+        let fraction = parsed.fraction
         if whole >= 100_000_000_000 {
             // milliseconds: move three fractional digits into the seconds' fraction.
             guard fraction.count <= 6 else { return nil }

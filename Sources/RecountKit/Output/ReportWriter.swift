@@ -219,8 +219,8 @@ public final class SpillingSink: OutcomeSink {
     public var renderer: OutcomeRenderer? { OutcomeRenderer(rendering: rendering) }
 
     public func rendered(_ records: RenderedOutcome) throws(ReconcileError) {
-        for credit in records.credits { try add(credit, to: credits) }
         if let row = records.row { try add(row, to: rows) }
+        for credit in records.credits { try add(credit, to: credits) }
     }
 
     public func reject(_ reject: Reject, order: RejectOrder) throws(ReconcileError) {

@@ -169,7 +169,7 @@ struct GroupJoiner: Sendable {
             case .orphan(let outcome, _):
                 let settled = settled(outcome)
                 effects.items[index] = .orphan(settled, render(settled))
-            case .reject, .deliver:
+            case .reject, .rendered, .outcome:
                 continue
             }
         }
@@ -188,7 +188,7 @@ protocol JoinEffects {
 
 /// The effects of one request id, collected on a worker thread; `RunState.apply` replays them
 /// in order (counters are sums, so only their totals are kept).
-struct GroupEffects: JoinEffects, @unchecked Sendable {
+struct GroupEffects: JoinEffects, Sendable {
     /// Outcomes are settled (`GroupJoiner.settled`) and, with a renderer, rendered.
     enum Item {
         case reject(Reject, RejectOrder)
@@ -196,7 +196,8 @@ struct GroupEffects: JoinEffects, @unchecked Sendable {
         case orphan(RequestOutcome, RenderedOutcome?)
         /// A request or orphan already added up (`ChunkEffects`): only its delivery to the sink
         /// is left — its rendering, or the outcome itself for a sink without a renderer.
-        case deliver(RequestOutcome?, RenderedOutcome?)
+        case rendered(RenderedOutcome)
+        case outcome(RequestOutcome)
     }
 
     var counters = RunCounters()
@@ -207,9 +208,7 @@ struct GroupEffects: JoinEffects, @unchecked Sendable {
 
     mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int) { counters[keyPath: counter] += amount }
     mutating func reject(_ reject: Reject, order: RejectOrder) { items.append(.reject(reject, order)) }
-    /// Outcomes are settled and rendered by `GroupJoiner.effects(of:)` once the id is done
-    /// (this type holds no joiner: copying one per id would retain the run's options from
-    /// every worker at once).
+    /// Outcomes are settled and rendered by `GroupJoiner.effects(of:)` once the id is done.
     mutating func request(_ outcome: RequestOutcome, record: LogRecord, counts: TokenCounts) {
         items.append(.request(outcome, record, counts, nil))
     }
@@ -220,7 +219,7 @@ struct GroupEffects: JoinEffects, @unchecked Sendable {
 /// A chunk of ids worked out on the workers and added up there too: `totals` holds the sums
 /// of its requests, `groups` only what is left for the sink (rejects, rows, credits) — for
 /// most requests (`ok`, no credit) nothing — and `failure` the error the chunk stopped at.
-struct ChunkEffects: @unchecked Sendable {
+struct ChunkEffects: Sendable {
     var groups: [GroupEffects] = []
     var totals: RunTotals
     var failure: ReconcileError?
@@ -242,7 +241,7 @@ struct ChunkEffects: @unchecked Sendable {
             for item in group.items {
                 do throws(ReconcileError) {
                     switch item {
-                    case .reject, .deliver:
+                    case .reject, .rendered, .outcome:
                         left.append(item)
                     case .request(let outcome, let record, let counts, let rendered):
                         totals.note(record, counts: counts, catalog: joiner.options.catalog)
@@ -269,7 +268,7 @@ struct ChunkEffects: @unchecked Sendable {
     /// What the sink still gets: the rendering when there is one (nothing for a request with
     /// no row and no issued credit), else the outcome.
     private static func delivery(_ outcome: RequestOutcome, _ rendered: RenderedOutcome?) -> GroupEffects.Item? {
-        guard let rendered else { return .deliver(outcome, nil) }
-        return rendered.row == nil && rendered.credits.isEmpty ? nil : .deliver(nil, rendered)
+        guard let rendered else { return .outcome(outcome) }
+        return rendered.row == nil && rendered.credits.isEmpty ? nil : .rendered(rendered)
     }
 }

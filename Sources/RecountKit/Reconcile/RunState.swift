@@ -124,26 +124,33 @@ struct RunState {
     static let chunkBytes = 16 << 20
 
     /// Joins everything set aside, in id order. Ids are read from the sort on this thread and
-    /// worked out in chunks on the workers (`GroupJoiner.effects`) while this thread applies
-    /// the previous chunk's effects, in id order — so the result is the one-id-at-a-time join's
-    /// whatever `jobs` is.
+    /// worked out in chunks on the workers (`GroupJoiner.effects`, then `ChunkEffects`) while
+    /// this thread applies the previous chunk's effects, in id order — so the result is the
+    /// one-id-at-a-time join's whatever `jobs` is. An id too large for a chunk is streamed here
+    /// once everything before it is applied. A failed read of the sort is raised after the ids
+    /// read before it are applied (an error those raise comes first, as it would one id at a time).
     mutating func join(_ records: SortedRecords) throws(ReconcileError) {
         let joiner = self.joiner
         let spillPath = options.spillDirectory ?? ReconcilePipeline.temporaryDirectory
         let workers = Workers(jobs: options.jobs)
-        func next() throws(ReconcileError) -> SortedRecord? {
-            do { return try records.next() } catch { throw .spill(error) }
+        var readError: ReconcileError?
+        func next() -> SortedRecord? {
+            guard readError == nil else { return nil }
+            do { return try records.next() } catch {
+                readError = .spill(error)
+                return nil
+            }
         }
         var chunk: [[[UInt8]]] = []
         var chunkBytes = 0
         var inFlight: PendingBatch<ChunkEffects>?
-        var pending = try next()
+        var pending = next()
         while let first = pending {
             let idKey = first.key.dropLast(JoinKey.suffixLength)
             var payloads = [first.payload]
             var bytes = first.payload.count
             var large = false
-            pending = try next()
+            pending = next()
             while let record = pending, record.key.dropLast(JoinKey.suffixLength) == idKey {
                 if payloads.count >= Self.groupEntriesMax || bytes >= Self.groupBytesMax {
                     large = true
@@ -151,40 +158,43 @@ struct RunState {
                 }
                 payloads.append(record.payload)
                 bytes += record.payload.count
-                pending = try next()
+                pending = next()
             }
+            if readError != nil { break }  // the id may be incomplete: it is not joined
             if !large {
                 chunk.append(payloads)
                 chunkBytes += bytes
                 guard chunk.count >= Self.chunkGroups || chunkBytes >= Self.chunkBytes else { continue }
             }
-            let groups = chunk
-            let started = workers.start(count: groups.count) { joiner.effects(of: groups[$0], spillPath: spillPath) }
-                reduce: { ChunkEffects(absorbing: $0, joiner: joiner) }
-            if let previous = inFlight { try apply(previous) }
-            inFlight = started
-            chunk.removeAll(keepingCapacity: true)
+            try dispatch(&chunk, after: &inFlight, workers: workers, joiner: joiner, spillPath: spillPath)
             chunkBytes = 0
             guard large else { continue }
-            // Everything before this id is applied before it is streamed.
             if let previous = inFlight { try apply(previous) }
             inFlight = nil
             var cursor = GroupCursor()
             for payload in payloads { try stream(payload, into: &cursor, joiner: joiner, spillPath: spillPath) }
             while let record = pending, record.key.dropLast(JoinKey.suffixLength) == idKey {
                 try stream(record.payload, into: &cursor, joiner: joiner, spillPath: spillPath)
-                pending = try next()
+                pending = next()
             }
+            if readError != nil { break }
             try joiner.finish(&cursor, into: &self)
         }
-        if !chunk.isEmpty {
-            let groups = chunk
-            let started = workers.start(count: groups.count) { joiner.effects(of: groups[$0], spillPath: spillPath) }
-                reduce: { ChunkEffects(absorbing: $0, joiner: joiner) }
-            if let previous = inFlight { try apply(previous) }
-            inFlight = started
-        }
+        try dispatch(&chunk, after: &inFlight, workers: workers, joiner: joiner, spillPath: spillPath)
         if let last = inFlight { try apply(last) }
+        if let readError { throw readError }
+    }
+
+    /// Hands `chunk` (if any) to the workers, then applies the chunk in flight before it.
+    private mutating func dispatch(_ chunk: inout [[[UInt8]]], after inFlight: inout PendingBatch<ChunkEffects>?,
+                                   workers: Workers, joiner: GroupJoiner, spillPath: String) throws(ReconcileError) {
+        guard !chunk.isEmpty else { return }
+        let groups = chunk
+        chunk.removeAll(keepingCapacity: true)
+        let started = workers.start(count: groups.count) { joiner.effects(of: groups[$0], spillPath: spillPath) }
+            reduce: { ChunkEffects(absorbing: $0, joiner: joiner) }
+        if let previous = inFlight { try apply(previous) }
+        inFlight = started
     }
 
     /// One entry of a large id, applied at once.
@@ -198,18 +208,21 @@ struct RunState {
     }
 
     /// A chunk's effects, in id order: its rejects and deliveries to the sink, then its sums;
-    /// stops at the chunk's error. The spent chunk is freed on a worker: tearing down its
-    /// records is work this (the sequential) thread need not do.
+    /// stops at the chunk's error. The spent chunk is freed on a worker when there are workers:
+    /// tearing down thousands of outcomes is work this (the sequential) thread need not do.
+    ///
+    /// A chunk's sums are merged whole. Exact sums do not depend on the grouping; only a sum
+    /// that overflows exact arithmetic (beyond about 10^38 units) can be found at a different
+    /// request than one at a time would, and is reported as "the run's totals".
     private mutating func apply(_ pending: PendingBatch<ChunkEffects>) throws(ReconcileError) {
-        pending.done.wait()
-        defer { pending.releaseInBackground() }
-        let chunk = pending.results[0]
+        let chunk = pending.take()
+        defer { if options.jobs > 1 { Workers.release(chunk) } }
         for effects in chunk.groups {
             for item in effects.items {
                 switch item {
                 case .reject(let reject, let order): try addReject(reject, order: order)
-                case .deliver(let outcome, let rendered):
-                    if let rendered { try sink.rendered(rendered) } else if let outcome { try deliver(outcome, rendered: nil) }
+                case .rendered(let rendered): try sink.rendered(rendered)
+                case .outcome(let outcome): try deliver(outcome)
                 case .request, .orphan:
                     preconditionFailure("a chunk's requests are added up before it is applied")
                 }
@@ -245,28 +258,23 @@ struct RunState {
         totals.note(record, counts: counts, catalog: options.catalog)
     }
 
+    /// A request (or orphan) joined one at a time: its credits settled, its totals, its row and
+    /// credits to the sink.
     mutating func add(_ outcome: RequestOutcome) throws(ReconcileError) {
-        try add(settled: joiner.settled(outcome), rendered: nil)
+        let settled = joiner.settled(outcome)
+        try totals.add(settled)
+        try deliver(settled)
     }
 
-    /// A request whose credits are settled (`GroupJoiner.settled`): its totals, its credits'
-    /// tallies, and its row and credits to the sink — already rendered when `rendered` is given.
-    mutating func add(settled outcome: RequestOutcome, rendered: RenderedOutcome?) throws(ReconcileError) {
-        try totals.add(outcome)
-        try deliver(outcome, rendered: rendered)
-    }
-
-    /// A request's row and credits to the sink (its totals are counted elsewhere).
-    mutating func deliver(_ outcome: RequestOutcome, rendered: RenderedOutcome?) throws(ReconcileError) {
-        if let rendered {
-            try sink.rendered(rendered)
-            return
-        }
+    /// A settled request's row and credits to the sink (its totals are counted elsewhere).
+    mutating func deliver(_ outcome: RequestOutcome) throws(ReconcileError) {
         for credit in outcome.credits { try sink.credit(credit) }
         if joiner.writesRow(outcome) { try sink.row(outcome) }
     }
 
-    mutating func finish() -> ReconcileResult {
+    /// The run's result: what was counted while scanning, and the join's totals.
+    func finish() -> ReconcileResult {
+        var result = self.result
         let aggregates = totals.aggregates
         result.classTotals = aggregates.classTotals
         result.accounts = aggregates.accounts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { aggregates.accounts[$0]! }
@@ -444,11 +452,19 @@ public protocol OutcomeSink: AnyObject {
     func credit(_ credit: Credit) throws(ReconcileError)
     func reject(_ reject: Reject, order: RejectOrder) throws(ReconcileError)
     /// For a sink that keeps rows and credits rendered: how it renders them, so the join's
-    /// workers can render ahead and hand over `rendered(_:)` instead. nil for a sink that
-    /// keeps the outcomes themselves.
+    /// workers can render ahead and hand over `rendered(_:)` instead. nil (the default) for a
+    /// sink that keeps the outcomes themselves.
     var renderer: OutcomeRenderer? { get }
-    /// What `renderer` made of one request's row (if written) and credits, in that order.
+    /// What `renderer` made of one request's row (if written) and credits. Called only when
+    /// `renderer` is not nil.
     func rendered(_ records: RenderedOutcome) throws(ReconcileError)
+}
+
+extension OutcomeSink {
+    public var renderer: OutcomeRenderer? { nil }
+    public func rendered(_ records: RenderedOutcome) throws(ReconcileError) {
+        preconditionFailure("\(Self.self) has no renderer, so nothing is rendered for it")
+    }
 }
 
 /// A request's row and credits as a rendering sink keeps them.
@@ -486,12 +502,6 @@ public final class CollectingSink: OutcomeSink {
     public func credit(_ credit: Credit) { credits.append((ReportOrder.credit(credit).bytes, credit)) }
 
     public func reject(_ reject: Reject, order: RejectOrder) { rejects.append((order.bytes, reject)) }
-
-    /// Keeps outcomes, not renderings.
-    public var renderer: OutcomeRenderer? { nil }
-    public func rendered(_ records: RenderedOutcome) {
-        preconditionFailure("CollectingSink has no renderer, so nothing is rendered for it")
-    }
 
     /// Puts the collected rows, credits and rejects into `result`, in report order.
     public func attach(to result: inout ReconcileResult) {
