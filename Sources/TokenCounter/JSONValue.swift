@@ -40,9 +40,12 @@ public enum JSONValue: Sendable, Equatable {
 
 /// A JSON object with its keys in source order. A repeated key keeps its last value, as
 /// JavaScript and Python do.
+///
+/// Performance: members live in one array of pairs (one allocation per object, where separate
+/// key and value arrays cost two; logs hold tens of small objects per line).
 public struct JSONObject: Sendable, Equatable {
-    public private(set) var keys: [String] = []
-    public private(set) var values: [JSONValue] = []
+    public typealias Member = (key: String, value: JSONValue)
+    public private(set) var members: [Member] = []
 
     public init() {}
 
@@ -50,33 +53,37 @@ public struct JSONObject: Sendable, Equatable {
         for (key, value) in pairs { self[key] = value }
     }
 
-    public var count: Int { keys.count }
+    public var count: Int { members.count }
+    /// The keys in source order.
+    public var keys: [String] { members.map(\.key) }
+    /// The values in source order.
+    public var values: [JSONValue] { members.map(\.value) }
 
     /// Room for `count` members without reallocating.
     mutating func reserveCapacity(_ count: Int) {
-        keys.reserveCapacity(count)
-        values.reserveCapacity(count)
+        members.reserveCapacity(count)
     }
 
     /// Key lookup. Objects in logs are small, so a linear scan beats hashing every key.
     public subscript(key: String) -> JSONValue? {
         get {
-            guard let index = keys.firstIndex(of: key) else { return nil }
-            return values[index]
+            guard let index = members.firstIndex(where: { $0.key == key }) else { return nil }
+            return members[index].value
         }
         set {
-            if let index = keys.firstIndex(of: key) {
-                if let newValue { values[index] = newValue } else {
-                    keys.remove(at: index)
-                    values.remove(at: index)
-                }
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
+                members.append((key, newValue))
             }
         }
     }
 
     /// Pairs in source order.
-    public var pairs: Zip2Sequence<[String], [JSONValue]> { zip(keys, values) }
+    public var pairs: [Member] { members }
+
+    public static func == (a: JSONObject, b: JSONObject) -> Bool {
+        a.members.count == b.members.count
+            && zip(a.members, b.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
 }
