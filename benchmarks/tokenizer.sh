@@ -13,7 +13,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-7}"
-PYTHON="${PYTHON:-.venv/bin/python}"
+# Python with tiktoken 0.14.0: the system one if it has it, else a venv here (as scale.sh).
+PYTHON="${PYTHON:-python3}"
+if ! "$PYTHON" -c 'import tiktoken' 2>/dev/null; then
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    .venv/bin/pip install -q tiktoken==0.14.0
+    PYTHON=.venv/bin/python
+fi
 export ORACLE_DIR="${ORACLE_DIR:-$(cd .. && pwd)/shared/oracle}"
 [ -d "$ORACLE_DIR" ] || ORACLE_DIR=/work/shared/oracle
 CORPUS=Tests/Fixtures/oracle/corpus
