@@ -151,9 +151,7 @@ public struct ReconcilePipeline: Sendable {
         // batch N and reads N+2's lines: the sequential work overlaps the parallel work.
         var inFlight: PendingBatch<Evaluated>?
         func scan(_ pending: PendingBatch<Evaluated>) throws(ReconcileError) {
-            pending.done.wait()
-            defer { pending.releaseInBackground() }
-            for (item, sequence) in zip(pending.results, pending.sequences) {
+            for (item, sequence) in zip(pending.takeAll(), pending.sequences) {
                 try state.scan(item, sequence: sequence, joiner: joiner)
             }
             recordsRead += pending.sequences.count
@@ -203,9 +201,7 @@ public struct ReconcilePipeline: Sendable {
                              joiner: ExternalSorter) throws(ReconcileError) {
         var inFlight: PendingBatch<DebitLedgerStream.Item>?
         func scan(_ pending: PendingBatch<DebitLedgerStream.Item>) throws(ReconcileError) {
-            pending.done.wait()
-            defer { pending.releaseInBackground() }
-            for item in pending.results { try state.scan(ledger.numbered(item), joiner: joiner) }
+            for item in pending.takeAll() { try state.scan(ledger.numbered(item), joiner: joiner) }
         }
         var batch: [LineReader.Line] = []
         var batchBytes = 0
@@ -253,7 +249,8 @@ public struct ReconcilePipeline: Sendable {
 
     /// Starts evaluating a batch of log lines: inline with one job, in the background with more.
     func start(_ batch: [LineReader.Line], file: String, linesBefore: Int, bytesRead: Int) -> PendingBatch<Evaluated> {
-        Workers(jobs: options.jobs).start(count: batch.count, sequences: batch.map { linesBefore + $0.number }, bytesRead: bytesRead) { index in
+        Workers(jobs: options.jobs).start(count: batch.count, sequences: batch.map { linesBefore + $0.number },
+                                          bytesRead: bytesRead) { index in
             RunState.prepare(self.evaluate(batch[index], file: file), sequence: linesBefore + batch[index].number)
         }
     }

@@ -10,14 +10,14 @@ struct Workers: Sendable {
 
     /// Starts `work` over `0 ..< count`: inline with one job, in the background with more.
     func start<Output: Sendable>(count: Int, sequences: [Int] = [], bytesRead: Int = 0,
-                       _ work: @escaping @Sendable (Int) -> Output) -> PendingBatch<Output> {
+                                 _ work: @escaping @Sendable (Int) -> Output) -> PendingBatch<Output> {
         let pending = PendingBatch<Output>(sequences: sequences, bytesRead: bytesRead)
         if jobs <= 1 {
             pending.results = (0..<count).map(work)
             pending.done.signal()
         } else {
             DispatchQueue.global().async {
-                pending.results = self.map(count, work)
+                    pending.results = self.map(count, work)
                 pending.done.signal()
             }
         }
@@ -27,14 +27,14 @@ struct Workers: Sendable {
     /// Starts `work` over `0 ..< count` and then `reduce` over the results, both off this
     /// thread when there is more than one job; the batch's one result is `reduce`'s.
     func start<Output: Sendable, Reduced: Sendable>(count: Int, _ work: @escaping @Sendable (Int) -> Output,
-                                reduce: @escaping @Sendable ([Output]) -> Reduced) -> PendingBatch<Reduced> {
+                                                    reduce: @escaping @Sendable ([Output]) -> Reduced) -> PendingBatch<Reduced> {
         let pending = PendingBatch<Reduced>(sequences: [], bytesRead: 0)
         if jobs <= 1 {
             pending.results = [reduce((0..<count).map(work))]
             pending.done.signal()
         } else {
             DispatchQueue.global().async {
-                pending.results = [reduce(self.map(count, work))]
+                    pending.results = [reduce(self.map(count, work))]
                 pending.done.signal()
             }
         }
@@ -72,27 +72,12 @@ final class PendingBatch<Output: Sendable>: @unchecked Sendable {
         self.bytesRead = bytesRead
     }
 
-    /// Waits for a batch of one result (`start(count:_:reduce:)`) and hands it over: the
-    /// batch keeps no reference, so whoever holds the result last frees it.
-    func take() -> Output {
+    /// Waits for the batch and hands over its results: the batch keeps no reference to them.
+    func takeAll() -> [Output] {
         done.wait()
-        let result = results[0]
+        let taken = results
         results = []
-        return result
-    }
-
-    /// Frees the results on a background thread once the caller lets go of the batch (a
-    /// batch's thousands of records cost the sequential thread a measurable time to free).
-    /// The caller must not read `results` afterwards.
-    func releaseInBackground() {
-        DispatchQueue.global().async { self.results = [] }
-    }
-}
-
-extension Workers {
-    /// Frees `value` on a background thread (the caller holds no other reference to it).
-    static func release<Value: Sendable>(_ value: consuming Value) {
-        DispatchQueue.global().async { [value] in _ = value }
+        return taken
     }
 }
 

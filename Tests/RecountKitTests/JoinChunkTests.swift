@@ -15,9 +15,9 @@ import Testing
         let repeats = RunState.groupEntriesMax + 40
         for i in 0..<ids {
             let id = String(format: "r%05d", i)
-            let copies = i == 1234 ? repeats : 1
+            let copies = i == ids / 3 ? repeats : 1
             for _ in 0..<copies { logs.append(LedgerBatchTests.fixtureLine(id, account: "acct\(i % 5)", amount: "20")) }
-            let debits = i == 2345 ? repeats : 1
+            let debits = i == 2 * ids / 3 ? repeats : 1
             for d in 0..<debits {
                 ledger.append(#"{"debit_id":"d\#(i)-\#(d)","request_id":"\#(id)","account":"acct\#(i % 5)","amount":"\#(i % 4 == 0 ? 25 : 20)"}"#)
             }
@@ -37,10 +37,10 @@ import Testing
             options.jobs = jobs
             let result = try ReconcilePipeline(options: options).run()
             #expect(result.counters.requests == ids)
-            #expect(result.counters.logRejected == repeats - 1, "the repeats of r01234 are rejected")
+            #expect(result.counters.logRejected == repeats - 1, "the repeats of one id are rejected")
             #expect(result.rejects.count == repeats - 1)
-            #expect(result.classTotals[.duplicate_charge]?.count == 1, "r02345 is debited \(repeats) times")
-            #expect((result.classTotals[.overcharge]?.count ?? 0) > 1000, "\(result.classTotals)")
+            #expect(result.classTotals[.duplicate_charge]?.count == 1, "one id is debited \(repeats) times")
+            #expect((result.classTotals[.overcharge]?.count ?? 0) > ids / 5, "\(result.classTotals)")
             reports.append(ReportFiles(result: result, parameters: parameters).files().map { ($0.name, Array($0.bytes)) })
         }
         for (a, b) in zip(reports[0], reports[1]) { #expect(a.bytes == b.bytes, "\(a.name)") }
