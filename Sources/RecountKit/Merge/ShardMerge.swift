@@ -186,21 +186,3 @@ public struct ShardMerge {
         return total
     }
 }
-
-extension TokenDrift.Tally {
-    mutating func add(_ other: Self) {
-        requests += other.requests
-        differing += other.differing
-        recountTokens += other.recountTokens
-        upstreamTokens += other.upstreamTokens
-    }
-}
-
-extension ClassTotals {
-    mutating func add(_ other: Self) throws(MoneyError) {
-        count += other.count
-        recorded = try recorded.adding(other.recorded)
-        expected = try expected.adding(other.expected)
-        credits = try credits.adding(other.credits)
-    }
-}
