@@ -38,13 +38,7 @@ mkdir -p "$DIR"
 RAW="$DIR/scale-results.jsonl"
 : > "$RAW"
 
-# Python with tiktoken 0.14.0: the system one if it has it, else a venv here.
-PYTHON="${PYTHON:-python3}"
-if ! "$PYTHON" -c 'import tiktoken' 2>/dev/null; then
-    [ -x .venv/bin/python ] || python3 -m venv .venv
-    .venv/bin/pip install -q tiktoken==0.14.0
-    PYTHON=.venv/bin/python
-fi
+. benchmarks/common.sh  # $PYTHON, idle_percent, wait_for_idle
 
 echo "== release build" >&2
 swift build -c release --product recount >&2
@@ -52,22 +46,6 @@ BIN="$(swift build -c release --show-bin-path)/recount"
 # The data depends only on the generator: regenerate when its sources change (or, outside a
 # git checkout, when the binary does).
 BIN_SUM=$(git rev-parse HEAD:Sources/RecountKit/Sample 2>/dev/null || sha256sum "$BIN" | cut -c1-16)
-
-idle_percent() {
-    local a b
-    a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
-    local idle=$(( b[4] + b[5] - a[4] - a[5] )) total=0 i
-    for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
-    echo $(( total > 0 ? 100 * idle / total : 0 ))
-}
-wait_for_idle() {
-    local waited=0 idle
-    idle=$(idle_percent)
-    while [ "$idle" -lt 85 ] && [ "$waited" -lt "${IDLE_WAIT:-300}" ]; do
-        sleep 2; waited=$((waited + 3)); idle=$(idle_percent)
-    done
-    echo "$idle"
-}
 
 # Busy CPU seconds of the whole machine so far (all cores, from /proc/stat; USER_HZ = 100).
 busy_seconds() {

@@ -13,13 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-7}"
-# Python with tiktoken 0.14.0: the system one if it has it, else a venv here (as scale.sh).
-PYTHON="${PYTHON:-python3}"
-if ! "$PYTHON" -c 'import tiktoken' 2>/dev/null; then
-    [ -x .venv/bin/python ] || python3 -m venv .venv
-    .venv/bin/pip install -q tiktoken==0.14.0
-    PYTHON=.venv/bin/python
-fi
+. benchmarks/common.sh  # $PYTHON, idle_percent, wait_for_idle
 export ORACLE_DIR="${ORACLE_DIR:-$(cd .. && pwd)/shared/oracle}"
 [ -d "$ORACLE_DIR" ] || ORACLE_DIR=/work/shared/oracle
 CORPUS=Tests/Fixtures/oracle/corpus
@@ -31,26 +25,6 @@ BIN=$(swift build -c release --show-bin-path)
 swiftc -O -parse-as-library benchmarks/TokenizerBench.swift -I "$BIN/Modules" \
     -Xcc -fmodule-map-file="$BIN/CVocabulary.build/module.modulemap" \
     "$BIN"/TokenCounter.build/*.o "$BIN/CVocabulary.build/vocabulary.c.o" -o "$BIN/tokenizer-bench"
-
-# Idle share of all cores over one second, in percent (from /proc/stat).
-idle_percent() {
-    local a b
-    a=($(head -1 /proc/stat)); sleep 1; b=($(head -1 /proc/stat))
-    local idle=$(( b[4] + b[5] - a[4] - a[5] )) total=0 i
-    for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
-    echo $(( total > 0 ? 100 * idle / total : 0 ))
-}
-
-# The 2-thread batch figure means nothing while another build holds a core: wait (up to
-# IDLE_WAIT seconds) for both cores to be at least 85% idle, and record what was found.
-wait_for_idle() {
-    local waited=0 idle
-    idle=$(idle_percent)
-    while [ "$idle" -lt 85 ] && [ "$waited" -lt "${IDLE_WAIT:-300}" ]; do
-        sleep 2; waited=$((waited + 3)); idle=$(idle_percent)
-    done
-    echo "$idle"
-}
 
 {
     printf '{"mode":"meta","date":"%s","cpus":%s,"cpu":"%s","swift":"%s","tiktoken":"%s","rounds":%s}\n' \
