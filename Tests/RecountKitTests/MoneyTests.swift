@@ -152,3 +152,57 @@ extension Int128 {
         #expect(try q("-2.50").description == "-2.5")
     }
 }
+
+/// The fast paths of `Rational` (a 64-bit gcd, no division by 1, integer sums) must give what
+/// the plain 128-bit Euclid and reduction give, on both sides of 2^64.
+@Suite struct RationalFastPathTests {
+    static func referenceGCD(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        var (a, b) = (a, b)
+        while b != 0 { (a, b) = (b, a % b) }
+        return a == 0 ? 1 : a
+    }
+
+    static let values: [UInt128] = {
+        var generator = SystemRandomNumberGenerator()
+        var values: [UInt128] = [0, 1, 2, 3, 6, 10, 1_000_000, UInt128(UInt64.max), UInt128(UInt64.max) + 1,
+                                 UInt128(UInt64.max) * 6, 1 << 100, (1 << 100) * 3]
+        for _ in 0..<40 {
+            let small = UInt128(UInt64.random(in: 1...UInt64.max, using: &generator))
+            values.append(small)
+            values.append(small * 12)
+            values.append(small * UInt128(UInt64.random(in: 1...UInt64.max, using: &generator)))
+        }
+        return values
+    }()
+
+    @Test func gcdMatchesTheReference() {
+        for a in Self.values {
+            for b in Self.values {
+                #expect(Rational.gcd(a, b) == Self.referenceGCD(a, b), "gcd(\(a), \(b))")
+            }
+        }
+    }
+
+    @Test func arithmeticStaysReduced() throws {
+        let values = Self.values.filter { $0 > 0 && $0 < 1 << 60 }.map { Int128($0) }
+        for (index, a) in values.enumerated() {
+            let b = values[(index * 7 + 3) % values.count]
+            let x = try Rational(numerator: a, denominator: b)
+            let y = try Rational(numerator: -b, denominator: a % 1000 + 1)
+            let whole = try Rational(numerator: a, denominator: 1), negativeWhole = try Rational(numerator: -b, denominator: 1)
+            for value in [try x.adding(y), try x.multiplied(by: y), try whole.adding(negativeWhole),
+                          try x.multiplied(by: Rational(2))] {
+                #expect(value.denominator > 0)
+                #expect(Self.referenceGCD(value.numerator.magnitude, value.denominator.magnitude) == 1)
+            }
+            #expect(try whole.adding(negativeWhole) == Rational(numerator: a - b, denominator: 1))
+            #expect(try x.adding(y).subtracting(y) == x)
+        }
+        #expect(throws: MoneyError.self) {
+            try Rational(numerator: Int128.max, denominator: 1).adding(Rational(1))
+        }
+        #expect(throws: MoneyError.self) {
+            try Rational(numerator: Int128.min + 1, denominator: 1).adding(Rational(-1))
+        }
+    }
+}

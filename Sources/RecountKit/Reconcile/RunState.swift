@@ -71,23 +71,31 @@ struct RunState {
             try addReject(reject, order: RejectOrder(logLine: sequence))
         case .skipped, .record:
             try scan(Self.prepare(item, sequence: sequence), sequence: sequence, joiner: joiner)
-        case .prepared(let requestID, let key, var payload, let raw, let keepsRaw):
+        case .prepared(let requestID, let key, let payload, let raw, let keepsRaw):
             // The one sequential step of a line's join entry: whether its id may repeat (then
             // its bytes ride along, for the reject a repeat gets).
             let mayRepeat = seenIDs.insert(requestID)
-            var trailer = SpillEncoder(capacity: keepsRaw && mayRepeat ? raw.count + 10 : 1)
-            trailer.optional(keepsRaw && mayRepeat ? raw : nil) { $0.raw($1) }
-            payload += trailer.bytes
-            do { try joiner.add(key: key, payload: payload) } catch { throw .spill(error) }
+            var trailer = SpillEncoder(capacity: keepsRaw && mayRepeat ? raw.count + 10 : 0)
+            if keepsRaw && mayRepeat {
+                trailer.optional(raw) { $0.raw($1) }
+            } else {
+                trailer.bytes = Self.noRawTrailer
+            }
+            do { try joiner.add(key: key, payload: payload, trailer: trailer.bytes) } catch { throw .spill(error) }
         }
     }
 
+    /// The last field of a line's join entry when its bytes do not ride along (`optional(nil)`).
+    private static let noRawTrailer: [UInt8] = {
+        var encoder = SpillEncoder()
+        encoder.optional(nil as [UInt8]?) { $0.raw($1) }
+        return encoder.bytes
+    }()
+
     /// A line's join entry, all but its last field (`scan` adds the raw bytes when needed) —
     /// built on the worker threads, so the sequential part of the scan stays small.
-    static func prepare(_ item: ReconcilePipeline.Evaluated, sequence: Int) -> ReconcilePipeline.Evaluated {
-        switch item {
-        case .blank, .rejected, .prepared:
-            return item
+    static func prepare(_ item: consuming ReconcilePipeline.Evaluated, sequence: Int) -> ReconcilePipeline.Evaluated {
+        switch consume item {
         case .skipped(let requestID, let account, let otherShard, let source, let raw):
             var payload = SpillEncoder()
             payload.bytes.append((otherShard ? JoinEntryKind.otherShard : .outsideWindow).rawValue)
@@ -106,6 +114,8 @@ struct RunState {
             payload.charge(charge)
             return .prepared(requestID: record.id, key: JoinKey.log(requestID: record.id, sequence: sequence).bytes,
                              payload: payload.bytes, raw: raw, keepsRaw: true)
+        case let unchanged:  // .blank, .rejected, .prepared
+            return unchanged
         }
     }
 

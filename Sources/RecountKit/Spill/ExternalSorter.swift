@@ -46,9 +46,15 @@ final class ExternalSorter {
     private(set) var spilledRuns = 0
 
     func add(key: [UInt8], payload: [UInt8]) throws(SpillError) {
-        entries.append(Entry(start: arena.count, keyLength: Int32(key.count), payloadLength: Int32(payload.count)))
+        try add(key: key, payload: payload, trailer: [])
+    }
+
+    /// Adds `payload` followed by `trailer` as one payload, without joining them in a new array.
+    func add(key: [UInt8], payload: [UInt8], trailer: [UInt8]) throws(SpillError) {
+        entries.append(Entry(start: arena.count, keyLength: Int32(key.count), payloadLength: Int32(payload.count + trailer.count)))
         arena += key
         arena += payload
+        arena += trailer
         if arena.count + entries.count * MemoryLayout<Entry>.stride >= budget { try spill() }
     }
 
@@ -71,34 +77,43 @@ final class ExternalSorter {
     private func spill() throws(SpillError) {
         guard !entries.isEmpty else { return }
         let sorted = sortedEntries()
-        let arena = self.arena
-        var index = 0
-        try writeRun { () throws(SpillError) -> SortedRecord? in
-            guard index < sorted.count else { return nil }
-            defer { index += 1 }
-            let entry = sorted[index]
-            let keyEnd = entry.start + Int(entry.keyLength)
-            return SortedRecord(key: Array(arena[entry.start..<keyEnd]),
-                                payload: Array(arena[keyEnd..<(keyEnd + Int(entry.payloadLength))]))
+        // Straight from the arena: no array per record, and the arena keeps its buffer for
+        // the next run (a copy of it alive here would make `removeAll` allocate a new one).
+        try arena.withUnsafeBufferPointer { (base) throws(SpillError) in
+            try writeRun { (writer) throws(SpillError) in
+                for entry in sorted {
+                    let keyEnd = entry.start + Int(entry.keyLength)
+                    try writer.append(key: UnsafeBufferPointer(rebasing: base[entry.start..<keyEnd]),
+                                      payload: UnsafeBufferPointer(rebasing: base[keyEnd..<(keyEnd + Int(entry.payloadLength))]))
+                }
+            }
         }
         spilledRuns += 1
-        self.arena.removeAll(keepingCapacity: true)
+        arena.removeAll(keepingCapacity: true)
         entries.removeAll(keepingCapacity: true)
         if runs.count >= Self.maxFanIn {
             let merged = try SortedRecords(runs: takeReaders())
-            try writeRun { () throws(SpillError) in try merged.next() }
+            try writeRun { (writer) throws(SpillError) in
+                while let record = try merged.next() {
+                    try record.key.withUnsafeBufferPointer { (key) throws(SpillError) in
+                        try record.payload.withUnsafeBufferPointer { (payload) throws(SpillError) in
+                            try writer.append(key: key, payload: payload)
+                        }
+                    }
+                }
+            }
         }
     }
 
-    /// Writes records, in the order given, to a new unlinked run file.
-    private func writeRun(_ next: () throws(SpillError) -> SortedRecord?) throws(SpillError) {
+    /// Writes records, in the order `write` appends them, to a new unlinked run file.
+    private func writeRun(_ write: (inout RunWriter) throws(SpillError) -> Void) throws(SpillError) {
         let path = directory + "/.recount-spill-\(Self.counter.next()).tmp-\(getpid())"
         let descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SpillError(path: path, reason: String(cString: strerror(errno))) }
         unlink(path)
         var writer = RunWriter(descriptor: descriptor, path: path)
         do {
-            while let record = try next() { try writer.append(key: record.key, payload: record.payload) }
+            try write(&writer)
             try writer.flush()
         } catch {
             close(descriptor)
@@ -191,9 +206,19 @@ public final class SortedRecords {
     }
 
     private func less(_ a: Int, _ b: Int) -> Bool {
-        let x = heads[a]!.key, y = heads[b]!.key
-        if x != y { return x.lexicographicallyPrecedes(y) }
-        return a < b
+        let order = Self.compare(heads[a]!.key, heads[b]!.key)
+        return order != 0 ? order < 0 : a < b
+    }
+
+    /// Byte order of two keys (memcmp, then the shorter first): the order `ExternalSorter` sorts by.
+    static func compare(_ x: [UInt8], _ y: [UInt8]) -> Int {
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? Int(order) : x.count - y.count
+            }
+        }
     }
 
     private func push(_ index: Int) {
@@ -235,18 +260,24 @@ struct RunWriter {
         buffer.reserveCapacity(1 << 20)
     }
 
-    mutating func append(key: [UInt8], payload: [UInt8]) throws(SpillError) {
+    mutating func append(key: UnsafeBufferPointer<UInt8>, payload: UnsafeBufferPointer<UInt8>) throws(SpillError) {
         let before = buffer.count
-        var header = SpillEncoder(capacity: 10)
-        header.uint(UInt64(key.count))
-        buffer += header.bytes
-        buffer += key
-        header.bytes.removeAll(keepingCapacity: true)
-        header.uint(UInt64(payload.count))
-        buffer += header.bytes
-        buffer += payload
+        appendVarint(key.count)
+        buffer.append(contentsOf: key)
+        appendVarint(payload.count)
+        buffer.append(contentsOf: payload)
         written += buffer.count - before
         if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// The same varint as `SpillEncoder.uint`.
+    private mutating func appendVarint(_ value: Int) {
+        var value = UInt64(value)
+        while value >= 0x80 {
+            buffer.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        buffer.append(UInt8(value))
     }
 
     mutating func flush() throws(SpillError) {
