@@ -67,16 +67,23 @@ public struct JSONObject: Sendable, Equatable {
     /// Key lookup. Objects in logs are small, so a linear scan beats hashing every key.
     public subscript(key: String) -> JSONValue? {
         get {
-            guard let index = members.firstIndex(where: { $0.key == key }) else { return nil }
+            guard let index = members.firstIndex(where: { Self.same($0.key, key) }) else { return nil }
             return members[index].value
         }
         set {
-            if let index = members.firstIndex(where: { $0.key == key }) {
+            if let index = members.firstIndex(where: { Self.same($0.key, key) }) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.append((key, newValue))
             }
         }
+    }
+
+    /// String equality, lengths first: most keys a scan passes differ in length, and the
+    /// length of a native string is a field, where `==` on two different strings is a call.
+    @inline(__always)
+    static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
     }
 
     /// Pairs in source order.

@@ -63,7 +63,8 @@ public enum Pricing {
 
     /// The list-price lines for every dimension the model is priced in.
     static func listTerms(usage: ChargeUsage, key: String, price: ModelPrice, versionID: String) throws -> [ChargeTerm] {
-        let model = "model '\(key)' in version '\(versionID)'"
+        // For messages only: built when one is (a string per request otherwise).
+        var model: String { "model '\(key)' in version '\(versionID)'" }
         var terms: [ChargeTerm] = []
         func add(_ label: String, _ quantity: Rational, _ unitPrice: Rational) throws {
             terms.append(ChargeTerm(label: label, quantity: quantity, unitPrice: unitPrice, currency: price.currency,

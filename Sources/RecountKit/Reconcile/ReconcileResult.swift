@@ -186,31 +186,38 @@ struct Aggregates {
         try bump(&classTotals[outcome.outcomeClass, default: ClassTotals()])
         try bump(&totals)
 
-        var account = accounts[outcome.account] ?? AccountTotals(account: outcome.account)
-        if outcome.outcomeClass != .orphan_debit { account.requests += 1 }
-        account.recorded = try account.recorded.adding(outcome.recorded)
-        account.expected = try account.expected.adding(expected)
-        if let delta = outcome.delta {
-            if delta.isNegative { account.under = try account.under.adding(delta.negated) } else { account.over = try account.over.adding(delta) }
-        } else if outcome.outcomeClass == .orphan_debit {
-            account.over = try account.over.adding(outcome.recorded)
+        // In place (one hash lookup, no copy of the totals); on an overflow the sums already
+        // made stay, which is moot: the run stops with that error.
+        try Self.update(&accounts[outcome.account, default: AccountTotals(account: outcome.account)]) { (account) throws(MoneyError) in
+            if outcome.outcomeClass != .orphan_debit { account.requests += 1 }
+            account.recorded = try account.recorded.adding(outcome.recorded)
+            account.expected = try account.expected.adding(expected)
+            if let delta = outcome.delta {
+                if delta.isNegative { account.under = try account.under.adding(delta.negated) } else { account.over = try account.over.adding(delta) }
+            } else if outcome.outcomeClass == .orphan_debit {
+                account.over = try account.over.adding(outcome.recorded)
+            }
         }
-        accounts[outcome.account] = account
         // Credits go to the debited account, which may differ from the request's.
         for credit in outcome.credits where credit.status == .issued {
-            var target = accounts[credit.account] ?? AccountTotals(account: credit.account)
-            target.credits = try target.credits.adding(credit.amount)
-            accounts[credit.account] = target
+            try Self.update(&accounts[credit.account, default: AccountTotals(account: credit.account)]) { (target) throws(MoneyError) in
+                target.credits = try target.credits.adding(credit.amount)
+            }
         }
 
         guard let time = outcome.time else { return }
         let key = DayModel(day: time.day(offsetSeconds: dayOffsetSeconds), model: outcome.model ?? "(no request)")
-        var day = daily[key] ?? DailyTotals(day: key.day, model: key.model)
-        day.requests += outcome.outcomeClass == .orphan_debit ? 0 : 1
-        day.promptTokens += outcome.counts?.prompt ?? 0
-        day.completionTokens += outcome.counts?.completion ?? 0
-        day.recorded = try day.recorded.adding(outcome.recorded)
-        day.expected = try day.expected.adding(expected)
-        daily[key] = day
+        try Self.update(&daily[key, default: DailyTotals(day: key.day, model: key.model)]) { (day) throws(MoneyError) in
+            day.requests += outcome.outcomeClass == .orphan_debit ? 0 : 1
+            day.promptTokens += outcome.counts?.prompt ?? 0
+            day.completionTokens += outcome.counts?.completion ?? 0
+            day.recorded = try day.recorded.adding(outcome.recorded)
+            day.expected = try day.expected.adding(expected)
+        }
+    }
+
+    @inline(__always)
+    private static func update<T>(_ value: inout T, _ body: (inout T) throws(MoneyError) -> Void) throws(MoneyError) {
+        try body(&value)
     }
 }

@@ -16,11 +16,12 @@ struct RunTotals {
 
     /// A settled request (or orphan): class, account and day totals, credit tallies, counters.
     mutating func add(_ outcome: RequestOutcome) throws(ReconcileError) {
-        let at = outcome.source?.description ?? outcome.requestID
-        do { try aggregates.add(outcome) } catch { throw .arithmetic(error, at: at) }
+        // Where, only when something overflows: describing the source is a string per request.
+        func at() -> String { outcome.source?.description ?? outcome.requestID }
+        do { try aggregates.add(outcome) } catch { throw .arithmetic(error, at: at()) }
         if outcome.outcomeClass == .orphan_debit { counters.orphanDebits += outcome.debits.count } else { counters.requests += 1 }
         for credit in outcome.credits {
-            do { try creditTallies[credit.status, default: CreditTally()].add(credit.amount) } catch { throw .arithmetic(error, at: at) }
+            do { try creditTallies[credit.status, default: CreditTally()].add(credit.amount) } catch { throw .arithmetic(error, at: at()) }
         }
         if outcome.outcomeClass != .ok { discrepancyRowCount += 1 }
     }
