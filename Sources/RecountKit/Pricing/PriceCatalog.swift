@@ -55,13 +55,28 @@ public struct PriceCatalog: Sendable {
     /// exactly at a boundary takes the new version. Before the first version: nil.
     /// - Complexity: O(log versions).
     public func version(at time: Timestamp) -> PriceVersion? {
+        versionIndex(at: time).map { versions[$0] }
+    }
+
+    func versionIndex(at time: Timestamp) -> Int? {
         var low = 0
         var high = versions.count
         while low < high {
             let middle = (low + high) / 2
             if versions[middle].effectiveFrom <= time { low = middle + 1 } else { high = middle }
         }
-        return low == 0 ? nil : versions[low - 1]
+        return low == 0 ? nil : low - 1
+    }
+
+    /// The id of the version in force at `time`, read in place.
+    func versionID(at time: Timestamp) -> String? {
+        versionIndex(at: time).map { versions[$0].id }
+    }
+
+    /// Whether the version in force at `time` lists `group`; nil when no version is. Reads the
+    /// version in place (a copy of it is a dozen retains and releases, once per request).
+    func listsGroup(_ group: String, at time: Timestamp) -> Bool? {
+        versionIndex(at: time).map { versions[$0].groups[group] != nil }
     }
 
     /// The version with this id, for `billed.pricing_version` comparisons.

@@ -11,7 +11,7 @@ struct Classifier {
         var outcome = RequestOutcome(
             requestID: record.id, time: record.time, account: record.account, key: record.key,
             model: record.model, group: record.group, endpoint: record.endpoint, status: record.status,
-            counts: counts, pricingVersion: catalog.version(at: record.time)?.id,
+            counts: counts, pricingVersion: catalog.versionID(at: record.time),
             debitPricingVersion: debits.first?.pricingVersion ?? record.billed.pricingVersion,
             expected: nil, breakdown: nil, unpricedReason: nil, debits: debits,
             recorded: try Self.sum(debits.map(\.amount)), delta: nil,
@@ -104,7 +104,7 @@ struct Classifier {
             creditID: Credit.id(requestID: record.id, creditClass: creditClass, debitID: debitKey),
             account: debit.account, requestID: record.id, requestTime: record.time,
             creditClass: creditClass, amount: amount,
-            pricingVersion: catalog.version(at: record.time)?.id, debitID: debit.debitID,
+            pricingVersion: catalog.versionID(at: record.time), debitID: debit.debitID,
             reason: reason, status: .issued)
     }
 

@@ -94,7 +94,7 @@ struct GroupJoiner: Sendable {
             do { outcome = try classifier.classify(record, counts: counts, charge: charge, debits: debits) } catch {
                 throw .arithmetic(error, at: record.source.description)
             }
-            try effects.request(outcome, record: record, counts: counts)
+            try effects.request(outcome, note: RequestNote(record, counts: counts, catalog: options.catalog))
         }
     }
 
@@ -137,7 +137,7 @@ struct GroupJoiner: Sendable {
         do { recorded = try Classifier.sum(debits.map(\.amount)) } catch { throw .arithmetic(error, at: first.source.description) }
         return RequestOutcome(
             requestID: first.requestID, time: first.time, account: first.account, key: nil, model: nil, group: nil,
-            endpoint: nil, status: nil, counts: nil, pricingVersion: first.time.flatMap { options.catalog.version(at: $0)?.id },
+            endpoint: nil, status: nil, counts: nil, pricingVersion: first.time.flatMap { options.catalog.versionID(at: $0) },
             debitPricingVersion: first.pricingVersion, expected: nil, breakdown: nil, unpricedReason: nil,
             debits: debits, recorded: recorded, delta: nil, outcomeClass: .orphan_debit, causes: [.no_request],
             causeDetail: requestSeen ? "debit's request was not reconciled" : "no request '\(first.requestID)' in the logs (or its line was rejected)",
@@ -163,9 +163,9 @@ struct GroupJoiner: Sendable {
         }
         for index in effects.items.indices {
             switch effects.items[index] {
-            case .request(let outcome, let record, let counts, _):
+            case .request(let outcome, let note, _):
                 let settled = settled(outcome)
-                effects.items[index] = .request(settled, record, counts, render(settled))
+                effects.items[index] = .request(settled, note, render(settled))
             case .orphan(let outcome, _):
                 let settled = settled(outcome)
                 effects.items[index] = .orphan(settled, render(settled))
@@ -182,7 +182,7 @@ protocol JoinEffects {
     mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int)
     mutating func reject(_ reject: Reject, order: RejectOrder) throws(ReconcileError)
     /// A request classified: its row, credits and totals, and the warnings its line raises.
-    mutating func request(_ outcome: RequestOutcome, record: LogRecord, counts: TokenCounts) throws(ReconcileError)
+    mutating func request(_ outcome: RequestOutcome, note: RequestNote) throws(ReconcileError)
     mutating func orphan(_ outcome: RequestOutcome) throws(ReconcileError)
 }
 
@@ -192,7 +192,7 @@ struct GroupEffects: JoinEffects, Sendable {
     /// Outcomes are settled (`GroupJoiner.settled`) and, with a renderer, rendered.
     enum Item {
         case reject(Reject, RejectOrder)
-        case request(RequestOutcome, LogRecord, TokenCounts, RenderedOutcome?)
+        case request(RequestOutcome, RequestNote, RenderedOutcome?)
         case orphan(RequestOutcome, RenderedOutcome?)
         /// A request or orphan already added up (`ChunkEffects`): only its delivery to the sink
         /// is left — its rendering, or the outcome itself for a sink without a renderer.
@@ -209,8 +209,8 @@ struct GroupEffects: JoinEffects, Sendable {
     mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int) { counters[keyPath: counter] += amount }
     mutating func reject(_ reject: Reject, order: RejectOrder) { items.append(.reject(reject, order)) }
     /// Outcomes are settled and rendered by `GroupJoiner.effects(of:)` once the id is done.
-    mutating func request(_ outcome: RequestOutcome, record: LogRecord, counts: TokenCounts) {
-        items.append(.request(outcome, record, counts, nil))
+    mutating func request(_ outcome: RequestOutcome, note: RequestNote) {
+        items.append(.request(outcome, note, nil))
     }
 
     mutating func orphan(_ outcome: RequestOutcome) { items.append(.orphan(outcome, nil)) }
@@ -243,8 +243,8 @@ struct ChunkEffects: Sendable {
                     switch item {
                     case .reject, .rendered, .outcome:
                         left.append(item)
-                    case .request(let outcome, let record, let counts, let rendered):
-                        totals.note(record, counts: counts, catalog: joiner.options.catalog)
+                    case .request(let outcome, let note, let rendered):
+                        totals.note(note)
                         try totals.add(outcome)
                         lastRequestID = outcome.requestID
                         if let delivery = Self.delivery(outcome, rendered) { left.append(delivery) }

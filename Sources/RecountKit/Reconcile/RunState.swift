@@ -264,10 +264,6 @@ struct RunState {
         }
     }
 
-    mutating func noteWarnings(_ record: LogRecord, counts: TokenCounts) {
-        totals.note(record, counts: counts, catalog: options.catalog)
-    }
-
     /// A request (or orphan) joined one at a time: its credits settled, its totals, its row and
     /// credits to the sink.
     mutating func add(_ outcome: RequestOutcome) throws(ReconcileError) {
@@ -309,8 +305,8 @@ extension RunState: JoinEffects {
         try addReject(reject, order: order)
     }
 
-    mutating func request(_ outcome: RequestOutcome, record: LogRecord, counts: TokenCounts) throws(ReconcileError) {
-        noteWarnings(record, counts: counts)
+    mutating func request(_ outcome: RequestOutcome, note: RequestNote) throws(ReconcileError) {
+        totals.note(note)
         try add(outcome)
     }
 

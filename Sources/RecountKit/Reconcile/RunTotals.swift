@@ -27,17 +27,15 @@ struct RunTotals {
     }
 
     /// The warnings and token drift a recounted line raises.
-    mutating func note(_ record: LogRecord, counts: TokenCounts, catalog: PriceCatalog) {
-        if counts.encodingIsFallback { warnings.fallbackEncodingModels[record.model, default: 0] += 1 }
-        if let version = catalog.version(at: record.time), !version.groupMultiplier(record.group).isListed {
-            warnings.unlistedGroups[record.group, default: 0] += 1
+    mutating func note(_ note: RequestNote) {
+        if note.fallbackEncoding { warnings.fallbackEncodingModels[note.model, default: 0] += 1 }
+        if let group = note.unlistedGroup { warnings.unlistedGroups[group, default: 0] += 1 }
+        if note.recountIncomplete { warnings.recountIncomplete += 1 }
+        if let recount = note.recountPrompt, let upstream = note.upstreamPrompt {
+            drift.add(model: note.model, side: .prompt, recount: recount, upstream: upstream)
         }
-        if !counts.notes.isEmpty { warnings.recountIncomplete += 1 }
-        if let recount = counts.recountPrompt, let upstream = counts.upstreamPrompt {
-            drift.add(model: record.model, side: .prompt, recount: recount, upstream: upstream)
-        }
-        if let recount = counts.recountCompletion, let upstream = counts.upstreamCompletion {
-            drift.add(model: record.model, side: .completion, recount: recount, upstream: upstream)
+        if let recount = note.recountCompletion, let upstream = note.upstreamCompletion {
+            drift.add(model: note.model, side: .completion, recount: recount, upstream: upstream)
         }
     }
 
@@ -49,6 +47,31 @@ struct RunTotals {
         drift.add(other.drift)
         counters.add(other.counters)
         discrepancyRowCount += other.discrepancyRowCount
+    }
+}
+
+/// What `RunTotals.note` reads of a recounted line, taken on the worker that joins it — so
+/// the record and its counts (a score of strings and arrays) need not travel with the outcome.
+struct RequestNote: Sendable {
+    let model: String
+    /// The group, when the version in force does not list it (multiplier 1 was used).
+    let unlistedGroup: String?
+    let fallbackEncoding: Bool
+    let recountIncomplete: Bool
+    let recountPrompt: Int?
+    let upstreamPrompt: Int?
+    let recountCompletion: Int?
+    let upstreamCompletion: Int?
+
+    init(_ record: LogRecord, counts: TokenCounts, catalog: PriceCatalog) {
+        model = record.model
+        unlistedGroup = catalog.listsGroup(record.group, at: record.time) == false ? record.group : nil
+        fallbackEncoding = counts.encodingIsFallback
+        recountIncomplete = !counts.notes.isEmpty
+        recountPrompt = counts.recountPrompt
+        upstreamPrompt = counts.upstreamPrompt
+        recountCompletion = counts.recountCompletion
+        upstreamCompletion = counts.upstreamCompletion
     }
 }
 
