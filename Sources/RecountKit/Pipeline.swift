@@ -84,7 +84,8 @@ public enum ReconcileError: Error, Sendable, CustomStringConvertible {
 /// The reconciliation pipeline. Stages, in order:
 ///
 /// 1. `DebitLedgerStream` — each debit is set aside under its request id (a JSONL ledger is
-///    parsed a batch at a time on the workers, numbered and set aside here in ledger order).
+///    parsed and encoded a batch at a time on the workers, numbered and set aside here in
+///    ledger order).
 /// 2. `LineReader` — physical lines of each log, in the order given; before decoding, because
 ///    line numbers are physical.
 /// 3. `RecordDecoder` → 4. `TokenRecount` → price (`Pricing.expectedCharge`) — pure per line,
@@ -199,9 +200,9 @@ public struct ReconcilePipeline: Sendable {
     /// batch's debits in ledger order — the same items, in the same order, as `next()` gives.
     func scanLedgerInBatches(_ ledger: DebitLedgerStream, path: String, state: inout RunState,
                              joiner: ExternalSorter) throws(ReconcileError) {
-        var inFlight: PendingBatch<DebitLedgerStream.Item>?
-        func scan(_ pending: PendingBatch<DebitLedgerStream.Item>) throws(ReconcileError) {
-            for item in pending.takeAll() { try state.scan(ledger.numbered(item), joiner: joiner) }
+        var inFlight: PendingBatch<RunState.PreparedLedgerItem>?
+        func scan(_ pending: PendingBatch<RunState.PreparedLedgerItem>) throws(ReconcileError) {
+            for item in pending.takeAll() { try state.scan(item, ledger: ledger, joiner: joiner) }
         }
         var batch: [LineReader.Line] = []
         var batchBytes = 0
@@ -215,7 +216,7 @@ public struct ReconcilePipeline: Sendable {
             if batch.count == Self.ledgerBatchLines || batchBytes >= Self.batchBytes || (line == nil && !batch.isEmpty) {
                 let lines = batch
                 let pending = Workers(jobs: options.jobs).start(count: lines.count) { index in
-                    DebitLedgerStream.parseJSONL(lines[index], path: path)
+                    RunState.PreparedLedgerItem(DebitLedgerStream.parseJSONL(lines[index], path: path))
                 }
                 if let previous = inFlight { try scan(previous) }
                 inFlight = pending

@@ -129,6 +129,13 @@ public final class DebitLedgerStream {
                               source: debit.source, sequence: debits))
     }
 
+    /// The next debit's `sequence`, counted as accepted (what `numbered` does, for a debit
+    /// whose join entry was encoded on a worker).
+    func nextSequence() -> Int {
+        defer { debits += 1 }
+        return debits
+    }
+
     /// One JSONL line's item, pure (safe on any thread); a debit's `sequence` is left 0 for
     /// `numbered(_:)`.
     static func parseJSONL(_ line: LineReader.Line, path: String) -> Item {

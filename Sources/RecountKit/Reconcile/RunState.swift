@@ -62,6 +62,40 @@ struct RunState {
         }
     }
 
+    /// A ledger item parsed on a worker, with a debit's join entry encoded there too (all but
+    /// its sequence, which only ledger order gives).
+    struct PreparedLedgerItem: Sendable {
+        let item: DebitLedgerStream.Item
+        let payload: [UInt8]?
+
+        init(_ item: DebitLedgerStream.Item) {
+            self.item = item
+            guard case .debit(let debit) = item else {
+                payload = nil
+                return
+            }
+            var payload = SpillEncoder()
+            payload.bytes.append(JoinEntryKind.debit.rawValue)
+            payload.debitFields(debit)
+            self.payload = payload.bytes
+        }
+    }
+
+    /// `scan(ledger.numbered(item))`, with a debit's entry finished here from its worker's part.
+    mutating func scan(_ prepared: PreparedLedgerItem, ledger: DebitLedgerStream, joiner: ExternalSorter) throws(ReconcileError) {
+        guard case .debit(let debit) = prepared.item, let payload = prepared.payload else {
+            try scan(ledger.numbered(prepared.item), joiner: joiner)
+            return
+        }
+        ledgerItems += 1
+        let sequence = ledger.nextSequence()
+        var trailer = SpillEncoder(capacity: 10)
+        trailer.int(sequence)
+        do {
+            try joiner.add(key: JoinKey.debit(requestID: debit.requestID, sequence: sequence).bytes, payload: payload, trailer: trailer.bytes)
+        } catch { throw .spill(error) }
+    }
+
     mutating func scan(_ item: ReconcilePipeline.Evaluated, sequence: Int, joiner: ExternalSorter) throws(ReconcileError) {
         switch item {
         case .blank:

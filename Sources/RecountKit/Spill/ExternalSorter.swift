@@ -51,6 +51,9 @@ final class ExternalSorter {
 
     /// Adds `payload` followed by `trailer` as one payload, without joining them in a new array.
     func add(key: [UInt8], payload: [UInt8], trailer: [UInt8]) throws(SpillError) {
+        // The whole budget at once (address space; pages are touched as they fill): growing
+        // from empty would copy the arena at every doubling.
+        if arena.capacity == 0 { arena.reserveCapacity(min(budget, 1 << 30)) }
         entries.append(Entry(start: arena.count, keyLength: Int32(key.count), payloadLength: Int32(payload.count + trailer.count)))
         arena += key
         arena += payload

@@ -106,6 +106,12 @@ extension SpillEncoder {
     }
 
     mutating func debit(_ debit: Debit) {
+        debitFields(debit)
+        int(debit.sequence)
+    }
+
+    /// All of `debit(_:)` but the last field, the sequence (known only in ledger order).
+    mutating func debitFields(_ debit: Debit) {
         string(debit.debitID)
         string(debit.requestID)
         string(debit.account)
@@ -113,7 +119,6 @@ extension SpillEncoder {
         rational(debit.amount)
         optionalString(debit.pricingVersion)
         source(debit.source)
-        int(debit.sequence)
     }
 }
 
