@@ -16,7 +16,7 @@ struct GroupJoiner: Sendable {
 
     /// Credit statuses this run decides: already issued (`--issued`), withheld (below
     /// `--min-credit`), else issued.
-    func settled(_ outcome: RequestOutcome) -> RequestOutcome {
+    func settled(_ outcome: consuming RequestOutcome) -> RequestOutcome {
         var outcome = outcome
         for index in outcome.credits.indices {
             let credit = outcome.credits[index]
@@ -94,7 +94,7 @@ struct GroupJoiner: Sendable {
             do { outcome = try classifier.classify(record, counts: counts, charge: charge, debits: debits) } catch {
                 throw .arithmetic(error, at: record.source.description)
             }
-            try effects.request(outcome, note: RequestNote(record, counts: counts, catalog: options.catalog))
+            try effects.request(outcome, note: RequestNote(record, counts: counts, catalog: options.catalog), joiner: self)
         }
     }
 
@@ -122,7 +122,7 @@ struct GroupJoiner: Sendable {
             decideOwner(&group, account: account, into: &effects)
         }
         guard group.owned == true, !group.debits.isEmpty else { return }
-        try effects.orphan(orphan(group.debits, requestSeen: group.requestSeen || group.skipped))
+        try effects.orphan(orphan(group.debits, requestSeen: group.requestSeen || group.skipped), joiner: self)
     }
 
     static func repeated(_ requestID: String, source: SourceLocation, raw: [UInt8]?) -> Reject {
@@ -161,18 +161,6 @@ struct GroupJoiner: Sendable {
         } catch {
             effects.failure = error
         }
-        for index in effects.items.indices {
-            switch effects.items[index] {
-            case .request(let outcome, let note, _):
-                let settled = settled(outcome)
-                effects.items[index] = .request(settled, note, render(settled))
-            case .orphan(let outcome, _):
-                let settled = settled(outcome)
-                effects.items[index] = .orphan(settled, render(settled))
-            case .reject, .rendered, .outcome:
-                continue
-            }
-        }
         return effects
     }
 }
@@ -182,8 +170,9 @@ protocol JoinEffects {
     mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int)
     mutating func reject(_ reject: Reject, order: RejectOrder) throws(ReconcileError)
     /// A request classified: its row, credits and totals, and the warnings its line raises.
-    mutating func request(_ outcome: RequestOutcome, note: RequestNote) throws(ReconcileError)
-    mutating func orphan(_ outcome: RequestOutcome) throws(ReconcileError)
+    /// `joiner` settles its credits and renders it.
+    mutating func request(_ outcome: RequestOutcome, note: RequestNote, joiner: GroupJoiner) throws(ReconcileError)
+    mutating func orphan(_ outcome: RequestOutcome, joiner: GroupJoiner) throws(ReconcileError)
 }
 
 /// The effects of one request id, collected on a worker thread; `RunState.apply` replays them
@@ -208,12 +197,18 @@ struct GroupEffects: JoinEffects, Sendable {
 
     mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int) { counters[keyPath: counter] += amount }
     mutating func reject(_ reject: Reject, order: RejectOrder) { items.append(.reject(reject, order)) }
-    /// Outcomes are settled and rendered by `GroupJoiner.effects(of:)` once the id is done.
-    mutating func request(_ outcome: RequestOutcome, note: RequestNote) {
-        items.append(.request(outcome, note, nil))
+    /// Outcomes are settled and rendered here, on the worker.
+    mutating func request(_ outcome: RequestOutcome, note: RequestNote, joiner: GroupJoiner) {
+        let settled = joiner.settled(outcome)
+        let rendered = joiner.render(settled)
+        items.append(.request(settled, note, rendered))
     }
 
-    mutating func orphan(_ outcome: RequestOutcome) { items.append(.orphan(outcome, nil)) }
+    mutating func orphan(_ outcome: RequestOutcome, joiner: GroupJoiner) {
+        let settled = joiner.settled(outcome)
+        let rendered = joiner.render(settled)
+        items.append(.orphan(settled, rendered))
+    }
 }
 
 /// A chunk of ids worked out on the workers and added up there too: `totals` holds the sums

@@ -339,12 +339,12 @@ extension RunState: JoinEffects {
         try addReject(reject, order: order)
     }
 
-    mutating func request(_ outcome: RequestOutcome, note: RequestNote) throws(ReconcileError) {
+    mutating func request(_ outcome: RequestOutcome, note: RequestNote, joiner: GroupJoiner) throws(ReconcileError) {
         totals.note(note)
         try add(outcome)
     }
 
-    mutating func orphan(_ outcome: RequestOutcome) throws(ReconcileError) {
+    mutating func orphan(_ outcome: RequestOutcome, joiner: GroupJoiner) throws(ReconcileError) {
         try add(outcome)
     }
 }
