@@ -163,14 +163,17 @@ extension Int128 {
     }
 
     static let values: [UInt128] = {
-        var generator = SystemRandomNumberGenerator()
+        // Seeded (the sample generator's SplitMix64), so a failure names values that come back.
+        var random = SampleRandom(seed: 0x6763_64, index: 0)
         var values: [UInt128] = [0, 1, 2, 3, 6, 10, 1_000_000, UInt128(UInt64.max), UInt128(UInt64.max) + 1,
                                  UInt128(UInt64.max) * 6, 1 << 100, (1 << 100) * 3]
         for _ in 0..<40 {
-            let small = UInt128(UInt64.random(in: 1...UInt64.max, using: &generator))
+            let small = UInt128(random.next() >> 8 | 1)  // below 2^56: the 64-bit path, and sums of it
+            let wide = UInt128(random.next() | 1)
             values.append(small)
             values.append(small * 12)
-            values.append(small * UInt128(UInt64.random(in: 1...UInt64.max, using: &generator)))
+            values.append(wide)
+            values.append(wide * UInt128(random.next() | 1))  // past 2^64: the 128-bit path
         }
         return values
     }()
