@@ -37,13 +37,13 @@ public enum ChatPromptCounter {
         }
         let modelName: String
         if let model { modelName = model } else { modelName = try requiredString(request["model"], at: "model") }
-        let resolved = ModelEncoding.resolve(modelName)
+        let rules = ModelRules.forModel(modelName)
+        let resolved = rules.resolved
         let encoder: Encoding
         do throws(TokenCounterError) { encoder = try Encoding.named(resolved.encoding) } catch { throw .encoding(error) }
 
-        var counting = MessageCounting(encoder: encoder, specials: specials,
-                                       rule: ChatRule.forModel(modelName),
-                                       imageRule: ImageTileRule.forModel(modelName), model: modelName)
+        var counting = MessageCounting(encoder: encoder, specials: specials, rule: rules.chat,
+                                       imageRule: rules.image, model: modelName)
         guard let messagesValue = request["messages"], !messagesValue.isNull else {
             throw .missing(path: "messages")
         }
@@ -56,7 +56,7 @@ public enum ChatPromptCounter {
             messageCounts.append(try counting.count(message, index: index))
         }
 
-        let toolRule = ToolRule.forModel(modelName, encoding: resolved.encoding)
+        let toolRule = rules.tools
         var tools = ToolCounting(encoder: encoder, specials: specials, rule: toolRule)
         let toolTokens = try tools.count(tools: request["tools"], functions: request["functions"])
         let priming = ChatRule.replyPrimingTokens

@@ -13,6 +13,11 @@ public struct ModelEncoding: Sendable, Equatable {
     public static let fallback: EncodingName = .o200k_base
 
     public static func resolve(_ model: String) -> ModelEncoding {
+        ModelRules.forModel(model).resolved
+    }
+
+    /// `resolve` worked out from the tables (`ModelRules` remembers it per name).
+    static func resolved(_ model: String) -> ModelEncoding {
         if let exact = exactNames[model] {
             return ModelEncoding(model: model, encoding: exact, isFallback: false)
         }

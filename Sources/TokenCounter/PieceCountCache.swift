@@ -138,13 +138,7 @@ final class PieceCountCache {
 
     /// This thread's cache for the vocabulary numbered `vocabulary` (see `Encoding.cacheIndex`).
     static func current(vocabulary: Int) -> PieceCountCache {
-        let caches: ThreadCaches
-        if let existing = pthread_getspecific(threadKey) {
-            caches = Unmanaged<ThreadCaches>.fromOpaque(existing).takeUnretainedValue()
-        } else {
-            caches = ThreadCaches()
-            pthread_setspecific(threadKey, Unmanaged.passRetained(caches).toOpaque())
-        }
+        let caches = ThreadCaches.current
         let epoch = generation.load(ordering: .relaxed)
         if caches.generation != epoch {
             caches.byVocabulary = ThreadCaches.empty()
@@ -158,11 +152,24 @@ final class PieceCountCache {
 }
 
 /// The caches of one thread, released with the thread (the key's destructor).
-private final class ThreadCaches {
+final class ThreadCaches {
     var byVocabulary = ThreadCaches.empty()
     static func empty() -> [PieceCountCache?] { Array(repeating: nil, count: EncodingName.allCases.count) }
     /// The `generation` these caches were made in; an older one is dropped on next use.
     var generation = 0
+    /// What each model name decides (`ModelRules.forModel`); emptied when it grows past
+    /// `ModelRules.rememberedMax`, so a log of made-up names cannot grow it without bound.
+    var modelRules: [String: ModelRules] = [:]
+
+    /// This thread's caches, made on first use.
+    static var current: ThreadCaches {
+        if let existing = pthread_getspecific(threadKey) {
+            return Unmanaged<ThreadCaches>.fromOpaque(existing).takeUnretainedValue()
+        }
+        let caches = ThreadCaches()
+        pthread_setspecific(threadKey, Unmanaged.passRetained(caches).toOpaque())
+        return caches
+    }
 }
 
 /// Bumped by `Encoding.forgetRememberedCounts()`: every thread's caches start over.

@@ -29,7 +29,11 @@ import Testing
         #expect(fields == ["'=1+1", "a,\u{301}b", "c\"\u{301}d", "e\r\nf", "'-3", "ok"])
     }
 
-    @Test(arguments: [("sk-abcdefghijklmnop1234", "sk-…1234"), ("short", "…"), (nil, "")] as [(String?, String)])
+    @Test(arguments: [
+        ("sk-abcdefghijklmnop1234", "sk-…1234"), ("short", "…"), (nil, ""), ("12345678", "…"), ("123456789", "…6789"),
+        ("abcdefghij-klm", "…-klm"), ("sk-proj-abcdefgh", "sk-…efgh"), ("abcdef-ghijk", "abcdef-…hijk"),
+        ("ключ-секретный1234", "ключ-…1234"), ("密钥密钥密钥密钥", "…"), ("密钥-密钥密钥密钥x", "密钥-…钥密钥x"),
+    ] as [(String?, String)])
     func keyMask(key: String?, masked: String) {
         #expect(KeyMask.mask(key) == masked)
     }

@@ -52,7 +52,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// RFC 3339: `2024-03-01T08:00:00.123+08:00`, `…Z`; `t`/`z` and a space for `T` accepted.
     /// The offset is required (SPEC §2.1: "with offset").
     public init?(rfc3339 text: String) {
-        let b = Array(text.utf8)
+        var text = text
+        guard let parsed = text.withUTF8({ Self(rfc3339Bytes: $0) }) else { return nil }
+        self = parsed
+    }
+
+    /// `init?(rfc3339:)` over the text's UTF-8 in place (it runs for every line and debit).
+    private init?(rfc3339Bytes b: UnsafeBufferPointer<UInt8>) {
         func digits(_ start: Int, _ count: Int) -> Int? {
             guard start + count <= b.count else { return nil }
             var value = 0
@@ -112,7 +118,26 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let local = seconds + Int64(offset)
         let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
         let (y, m, d) = Self.civilFromDays(Int(days))
-        return "\(String(y).leftPadded(to: 4))-\(String(m).leftPadded(to: 2))-\(String(d).leftPadded(to: 2))"
+        guard (0...9999).contains(y) else {
+            return "\(String(y).leftPadded(to: 4))-\(String(m).leftPadded(to: 2))-\(String(d).leftPadded(to: 2))"
+        }
+        // Performance: this runs for every request (the daily totals' key); ten ASCII bytes
+        // make a small string, with no interpolation buffers.
+        return String(unsafeUninitializedCapacity: 10) { text in
+            func put(_ value: Int, _ width: Int, at start: Int) {
+                var value = value
+                for index in stride(from: start + width - 1, through: start, by: -1) {
+                    text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+            }
+            put(y, 4, at: 0)
+            text[4] = UInt8(ascii: "-")
+            put(m, 2, at: 5)
+            text[7] = UInt8(ascii: "-")
+            put(d, 2, at: 8)
+            return 10
+        }
     }
 
     /// RFC 3339 in the offset it was written with; fraction only when non-zero, trimmed to

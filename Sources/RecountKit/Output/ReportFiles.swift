@@ -167,6 +167,17 @@ public struct ReportFiles {
 public enum KeyMask {
     public static func mask(_ key: String?) -> String {
         guard let key, !key.isEmpty else { return "" }
+        // Keys are ASCII (`sk-…`): the same cut on bytes, with no array of scalars.
+        var utf8Key = key
+        if let masked = utf8Key.withUTF8({ bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard bytes.count > 8 else { return "…" }
+            let dash = bytes.firstIndex(of: UInt8(ascii: "-")).flatMap { $0 <= 6 ? $0 : nil }
+            let prefix = dash.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[...$0]), as: UTF8.self) } ?? ""
+            return prefix + "…" + String(decoding: UnsafeBufferPointer(rebasing: bytes[(bytes.count - 4)...]), as: UTF8.self)
+        }) {
+            return masked
+        }
         let scalars = Array(key.unicodeScalars)
         guard scalars.count > 8 else { return "…" }
         var prefix = ""
