@@ -71,3 +71,26 @@ import Testing
         #expect(String(decoding: KeyMask.redact(Array(raw.utf8)), as: UTF8.self) == written)
     }
 }
+
+/// `String.replacingAll`, which escapes `/` in the JSON embedded in `report.html`.
+@Suite struct ReplacingAllTests {
+    @Test(arguments: [
+        ("a/b/c", "/", "\\/", "a\\/b\\/c"), ("</script>", "/", "\\/", "<\\/script>"), ("no slash", "/", "\\/", "no slash"),
+        ("路径/文件/", "/", "\\/", "路径\\/文件\\/"), ("", "/", "\\/", ""), ("//", "/", "", ""),
+        ("a·b·c", "·", "-", "a-b-c"), ("e\u{301}e", "e\u{301}", "x", "xe"),
+    ] as [(String, Character, String, String)])
+    func replacesEveryOccurrence(text: String, target: Character, replacement: String, expected: String) {
+        #expect(text.replacingAll(target, with: replacement) == expected)
+    }
+
+    /// The byte path agrees with splitting on the Character wherever no combining mark follows.
+    @Test func bytePathMatchesTheCharacterSplit() {
+        var random = SampleRandom(seed: 7, index: 0)
+        let pieces = ["/", "a", "路", "😀", "\"", " ", "//", "é"]
+        for _ in 0..<500 {
+            let text = (0..<random.int(0...12)).map { _ in pieces[random.int(0...(pieces.count - 1))] }.joined()
+            let split = text.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "\\/")
+            #expect(text.replacingAll("/", with: "\\/") == split, "\(text)")
+        }
+    }
+}

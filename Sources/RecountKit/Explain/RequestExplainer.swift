@@ -67,7 +67,7 @@ public struct RequestExplainer: Sendable {
         var record: LogRecord?
         if case .record(let found, let counts, let charge, _) = found {
             record = found
-            group.entries = [.record(found, counts, charge, raw: nil, sequence: 0)]
+            group.entries = [.record(found, counts, JoinCharge(charge), raw: nil, sequence: 0)]
         }
         do { try state.process(group) } catch { throw Self.explainError(error) }
         var result = state.finish()

@@ -56,27 +56,32 @@ public enum StreamAssembler {
     /// `data:` payloads of SSE text, splitting lines at CR, LF and CRLF only.
     static func dataPayloads(_ text: String) -> [[UInt8]] {
         var payloads: [[UInt8]] = []
-        let bytes = Array(text.utf8)
-        var start = 0
-        var index = 0
-        func take(_ line: ArraySlice<UInt8>) {
-            let prefix: [UInt8] = Array("data:".utf8)
-            guard line.starts(with: prefix) else { return }
-            var payload = line.dropFirst(prefix.count)
-            if payload.first == 0x20 { payload = payload.dropFirst() }
-            if payload.elementsEqual("[DONE]".utf8) { return }
-            payloads.append(Array(payload))
-        }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x0A || byte == 0x0D {
-                take(bytes[start..<index])
-                if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
-                start = index + 1
+        var text = text
+        text.withUTF8 { bytes in
+            func take(_ start: Int, _ end: Int) {
+                let prefix = 5  // "data:"
+                guard end - start >= prefix, bytes[start] == UInt8(ascii: "d"), bytes[start + 1] == UInt8(ascii: "a"),
+                      bytes[start + 2] == UInt8(ascii: "t"), bytes[start + 3] == UInt8(ascii: "a"),
+                      bytes[start + 4] == UInt8(ascii: ":") else { return }
+                var payload = start + prefix
+                if payload < end, bytes[payload] == 0x20 { payload += 1 }
+                let line = UnsafeBufferPointer(rebasing: bytes[payload..<end])
+                if line.elementsEqual("[DONE]".utf8) { return }
+                payloads.append(Array(line))
             }
-            index += 1
+            var start = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0A || byte == 0x0D {
+                    take(start, index)
+                    if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+                    start = index + 1
+                }
+                index += 1
+            }
+            take(start, bytes.count)
         }
-        take(bytes[start..<bytes.count])
         return payloads
     }
 
@@ -93,7 +98,9 @@ public enum StreamAssembler {
                 texts.append((index, choice["text"]?.stringValue ?? ""))
             }
         }
-        return GeneratedOutput(choiceTexts: texts.sorted { $0.0 < $1.0 }.map(\.1), toolCalls: calls)
+        // One choice (almost every response) needs no sort.
+        let ordered = texts.count < 2 ? texts : texts.sorted { $0.0 < $1.0 }
+        return GeneratedOutput(choiceTexts: ordered.map(\.1), toolCalls: calls)
     }
 
     /// `content` as a string, or the text parts of a content array joined.

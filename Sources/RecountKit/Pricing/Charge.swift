@@ -54,6 +54,25 @@ public enum ChargeResult: Sendable {
     }
 }
 
+/// A request's charge as the join carries it: what `ChargeResult` says, with the breakdown only
+/// where the caller keeps one. `explain` joins its request in memory and keeps it; `reconcile`
+/// sets requests aside for the join without it (no report of a run shows a breakdown, and it
+/// was about a fifth of each set-aside entry, encoded and decoded for nothing).
+enum JoinCharge: Sendable {
+    case priced(charge: Rational, breakdown: ChargeBreakdown?)
+    case notBillable(breakdown: ChargeBreakdown?)
+    case unpriced(reason: String)
+
+    /// All of `result`, breakdown included.
+    init(_ result: ChargeResult) {
+        switch result {
+        case .priced(let breakdown): self = .priced(charge: breakdown.charge, breakdown: breakdown)
+        case .notBillable(let breakdown): self = .notBillable(breakdown: breakdown)
+        case .unpriced(let reason): self = .unpriced(reason: reason)
+        }
+    }
+}
+
 /// One line of the list price: `quantity × unitPrice = subtotal` in `currency`.
 public struct ChargeTerm: Sendable, Equatable {
     /// `prompt`, `uncached prompt`, `cached prompt`, `completion`, `images (1024x1024)`,

@@ -7,7 +7,7 @@ struct Classifier {
     let tolerance: Rational
     let unitName: String
 
-    func classify(_ record: LogRecord, counts: TokenCounts, charge: ChargeResult, debits: [Debit]) throws(MoneyError) -> RequestOutcome {
+    func classify(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit]) throws(MoneyError) -> RequestOutcome {
         var outcome = RequestOutcome(
             requestID: record.id, time: record.time, account: record.account, key: record.key,
             model: record.model, group: record.group, endpoint: record.endpoint, status: record.status,
@@ -18,9 +18,9 @@ struct Classifier {
             outcomeClass: .ok, causes: [], causeDetail: "", credits: [], source: record.source)
 
         switch charge {
-        case .priced(let breakdown):
+        case .priced(let charge, let breakdown):
             outcome.breakdown = breakdown
-            outcome.expected = breakdown.charge
+            outcome.expected = charge
         case .notBillable(let breakdown):
             outcome.breakdown = breakdown
             outcome.expected = .zero

@@ -13,6 +13,8 @@ struct GroupJoiner: Sendable {
     /// The sink's renderer, when it has one: `effects(of:)` then renders rows and credits on
     /// the worker, and the sequential apply only files them.
     var renderer: OutcomeRenderer?
+    /// The run's input paths, which every spilled `SourceLocation` names (`SpillStrings`).
+    var knownFiles: [String] = []
 
     /// Credit statuses this run decides: already issued (`--issued`), withheld (below
     /// `--min-credit`), else issued.
@@ -148,7 +150,7 @@ struct GroupJoiner: Sendable {
     /// thread does with one id of the join.
     func effects(of payloads: [[UInt8]], spillPath: String) -> GroupEffects {
         var effects = GroupEffects()
-        var cursor = GroupCursor()
+        var cursor = GroupCursor(knownFiles: knownFiles)
         do throws(ReconcileError) {
             for payload in payloads {
                 let entry: RequestGroup.Entry?

@@ -177,47 +177,50 @@ struct Aggregates {
         let expected = outcome.expected ?? .zero
         var issued = Rational.zero
         for credit in outcome.credits where credit.status == .issued { issued = try issued.adding(credit.amount) }
-        func bump(_ totals: inout ClassTotals) throws(MoneyError) {
-            totals.count += 1
-            totals.recorded = try totals.recorded.adding(outcome.recorded)
-            totals.expected = try totals.expected.adding(expected)
-            totals.credits = try totals.credits.adding(issued)
-        }
-        try bump(&classTotals[outcome.outcomeClass, default: ClassTotals()])
-        try bump(&totals)
+        try Self.bump(&classTotals[outcome.outcomeClass, default: ClassTotals()], outcome, expected: expected, issued: issued)
+        try Self.bump(&totals, outcome, expected: expected, issued: issued)
 
-        // In place (one hash lookup, no copy of the totals); on an overflow the sums already
-        // made stay, which is moot: the run stops with that error.
-        try Self.update(&accounts[outcome.account, default: AccountTotals(account: outcome.account)]) { (account) throws(MoneyError) in
-            if outcome.outcomeClass != .orphan_debit { account.requests += 1 }
-            account.recorded = try account.recorded.adding(outcome.recorded)
-            account.expected = try account.expected.adding(expected)
-            if let delta = outcome.delta {
-                if delta.isNegative { account.under = try account.under.adding(delta.negated) } else { account.over = try account.over.adding(delta) }
-            } else if outcome.outcomeClass == .orphan_debit {
-                account.over = try account.over.adding(outcome.recorded)
-            }
-        }
+        // In place (one hash lookup, no copy of the totals, no closure context); on an overflow
+        // the sums already made stay, which is moot: the run stops with that error.
+        try Self.add(outcome, expected: expected, to: &accounts[outcome.account, default: AccountTotals(account: outcome.account)])
         // Credits go to the debited account, which may differ from the request's.
         for credit in outcome.credits where credit.status == .issued {
-            try Self.update(&accounts[credit.account, default: AccountTotals(account: credit.account)]) { (target) throws(MoneyError) in
-                target.credits = try target.credits.adding(credit.amount)
-            }
+            try Self.addCredit(credit.amount, to: &accounts[credit.account, default: AccountTotals(account: credit.account)])
         }
 
         guard let time = outcome.time else { return }
         let key = DayModel(day: time.day(offsetSeconds: dayOffsetSeconds), model: outcome.model ?? "(no request)")
-        try Self.update(&daily[key, default: DailyTotals(day: key.day, model: key.model)]) { (day) throws(MoneyError) in
-            day.requests += outcome.outcomeClass == .orphan_debit ? 0 : 1
-            day.promptTokens += outcome.counts?.prompt ?? 0
-            day.completionTokens += outcome.counts?.completion ?? 0
-            day.recorded = try day.recorded.adding(outcome.recorded)
-            day.expected = try day.expected.adding(expected)
+        try Self.add(outcome, expected: expected, to: &daily[key, default: DailyTotals(day: key.day, model: key.model)])
+    }
+
+    private static func bump(_ totals: inout ClassTotals, _ outcome: RequestOutcome, expected: Rational,
+                             issued: Rational) throws(MoneyError) {
+        totals.count += 1
+        totals.recorded = try totals.recorded.adding(outcome.recorded)
+        totals.expected = try totals.expected.adding(expected)
+        totals.credits = try totals.credits.adding(issued)
+    }
+
+    private static func add(_ outcome: RequestOutcome, expected: Rational, to account: inout AccountTotals) throws(MoneyError) {
+        if outcome.outcomeClass != .orphan_debit { account.requests += 1 }
+        account.recorded = try account.recorded.adding(outcome.recorded)
+        account.expected = try account.expected.adding(expected)
+        if let delta = outcome.delta {
+            if delta.isNegative { account.under = try account.under.adding(delta.negated) } else { account.over = try account.over.adding(delta) }
+        } else if outcome.outcomeClass == .orphan_debit {
+            account.over = try account.over.adding(outcome.recorded)
         }
     }
 
-    @inline(__always)
-    private static func update<T>(_ value: inout T, _ body: (inout T) throws(MoneyError) -> Void) throws(MoneyError) {
-        try body(&value)
+    private static func addCredit(_ amount: Rational, to account: inout AccountTotals) throws(MoneyError) {
+        account.credits = try account.credits.adding(amount)
+    }
+
+    private static func add(_ outcome: RequestOutcome, expected: Rational, to day: inout DailyTotals) throws(MoneyError) {
+        day.requests += outcome.outcomeClass == .orphan_debit ? 0 : 1
+        day.promptTokens += outcome.counts?.prompt ?? 0
+        day.completionTokens += outcome.counts?.completion ?? 0
+        day.recorded = try day.recorded.adding(outcome.recorded)
+        day.expected = try day.expected.adding(expected)
     }
 }

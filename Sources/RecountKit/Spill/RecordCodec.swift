@@ -67,38 +67,15 @@ extension SpillEncoder {
         array(counts.notes) { $0.string($1) }
     }
 
-    mutating func breakdown(_ breakdown: ChargeBreakdown) {
-        string(breakdown.versionID)
-        string(breakdown.modelKey)
-        array(breakdown.terms) { encoder, term in
-            encoder.string(term.label)
-            encoder.rational(term.quantity)
-            encoder.rational(term.unitPrice)
-            encoder.string(term.currency)
-            encoder.rational(term.subtotal)
-        }
-        rational(breakdown.list)
-        string(breakdown.listCurrency)
-        rational(breakdown.exchangeRate)
-        rational(breakdown.perCurrency)
-        rational(breakdown.modelMultiplier)
-        rational(breakdown.groupMultiplier)
-        bool(breakdown.groupIsListed)
-        rational(breakdown.amount)
-        string(breakdown.rounding.rawValue)
-        int(breakdown.scale)
-        rational(breakdown.charge)
-        bool(breakdown.minimumChargeApplied)
-    }
-
-    mutating func charge(_ charge: ChargeResult) {
+    /// A request's charge for the join: the expected amount (or why there is none), without
+    /// the breakdown (`JoinCharge`).
+    mutating func joinCharge(_ charge: ChargeResult) {
         switch charge {
         case .priced(let breakdown):
             bytes.append(0)
-            self.breakdown(breakdown)
-        case .notBillable(let breakdown):
+            rational(breakdown.charge)
+        case .notBillable:
             bytes.append(1)
-            optional(breakdown) { $0.breakdown($1) }
         case .unpriced(let reason):
             bytes.append(2)
             string(reason)
@@ -122,15 +99,55 @@ extension SpillEncoder {
     }
 }
 
+/// Strings the join decodes again and again — an id's own id and account on each of its
+/// entries, the few input paths on every one — handed back when the bytes match instead of
+/// allocated anew (two to four fewer allocations per request).
+struct SpillStrings {
+    /// The run's input files (logs and ledger): every `SourceLocation` names one of them.
+    var knownFiles: [String] = []
+    var requestID: String?
+    var account: String?
+}
+
 extension SpillDecoder {
+    /// A string, or `candidate` itself when it has exactly these bytes.
+    mutating func string(reusing candidate: String?) throws(SpillCorrupt) -> String {
+        let bytes = try raw()
+        if let candidate, candidate.utf8.count == bytes.count, candidate.utf8.elementsEqual(bytes) { return candidate }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    mutating func source(_ strings: inout SpillStrings) throws(SpillCorrupt) -> SourceLocation {
+        let bytes = try raw()
+        var file: String?
+        for known in strings.knownFiles where known.utf8.count == bytes.count && known.utf8.elementsEqual(bytes) {
+            file = known
+            break
+        }
+        return SourceLocation(file: file ?? String(decoding: bytes, as: UTF8.self), line: try int())
+    }
+
     mutating func source() throws(SpillCorrupt) -> SourceLocation {
-        SourceLocation(file: try string(), line: try int())
+        var none = SpillStrings()
+        return try source(&none)
+    }
+
+    /// A request id, account or similar, remembered in `slot` for the next entry of the id.
+    private mutating func repeated(_ slot: inout String?) throws(SpillCorrupt) -> String {
+        let value = try string(reusing: slot)
+        slot = value
+        return value
     }
 
     mutating func record() throws(SpillCorrupt) -> LogRecord {
-        let id = try string()
+        var none = SpillStrings()
+        return try record(&none)
+    }
+
+    mutating func record(_ strings: inout SpillStrings) throws(SpillCorrupt) -> LogRecord {
+        let id = try repeated(&strings.requestID)
         let time = try timestamp()
-        let account = try string()
+        let account = try repeated(&strings.account)
         let key = try optionalString()
         let group = try string()
         let model = try string()
@@ -153,7 +170,7 @@ extension SpillDecoder {
                                   pricingVersion: try optionalString())
         var record = LogRecord(id: id, time: time, account: account, key: key, group: group, model: model, endpoint: endpoint,
                                status: status, stream: stream, request: request, response: nil, usage: usage, billed: billed,
-                               source: try source(), dialect: try enumeration(LogDialect.self))
+                               source: try source(&strings), dialect: try enumeration(LogDialect.self))
         record.inputScalars = inputScalars
         return record
     }
@@ -177,31 +194,23 @@ extension SpillDecoder {
         return counts
     }
 
-    mutating func breakdown() throws(SpillCorrupt) -> ChargeBreakdown {
-        ChargeBreakdown(
-            versionID: try string(), modelKey: try string(),
-            terms: try array { decoder throws(SpillCorrupt) in
-                ChargeTerm(label: try decoder.string(), quantity: try decoder.rational(), unitPrice: try decoder.rational(),
-                           currency: try decoder.string(), subtotal: try decoder.rational())
-            },
-            list: try rational(), listCurrency: try string(), exchangeRate: try rational(), perCurrency: try rational(),
-            modelMultiplier: try rational(), groupMultiplier: try rational(), groupIsListed: try bool(),
-            amount: try rational(), rounding: try enumeration(RoundingMode.self), scale: try int(),
-            charge: try rational(), minimumChargeApplied: try bool())
-    }
-
-    mutating func charge() throws(SpillCorrupt) -> ChargeResult {
+    mutating func joinCharge() throws(SpillCorrupt) -> JoinCharge {
         switch try byte() {
-        case 0: return .priced(try breakdown())
-        case 1: return .notBillable(try optional { decoder throws(SpillCorrupt) in try decoder.breakdown() })
+        case 0: return .priced(charge: try rational(), breakdown: nil)
+        case 1: return .notBillable(breakdown: nil)
         case 2: return .unpriced(reason: try string())
         default: throw SpillCorrupt(what: "bad charge")
         }
     }
 
     mutating func debit() throws(SpillCorrupt) -> Debit {
-        Debit(debitID: try string(), requestID: try string(), account: try string(),
+        var none = SpillStrings()
+        return try debit(&none)
+    }
+
+    mutating func debit(_ strings: inout SpillStrings) throws(SpillCorrupt) -> Debit {
+        Debit(debitID: try string(), requestID: try repeated(&strings.requestID), account: try repeated(&strings.account),
               time: try optional { decoder throws(SpillCorrupt) in try decoder.timestamp() },
-              amount: try rational(), pricingVersion: try optionalString(), source: try source(), sequence: try int())
+              amount: try rational(), pricingVersion: try optionalString(), source: try source(&strings), sequence: try int())
     }
 }
