@@ -152,7 +152,12 @@ public struct ReconcilePipeline: Sendable {
         // batch N and reads N+2's lines: the sequential work overlaps the parallel work.
         var inFlight: PendingBatch<Evaluated>?
         func scan(_ pending: PendingBatch<Evaluated>) throws(ReconcileError) {
-            for (item, sequence) in zip(pending.takeAll(), pending.sequences) {
+            // Items are moved out from the back of a reversed batch: iterating would copy each
+            // one (a retain and a release per string and array in it).
+            var items = pending.takeAll()
+            items.reverse()
+            for sequence in pending.sequences {
+                guard let item = items.popLast() else { break }
                 try state.scan(item, sequence: sequence, joiner: joiner)
             }
             recordsRead += pending.sequences.count

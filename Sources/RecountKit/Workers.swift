@@ -100,15 +100,22 @@ final class ManagedAtomicIndex: @unchecked Sendable {
 final class ResultSlots<Output: Sendable>: @unchecked Sendable {
     private let storage: UnsafeMutablePointer<Output?>
     private let count: Int
+    private var taken = false
     init(count: Int) {
         self.count = count
         storage = .allocate(capacity: count)
         storage.initialize(repeating: nil, count: count)
     }
     deinit {
-        storage.deinitialize(count: count)
+        if !taken { storage.deinitialize(count: count) }
         storage.deallocate()
     }
     func set(_ index: Int, _ value: Output) { storage[index] = value }
-    func values() -> [Output] { (0..<count).map { storage[$0]! } }
+    /// The results, moved out (a copy would retain, and the slots' deinit release, every
+    /// reference in every result: a batch of records holds tens of thousands). Called once.
+    func values() -> [Output] {
+        precondition(!taken, "results are taken once")
+        taken = true
+        return (0..<count).map { (storage + $0).move()! }
+    }
 }

@@ -10,7 +10,21 @@ public enum DiscrepancyClass: String, Sendable, CaseIterable, Comparable {
     case unpriced_model
 
     public static func < (lhs: Self, rhs: Self) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        lhs.ordinal < rhs.ordinal
+    }
+
+    /// The place in `allCases`, without a search or a hash (totals are kept per class by it).
+    var ordinal: Int {
+        switch self {
+        case .ok: 0
+        case .overcharge: 1
+        case .undercharge: 2
+        case .failed_request_charged: 3
+        case .duplicate_charge: 4
+        case .missing_charge: 5
+        case .orphan_debit: 6
+        case .unpriced_model: 7
+        }
     }
 }
 

@@ -166,18 +166,28 @@ public struct CreditTally: Sendable, Equatable {
 /// Running totals per class, account and day × model.
 struct Aggregates {
     let dayOffsetSeconds: Int32
-    var classTotals: [DiscrepancyClass: ClassTotals] = [:]
+    /// Per class, by `DiscrepancyClass.ordinal` (no hash per request); nil for a class not seen.
+    var byClass = [ClassTotals?](repeating: nil, count: DiscrepancyClass.allCases.count)
     var accounts: [String: AccountTotals] = [:]
     var daily: [DayModel: DailyTotals] = [:]
     var totals = ClassTotals()
 
     init(dayOffsetSeconds: Int32) { self.dayOffsetSeconds = dayOffsetSeconds }
 
+    /// The classes seen, with their totals.
+    var classTotals: [DiscrepancyClass: ClassTotals] {
+        var totals: [DiscrepancyClass: ClassTotals] = [:]
+        for klass in DiscrepancyClass.allCases { totals[klass] = byClass[klass.ordinal] }
+        return totals
+    }
+
     mutating func add(_ outcome: RequestOutcome) throws(MoneyError) {
         let expected = outcome.expected ?? .zero
         var issued = Rational.zero
         for credit in outcome.credits where credit.status == .issued { issued = try issued.adding(credit.amount) }
-        try Self.bump(&classTotals[outcome.outcomeClass, default: ClassTotals()], outcome, expected: expected, issued: issued)
+        var classTotals = byClass[outcome.outcomeClass.ordinal] ?? ClassTotals()
+        try Self.bump(&classTotals, outcome, expected: expected, issued: issued)
+        byClass[outcome.outcomeClass.ordinal] = classTotals
         try Self.bump(&totals, outcome, expected: expected, issued: issued)
 
         // In place (one hash lookup, no copy of the totals, no closure context); on an overflow

@@ -77,7 +77,12 @@ struct RequestNote: Sendable {
 
 extension Aggregates {
     mutating func merge(_ other: Aggregates) throws(MoneyError) {
-        for (klass, totals) in other.classTotals { try classTotals[klass, default: ClassTotals()].add(totals) }
+        for (index, totals) in other.byClass.enumerated() {
+            guard let totals else { continue }
+            var merged = byClass[index] ?? ClassTotals()
+            try merged.add(totals)
+            byClass[index] = merged
+        }
         try totals.add(other.totals)
         for (name, account) in other.accounts { try accounts[name, default: AccountTotals(account: name)].add(account) }
         for (key, day) in other.daily { try daily[key, default: DailyTotals(day: key.day, model: key.model)].add(day) }

@@ -1,3 +1,4 @@
+import Foundation
 import TokenCounter
 
 /// Spill encodings of the values a run sets aside between recounting and joining the ledger.
@@ -113,18 +114,30 @@ extension SpillDecoder {
     /// A string, or `candidate` itself when it has exactly these bytes.
     mutating func string(reusing candidate: String?) throws(SpillCorrupt) -> String {
         let bytes = try raw()
-        if let candidate, candidate.utf8.count == bytes.count, candidate.utf8.elementsEqual(bytes) { return candidate }
+        if let candidate, Self.same(candidate, bytes) { return candidate }
         return String(decoding: bytes, as: UTF8.self)
     }
 
     mutating func source(_ strings: inout SpillStrings) throws(SpillCorrupt) -> SourceLocation {
         let bytes = try raw()
         var file: String?
-        for known in strings.knownFiles where known.utf8.count == bytes.count && known.utf8.elementsEqual(bytes) {
+        for known in strings.knownFiles where Self.same(known, bytes) {
             file = known
             break
         }
         return SourceLocation(file: file ?? String(decoding: bytes, as: UTF8.self), line: try int())
+    }
+
+    /// Whether `string`'s UTF-8 is exactly `bytes` (one `memcmp`; the generic `elementsEqual`
+    /// over the UTF-8 view walked them a byte at a time).
+    @inline(__always)
+    static func same(_ string: String, _ bytes: ArraySlice<UInt8>) -> Bool {
+        guard string.utf8.count == bytes.count else { return false }
+        guard !bytes.isEmpty else { return true }
+        var string = string
+        return string.withUTF8 { utf8 in
+            bytes.withUnsafeBufferPointer { memcmp(utf8.baseAddress!, $0.baseAddress!, utf8.count) == 0 }
+        }
     }
 
     mutating func source() throws(SpillCorrupt) -> SourceLocation {
