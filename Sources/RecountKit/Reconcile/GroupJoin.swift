@@ -148,13 +148,13 @@ struct GroupJoiner: Sendable {
 
     /// A whole group of spilled entries worked out at once, for applying later: what a worker
     /// thread does with one id of the join.
-    func effects(of payloads: [[UInt8]], spillPath: String) -> GroupEffects {
+    func effects(of chunk: JoinChunk, group: Int, spillPath: String) -> GroupEffects {
         var effects = GroupEffects()
         var cursor = GroupCursor(knownFiles: knownFiles)
         do throws(ReconcileError) {
-            for payload in payloads {
+            for index in chunk.payloadIndices(ofGroup: group) {
                 let entry: RequestGroup.Entry?
-                do { entry = try cursor.decode(payload: payload) } catch {
+                do { entry = try cursor.decode(chunk.bytes, chunk.payloadRange(index)) } catch {
                     throw .spill(SpillError(path: spillPath, reason: "sort data damaged: \(error.what)"))
                 }
                 if let entry { try step(&cursor, entry, into: &effects) }

@@ -63,38 +63,42 @@ struct RunState {
         }
     }
 
-    /// A ledger item parsed on a worker, with a debit's join entry encoded there too (all but
-    /// its sequence, which only ledger order gives).
-    struct PreparedLedgerItem: Sendable {
-        let item: DebitLedgerStream.Item
-        let payload: [UInt8]?
+    /// A ledger item parsed on a worker. A debit leaves as its join entry, key and payload in
+    /// one array, encoded there too — all but its sequence, which only ledger order gives: the
+    /// key's last eight bytes are left for it. (The debit itself is freed on the worker that
+    /// made it; a record of five strings handed across threads cost five contended frees.)
+    enum PreparedLedgerItem: Sendable {
+        case debit(entry: [UInt8], keyLength: Int)
+        case other(DebitLedgerStream.Item)
 
         init(_ item: DebitLedgerStream.Item) {
-            self.item = item
             guard case .debit(let debit) = item else {
-                payload = nil
+                self = .other(item)
                 return
             }
-            var payload = SpillEncoder()
+            var key = JoinKey.debit(requestID: debit.requestID, sequence: 0)
+            let keyLength = key.bytes.count
+            var payload = SpillEncoder(capacity: 0)
+            payload.bytes = key.bytes
+            key.bytes = []
             payload.bytes.append(JoinEntryKind.debit.rawValue)
             payload.debitFields(debit)
-            self.payload = payload.bytes
+            self = .debit(entry: payload.bytes, keyLength: keyLength)
         }
     }
 
     /// `scan(ledger.numbered(item))`, with a debit's entry finished here from its worker's part.
     mutating func scan(_ prepared: PreparedLedgerItem, ledger: DebitLedgerStream, joiner: ExternalSorter) throws(ReconcileError) {
-        guard case .debit(let debit) = prepared.item, let payload = prepared.payload else {
-            try scan(ledger.numbered(prepared.item), joiner: joiner)
+        guard case .debit(let entry, let keyLength) = prepared else {
+            if case .other(let item) = prepared { try scan(ledger.numbered(item), joiner: joiner) }
             return
         }
         ledgerItems += 1
         let sequence = ledger.nextSequence()
         var trailer = SpillEncoder(capacity: 10)
         trailer.int(sequence)
-        do {
-            try joiner.add(key: JoinKey.debit(requestID: debit.requestID, sequence: sequence).bytes, payload: payload, trailer: trailer.bytes)
-        } catch { throw .spill(error) }
+        // The key ends in the sequence, big-endian (`JoinKey`).
+        do { try joiner.add(entry: entry, keyLength: keyLength, keyTail: UInt64(sequence), trailer: trailer.bytes) } catch { throw .spill(error) }
     }
 
     mutating func scan(_ item: ReconcilePipeline.Evaluated, sequence: Int, joiner: ExternalSorter) throws(ReconcileError) {
@@ -106,17 +110,20 @@ struct RunState {
             try addReject(reject, order: RejectOrder(logLine: sequence))
         case .skipped, .record:
             try scan(Self.prepare(item, sequence: sequence), sequence: sequence, joiner: joiner)
-        case .prepared(let requestID, let key, let payload, let raw, let keepsRaw):
+        case .prepared(let entry, let keyLength, let raw, let keepsRaw):
             // The one sequential step of a line's join entry: whether its id may repeat (then
-            // its bytes ride along, for the reject a repeat gets).
-            let mayRepeat = seenIDs.insert(requestID)
+            // its bytes ride along, for the reject a repeat gets). The filter reads the id's
+            // part of the key.
+            let mayRepeat = entry.withUnsafeBufferPointer {
+                seenIDs.insert(idKey: UnsafeBufferPointer(rebasing: $0[..<(keyLength - JoinKey.suffixLength)]))
+            }
             var trailer = SpillEncoder(capacity: keepsRaw && mayRepeat ? raw.count + 10 : 0)
             if keepsRaw && mayRepeat {
                 trailer.optional(raw) { $0.raw($1) }
             } else {
                 trailer.bytes = Self.noRawTrailer
             }
-            do { try joiner.add(key: key, payload: payload, trailer: trailer.bytes) } catch { throw .spill(error) }
+            do { try joiner.add(entry: entry, keyLength: keyLength, trailer: trailer.bytes) } catch { throw .spill(error) }
         }
     }
 
@@ -132,23 +139,23 @@ struct RunState {
     static func prepare(_ item: consuming ReconcilePipeline.Evaluated, sequence: Int) -> ReconcilePipeline.Evaluated {
         switch consume item {
         case .skipped(let requestID, let account, let otherShard, let source, let raw):
-            var payload = SpillEncoder()
+            var payload = JoinKey.logEntry(requestID: requestID, sequence: sequence, capacity: 256)
+            let keyLength = payload.bytes.count
             payload.bytes.append((otherShard ? JoinEntryKind.otherShard : .outsideWindow).rawValue)
             payload.uint(UInt64(sequence))
             payload.string(requestID)
             payload.string(account)
             payload.source(source)
-            return .prepared(requestID: requestID, key: JoinKey.log(requestID: requestID, sequence: sequence).bytes,
-                             payload: payload.bytes, raw: raw, keepsRaw: otherShard)
+            return .prepared(entry: payload.bytes, keyLength: keyLength, raw: raw, keepsRaw: otherShard)
         case .record(let record, let counts, let charge, let raw):
-            var payload = SpillEncoder(capacity: 1024)
+            var payload = JoinKey.logEntry(requestID: record.id, sequence: sequence, capacity: 1024)
+            let keyLength = payload.bytes.count
             payload.bytes.append(JoinEntryKind.record.rawValue)
             payload.uint(UInt64(sequence))
             payload.record(record)
             payload.counts(counts)
             payload.joinCharge(charge)
-            return .prepared(requestID: record.id, key: JoinKey.log(requestID: record.id, sequence: sequence).bytes,
-                             payload: payload.bytes, raw: raw, keepsRaw: true)
+            return .prepared(entry: payload.bytes, keyLength: keyLength, raw: raw, keepsRaw: true)
         case let unchanged:  // .blank, .rejected, .prepared
             return unchanged
         }
@@ -181,74 +188,90 @@ struct RunState {
         let spillPath = options.spillDirectory ?? ReconcilePipeline.temporaryDirectory
         let workers = Workers(jobs: options.jobs)
         var readError: ReconcileError?
-        func next() -> SortedRecord? {
-            guard readError == nil else { return nil }
-            do { return try records.next() } catch {
+        // The record read last: its key here, its payload at the end of `chunk`.
+        var key: [UInt8] = []
+        var idKey: [UInt8] = []
+        var chunk = JoinChunk()
+        func next() -> Bool {
+            guard readError == nil else { return false }
+            do { return try records.next(key: &key, appendingPayloadTo: &chunk.bytes) } catch {
                 readError = .spill(error)
-                return nil
+                return false
             }
         }
-        var chunk: [[[UInt8]]] = []
-        var chunkBytes = 0
+        func sameID() -> Bool {
+            key.count - JoinKey.suffixLength == idKey.count && key.starts(with: idKey)
+        }
         var inFlight: PendingBatch<ChunkEffects>?
         var pending = next()
-        while let first = pending {
-            let idKey = first.key.dropLast(JoinKey.suffixLength)
-            var payloads = [first.payload]
-            var bytes = first.payload.count
+        while pending {
+            idKey.removeAll(keepingCapacity: true)
+            idKey.append(contentsOf: key[..<(key.count - JoinKey.suffixLength)])
+            let groupStart = chunk.payloadEnds.count
+            let groupStartByte = chunk.endOfPayloads
+            chunk.payloadEnds.append(chunk.bytes.count)
             var large = false
             pending = next()
-            while let record = pending, record.key.dropLast(JoinKey.suffixLength) == idKey {
-                if payloads.count >= Self.groupEntriesMax || bytes >= Self.groupBytesMax {
+            while pending, sameID() {
+                if chunk.payloadEnds.count - groupStart >= Self.groupEntriesMax
+                    || chunk.endOfPayloads - groupStartByte >= Self.groupBytesMax {
                     large = true
                     break
                 }
-                payloads.append(record.payload)
-                bytes += record.payload.count
+                chunk.payloadEnds.append(chunk.bytes.count)
                 pending = next()
             }
             if readError != nil { break }  // the id may be incomplete: it is not joined
             if !large {
-                chunk.append(payloads)
-                chunkBytes += bytes
-                guard chunk.count >= Self.chunkGroups || chunkBytes >= Self.chunkBytes else { continue }
+                chunk.groupEnds.append(chunk.payloadEnds.count)
+                guard chunk.groupEnds.count >= Self.chunkGroups || chunk.endOfPayloads >= Self.chunkBytes else { continue }
+                try dispatch(&chunk, after: &inFlight, workers: workers, joiner: joiner, spillPath: spillPath)
+                continue
             }
+            // A large id: the chunk before it goes to the workers; its entries so far, and the
+            // rest as they are read, are joined here one at a time.
+            let partial = chunk.split(atPayload: groupStart)
             try dispatch(&chunk, after: &inFlight, workers: workers, joiner: joiner, spillPath: spillPath)
-            chunkBytes = 0
-            guard large else { continue }
             if let previous = inFlight { try apply(previous) }
             inFlight = nil
             var cursor = GroupCursor(knownFiles: joiner.knownFiles)
-            for payload in payloads { try stream(payload, into: &cursor, joiner: joiner, spillPath: spillPath) }
-            while let record = pending, record.key.dropLast(JoinKey.suffixLength) == idKey {
-                try stream(record.payload, into: &cursor, joiner: joiner, spillPath: spillPath)
+            for index in partial.payloadEnds.indices {
+                try stream(partial.bytes, partial.payloadRange(index), into: &cursor, joiner: joiner, spillPath: spillPath)
+            }
+            // `chunk` now holds only the payload just read (`split` kept it): stream while the
+            // id lasts, each payload dropped once joined.
+            while pending, sameID() {
+                try stream(chunk.bytes, 0..<chunk.bytes.count, into: &cursor, joiner: joiner, spillPath: spillPath)
+                chunk.bytes.removeAll(keepingCapacity: true)
                 pending = next()
             }
             if readError != nil { break }
             try joiner.finish(&cursor, into: &self)
         }
-        try dispatch(&chunk, after: &inFlight, workers: workers, joiner: joiner, spillPath: spillPath)
+        if !chunk.groupEnds.isEmpty {
+            try dispatch(&chunk, after: &inFlight, workers: workers, joiner: joiner, spillPath: spillPath)
+        }
         if let last = inFlight { try apply(last) }
         if let readError { throw readError }
     }
 
-    /// Hands `chunk` (if any) to the workers, then applies the chunk in flight before it.
-    private mutating func dispatch(_ chunk: inout [[[UInt8]]], after inFlight: inout PendingBatch<ChunkEffects>?,
+    /// Hands `chunk`'s whole groups (if any) to the workers, keeping in it only the bytes read
+    /// past them; then applies the chunk in flight before it.
+    private mutating func dispatch(_ chunk: inout JoinChunk, after inFlight: inout PendingBatch<ChunkEffects>?,
                                    workers: Workers, joiner: GroupJoiner, spillPath: String) throws(ReconcileError) {
-        guard !chunk.isEmpty else { return }
-        let groups = chunk
-        chunk.removeAll(keepingCapacity: true)
-        let started = workers.start(count: groups.count) { joiner.effects(of: groups[$0], spillPath: spillPath) }
+        guard !chunk.groupEnds.isEmpty else { return }
+        let groups = chunk.takeGroups()
+        let started = workers.start(count: groups.groupEnds.count) { joiner.effects(of: groups, group: $0, spillPath: spillPath) }
             reduce: { ChunkEffects(absorbing: $0, joiner: joiner) }
         if let previous = inFlight { try apply(previous) }
         inFlight = started
     }
 
     /// One entry of a large id, applied at once.
-    private mutating func stream(_ payload: [UInt8], into cursor: inout GroupCursor, joiner: GroupJoiner,
+    private mutating func stream(_ bytes: [UInt8], _ range: Range<Int>, into cursor: inout GroupCursor, joiner: GroupJoiner,
                                  spillPath: String) throws(ReconcileError) {
         let entry: RequestGroup.Entry?
-        do { entry = try cursor.decode(payload: payload) } catch {
+        do { entry = try cursor.decode(bytes, range) } catch {
             throw .spill(SpillError(path: spillPath, reason: "sort data damaged: \(error.what)"))
         }
         if let entry { try joiner.step(&cursor, entry, into: &self) }
@@ -366,6 +389,17 @@ enum JoinKey {
     static let suffixLength = 9
 
     static func log(requestID: String, sequence: Int) -> SortKey { key(requestID, tag: 1, sequence) }
+
+    /// A log line's key at the start of an encoder, for its payload to follow in the same array.
+    static func logEntry(requestID: String, sequence: Int, capacity: Int) -> SpillEncoder {
+        var key = SortKey(capacity: capacity)
+        key.string(requestID)
+        key.byte(1)
+        key.uint64(UInt64(sequence))
+        var encoder = SpillEncoder(capacity: 0)
+        encoder.bytes = key.bytes
+        return encoder
+    }
     static func debit(requestID: String, sequence: Int) -> SortKey { key(requestID, tag: 0, sequence) }
 
     private static func key(_ requestID: String, tag: UInt8, _ sequence: Int) -> SortKey {
@@ -374,6 +408,54 @@ enum JoinKey {
         key.byte(tag)
         key.uint64(UInt64(sequence))
         return key
+    }
+}
+
+/// Ids read from the join's sort, for the workers: their payloads back to back in one array
+/// (one allocation per chunk, freed once, where an array per payload and per id cost two or
+/// three allocations per request, each freed on another thread than the one that made it).
+struct JoinChunk: Sendable {
+    var bytes: [UInt8] = []
+    /// Where each payload ends in `bytes`; a payload starts where the one before it ends.
+    var payloadEnds: [Int] = []
+    /// Where each id's payloads end in `payloadEnds`.
+    var groupEnds: [Int] = []
+
+    /// The end of the last payload; `bytes` may hold one more, read but not yet placed.
+    var endOfPayloads: Int { payloadEnds.last ?? 0 }
+
+    func payloadRange(_ index: Int) -> Range<Int> {
+        (index == 0 ? 0 : payloadEnds[index - 1])..<payloadEnds[index]
+    }
+
+    func payloadIndices(ofGroup group: Int) -> Range<Int> {
+        (group == 0 ? 0 : groupEnds[group - 1])..<groupEnds[group]
+    }
+
+    /// The whole ids, moved out; only the bytes after them (a payload read ahead) stay.
+    mutating func takeGroups() -> JoinChunk {
+        let end = endOfPayloads
+        var rest: [UInt8] = []
+        rest.reserveCapacity(Swift.max(bytes.capacity, bytes.count - end))
+        rest.append(contentsOf: bytes[end...])
+        bytes.removeSubrange(end...)
+        swap(&rest, &bytes)
+        let taken = JoinChunk(bytes: rest, payloadEnds: payloadEnds, groupEnds: groupEnds)
+        payloadEnds.removeAll(keepingCapacity: true)
+        groupEnds.removeAll(keepingCapacity: true)
+        return taken
+    }
+
+    /// The payloads from `index` on (an id not closed yet), moved out as one group; the bytes
+    /// read after them stay.
+    mutating func split(atPayload index: Int) -> JoinChunk {
+        let start = index == 0 ? 0 : payloadEnds[index - 1]
+        let end = endOfPayloads
+        let partial = JoinChunk(bytes: Array(bytes[start..<end]), payloadEnds: payloadEnds[index...].map { $0 - start },
+                                groupEnds: [payloadEnds.count - index])
+        bytes.removeSubrange(start..<end)
+        payloadEnds.removeSubrange(index...)
+        return partial
     }
 }
 
@@ -407,7 +489,12 @@ struct GroupCursor {
 
     /// A debit is kept in `debits`; a log line comes back as an entry.
     mutating func decode(payload: [UInt8]) throws(SpillCorrupt) -> RequestGroup.Entry? {
-        var decoder = SpillDecoder(payload)
+        try decode(payload, 0..<payload.count)
+    }
+
+    /// `decode(payload:)` of the payload at `range` of `bytes`.
+    mutating func decode(_ bytes: [UInt8], _ range: Range<Int>) throws(SpillCorrupt) -> RequestGroup.Entry? {
+        var decoder = SpillDecoder(bytes, from: range.lowerBound, to: range.upperBound)
         guard let kind = JoinEntryKind(rawValue: try decoder.byte()) else { throw SpillCorrupt(what: "unknown entry") }
         switch kind {
         case .debit:
@@ -442,11 +529,15 @@ struct RequestIDFilter {
 
     /// Adds `id`; true when it may have been added before.
     mutating func insert(_ id: String) -> Bool {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var utf8 = id
-        utf8.withUTF8 { bytes in
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        }
+        return utf8.withUTF8 { insert(idKey: $0) }
+    }
+
+    /// Adds the id whose bytes (its UTF-8, or any one-to-one encoding of it such as its sort
+    /// key) are `idKey`; true when it may have been added before.
+    mutating func insert(idKey bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         // Blocked: all three bits in one 512-bit block (one cache line, where three spread-out
         // bits cost three misses into 8 MiB on the scan's sequential path), at a slightly
         // higher false-positive rate.

@@ -61,6 +61,25 @@ final class ExternalSorter {
         if arena.count + entries.count * MemoryLayout<Entry>.stride >= budget { try spill() }
     }
 
+    /// Adds a record whose key is the first `keyLength` bytes of `entry` and whose payload is
+    /// the rest of `entry` followed by `trailer`. With `keyTail`, the key's last eight bytes are
+    /// that value, big-endian, whatever `entry` holds there (a field only the caller's thread
+    /// knows, filled in without a copy of the entry).
+    func add(entry: [UInt8], keyLength: Int, keyTail: UInt64? = nil, trailer: [UInt8]) throws(SpillError) {
+        if arena.capacity == 0 { arena.reserveCapacity(min(budget, 1 << 30)) }
+        let start = arena.count
+        entries.append(Entry(start: start, keyLength: Int32(keyLength), payloadLength: Int32(entry.count - keyLength + trailer.count)))
+        arena += entry
+        if let keyTail {
+            precondition(keyLength >= 8, "a key tail needs an eight-byte key")
+            withUnsafeBytes(of: keyTail.bigEndian) { tail in
+                for index in 0..<8 { arena[start + keyLength - 8 + index] = tail[index] }
+            }
+        }
+        arena += trailer
+        if arena.count + entries.count * MemoryLayout<Entry>.stride >= budget { try spill() }
+    }
+
     private func sortedEntries() -> [Entry] {
         arena.withUnsafeBufferPointer { base in
             entries.sorted { a, b in
@@ -206,6 +225,26 @@ public final class SortedRecords {
         }
         if !heap.isEmpty { siftDown(0) }
         return record
+    }
+
+    /// The next record without an array of its own: its key replaces `key`'s contents and its
+    /// payload is appended to `payload`. False at the end.
+    public func next(key: inout [UInt8], appendingPayloadTo payload: inout [UInt8]) throws(SpillError) -> Bool {
+        if let memory {
+            guard memoryIndex < memory.entries.count else { return false }
+            let entry = memory.entries[memoryIndex]
+            memoryIndex += 1
+            let keyEnd = entry.start + Int(entry.keyLength)
+            key.removeAll(keepingCapacity: true)
+            key.append(contentsOf: memory.arena[entry.start..<keyEnd])
+            payload.append(contentsOf: memory.arena[keyEnd..<(keyEnd + Int(entry.payloadLength))])
+            return true
+        }
+        guard let record = try next() else { return false }
+        key.removeAll(keepingCapacity: true)
+        key.append(contentsOf: record.key)
+        payload.append(contentsOf: record.payload)
+        return true
     }
 
     private func less(_ a: Int, _ b: Int) -> Bool {

@@ -194,7 +194,7 @@ struct SortKey {
 
     /// Performance: keys are built for every line, debit, row and credit; room for a typical
     /// key up front saves the reallocations of growing it from empty.
-    init() { bytes.reserveCapacity(64) }
+    init(capacity: Int = 64) { bytes.reserveCapacity(capacity) }
 
     /// Byte order of the UTF-8, shorter first: NUL is escaped as `00 FF` and the string ends
     /// with `00 00`, so a prefix sorts before every extension of it.
