@@ -148,7 +148,7 @@ struct RunState {
             payload.source(source)
             return .prepared(entry: payload.bytes, keyLength: keyLength, raw: raw, keepsRaw: otherShard)
         case .record(let record, let counts, let charge, let raw):
-            var payload = JoinKey.logEntry(requestID: record.id, sequence: sequence, capacity: 1024)
+            var payload = JoinKey.logEntry(requestID: record.id, sequence: sequence, capacity: 512)
             let keyLength = payload.bytes.count
             payload.bytes.append(JoinEntryKind.record.rawValue)
             payload.uint(UInt64(sequence))
