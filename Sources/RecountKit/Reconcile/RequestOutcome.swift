@@ -16,6 +16,9 @@ public struct RequestOutcome: Sendable {
     /// The version the platform says it billed under (ledger or `billed.pricing_version`).
     public var debitPricingVersion: String?
     public var expected: Rational?
+    /// How `expected` was computed, step by step: set by `explain`, which joins its one
+    /// request in memory. A run's rows leave it nil: no report shows it, and the join does
+    /// not carry it through the sort (`JoinCharge`).
     public var breakdown: ChargeBreakdown?
     public var unpricedReason: String?
     public var debits: [Debit]
