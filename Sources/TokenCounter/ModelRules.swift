@@ -24,7 +24,12 @@ struct ModelRules: Sendable {
     /// The rules of `model`, from this thread's memo.
     static func forModel(_ model: String) -> ModelRules {
         let caches = ThreadCaches.current
-        if let known = caches.modelRules[model] { return known }
+        // String keys match canonically equivalent spellings; the rules match bytes, so a hit
+        // counts only when the bytes are the same too (else the rules are worked out afresh).
+        if let known = caches.modelRules[model] {
+            if known.resolved.model.utf8.elementsEqual(model.utf8) { return known }
+            return ModelRules(model: model)
+        }
         if caches.modelRules.count >= rememberedMax { caches.modelRules.removeAll(keepingCapacity: true) }
         let rules = ModelRules(model: model)
         caches.modelRules[model] = rules

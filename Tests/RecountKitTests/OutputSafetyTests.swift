@@ -77,7 +77,7 @@ import Testing
     @Test(arguments: [
         ("a/b/c", "/", "\\/", "a\\/b\\/c"), ("</script>", "/", "\\/", "<\\/script>"), ("no slash", "/", "\\/", "no slash"),
         ("路径/文件/", "/", "\\/", "路径\\/文件\\/"), ("", "/", "\\/", ""), ("//", "/", "", ""),
-        ("a·b·c", "·", "-", "a-b-c"), ("e\u{301}e", "e\u{301}", "x", "xe"),
+        ("a·b·c", "·", "-", "a-b-c"), ("e\u{301}e", "e\u{301}", "x", "xe"), ("a\r\nb\nc", "\r\n", "|", "a|b\nc"),
     ] as [(String, Character, String, String)])
     func replacesEveryOccurrence(text: String, target: Character, replacement: String, expected: String) {
         #expect(text.replacingAll(target, with: replacement) == expected)

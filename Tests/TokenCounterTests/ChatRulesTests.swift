@@ -209,3 +209,33 @@ private let weatherMessages = """
         #expect(!"GPT-4O".containsBytes(of: "gpt-4o"))
     }
 }
+
+/// `ModelRules` remembers each model name's rules per thread: what it hands back must be what
+/// the tables decide for those exact bytes, whatever was asked before.
+@Suite struct ModelRulesMemoTests {
+    @Test func rememberedRulesEqualFreshOnes() {
+        let names = ["gpt-4o", "gpt-4o-mini", "gpt-4", "gpt-3.5-turbo-0301", "o1", "claude-3-5-sonnet", "gpt-4o", "ft:gpt-4o:acme:x"]
+        for name in names + names {
+            let remembered = ModelRules.forModel(name)
+            let fresh = ModelRules(model: name)
+            #expect(remembered.resolved == fresh.resolved)
+            #expect(remembered.chat == fresh.chat)
+            #expect(remembered.tools == fresh.tools)
+            #expect(remembered.image == fresh.image)
+        }
+    }
+
+    /// "gpt-4ó" precomposed and decomposed are equal Strings but different bytes; the rules
+    /// (byte matches) and the name handed back must follow the bytes asked about.
+    @Test func canonicallyEquivalentSpellingsKeepTheirOwnBytes() {
+        let composed = "gpt-4\u{F3}", decomposed = "gpt-4o\u{301}"
+        #expect(composed == decomposed)
+        // The case matters only because the two spellings' rules differ.
+        #expect(ModelRules(model: composed).tools != ModelRules(model: decomposed).tools)
+        _ = ModelRules.forModel(composed)
+        let rules = ModelRules.forModel(decomposed)
+        #expect(Array(rules.resolved.model.utf8) == Array(decomposed.utf8))
+        #expect(rules.chat == ModelRules(model: decomposed).chat)
+        #expect(rules.tools == ModelRules(model: decomposed).tools)
+    }
+}

@@ -6,7 +6,7 @@ extension String {
     /// Unlike the Character split, that also replaces the target when a combining mark
     /// follows it, which only matters for the one caller, escaping `/` in JSON, as more escaping.
     func replacingAll(_ target: Character, with replacement: String) -> String {
-        guard let ascii = target.asciiValue else {
+        guard target.unicodeScalars.count == 1, let ascii = target.asciiValue else {
             return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
         }
         var text = self
