@@ -76,11 +76,8 @@ struct RunState {
                 self = .other(item)
                 return
             }
-            var key = JoinKey.debit(requestID: debit.requestID, sequence: 0)
-            let keyLength = key.bytes.count
-            var payload = SpillEncoder(capacity: 0)
-            payload.bytes = key.bytes
-            key.bytes = []
+            var payload = JoinKey.entry(requestID: debit.requestID, tag: 0, sequence: 0, capacity: 256)
+            let keyLength = payload.bytes.count
             payload.bytes.append(JoinEntryKind.debit.rawValue)
             payload.debitFields(debit)
             self = .debit(entry: payload.bytes, keyLength: keyLength)
@@ -139,7 +136,7 @@ struct RunState {
     static func prepare(_ item: consuming ReconcilePipeline.Evaluated, sequence: Int) -> ReconcilePipeline.Evaluated {
         switch consume item {
         case .skipped(let requestID, let account, let otherShard, let source, let raw):
-            var payload = JoinKey.logEntry(requestID: requestID, sequence: sequence, capacity: 256)
+            var payload = JoinKey.entry(requestID: requestID, tag: 1, sequence: sequence, capacity: 256)
             let keyLength = payload.bytes.count
             payload.bytes.append((otherShard ? JoinEntryKind.otherShard : .outsideWindow).rawValue)
             payload.uint(UInt64(sequence))
@@ -148,7 +145,7 @@ struct RunState {
             payload.source(source)
             return .prepared(entry: payload.bytes, keyLength: keyLength, raw: raw, keepsRaw: otherShard)
         case .record(let record, let counts, let charge, let raw):
-            var payload = JoinKey.logEntry(requestID: record.id, sequence: sequence, capacity: 512)
+            var payload = JoinKey.entry(requestID: record.id, tag: 1, sequence: sequence, capacity: 512)
             let keyLength = payload.bytes.count
             payload.bytes.append(JoinEntryKind.record.rawValue)
             payload.uint(UInt64(sequence))
@@ -388,22 +385,18 @@ enum JoinKey {
     /// The tag byte and the 8-byte sequence after the id.
     static let suffixLength = 9
 
-    static func log(requestID: String, sequence: Int) -> SortKey { key(requestID, tag: 1, sequence) }
+    static func debit(requestID: String, sequence: Int) -> SortKey { key(requestID, tag: 0, sequence, capacity: 64) }
 
-    /// A log line's key at the start of an encoder, for its payload to follow in the same array.
-    static func logEntry(requestID: String, sequence: Int, capacity: Int) -> SpillEncoder {
-        var key = SortKey(capacity: capacity)
-        key.string(requestID)
-        key.byte(1)
-        key.uint64(UInt64(sequence))
+    /// A log line's (`tag` 1) or debit's (`tag` 0) key at the start of an encoder, for its
+    /// payload to follow in the same array.
+    static func entry(requestID: String, tag: UInt8, sequence: Int, capacity: Int) -> SpillEncoder {
         var encoder = SpillEncoder(capacity: 0)
-        encoder.bytes = key.bytes
+        encoder.bytes = key(requestID, tag: tag, sequence, capacity: capacity).bytes
         return encoder
     }
-    static func debit(requestID: String, sequence: Int) -> SortKey { key(requestID, tag: 0, sequence) }
 
-    private static func key(_ requestID: String, tag: UInt8, _ sequence: Int) -> SortKey {
-        var key = SortKey()
+    private static func key(_ requestID: String, tag: UInt8, _ sequence: Int, capacity: Int) -> SortKey {
+        var key = SortKey(capacity: capacity)
         key.string(requestID)
         key.byte(tag)
         key.uint64(UInt64(sequence))
@@ -487,12 +480,8 @@ struct GroupCursor {
 
     init(knownFiles: [String] = []) { strings = SpillStrings(knownFiles: knownFiles) }
 
-    /// A debit is kept in `debits`; a log line comes back as an entry.
-    mutating func decode(payload: [UInt8]) throws(SpillCorrupt) -> RequestGroup.Entry? {
-        try decode(payload, 0..<payload.count)
-    }
-
-    /// `decode(payload:)` of the payload at `range` of `bytes`.
+    /// The payload at `range` of `bytes`: a debit is kept in `debits`; a log line comes back
+    /// as an entry.
     mutating func decode(_ bytes: [UInt8], _ range: Range<Int>) throws(SpillCorrupt) -> RequestGroup.Entry? {
         var decoder = SpillDecoder(bytes, from: range.lowerBound, to: range.upperBound)
         guard let kind = JoinEntryKind(rawValue: try decoder.byte()) else { throw SpillCorrupt(what: "unknown entry") }

@@ -46,18 +46,20 @@ final class ExternalSorter {
     private(set) var spilledRuns = 0
 
     func add(key: [UInt8], payload: [UInt8]) throws(SpillError) {
-        try add(key: key, payload: payload, trailer: [])
-    }
-
-    /// Adds `payload` followed by `trailer` as one payload, without joining them in a new array.
-    func add(key: [UInt8], payload: [UInt8], trailer: [UInt8]) throws(SpillError) {
-        // The whole budget at once (address space; pages are touched as they fill): growing
-        // from empty would copy the arena at every doubling.
-        if arena.capacity == 0 { arena.reserveCapacity(min(budget, 1 << 30)) }
-        entries.append(Entry(start: arena.count, keyLength: Int32(key.count), payloadLength: Int32(payload.count + trailer.count)))
+        reserveArena()
+        entries.append(Entry(start: arena.count, keyLength: Int32(key.count), payloadLength: Int32(payload.count)))
         arena += key
         arena += payload
-        arena += trailer
+        try spillIfFull()
+    }
+
+    /// The whole budget at once (address space; pages are touched as they fill): growing from
+    /// empty would copy the arena at every doubling.
+    private func reserveArena() {
+        if arena.capacity == 0 { arena.reserveCapacity(min(budget, 1 << 30)) }
+    }
+
+    private func spillIfFull() throws(SpillError) {
         if arena.count + entries.count * MemoryLayout<Entry>.stride >= budget { try spill() }
     }
 
@@ -66,7 +68,7 @@ final class ExternalSorter {
     /// that value, big-endian, whatever `entry` holds there (a field only the caller's thread
     /// knows, filled in without a copy of the entry).
     func add(entry: [UInt8], keyLength: Int, keyTail: UInt64? = nil, trailer: [UInt8]) throws(SpillError) {
-        if arena.capacity == 0 { arena.reserveCapacity(min(budget, 1 << 30)) }
+        reserveArena()
         let start = arena.count
         entries.append(Entry(start: start, keyLength: Int32(keyLength), payloadLength: Int32(entry.count - keyLength + trailer.count)))
         arena += entry
@@ -77,7 +79,7 @@ final class ExternalSorter {
             }
         }
         arena += trailer
-        if arena.count + entries.count * MemoryLayout<Entry>.stride >= budget { try spill() }
+        try spillIfFull()
     }
 
     private func sortedEntries() -> [Entry] {

@@ -140,21 +140,11 @@ extension SpillDecoder {
         }
     }
 
-    mutating func source() throws(SpillCorrupt) -> SourceLocation {
-        var none = SpillStrings()
-        return try source(&none)
-    }
-
     /// A request id, account or similar, remembered in `slot` for the next entry of the id.
     private mutating func repeated(_ slot: inout String?) throws(SpillCorrupt) -> String {
         let value = try string(reusing: slot)
         slot = value
         return value
-    }
-
-    mutating func record() throws(SpillCorrupt) -> LogRecord {
-        var none = SpillStrings()
-        return try record(&none)
     }
 
     mutating func record(_ strings: inout SpillStrings) throws(SpillCorrupt) -> LogRecord {
@@ -214,11 +204,6 @@ extension SpillDecoder {
         case 2: return .unpriced(reason: try string())
         default: throw SpillCorrupt(what: "bad charge")
         }
-    }
-
-    mutating func debit() throws(SpillCorrupt) -> Debit {
-        var none = SpillStrings()
-        return try debit(&none)
     }
 
     mutating func debit(_ strings: inout SpillStrings) throws(SpillCorrupt) -> Debit {
