@@ -75,7 +75,7 @@ import Testing
 
     @Test func numericStringsAreAccepted() throws {
         let fixture = try ReconcileFixture()
-        try fixture.log([#"{"id": "n", "time": "1704844800", "account": "a", "model": "m", "status": "500", "usage": {"prompt_tokens": "10", "completion_tokens": " 5 "}, "billed": {"amount": 20, "prompt_tokens": "10"}}"#])
+        try fixture.log([#"{"id": "n", "time": 1704844800, "account": "a", "model": "m", "status": "500", "usage": {"prompt_tokens": "10", "completion_tokens": " 5 "}, "billed": {"amount": 20, "prompt_tokens": "10"}}"#])
         let result = try fixture.run()
         #expect(result.rejects.isEmpty)
         let row = try result.row("n")

@@ -102,12 +102,17 @@ import Testing
         if expectedClass == "overcharge" { #expect(row.credits.map(\.amount) == [points("2")]) } // 22 − 20, whole delta
     }
 
-    @Test func toleranceKeepsASmallMissingChargeOK() throws {
-        // tiny at ceil: 10 tokens → 1 point expected, no debit; tolerance 1 → |0 − 1| ≤ 1 is ok.
+    @Test func toleranceNeverHidesAMissingCharge() throws {
+        // tiny at ceil: 10 tokens → 1 point expected, no debit. The tolerance (5) absorbs
+        // rounding between a debit and its recomputation; with no debit there is nothing to
+        // round, so the request stays missing_charge (SPEC §6).
         let fixture = try ReconcileFixture()
         try fixture.log([logLine("r", model: "tiny", prompt: 10, completion: 0)])
-        let result = try fixture.run { $0.tolerance = points("1"); $0.allRows = true }
-        #expect(try result.row("r").outcomeClass == .ok)
+        let result = try fixture.run { $0.tolerance = points("5"); $0.allRows = true }
+        let row = try result.row("r")
+        #expect(row.outcomeClass == .missing_charge)
+        #expect(row.expected == points("1"))
+        #expect(result.classTotals[.missing_charge]?.count == 1)
     }
 
     @Test(arguments: [

@@ -47,7 +47,7 @@ public enum DebitLedgerReader {
                       pricingVersion: String?, source: SourceLocation, sequence: Int) throws(FieldError) -> Debit {
         guard let amount else { throw FieldError("amount", "required field is missing") }
         var parsedTime: Timestamp?
-        if let time { parsedTime = try FieldReader.timestamp(time, field: "time") }
+        if let time { parsedTime = try FieldReader.timestamp(time, field: "time", text: .rfc3339OrUnixDigits) }
         return Debit(
             debitID: debitID, requestID: requestID, account: account,
             time: parsedTime,

@@ -112,11 +112,24 @@ struct FieldReader {
     }
 
     /// Request start time: RFC 3339 with offset, or Unix seconds / milliseconds (SPEC §6).
-    static func timestamp(_ value: JSONValue, field: String) throws(FieldError) -> Timestamp {
+    /// How a time given as text is read.
+    enum TimeText {
+        /// RFC 3339 only (SPEC §6): a log line's `time` is a required field, and required fields
+        /// are never coerced, so `"1720084877"` is text that is not RFC 3339 and rejects the line.
+        case rfc3339Only
+        /// RFC 3339, or a string of Unix seconds / milliseconds: a CSV ledger has no number type,
+        /// so every cell of it, its optional `time` included, arrives as text.
+        case rfc3339OrUnixDigits
+    }
+
+    static func timestamp(_ value: JSONValue, field: String, text mode: TimeText = .rfc3339Only) throws(FieldError) -> Timestamp {
         switch value {
         case .string(let text):
             if let time = Timestamp(rfc3339: text) { return time }
-            if let time = Timestamp(unixNumber: text.trimmingASCIISpaces()) { return time }
+            if mode == .rfc3339OrUnixDigits, let time = Timestamp(unixNumber: text.trimmingASCIISpaces()) { return time }
+            if mode == .rfc3339Only, Timestamp(unixNumber: text.trimmingASCIISpaces()) != nil {
+                throw FieldError(field, "'\(text.prefix(60))' is a string of digits, not an RFC 3339 time with offset; a Unix time must be a JSON number")
+            }
             throw FieldError(field, "'\(text.prefix(60))' is not an RFC 3339 time with offset or a Unix time")
         case .number(let text):
             guard let time = Timestamp(unixNumber: text) else {

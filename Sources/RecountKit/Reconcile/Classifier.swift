@@ -70,12 +70,13 @@ struct Classifier {
             return outcome
         }
 
+        // SPEC §6: the tolerance absorbs rounding between a debit and its recomputation; a
+        // request that was never debited has no debit to round, so whatever its expected amount
+        // it is a billing-pipeline failure finance must see.
         guard let debit = debits.first else {
-            if expected > tolerance {
-                outcome.outcomeClass = .missing_charge
-                outcome.causes = [.no_debit]
-                outcome.causeDetail = "billable request with no debit (expected \(format(expected)) \(unitName))"
-            }
+            outcome.outcomeClass = .missing_charge
+            outcome.causes = [.no_debit]
+            outcome.causeDetail = "billable request with no debit (expected \(format(expected)) \(unitName))"
             return outcome
         }
 
