@@ -42,6 +42,25 @@ import Testing
         #expect(row.credits.map(\.amount) == [points("20")])
     }
 
+    @Test func errorRowWithZeroQuotaIsNoDebit() throws {
+        // Every error row of a gateway writes quota 0: nothing was taken, so without a ledger
+        // the failed request is `ok` (not `failed_request_charged` with a recorded 0).
+        let result = try run([#"{"id": 50, "created_at": 1704844800, "username": "bob", "model_name": "m", "quota": 0, "prompt_tokens": 10, "completion_tokens": 0, "type": 5}"#])
+        let row = try result.row("50")
+        #expect(row.status == 500)
+        #expect(row.outcomeClass == .ok)
+        #expect(row.debits.isEmpty)
+        #expect(result.classTotals[.failed_request_charged] == nil || result.classTotals[.failed_request_charged]?.count == 0)
+    }
+
+    @Test func consumeRowWithZeroQuotaIsAMissingCharge() throws {
+        // 10 × 1 + 5 × 2 = 20 points expected; the gateway took nothing.
+        let result = try run([#"{"id": 51, "created_at": 1704844800, "username": "bob", "model_name": "m", "quota": 0, "prompt_tokens": 10, "completion_tokens": 5, "type": 2}"#])
+        let row = try result.row("51")
+        #expect(row.outcomeClass == .missing_charge)
+        #expect(row.expected == points("20"))
+    }
+
     @Test(arguments: [1, 3, 4, 6])
     func otherRowTypesAreRejected(type: Int) throws {
         let result = try run(["{\"id\": 45, \"created_at\": 1704844800, \"username\": \"bob\", \"model_name\": \"m\", \"quota\": 500000, \"type\": \(type)}"])

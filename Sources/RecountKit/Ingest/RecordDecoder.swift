@@ -119,7 +119,8 @@ public enum RecordDecoder {
 /// Start time = `created_at − use_time`; `quota` is the recorded amount in the catalog's unit;
 /// the account is `username`, else `user_id`; the id is `request_id`, else `id`. Row `type` 2
 /// is a consume log (status 200) and new-api's type 5 an error log (status 500); top-ups and
-/// other administrative rows are not requests and are rejected with that reason.
+/// other administrative rows are not requests and are rejected with that reason. A `quota` of 0
+/// is no debit.
 enum OneAPIDialect {
     static func matches(_ object: JSONObject) -> Bool {
         object["time"] == nil && object["created_at"] != nil
@@ -162,7 +163,10 @@ enum OneAPIDialect {
         var billed = BilledFields()
         billed.promptTokens = try fields.optionalCount("prompt_tokens")
         billed.completionTokens = try fields.optionalCount("completion_tokens")
-        billed.amount = try fields.optionalAmount("quota")
+        // A row is the gateway's debit as well as its record; `quota` 0 means nothing was taken
+        // (every error row of a gateway writes 0), and a debit of 0 taken from a row's own
+        // `quota` is no debit: such a failed request is `ok`, a billable one `missing_charge`.
+        billed.amount = try fields.optionalAmount("quota").flatMap { $0.isZero ? nil : $0 }
         return LogRecord(
             id: id,
             time: Timestamp(seconds: Int64(createdSeconds - useTime)),
