@@ -62,7 +62,7 @@ struct ExplainCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag)
+        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag, console: console)
         options.basis = basis
         options.tolerance = tolerance
         options.minimumCredit = minimumCredit
@@ -88,9 +88,15 @@ struct ExplainCommand: RecountCommand {
 /// `InputFiles.resolve`, the catalog from `--pricing` or a directory's `pricing.json`, the
 /// ledger from `--debits` or a directory's `debits.jsonl` / `debits.csv`; same exit statuses.
 enum LoadedInputs {
-    static func options(paths: [String], pricingFlag: String?, debitsFlag: String?) throws -> ReconcileOptions {
+    ///
+    /// Warns on standard error about directory files that look like a ledger and are not read
+    /// as one (a ledger under another name would otherwise be silently ignored).
+    static func options(paths: [String], pricingFlag: String?, debitsFlag: String?, console: Console) throws -> ReconcileOptions {
         let inputs: InputSet
-        do { inputs = try InputFiles.resolve(paths) } catch { throw CommandFailure(.noInput, error.description) }
+        do { inputs = try InputFiles.resolve(paths, ledger: debitsFlag) } catch { throw ReconcileCommand.failure(error) }
+        for lookalike in inputs.ledgerLookalikes {
+            console.error("recount: warning: \(lookalike.path) \(lookalike.fate)")
+        }
         guard let pricingPath = pricingFlag ?? inputs.pricing else {
             throw CommandFailure(.usage, "no price catalog: give --pricing FILE, or a PATH directory holding pricing.json")
         }

@@ -123,7 +123,7 @@ struct ReconcileCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag)
+        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag, console: console)
         let catalog = options.catalog
         let pricingPath = options.pricingPath
         options.basis = basis
@@ -212,6 +212,8 @@ struct ReconcileCommand: RecountCommand {
         switch error {
         case .missing, .noLogs: CommandFailure(.noInput, error.description)
         case .unreadable, .corruptGzip: CommandFailure(.ioError, error.description)
+        case .malformed: CommandFailure(.dataError, error.description)
+        case .ambiguousLedger: CommandFailure(.usage, error.description)
         }
     }
 
@@ -222,7 +224,9 @@ struct ReconcileCommand: RecountCommand {
     static func totalBytes(_ paths: [String]) -> Int { paths.reduce(0) { $0 + size($1) } }
 }
 
-/// The one line a run prints at the end (for cron mail and humans).
+/// The one line a run prints at the end (for cron mail and humans): requests and classes,
+/// credits issued beside those already issued (`--issued`) and withheld (`--min-credit`), the
+/// debits' source (which ledger, or that each line's `billed.amount` stood in), rejects.
 enum SummaryLine {
     static func text(_ result: ReconcileResult, outDirectory: String) -> String {
         let unit = result.unit?.name ?? "units"
@@ -232,15 +236,33 @@ enum SummaryLine {
                 guard let count = result.classTotals[klass]?.count, count > 0 else { return nil }
                 return "\(klass.rawValue) \(count)"
             }
-        let issued = result.tally(.issued)
-        let creditTotal = issued.amount
         let discrepancies = notOK.isEmpty ? "no discrepancies" : notOK.joined(separator: ", ")
-        var line = "recount: \(result.counters.requests) requests, \(discrepancies); "
-        line += "\(issued.count) credits = \(Amounts.format(creditTotal, scale: scale)) \(unit)"
+        var line = "recount: \(counted(result.counters.requests, "request")), \(discrepancies); "
+        line += credits(result.tally(.issued), unit: unit, scale: scale)
+        var besides: [String] = []
+        let already = result.tally(.already_issued)
+        if already.count > 0 { besides.append("\(credits(already, unit: unit, scale: scale)) already issued") }
+        let withheld = result.tally(.withheld)
+        if withheld.count > 0 { besides.append("\(credits(withheld, unit: unit, scale: scale)) withheld under --min-credit") }
+        if !besides.isEmpty { line += " (" + besides.joined(separator: ", ") + ")" }
+        if let ledger = result.inputs.first(where: { $0.kind == "debits" }) {
+            line += "; ledger \(ledger.path)"
+        } else {
+            line += "; no ledger (each line's billed.amount stood in)"
+        }
         let rejected = result.rejectCount
-        if rejected > 0 { line += "; \(rejected) rejected lines (rejects.jsonl)" }
+        if rejected > 0 { line += "; \(counted(rejected, "rejected line")) (rejects.jsonl)" }
         return line + "; reports in \(outDirectory)/"
     }
+
+    static func credits(_ tally: CreditTally, unit: String, scale: Int) -> String {
+        let amount = Amounts.format(tally.amount, scale: scale)
+        let unitName = tally.amount == Rational(1) && unit.hasSuffix("s") ? String(unit.dropLast()) : unit
+        return "\(counted(tally.count, "credit")) = \(amount) \(unitName)"
+    }
+
+    /// "1 request", "2 requests".
+    static func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
 }
 
 /// `records · MB/s · ETA` on one terminal line, at most a few times a second.

@@ -68,7 +68,7 @@ struct StatementCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag)
+        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag, console: console)
         options.basis = basis
         options.tolerance = tolerance
         options.minimumCredit = minimumCredit

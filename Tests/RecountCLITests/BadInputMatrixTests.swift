@@ -114,7 +114,7 @@ import RecountKit
     func rejectedLine(_ c: BadLine) throws {
         let (f, run) = try runAround(c.bytes)
         #expect(run.status == 0, "\(run.err)")
-        #expect(run.out.contains("2 requests") && run.out.contains("1 rejected lines"), "\(run.out)")
+        #expect(run.out.contains("2 requests") && run.out.contains("1 rejected line (rejects.jsonl)"), "\(run.out)")
         let all = try rejects(f)
         #expect(all.count == 1)
         let reject = try #require(all.first)
@@ -468,7 +468,7 @@ import RecountKit
         let end = first.wait()
         #expect(end.exited && end.status == 0, "\(end.err)")
         #expect(try f.read("discrepancies.csv").isEmpty == false)
-        #expect(end.out.contains("1 requests"))
+        #expect(end.out.contains("1 request,"))
     }
 
     /// SIGTERM / SIGINT while the reports are being written: exit 128 + signal, the previous

@@ -70,8 +70,8 @@ func cliLine(_ id: String, account: String = "alice", amount: String? = "20", st
         #expect(Set(try f.files().keys) == ["summary.json", "report.html", "discrepancies.csv", "accounts.csv", "daily.csv",
                                             "credits.jsonl", "credits.csv", "rejects.jsonl"])
         #expect(run.out.split(separator: "\n").count == 1)
-        #expect(run.out.contains("2 requests") && run.out.contains("overcharge 1") && run.out.contains("1 credits = 5 points"))
-        #expect(run.out.contains("1 rejected lines"))
+        #expect(run.out.contains("2 requests") && run.out.contains("overcharge 1") && run.out.contains("1 credit = 5 points"))
+        #expect(run.out.contains("1 rejected line (rejects.jsonl)"))
         let rejects = try f.read("rejects.jsonl")
         #expect(rejects.contains("\"line\":3") && rejects.contains("\"raw\":\"nope\"") && rejects.contains(f.input + "/log.jsonl"))
     }

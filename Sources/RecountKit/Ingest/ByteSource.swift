@@ -7,6 +7,11 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case corruptGzip(path: String, reason: String)
     case noLogs(directory: String)
+    /// The file is readable but its content cannot be used at all (a ledger CSV whose header
+    /// lacks a required column): bad data, not an I/O failure.
+    case malformed(path: String, line: Int, reason: String)
+    /// A PATH directory holds more than one default ledger: which one is meant is the user's call.
+    case ambiguousLedger(directory: String, names: [String])
 
     public var description: String {
         switch self {
@@ -14,6 +19,9 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason): "\(path): cannot read: \(reason)"
         case .corruptGzip(let path, let reason): "\(path): corrupt or truncated gzip data: \(reason)"
         case .noLogs(let directory): "\(directory): no *.jsonl or *.jsonl.gz log files in this directory"
+        case .malformed(let path, let line, let reason): "\(path):\(line): \(reason)"
+        case .ambiguousLedger(let directory, let names):
+            "\(directory): holds \(names.joined(separator: " and ")); name the debit ledger to use with --debits FILE"
         }
     }
 }

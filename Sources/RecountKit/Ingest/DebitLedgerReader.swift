@@ -221,7 +221,14 @@ public final class DebitLedgerStream {
         guard let columns = header else {
             let names = fields.map { $0.trimmingASCIISpaces() }
             for required in ["debit_id", "request_id", "account", "amount"] where !names.contains(required) {
-                throw .unreadable(path: path, reason: "CSV header has no '\(required)' column (header: \(names.joined(separator: ",")))")
+                // European Excel saves "CSV" with semicolons: one field holding them all.
+                let semicolons = names.count == 1 && names[0].contains(";")
+                let hint = semicolons
+                    ? "; the header is separated by semicolons — save the ledger as comma-separated CSV (in Excel: \"CSV UTF-8 (Comma delimited)\")"
+                    : "; the header needs debit_id, request_id, account, amount (time and pricing_version optional)"
+                let shown = String(names.joined(separator: ",").prefix(200))
+                throw .malformed(path: path, line: source.line,
+                                 reason: "ledger CSV header has no '\(required)' column (header: \(shown))\(hint)")
             }
             header = names
             return nil

@@ -135,6 +135,9 @@ public struct ReportFiles {
                            ("scale", .num(unit?.scale ?? 0))])),
             ("inputs", .array(inputs.map { .obj([("path", .string($0.path)), ("kind", .string($0.kind)),
                                                  ("bytes", .num($0.bytes)), ("lines", .num($0.lines))]) })),
+            // Which ledger the debits came from, or that each line's `billed.amount` stood in.
+            ("ledger", .obj([("path", .str(inputs.first { $0.kind == "debits" }?.path)),
+                             ("debits_from", .string(inputs.contains { $0.kind == "debits" } ? "ledger" : "billed.amount"))])),
             ("counts", .obj([
                 ("requests", .num(counters.requests)), ("debits", .num(counters.debits)),
                 ("orphan_debits", .num(counters.orphanDebits)),
