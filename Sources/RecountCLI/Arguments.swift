@@ -1,3 +1,4 @@
+import RecountKit
 /// A usage error: the message names the flag or argument at fault.
 public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
@@ -52,9 +53,20 @@ public struct Arguments: Sendable {
                     index += 1
                 }
             } else {
-                throw UsageError("unknown option '\(name)'")
+                throw UsageError("unknown option '\(name)'" + Self.suggestion(for: name, among: spec.options.union(spec.flags)))
             }
         }
+    }
+
+    /// "; did you mean --tolerance?" for a mistyped option: the nearest known option (a long
+    /// common prefix, or a few characters off), or nothing when none is close.
+    static func suggestion(for name: String, among known: Set<String>) -> String {
+        var nearest = NearestIDs(target: name, keep: 1)
+        for option in known where option.hasPrefix("--") { nearest.offer(option) }
+        guard let best = nearest.best.first else { return "" }
+        let common = zip(best.utf8, name.utf8).prefix { $0 == $1 }.count
+        let close = common >= 4 || NearestIDs.editDistance(Array(best.utf8), Array(name.utf8)) <= max(2, name.utf8.count / 4)
+        return close ? "; did you mean \(best)?" : ""
     }
 
     public func flag(_ name: String) -> Bool { setFlags.contains(name) }

@@ -4,10 +4,10 @@ import RecountKit
 /// `recount sample --records N [--seed S] --out DIR`: a generated relay day for demos, tests
 /// and benchmarks (logic in `RecountKit.SampleGenerator`; this only validates, runs, prints).
 struct SampleCommand: RecountCommand {
-    static let spec = Arguments.Spec(options: ["--records", "--seed", "--out", "--jobs"])
+    static let spec = Arguments.Spec(options: ["--records", "--seed", "--out", "--jobs"], flags: ["--force"])
 
     static let help = """
-        usage: recount sample --records N [--seed S] --out DIR [--jobs N]
+        usage: recount sample --records N [--seed S] --out DIR [--jobs N] [--force]
 
         Writes a realistic generated relay day that 'recount reconcile DIR' reads as it is:
           DIR/pricing.json                 a recount.pricing/1 catalog with two versions
@@ -27,10 +27,13 @@ struct SampleCommand: RecountCommand {
           --records N   requests to generate (1 to 100000000)
           --seed S      seed (0 to 18446744073709551615; default 1): the same N and S give
                         byte-identical files
-          --out DIR     where to write (created if missing; the files above are replaced)
+          --out DIR     where to write: a new or empty directory, or one an earlier
+                        'recount sample' wrote (its files are replaced)
+          --force       write into a directory that holds other files too (a pricing.json
+                        or debits.jsonl of yours is then replaced, other logs stay beside)
           --jobs N      threads (default: all cores); the files never depend on it
 
-        exit: 0 written · 64 usage · 74 I/O error
+        exit: 0 written · 64 usage (a directory with other files, without --force) · 74 I/O error
         """
 
     let options: SampleOptions
@@ -51,7 +54,22 @@ struct SampleCommand: RecountCommand {
             seed = parsed
         }
         let jobs = try arguments.integer("--jobs", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        if !arguments.flag("--force"), let foreign = Self.foreignFiles(in: directory), !foreign.isEmpty {
+            let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? ", …" : "")
+            throw UsageError("\(directory) is not empty (\(shown)); sample would replace pricing.json and debits.jsonl there and add logs beside yours: choose a new directory, or give --force")
+        }
         options = SampleOptions(records: records, seed: seed, jobs: jobs, directory: directory)
+    }
+
+    /// Files of `directory` that an earlier `recount sample` did not write (nil when the
+    /// directory does not exist). A directory holding `sample.json` and only sample files is
+    /// an earlier sample, safe to replace.
+    static func foreignFiles(in directory: String) -> [String]? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+        let visible = names.filter { !$0.hasPrefix(".") }.sorted()
+        guard visible.contains("sample.json") else { return visible }
+        let own = Set(["sample.json", "pricing.json", "debits.jsonl"] + SampleGenerator.logFileNames)
+        return visible.filter { !own.contains($0) }
     }
 
     func run(console: Console) throws -> ExitStatus {

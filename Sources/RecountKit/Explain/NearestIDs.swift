@@ -4,13 +4,13 @@
 /// Ranking: a longer common prefix first (a pasted id cut short, or one from the same batch),
 /// then a smaller edit distance, then byte order — so the suggestion list is deterministic.
 /// Memory is bounded by `keep`, whatever the number of ids offered.
-struct NearestIDs {
+public struct NearestIDs {
     let target: [UInt8]
     let keep: Int
     private var ranked: [(prefix: Int, distance: Int, id: String)] = []
     private var seen: Set<String> = []
 
-    init(target: String, keep: Int) {
+    public init(target: String, keep: Int) {
         self.target = Array(target.utf8)
         self.keep = keep
     }
@@ -18,7 +18,7 @@ struct NearestIDs {
     /// Edit distances beyond this are not worth suggesting (and not worth computing fully).
     static let distanceMax = 64
 
-    mutating func offer(_ id: String) {
+    public mutating func offer(_ id: String) {
         guard !seen.contains(id) else { return }
         let bytes = Array(id.utf8)
         let prefix = zip(bytes, target).prefix { $0 == $1 }.count
@@ -33,7 +33,7 @@ struct NearestIDs {
         }
     }
 
-    var best: [String] { ranked.map(\.id) }
+    public var best: [String] { ranked.map(\.id) }
 
     static func better(_ a: (prefix: Int, distance: Int, id: String), _ b: (prefix: Int, distance: Int, id: String)) -> Bool {
         if a.prefix != b.prefix { return a.prefix > b.prefix }
@@ -43,7 +43,7 @@ struct NearestIDs {
 
     /// Levenshtein distance over bytes, two rows; ids longer than `distanceMax` bytes are
     /// compared on their first `distanceMax` bytes (ids are short; this bounds the work).
-    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+    public static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
         let a = Array(a.prefix(distanceMax))
         let b = Array(b.prefix(distanceMax))
         if a.isEmpty { return b.count }
