@@ -117,7 +117,7 @@ struct ReconcileCommand: RecountCommand {
     static func time(_ text: String?, flag: String) throws(UsageError) -> Timestamp? {
         guard let text else { return nil }
         guard let time = Timestamp(rfc3339: text) else {
-            throw UsageError("\(flag) takes an RFC 3339 time with offset (e.g. 2024-03-01T00:00:00+08:00), not '\(text)'")
+            throw UsageError("\(flag) takes an RFC 3339 time with offset (e.g. 2024-03-01T00:00:00+08:00), not '\(text)': \(Timestamp.rfc3339Problem(text))")
         }
         return time
     }
@@ -148,6 +148,7 @@ struct ReconcileCommand: RecountCommand {
         // Lock the output directory before the (long) run so an overlapping run stops at once.
         let output: OutputDirectory
         do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
+        TerminationSignals.onStop("recount: stopped by a signal; the reports in \(outDirectory)/ were left as they were (this run's temporary files removed)")
 
         options.spillDirectory = spillDirectory ?? outDirectory
         if let spillDirectory {

@@ -32,10 +32,32 @@ public enum TerminationSignals {
             sigaction(signal, &action, nil)
         }
         Foundation.signal(SIGXFSZ, SIG_IGN)
+        onStop("recount: stopped by a signal before writing anything")
     }
+}
+
+extension TerminationSignals {
+    /// What a stopped run says on standard error, one line: set by a command once it knows what
+    /// it is writing (`reconcile` names its output directory), read by the handler.
+    ///
+    /// The handler may only `write(2)`: the text lives in a buffer allocated once, here, and is
+    /// copied in before the command starts its work, so the handler never allocates.
+    public static func onStop(_ line: String) {
+        let bytes = Array((line + "\n").utf8.prefix(StopMessage.capacity))
+        StopMessage.length = 0
+        for (index, byte) in bytes.enumerated() { StopMessage.buffer[index] = byte }
+        StopMessage.length = bytes.count
+    }
+}
+
+enum StopMessage {
+    static let capacity = 4096
+    nonisolated(unsafe) static let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    nonisolated(unsafe) static var length = 0
 }
 
 private func terminationHandler(_ signal: Int32) {
     TemporaryFiles.removeAll()
+    if StopMessage.length > 0 { _ = write(2, StopMessage.buffer, StopMessage.length) }
     _exit(128 + signal)
 }

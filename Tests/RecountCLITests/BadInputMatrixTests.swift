@@ -101,9 +101,9 @@ import RecountKit
         BadLine("NaN amount", head + #", "billed": {"amount": NaN}}"#, field: nil, "invalid JSON at byte 90: unexpected character 'N'"),
         BadLine("amount of the wrong type", head + #", "billed": {"amount": true}}"#, field: "billed.amount", "expected a decimal amount, found boolean"),
         BadLine("time without offset", #"{"id": "bad", "time": "2024-01-10T08:00:00", "account": "alice", "model": "m"}"#, field: "time",
-                "'2024-01-10T08:00:00' is not an RFC 3339 time with offset or a Unix time"),
+                "'2024-01-10T08:00:00' is not an RFC 3339 time with offset or a Unix time (no offset: add Z (UTC) or the zone's offset, e.g. +08:00)"),
         BadLine("time that is not a time", #"{"id": "bad", "time": "yesterday", "account": "alice", "model": "m"}"#, field: "time",
-                "'yesterday' is not an RFC 3339 time with offset or a Unix time"),
+                "'yesterday' is not an RFC 3339 time with offset or a Unix time (expected YYYY-MM-DDTHH:MM:SS[.fraction] and Z or ±HH:MM, e.g. 2024-03-01T00:00:00+08:00)"),
         BadLine("negative epoch", #"{"id": "bad", "time": -1, "account": "alice", "model": "m"}"#, field: "time",
                 "-1 is not a Unix time in seconds or milliseconds"),
         BadLine("unknown endpoint", head + #", "endpoint": "moderations"}"#, field: "endpoint",
@@ -349,7 +349,7 @@ import RecountKit
             return
         case .notJSON:
             try f.write("in/pricing.json", "{\"schema\": \"recount.pricing/1\",")
-            expected = (65, "\(path): invalid JSON at byte 32: expected a string key")
+            expected = (65, "\(path): invalid JSON at line 1, column 32: expected a string key")
         case .wrongSchema:
             try f.write("in/pricing.json", #"{"schema": "recount.pricing/2"}"#)
             expected = (65, "\(path): schema: expected \"recount.pricing/1\", found 'recount.pricing/2'")
@@ -500,6 +500,8 @@ import RecountKit
         kill(run.pid, signal)
         let end = run.wait()
         #expect(end.exited && end.status == status, "\(end)")
+        // One line says what was left as it was.
+        #expect(end.err.hasSuffix("recount: stopped by a signal; the reports in \(f.out)/ were left as they were (this run's temporary files removed)\n"), "\(end.err)")
         #expect(temporaries().isEmpty)
         #expect(try directorySnapshot(f.out) == before)
         try FileManager.default.removeItem(atPath: fifo.path)

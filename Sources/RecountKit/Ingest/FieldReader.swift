@@ -130,7 +130,7 @@ struct FieldReader {
             if mode == .rfc3339Only, Timestamp(unixNumber: text.trimmingASCIISpaces()) != nil {
                 throw FieldError(field, "'\(text.prefix(60))' is a string of digits, not an RFC 3339 time with offset; a Unix time must be a JSON number")
             }
-            throw FieldError(field, "'\(text.prefix(60))' is not an RFC 3339 time with offset or a Unix time")
+            throw FieldError(field, "'\(text.prefix(60))' is not an RFC 3339 time with offset or a Unix time (\(Timestamp.rfc3339Problem(text)))")
         case .number(let text):
             guard let time = Timestamp(unixNumber: text) else {
                 throw FieldError(field, "\(text.prefix(40)) is not a Unix time in seconds or milliseconds")

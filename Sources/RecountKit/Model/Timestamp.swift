@@ -57,6 +57,40 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self = parsed
     }
 
+    /// Why `text` is not an RFC 3339 time, in words a user can act on ("month 13 is out of
+    /// range"). Only for error messages: the parser itself stays a single pass.
+    public static func rfc3339Problem(_ text: String) -> String {
+        let b = Array(text.utf8)
+        func number(_ start: Int, _ count: Int) -> Int? {
+            guard start + count <= b.count else { return nil }
+            var value = 0
+            for byte in b[start..<(start + count)] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        let shape = "expected YYYY-MM-DDTHH:MM:SS[.fraction] and Z or ±HH:MM, e.g. 2024-03-01T00:00:00+08:00"
+        guard b.count >= 19, let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2) else { return shape }
+        if !(1...12).contains(month) { return "month \(month) is out of range (1–12)" }
+        let days = daysIn(month: month, year: year)
+        if day < 1 || day > days { return "day \(day) is out of range (\(year)-\(String(month).leftPadded(to: 2)) has \(days) days)" }
+        if hour > 23 { return "hour \(hour) is out of range (0–23)" }
+        if minute > 59 { return "minute \(minute) is out of range (0–59)" }
+        if second > 60 { return "second \(second) is out of range (0–60)" }
+        var index = 19
+        if index < b.count, b[index] == UInt8(ascii: ".") {
+            index += 1
+            let start = index
+            while index < b.count, b[index] >= 0x30, b[index] <= 0x39 { index += 1 }
+            if index - start > 9 { return "more than 9 fractional digits" }
+            if index == start { return "no digits after the decimal point" }
+        }
+        if index == b.count { return "no offset: add Z (UTC) or the zone's offset, e.g. +08:00" }
+        return shape
+    }
+
     /// `init?(rfc3339:)` over the text's UTF-8 in place (it runs for every line and debit).
     private init?(rfc3339Bytes b: UnsafeBufferPointer<UInt8>) {
         func digits(_ start: Int, _ count: Int) -> Int? {

@@ -12,6 +12,21 @@ struct CatalogReader {
     }
 
     /// Keys a reader may add for people (`"note"`, `"_source"`); never priced.
+    /// 1-based line and column (in Unicode scalars) of byte `offset`.
+    static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        for byte in bytes.prefix(max(0, offset)) {
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return (line, column)
+    }
+
     static func isCommentKey(_ key: String) -> Bool { key.hasPrefix("_") || key == "note" }
 
     var problems: [CatalogProblem] = []
@@ -25,7 +40,10 @@ struct CatalogReader {
         do {
             root = try JSONParser.parse(bytes)
         } catch {
-            return Outcome(catalog: nil, problems: [CatalogProblem(.error, path: "", message: error.description)], unreadable: true)
+            // A catalog is edited by hand: say where as an editor does, line and column.
+            let (line, column) = Self.lineAndColumn(of: error.offset, in: bytes)
+            let message = "invalid JSON at line \(line), column \(column): \(error.reason)"
+            return Outcome(catalog: nil, problems: [CatalogProblem(.error, path: "", message: message)], unreadable: true)
         }
         guard let object = root.objectValue else {
             return Outcome(catalog: nil, problems: [CatalogProblem(.error, path: "", message: "expected a JSON object, found \(root.typeName)")], unreadable: true)
@@ -118,7 +136,9 @@ struct CatalogReader {
         switch object["effective_from"] {
         case .string(let text)?:
             effectiveFrom = Timestamp(rfc3339: text)
-            if effectiveFrom == nil { error(path + ".effective_from", "expected an RFC 3339 time with offset, found '\(text)'") }
+            if effectiveFrom == nil {
+                error(path + ".effective_from", "expected an RFC 3339 time with offset, found '\(text)' (\(Timestamp.rfc3339Problem(text)))")
+            }
         case .number(let text)?:
             effectiveFrom = Timestamp(unixNumber: text)
             if effectiveFrom == nil { error(path + ".effective_from", "expected Unix seconds or milliseconds, found \(text)") }

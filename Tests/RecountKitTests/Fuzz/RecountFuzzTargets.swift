@@ -189,7 +189,7 @@ enum RecountFuzzTargets {
                     return "more debits, rejects and blanks (\(result.debits.count)+\(result.rejects.count)+\(result.blankLines)) than lines (\(lines))"
                 }
             } catch {
-                guard csv, case .unreadable(_, let reason) = error, reason.contains("header") else {
+                guard csv, case .malformed(_, _, let reason) = error, reason.contains("header") else {
                     return "ledger read failed on in-memory bytes: \(error)"
                 }
             }
