@@ -47,7 +47,7 @@ struct ExplainCommand: RecountCommand {
         }
         requestID = first
         let rest = Array(arguments.positionals.dropFirst())
-        paths = rest.isEmpty ? ["SampleLogs"] : rest
+        paths = rest.isEmpty ? [DefaultLogs.path] : rest
         pricingFlag = try arguments.value("--pricing")
         debitsFlag = try arguments.value("--debits")
         let basisText = try arguments.value("--basis") ?? "auto"
@@ -62,6 +62,7 @@ struct ExplainCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
+        try DefaultLogs.check(paths, command: "explain REQUEST_ID")
         var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag, console: console)
         options.basis = basis
         options.tolerance = tolerance

@@ -5,28 +5,34 @@ import RecountKit
 /// CSV and HTML, for support to send the customer (SPEC §5).
 struct StatementCommand: RecountCommand {
     static let spec = Arguments.Spec(
-        options: ["--pricing", "--debits", "--from", "--until", "--out", "--basis", "--tolerance", "--min-credit", "--issued", "--as-of"],
+        options: ["--pricing", "--debits", "--from", "--until", "--out", "--basis", "--tolerance", "--min-credit", "--issued", "--as-of",
+                  "--lang", "--day-offset"],
         flags: ["--csv-bom"])
 
     static let help = """
         usage: recount statement ACCOUNT [PATH…] [options]
 
         Writes statement-<account>-<hash>.csv and .html to --out: every request of ACCOUNT that
-        started in [--from, --until) — time, request id, model, tokens, recorded, expected,
-        delta, class, credit — and totals. The figures are the reconcile run's. The file name
-        keeps only [A-Za-z0-9._-] of the account (others become _) plus 8 hex digits of its
-        SHA-256, so it never leaves --out and two accounts never share a file. Files are
-        written atomically. PATH as for reconcile (default: SampleLogs).
+        started in [--from, --until) — time, request id, model, tokens, charged, recomputed,
+        difference, result (in words), credit — and a TOTAL row that adds up to its columns.
+        The figures are the reconcile run's; the CSV and the HTML have the same headers. The
+        file name keeps the account's letters and digits (any script) and . _ - (others become
+        _) plus 8 hex digits of its SHA-256, so it never leaves --out and two accounts never
+        share a file. Files are written atomically. PATH as for reconcile (default: SampleLogs).
 
           --pricing FILE, --debits FILE   as for reconcile
           --from T, --until T             the period (RFC 3339 with offset); default: everything
           --out DIR                       where the files go (default Statements)
           --basis B, --tolerance N, --min-credit N, --issued FILE   as for reconcile
           --as-of T                       the time printed on the statement (omitted when not given)
+          --lang en|zh                    the statement's words: English (default) or Chinese
+          --day-offset ±HH:MM             the zone its times are shown in (default: the catalog's,
+                                          from its latest version's effective_from)
           --csv-bom                       start the CSV with a UTF-8 BOM (Excel)
 
-        exit: 0 written (also when the account has no requests: the statement says so)
-              64 usage · 65 bad catalog · 66 input missing · 74 I/O error or --out busy
+        exit: 0 written (also when the account's requests all fall outside the period)
+              64 usage · 65 bad catalog · 66 input missing, or an ACCOUNT with no requests in
+              the logs (the nearest accounts are suggested) · 74 I/O error or --out busy
         """
 
     let account: String
@@ -42,13 +48,15 @@ struct StatementCommand: RecountCommand {
     let issuedPaths: [String]
     let asOf: Timestamp?
     let csvBOM: Bool
+    let language: StatementLanguage
+    let dayOffset: Int32?
 
     init(arguments: Arguments) throws {
         guard let first = arguments.positionals.first else { throw UsageError("give the ACCOUNT") }
         guard !first.isEmpty else { throw UsageError("the ACCOUNT is empty") }
         account = first
         let rest = Array(arguments.positionals.dropFirst())
-        paths = rest.isEmpty ? ["SampleLogs"] : rest
+        paths = rest.isEmpty ? [DefaultLogs.path] : rest
         pricingFlag = try arguments.value("--pricing")
         debitsFlag = try arguments.value("--debits")
         from = try ReconcileCommand.time(arguments.value("--from"), flag: "--from")
@@ -65,9 +73,19 @@ struct StatementCommand: RecountCommand {
         issuedPaths = arguments.all("--issued")
         asOf = try ReconcileCommand.time(arguments.value("--as-of"), flag: "--as-of")
         csvBOM = arguments.flag("--csv-bom")
+        let lang = try arguments.value("--lang") ?? "en"
+        guard let language = StatementLanguage(rawValue: lang) else { throw UsageError("--lang takes en or zh, not '\(lang)'") }
+        self.language = language
+        if let text = try arguments.value("--day-offset") {
+            guard let offset = Timestamp.parseOffset(text) else { throw UsageError("--day-offset takes ±HH:MM (e.g. +08:00), not '\(text)'") }
+            dayOffset = offset
+        } else {
+            dayOffset = nil
+        }
     }
 
     func run(console: Console) throws -> ExitStatus {
+        try DefaultLogs.check(paths, command: "statement ACCOUNT")
         var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag, console: console)
         options.basis = basis
         options.tolerance = tolerance
@@ -90,7 +108,11 @@ struct StatementCommand: RecountCommand {
         do { result = try ReconcilePipeline(options: options).run(into: rows) } catch { throw ReconcileCommand.failure(error) }
         rows.attach(to: &result)
 
-        let statement = AccountStatement(account: account, result: result, from: from, until: until, asOf: asOf)
+        if result.rows.isEmpty, !result.accounts.contains(where: { $0.account == account }) {
+            throw Self.unknownAccount(account, among: result.accounts.map(\.account))
+        }
+        let statement = AccountStatement(account: account, result: result, from: from, until: until, asOf: asOf,
+                                         language: language, zoneOffset: dayOffset ?? options.dayOffsetSeconds)
         let stem = AccountStatement.fileStem(for: account)
         do {
             try output.stage(stem + ".csv", statement.csv(bom: csvBOM))
@@ -101,11 +123,32 @@ struct StatementCommand: RecountCommand {
             throw CommandFailure(.ioError, error.description)
         }
         let totals = statement.totals
+        let requests = totals.requests == 1 ? "1 request" : "\(totals.requests) requests"
         let unit = result.unit?.name ?? "units"
         let scale = result.unit?.scale ?? 0
-        console.out("recount statement: \(totals.requests) requests, recorded \(Amounts.format(totals.recorded, scale: scale)) \(unit), "
+        console.out("recount statement: \(requests), recorded \(Amounts.format(totals.recorded, scale: scale)) \(unit), "
             + "expected \(Amounts.format(totals.expected, scale: scale)) \(unit), credits \(Amounts.format(totals.credits, scale: scale)) \(unit); "
             + "\(outDirectory)/\(stem).csv and .html")
         return .success
+    }
+
+    /// A mistyped account: exit 66 with the nearest accounts of the logs, instead of an empty
+    /// statement that looks like "this customer made no requests".
+    static func unknownAccount(_ account: String, among accounts: [String]) -> CommandFailure {
+        var nearest = NearestIDs(target: account, keep: 3)
+        for known in accounts { nearest.offer(known) }
+        let suggestion = nearest.best.isEmpty ? "" : "; nearest: " + nearest.best.map { "'\($0)'" }.joined(separator: ", ")
+        return CommandFailure(.noInput, "no requests of account '\(account)' in the logs\(suggestion)")
+    }
+}
+
+/// The demo's default PATH (`SampleLogs`, in the repository). Run from anywhere else without a
+/// PATH, a command says to name the log directory instead of "SampleLogs: no such file".
+enum DefaultLogs {
+    static let path = "SampleLogs"
+
+    static func check(_ paths: [String], command: String) throws {
+        guard paths == [path], !FileManager.default.fileExists(atPath: path) else { return }
+        throw CommandFailure(.noInput, "no log PATH given, and there is no ./SampleLogs here (the demo's default, in the repository): name the log directory or files, e.g. recount \(command) /var/log/relay")
     }
 }

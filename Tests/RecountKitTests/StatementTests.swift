@@ -12,7 +12,10 @@ struct StatementTests {
         #expect(!stem.contains("/"))
         #expect(!stem.contains(".."))
         #expect(!stem.hasPrefix("."))
-        #expect(stem.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "." || $0 == "_" || $0 == "-" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+        #expect(stem.unicodeScalars.allSatisfy {
+            $0 == "." || $0 == "_" || $0 == "-" || AccountStatement.isLetterOrDigit($0)
+        })
+        #expect(!stem.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == " " })
         #expect(stem.hasPrefix("statement-"))
     }
 
@@ -21,6 +24,14 @@ struct StatementTests {
         #expect(AccountStatement.fileStem(for: "a/b") != AccountStatement.fileStem(for: "a?b"))
         #expect(AccountStatement.fileStem(for: "张三") != AccountStatement.fileStem(for: "李四"))
         #expect(AccountStatement.fileStem(for: "acme-corp").hasPrefix("statement-acme-corp-"))
+    }
+
+    @Test("a Chinese account keeps its name, readable")
+    func readableChineseName() {
+        let stem = AccountStatement.fileStem(for: "张三工作室")
+        #expect(stem.hasPrefix("statement-张三工作室-"))
+        #expect(stem.count == "statement-张三工作室-".count + 8)
+        #expect(AccountStatement.fileStem(for: "张三 工作室/北京").hasPrefix("statement-张三_工作室_北京-"))
     }
 
     @Test("long accounts are cut to a bounded name")

@@ -196,6 +196,22 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return text + sign + String(magnitude / 3600).leftPadded(to: 2) + ":" + String(magnitude / 60 % 60).leftPadded(to: 2)
     }
 
+    /// `YYYY-MM-DD HH:MM:SS` (milliseconds when non-zero) in the given offset, with no zone:
+    /// the form Excel and LibreOffice read as a date and time (they do not read RFC 3339's `T`
+    /// and offset). The offset is stated once, in the report's header.
+    public func spreadsheetText(offsetSeconds offset: Int32) -> String {
+        let rfc = rfc3339(offsetSeconds: offset)
+        var text = rfc.replacingOccurrences(of: "T", with: " ")
+        if let zone = text.firstIndex(where: { $0 == "Z" || $0 == "+" }) ?? text.lastIndex(of: "-").flatMap({ $0 > text.index(text.startIndex, offsetBy: 10) ? $0 : nil }) {
+            text = String(text[..<zone])
+        }
+        if let dot = text.firstIndex(of: ".") {
+            let fraction = text[text.index(after: dot)...].prefix(3)
+            text = String(text[..<dot]) + (Int(fraction) == 0 ? "" : "." + fraction)
+        }
+        return text
+    }
+
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28

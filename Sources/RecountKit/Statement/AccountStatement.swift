@@ -11,15 +11,22 @@ public struct AccountStatement: Sendable {
     public let from: Timestamp?
     public let until: Timestamp?
     public let asOf: Timestamp?
+    /// The words of the statement.
+    public let language: StatementLanguage
+    /// Every time is shown in this offset from UTC (the platform's zone), stated in the header.
+    public let zoneOffset: Int32
 
     /// `result` must come from a run with `allRows` (the `ok` rows are part of a statement).
-    public init(account: String, result: ReconcileResult, from: Timestamp?, until: Timestamp?, asOf: Timestamp? = nil) {
+    public init(account: String, result: ReconcileResult, from: Timestamp?, until: Timestamp?, asOf: Timestamp? = nil,
+                language: StatementLanguage = .en, zoneOffset: Int32 = 0) {
         self.account = account
         rows = result.rows.filter { $0.account == account }
         unit = result.unit
         self.from = from
         self.until = until
         self.asOf = asOf
+        self.language = language
+        self.zoneOffset = zoneOffset
     }
 
     public struct Totals: Sendable, Equatable {
@@ -28,6 +35,9 @@ public struct AccountStatement: Sendable {
         public var completionTokens = 0
         public var recorded = Rational.zero
         public var expected = Rational.zero
+        /// Σ of the rows' differences: recorded − expected on every row that was recomputed.
+        /// The charge of a row that could not be recomputed is in `unpriced`, not here, so the
+        /// total adds up to its column.
         public var delta = Rational.zero
         /// Credits of every status (issued now, issued before, withheld).
         public var credits = Rational.zero
@@ -47,12 +57,12 @@ public struct AccountStatement: Sendable {
             totals.recorded = (try? totals.recorded.adding(row.recorded)) ?? totals.recorded
             totals.expected = (try? totals.expected.adding(row.expected ?? .zero)) ?? totals.expected
             if row.expected == nil { totals.unpriced = (try? totals.unpriced.adding(row.recorded)) ?? totals.unpriced }
+            if let delta = row.delta { totals.delta = (try? totals.delta.adding(delta)) ?? totals.delta }
             for credit in row.credits {
                 totals.credits = (try? totals.credits.adding(credit.amount)) ?? totals.credits
                 if credit.status == .issued { totals.creditsIssued = (try? totals.creditsIssued.adding(credit.amount)) ?? totals.creditsIssued }
             }
         }
-        totals.delta = (try? totals.recorded.subtracting(totals.expected)) ?? .zero
         return totals
     }
 
@@ -66,38 +76,80 @@ public struct AccountStatement: Sendable {
         Set(row.credits.map(\.status.rawValue)).sorted().joined(separator: "+")
     }
 
-    /// The period as printed: `[from, until)`, either end open.
+    /// The period as printed: `[from, until)`, either end open, in the statement's zone.
     public var periodText: String {
-        switch (from, until) {
-        case (nil, nil): "all requests in the logs"
-        case let (from?, nil): "from \(from)"
-        case let (nil, until?): "before \(until)"
-        case let (from?, until?): "[\(from), \(until))"
+        func time(_ value: Timestamp) -> String { value.rfc3339(offsetSeconds: zoneOffset) }
+        switch (from, until, language) {
+        case (nil, nil, .en): return "all requests in the logs"
+        case (nil, nil, .zh): return "日志中的全部请求"
+        case let (from?, nil, .en): return "from \(time(from))"
+        case let (from?, nil, .zh): return "自 \(time(from)) 起"
+        case let (nil, until?, .en): return "before \(time(until))"
+        case let (nil, until?, .zh): return "\(time(until)) 之前"
+        case let (from?, until?, _): return "[\(time(from)), \(time(until)))"
         }
     }
 
-    public static let csvColumns = [
-        "time", "request_id", "model", "prompt_tokens", "completion_tokens", "recorded", "expected", "delta",
-        "class", "credit", "credit_status", "pricing_version", "cause", "unit",
-    ]
+    /// `+08:00`, the zone every time of the statement is in.
+    public var zoneText: String { Timestamp.offsetText(zoneOffset) }
 
-    /// RFC 4180 via `CSVWriter` (formula injection neutralised); a final `TOTAL` row.
-    public func csv(bom: Bool) -> [UInt8] {
-        var csv = CSVWriter(header: Self.csvColumns, bom: bom)
-        func number(_ value: Rational?) -> CSVWriter.Cell { value.map { .number(amount($0)) } ?? .empty }
-        for row in rows {
-            csv.row([
-                .text(row.time?.description ?? ""), .text(row.requestID), .text(row.model ?? ""),
-                row.counts.map { .number(String($0.prompt)) } ?? .empty, row.counts.map { .number(String($0.completion)) } ?? .empty,
-                number(row.recorded), number(row.expected), number(row.delta), .text(row.outcomeClass.rawValue),
-                number(creditAmount(row)), .text(creditStatus(row)), .text(row.pricingVersion ?? ""), .text(row.causeLabel),
-                .text(unitName),
-            ])
+    /// A row's cell, as text, for both the CSV and the HTML (amounts plain; the HTML groups them).
+    func cell(_ column: StatementLanguage.Column, _ row: RequestOutcome) -> String {
+        switch column {
+        case .time: row.time?.spreadsheetText(offsetSeconds: zoneOffset) ?? ""
+        case .requestID: row.requestID
+        case .model: row.model ?? ""
+        case .promptTokens: row.counts.map { String($0.prompt) } ?? ""
+        case .completionTokens: row.counts.map { String($0.completion) } ?? ""
+        case .charged: amount(row.recorded)
+        case .recomputed: row.expected.map(amount) ?? ""
+        case .difference: row.delta.map(amount) ?? ""
+        case .result: language.words(row.outcomeClass)
+        case .credit: creditAmount(row).map(amount) ?? ""
         }
+    }
+
+    /// The TOTAL row's cell: every number column is the sum of the column above it.
+    func totalCell(_ column: StatementLanguage.Column, _ totals: Totals) -> String {
+        switch column {
+        case .time: language.total
+        case .requestID: language.requestsCount(totals.requests)
+        case .model, .result: ""
+        case .promptTokens: String(totals.promptTokens)
+        case .completionTokens: String(totals.completionTokens)
+        case .charged: amount(totals.recorded)
+        case .recomputed: amount(totals.expected)
+        case .difference: amount(totals.delta)
+        case .credit: amount(totals.credits)
+        }
+    }
+
+    static func isNumeric(_ column: StatementLanguage.Column) -> Bool {
+        switch column {
+        case .promptTokens, .completionTokens, .charged, .recomputed, .difference, .credit: true
+        case .time, .requestID, .model, .result: false
+        }
+    }
+
+    /// RFC 4180 via `CSVWriter` (formula injection neutralised), the same headers as the HTML,
+    /// a final TOTAL row that adds up to its columns and, when some charge could not be
+    /// recomputed, a row saying how much.
+    public func csv(bom: Bool) -> [UInt8] {
+        let columns = StatementLanguage.Column.allCases
+        var csv = CSVWriter(header: columns.map(language.header), bom: bom)
+        func cells(_ text: (StatementLanguage.Column) -> String) -> [CSVWriter.Cell] {
+            columns.map { column in
+                let value = text(column)
+                if value.isEmpty { return .empty }
+                return Self.isNumeric(column) ? .number(value) : .text(value)
+            }
+        }
+        for row in rows { csv.row(cells { cell($0, row) }) }
         let totals = totals
-        csv.row([.text("TOTAL"), .text("requests: \(totals.requests)"), .empty, .number(String(totals.promptTokens)),
-                 .number(String(totals.completionTokens)), number(totals.recorded), number(totals.expected), number(totals.delta),
-                 .empty, number(totals.credits), .empty, .empty, .empty, .text(unitName)])
+        csv.row(cells { totalCell($0, totals) })
+        if !totals.unpriced.isZero {
+            csv.row([.text(language.notRecomputed("\(amount(totals.unpriced)) \(unitName)"))] + Array(repeating: .empty, count: columns.count - 1))
+        }
         return csv.bytes
     }
 }
