@@ -9,7 +9,8 @@
 # MariaDB 127.0.0.1:$RECOUNT_MYSQL_PORT and a socket) under $RECOUNT_DB_DIR, default
 # /tmp/recount-db. Each has a user `recount` whose password is $RECOUNT_TEST_DB_PASSWORD
 # (a throwaway test password; the servers accept nothing but loopback) and a database
-# `recount_test`. PostgreSQL and MariaDB refuse to run as root, so as root they run as the
+# `recount_test`; the tests make a database (MariaDB) or a schema (PostgreSQL) each, so
+# `recount` may create databases (a loopback-only test server). PostgreSQL and MariaDB refuse to run as root, so as root they run as the
 # `postgres` / `mysql` system users the Debian packages create.
 set -euo pipefail
 
@@ -119,10 +120,8 @@ start_mariadb() {
     "${root[@]}" -e "CREATE DATABASE IF NOT EXISTS recount_test CHARACTER SET utf8mb4;
         CREATE USER IF NOT EXISTS 'recount'@'127.0.0.1' IDENTIFIED BY '$PASSWORD';
         CREATE USER IF NOT EXISTS 'recount'@'localhost' IDENTIFIED BY '$PASSWORD';
-        GRANT ALL ON recount_test.* TO 'recount'@'127.0.0.1';
-        GRANT ALL ON recount_test.* TO 'recount'@'localhost';
-        GRANT PROCESS, CONNECTION ADMIN ON *.* TO 'recount'@'127.0.0.1';
-        GRANT PROCESS, CONNECTION ADMIN ON *.* TO 'recount'@'localhost';" >&2
+        GRANT ALL PRIVILEGES ON *.* TO 'recount'@'127.0.0.1';
+        GRANT ALL PRIVILEGES ON *.* TO 'recount'@'localhost';" >&2
 }
 
 stop_all() {
