@@ -75,8 +75,9 @@ final class GatewayRowByteSource: ByteSource {
 extension GatewayLogWindow {
     /// The database read for a run's `[from, until)`: whole seconds, widened outward (`from`
     /// down, `until` up) — the pipeline still applies the exact bounds to every record.
-    public init(from: Timestamp?, until: Timestamp?, marginSeconds: Int64 = GatewayLogWindow.defaultMarginSeconds) {
-        self.init(from: from.map(\.seconds),
+    public static func run(from: Timestamp?, until: Timestamp?,
+                           marginSeconds: Int64 = GatewayLogWindow.defaultMarginSeconds) -> GatewayLogWindow {
+        GatewayLogWindow(from: from.map(\.seconds),
                   until: until.map { $0.nanoseconds > 0 ? $0.seconds + 1 : $0.seconds },
                   marginSeconds: marginSeconds)
     }
