@@ -80,9 +80,9 @@ final class MySQLConnection {
             }
         }
         guard connected != nil else {
-            let reason = lastError
-            api.close(handle)
-            throw .unavailable(source: source, reason: reason)
+            // deinit closes the handle (a class whose init throws after setting every
+            // property is deinitialised).
+            throw .unavailable(source: source, reason: lastError)
         }
     }
 

@@ -49,20 +49,23 @@ func runTool(_ executable: String, _ arguments: [String], input: String = "", en
     var environment = ProcessInfo.processInfo.environment
     for (key, value) in extra { environment[key] = value }
     process.environment = environment
-    let stdin = Pipe(), stdout = Pipe()
-    let errorPath = NSTemporaryDirectory() + TestServers.uniqueName("stderr")
+    // Files, not pipes: Foundation's pipe reads trap on EINTR while other tests run.
+    let base = NSTemporaryDirectory() + TestServers.uniqueName("tool")
+    let inputPath = base + ".in", outputPath = base + ".out", errorPath = base + ".err"
+    defer { for path in [inputPath, outputPath, errorPath] { try? FileManager.default.removeItem(atPath: path) } }
+    _ = FileManager.default.createFile(atPath: inputPath, contents: Data(input.utf8))
+    _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
     _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-    defer { try? FileManager.default.removeItem(atPath: errorPath) }
+    let stdin = try FileHandle(forReadingFrom: URL(fileURLWithPath: inputPath))
+    let stdout = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
     let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
+    defer { try? stdin.close(); try? stdout.close(); try? stderr.close() }
     process.standardInput = stdin
     process.standardOutput = stdout
     process.standardError = stderr
     try process.run()
-    let writer = Thread { stdin.fileHandleForWriting.write(Data(input.utf8)); try? stdin.fileHandleForWriting.close() }
-    writer.start()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    try? stderr.close()
+    let output = FileManager.default.contents(atPath: outputPath) ?? Data()
     let errorData = FileManager.default.contents(atPath: errorPath) ?? Data()
     guard process.terminationStatus == 0 else {
         throw ToolFailure(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errorData, as: UTF8.self))")
@@ -113,7 +116,8 @@ struct MySQLScratch {
         database = TestServers.uniqueName("recount_t")
         base = try GatewayDatabaseURL.parse(TestServers.mysqlURL)
         url = try GatewayDatabaseURL.parse(TestServers.mysqlURL.replacingOccurrences(of: "/" + (base.database ?? ""), with: "/" + database))
-        try runTool("/usr/bin/mariadb", arguments(database: nil), input: "CREATE DATABASE \(database) CHARACTER SET utf8mb4;")
+        try runTool("/usr/bin/mariadb", arguments(database: nil), input: "CREATE DATABASE \(database) CHARACTER SET utf8mb4;",
+                    environment: ["MYSQL_PWD": TestServers.password])
     }
 
     func arguments(database: String?) -> [String] {
