@@ -227,3 +227,29 @@ struct MySQLRowsTests {
         #expect(read < 20000)
     }
 }
+
+@Suite("Gateway rows: every source the same", .enabled(if: TestServers.postgresEnabled && TestServers.mysqlEnabled,
+                                                       "needs scripts/db-servers.sh (always on under CI=true)"))
+struct SameRowsEverySourceTests {
+    @Test("the same rows in SQLite, PostgreSQL and MariaDB decode to the same records")
+    func sameRecords() throws {
+        let sqlite = try SQLiteScratch(wal: true)
+        defer { sqlite.remove() }
+        try sqlite.run(try TestServers.fixture("new-api.sqlite.sql") + NewAPIRows.insertSQL(.sqlite))
+        let postgres = try PostgresScratch()
+        defer { postgres.drop() }
+        try postgres.run(try TestServers.fixture("new-api.postgres.sql") + NewAPIRows.insertSQL(.postgres))
+        let mysql = try MySQLScratch()
+        defer { mysql.drop() }
+        try mysql.run(try TestServers.fixture("new-api.mysql.sql") + NewAPIRows.insertSQL(.mysql))
+        let fromSQLite = try readAll(sqlite.url, window: NewAPIRows.window)
+        let fromPostgres = try readAll(postgres.url, window: NewAPIRows.window)
+        let fromMySQL = try readAll(mysql.url, window: NewAPIRows.window)
+        #expect(fromSQLite.ids == fromPostgres.ids && fromPostgres.ids == fromMySQL.ids)
+        #expect(fromSQLite.lines == fromMySQL.lines, "SQLite and MySQL both store bool as 0/1")
+        let records = NewAPIRows.decoded(fromSQLite.lines)
+        #expect(NewAPIRows.decoded(fromPostgres.lines) == records)
+        #expect(NewAPIRows.decoded(fromMySQL.lines) == records)
+        #expect(records.filter { !$0.hasPrefix("reject") }.count == 3)
+    }
+}
