@@ -31,9 +31,12 @@ final class SQLiteLogCursor: LogCursor {
         columns = names
         encoder = RowEncoder(columns: names)
         idIndex = names.firstIndex(of: "id")!
-        batchRows = max(1, options.batchRows)
+        // In WAL mode the whole read is one statement in one transaction; chunks are only for
+        // the rollback journal.
+        batchRows = inTransaction ? Int.max : max(1, options.batchRows)
+        let limit = inTransaction ? "" : " LIMIT \(batchRows)"
         sql = "SELECT " + names.map(Self.quoted).joined(separator: ", ") + " FROM \"logs\" WHERE "
-            + window.predicate(hasUseTime: names.contains("use_time")) + " AND \"id\" > ?1 ORDER BY \"id\" LIMIT \(batchRows)"
+            + window.predicate(hasUseTime: names.contains("use_time")) + " AND \"id\" > ?1 ORDER BY \"id\"" + limit
     }
 
     static func quoted(_ name: String) -> String { "\"" + name.replacingAll("\"", with: "\"\"") + "\"" }

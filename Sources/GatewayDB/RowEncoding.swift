@@ -42,17 +42,50 @@ struct RowEncoder {
     static func append(_ cell: Cell, to line: inout [UInt8]) {
         switch cell {
         case .null: line += "null".utf8
-        case .integer(let value): line += String(value).utf8
+        case .integer(let value): appendInteger(value, to: &line)
         case .number(let bytes): line += bytes
         case .text(let bytes): appendString(bytes, to: &line)
         }
     }
 
+    /// Decimal digits without a `String` in between (most cells of a row are integers).
+    static func appendInteger(_ value: Int64, to line: inout [UInt8]) {
+        if value < 0 { line.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes, room for 20 digits
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                count += 1
+                buffer[32 - count] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+            } while magnitude > 0
+            line.append(contentsOf: buffer[(32 - count)...])
+        }
+    }
+
     private static let hex = Array("0123456789abcdef".utf8)
 
-    static func appendString<C: Collection>(_ bytes: C, to line: inout [UInt8]) where C.Element == UInt8 {
+    static func appendString(_ bytes: UnsafeBufferPointer<UInt8>, to line: inout [UInt8]) {
         line.append(UInt8(ascii: "\""))
-        for byte in bytes {
+        // Runs of bytes that need no escape are copied whole.
+        var runStart = 0
+        for index in bytes.indices {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if runStart < index { line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            runStart = index + 1
+            appendEscape(byte, to: &line)
+        }
+        if runStart < bytes.count { line.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        line.append(UInt8(ascii: "\""))
+    }
+
+    static func appendString(_ bytes: [UInt8], to line: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { appendString($0, to: &line) }
+    }
+
+    private static func appendEscape(_ byte: UInt8, to line: inout [UInt8]) {
             switch byte {
             case UInt8(ascii: "\""): line += [0x5C, 0x22]
             case UInt8(ascii: "\\"): line += [0x5C, 0x5C]
@@ -61,11 +94,8 @@ struct RowEncoder {
             case 0x0A: line += [0x5C, UInt8(ascii: "n")]
             case 0x0D: line += [0x5C, UInt8(ascii: "r")]
             case 0x09: line += [0x5C, UInt8(ascii: "t")]
-            case 0..<0x20: line += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            default: line.append(byte)
+            default: line += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
             }
-        }
-        line.append(UInt8(ascii: "\""))
     }
 }
 
