@@ -56,6 +56,10 @@ install_missing() {
     command -v sqlite3 >/dev/null || need+=(sqlite3)
     ldconfig -p | grep -q 'libsqlite3\.so\.0 ' || need+=(libsqlite3-0)
     if [ ${#need[@]} -gt 0 ]; then log "installing ${need[*]}"; apt_install "${need[@]}"; fi
+    if [ "$(id -u)" = 0 ]; then  # the servers' own users (the packages make them; a bare image may not)
+        id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/false postgres
+        id mysql >/dev/null 2>&1 || useradd --system --home-dir /nonexistent --shell /bin/false mysql
+    fi
 }
 
 start_pg() {
