@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// Which gateway wrote the table, told by its columns (SPEC §2.1 "Dialects").
@@ -74,6 +75,18 @@ public enum GatewayDatabase {
     /// Columns a run cannot do without (the decoder's own rules, SPEC §6): the id, the time,
     /// the log type, the model and the recorded amount; the account is `username` or `user_id`.
     public static let requiredColumns = ["id", "created_at", "type", "model_name", "quota"]
+
+    /// What the CLI calls for `--gateway-db URL [--db-password-file FILE]`: parses the URL,
+    /// finds the password (SPEC §2.6) and opens the window's rows. `source` of the reader and
+    /// `credentials.description` are what `summary.json` may show.
+    public static func openLogs(url text: String, passwordFile: String?, window: GatewayLogWindow,
+                                environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(GatewayDBError) -> (reader: GatewayLogReader, credentials: GatewayCredentials) {
+        let url = try GatewayDatabaseURL.parse(text)
+        let credentials = url.kind == .sqlite ? GatewayCredentials.clientLibrary
+            : try GatewayCredentials.resolve(passwordFile: passwordFile, environment: environment)
+        return (try openLogs(url, credentials: credentials, window: window), credentials)
+    }
 
     /// Opens the `logs` rows of `window` as one consistent snapshot, streamed row by row.
     public static func openLogs(_ url: GatewayDatabaseURL, credentials: GatewayCredentials = .clientLibrary,

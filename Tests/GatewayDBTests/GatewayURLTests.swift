@@ -67,6 +67,22 @@ struct GatewayURLTests {
         #expect(!String(describing: fromFile).contains("from-file"))
     }
 
+    @Test("openLogs(url:passwordFile:): a password URL is refused before anything is opened")
+    func openByText() throws {
+        do {
+            _ = try GatewayDatabase.openLogs(url: "postgres://u:hunter2@127.0.0.1:1/d", passwordFile: nil,
+                                             window: GatewayLogWindow(from: nil, until: nil), environment: [:])
+            Issue.record("accepted a password in the URL")
+        } catch {
+            #expect(error.exitStatus == 64)
+            #expect(!error.description.contains("hunter2"))
+        }
+        #expect(throws: GatewayDBError.databaseMissing(path: "/nonexistent/one-api.db")) {
+            _ = try GatewayDatabase.openLogs(url: "sqlite:/nonexistent/one-api.db", passwordFile: nil,
+                                             window: GatewayLogWindow(from: nil, until: nil))
+        }
+    }
+
     @Test("client messages have the password scrubbed out")
     func scrubbing() {
         #expect(scrub("FATAL: bad password 'hunter2' for hunter2\n", secret: "hunter2") == "FATAL: bad password '***' for ***")

@@ -80,9 +80,7 @@ struct PostgresScratch {
 
     init() throws {
         schema = TestServers.uniqueName("t")
-        let base = try GatewayDatabaseURL.parse(TestServers.postgresURL)
         url = try GatewayDatabaseURL.parse(TestServers.postgresURL + "?options=-csearch_path%3D\(schema)")
-        _ = base
         try run("CREATE SCHEMA \(schema);")
     }
 
