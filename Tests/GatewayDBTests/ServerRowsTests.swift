@@ -90,6 +90,24 @@ struct PostgresRowsTests {
         }
     }
 
+    @Test("no password of Recount's own: libpq finds it in a pgpass file (the passfile keyword, as PGPASSFILE)")
+    func pgpass() throws {
+        let scratch = try PostgresScratch()
+        defer { scratch.drop() }
+        try scratch.run(try TestServers.fixture("new-api.postgres.sql") + NewAPIRows.insertSQL(.postgres))
+        let file = NSTemporaryDirectory() + TestServers.uniqueName("pgpass")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try Data("*:*:*:recount:\(TestServers.password)\n".utf8).write(to: URL(fileURLWithPath: file))
+        chmod(file, 0o600)
+        let url = try GatewayDatabaseURL.parse(scratch.url.description + "&passfile=\(file)")
+        #expect(try readAll(url, window: NewAPIRows.window, credentials: .clientLibrary).ids == NewAPIRows.expectedIDs)
+        // And without it the server refuses: the password really came from the file.
+        #expect(throws: GatewayDBError.self) {
+            _ = try readAll(try GatewayDatabaseURL.parse(scratch.url.description + "&passfile=/nonexistent"),
+                            window: NewAPIRows.window, credentials: .clientLibrary)
+        }
+    }
+
     @Test("the connection dropped midway: a typed I/O error (74)")
     func droppedMidway() throws {
         let scratch = try PostgresScratch()
