@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "TokenCounter", targets: ["TokenCounter"]),
         .library(name: "RecountKit", targets: ["RecountKit"]),
+        .library(name: "GatewayDB", targets: ["GatewayDB"]),
         .executable(name: "recount", targets: ["recount"]),
     ],
     targets: [
@@ -25,11 +26,15 @@ let package = Package(
         ),
         // System zlib (on every machine) for `.jsonl.gz` logs.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
-        .target(name: "RecountKit", dependencies: ["TokenCounter", "CZlib"]),
-        .target(name: "RecountCLI", dependencies: ["RecountKit", "TokenCounter"]),
+        // The gateways' databases (SQLite, PostgreSQL, MySQL/MariaDB) through their system client
+        // libraries, loaded with dlopen at run time: nothing to link, nothing to install to build.
+        .target(name: "GatewayDB"),
+        .target(name: "RecountKit", dependencies: ["TokenCounter", "CZlib", "GatewayDB"]),
+        .target(name: "RecountCLI", dependencies: ["RecountKit", "TokenCounter", "GatewayDB"]),
         .executableTarget(name: "recount", dependencies: ["RecountCLI"]),
         .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter"]),
         .testTarget(name: "RecountKitTests", dependencies: ["RecountKit", "TokenCounter"]),
+        .testTarget(name: "GatewayDBTests", dependencies: ["GatewayDB", "RecountKit"]),
         .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit"]),
     ]
 )

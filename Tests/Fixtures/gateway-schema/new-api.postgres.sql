@@ -1,0 +1,13 @@
+CREATE TABLE "logs" ("id" bigserial,"user_id" bigint,"created_at" bigint,"type" bigint,"content" text,"username" text DEFAULT '',"token_name" text DEFAULT '',"model_name" text DEFAULT '',"quota" bigint DEFAULT 0,"prompt_tokens" bigint DEFAULT 0,"completion_tokens" bigint DEFAULT 0,"use_time" bigint DEFAULT 0,"is_stream" boolean,"channel_id" bigint,"channel_name" text,"token_id" bigint DEFAULT 0,"group" text,"ip" text DEFAULT '',"other" text,PRIMARY KEY ("id"));
+CREATE INDEX IF NOT EXISTS "idx_created_at_id" ON "logs" ("id","created_at");
+CREATE INDEX IF NOT EXISTS "idx_logs_user_id" ON "logs" ("user_id");
+CREATE INDEX IF NOT EXISTS "idx_created_at_type" ON "logs" ("created_at","type");
+CREATE INDEX IF NOT EXISTS "idx_logs_username" ON "logs" ("username");
+CREATE INDEX IF NOT EXISTS "index_username_model_name" ON "logs" ("model_name","username");
+CREATE INDEX IF NOT EXISTS "idx_logs_token_name" ON "logs" ("token_name");
+CREATE INDEX IF NOT EXISTS "idx_logs_model_name" ON "logs" ("model_name");
+CREATE INDEX IF NOT EXISTS "idx_logs_channel_id" ON "logs" ("channel_id");
+CREATE INDEX IF NOT EXISTS "idx_logs_token_id" ON "logs" ("token_id");
+CREATE INDEX IF NOT EXISTS "idx_logs_group" ON "logs" ("group");
+CREATE INDEX IF NOT EXISTS "idx_logs_ip" ON "logs" ("ip");
+CREATE TABLE "options" ("key" text,"value" text,PRIMARY KEY ("key"));

@@ -1,0 +1,13 @@
+CREATE TABLE `logs` (`id` integer PRIMARY KEY AUTOINCREMENT,`user_id` integer,`created_at` integer,`type` integer,`content` text,`username` text DEFAULT '',`token_name` text DEFAULT '',`model_name` text DEFAULT '',`quota` integer DEFAULT 0,`prompt_tokens` integer DEFAULT 0,`completion_tokens` integer DEFAULT 0,`use_time` integer DEFAULT 0,`is_stream` numeric,`channel_id` integer,`channel_name` text,`token_id` integer DEFAULT 0,`group` text,`ip` text DEFAULT '',`other` text);
+CREATE INDEX `idx_created_at_id` ON `logs`(`id`,`created_at`);
+CREATE INDEX `idx_logs_user_id` ON `logs`(`user_id`);
+CREATE INDEX `idx_created_at_type` ON `logs`(`created_at`,`type`);
+CREATE INDEX `idx_logs_username` ON `logs`(`username`);
+CREATE INDEX `index_username_model_name` ON `logs`(`model_name`,`username`);
+CREATE INDEX `idx_logs_token_name` ON `logs`(`token_name`);
+CREATE INDEX `idx_logs_model_name` ON `logs`(`model_name`);
+CREATE INDEX `idx_logs_channel_id` ON `logs`(`channel_id`);
+CREATE INDEX `idx_logs_token_id` ON `logs`(`token_id`);
+CREATE INDEX `idx_logs_group` ON `logs`(`group`);
+CREATE INDEX `idx_logs_ip` ON `logs`(`ip`);
+CREATE TABLE `options` (`key` text,`value` text,PRIMARY KEY (`key`));

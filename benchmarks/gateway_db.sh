@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Reading the gateway's database (issue 14) against the databases' own JSON exports.
+#
+#   benchmarks/gateway_db.sh [ROWS ...]    (default: 100000 1000000; run when the machine is quiet)
+#
+# For each size, fills a new-api `logs` table (the GORM definitions in
+# Tests/Fixtures/gateway-schema/) in SQLite and in PostgreSQL (the server of
+# scripts/db-servers.sh, started if needed) with ROWS rows, then times, with peak RSS:
+#   - GatewayDB's reader (benchmarks/GatewayDBBench.swift) writing the rows as JSON lines;
+#   - `sqlite3 -json` and `psql -At -c "SELECT row_to_json(l) FROM logs l"`, and
+#     `psql -c "COPY (SELECT row_to_json(l) FROM logs l) TO STDOUT"` (which doubles backslashes,
+#     so it is not a faithful export, but it is the usual one);
+#   - once `recount reconcile --gateway-db` exists: reconcile from the database vs from the
+#     exported JSONL (left to the lead: the flag is wired in a later change).
+# Writes benchmarks/RESULTS-gateway-db.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=("${@:-100000 1000000}")
+[ $# -gt 0 ] || SIZES=(100000 1000000)
+WORK=${BENCH_DIR:-/tmp/recount-gwdb-bench}
+mkdir -p "$WORK"
+eval "$(scripts/db-servers.sh start </dev/null)"
+export PGPASSWORD=$RECOUNT_TEST_DB_PASSWORD RECOUNT_DB_PASSWORD=$RECOUNT_TEST_DB_PASSWORD
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 "host=127.0.0.1 port=${RECOUNT_PG_PORT:-55432} user=recount dbname=recount_test")
+
+swift build -c release --target GatewayDB >&2
+BIN=$(swift build -c release --show-bin-path)
+swiftc -O -parse-as-library benchmarks/GatewayDBBench.swift -I "$BIN/Modules" "$BIN"/GatewayDB.build/*.o -o "$BIN/gateway-db-bench"
+
+# measure NAME CMD… : wall seconds and peak RSS (KiB) of CMD, its stdout to $WORK/NAME.out
+measure() {
+    local name=$1; shift
+    python3 - "$WORK/$name.out" "$@" <<'PY'
+import resource, subprocess, sys, time
+out = open(sys.argv[1], "wb")
+start = time.monotonic()
+subprocess.run(sys.argv[2:], stdout=out, check=True)
+seconds = time.monotonic() - start
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"{seconds:.3f} {rss}")
+PY
+}
+
+FROM=1700000000
+ROWSQL="n, 1 + n % 500, $FROM + n % 86000, 2, 'model ratio 1.25, group ratio 1', 'user' || (n % 500), 'key' || (n % 50), 'gpt-4o', 1500 + n % 7, 1000 + n % 300, 50 + n % 90, n % 20, (n % 2), 1, NULL, 7, 'default', '', '{\"cache_tokens\":400,\"model_ratio\":1.25,\"group_ratio\":1,\"completion_ratio\":4,\"cache_ratio\":0.5,\"frt\":-1000}'"
+
+{
+echo "# Gateway database reads (benchmarks/gateway_db.sh)"
+echo
+echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); other jobs may share the machine."
+echo
+echo "| rows | reader | seconds | rows/s | peak RSS MiB | output MB |"
+echo "|---:|---|---:|---:|---:|---:|"
+} > "$WORK/results.md"
+
+row() { # rows name "seconds rss"
+    local rows=$1 name=$2 seconds rss bytes
+    read -r seconds rss <<<"$3"
+    bytes=$(stat -c %s "$WORK/$name.out")
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$rows" "$name" "$seconds" \
+        "$(python3 -c "print(round($rows / $seconds))")" "$(python3 -c "print(round($rss / 1024, 1))")" \
+        "$(python3 -c "print(round($bytes / 1e6, 1))")" >> "$WORK/results.md"
+}
+
+for N in "${SIZES[@]}"; do
+    echo "== $N rows" >&2
+    DB=$WORK/new-api-$N.db
+    if [ ! -s "$DB" ]; then
+        rm -f "$DB"
+        { cat Tests/Fixtures/gateway-schema/new-api.sqlite.sql
+          echo "PRAGMA journal_mode=WAL;"
+          echo "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < $N)"
+          echo "INSERT INTO logs SELECT $ROWSQL FROM s;"; } | sqlite3 "$DB" >/dev/null
+    fi
+    SCHEMA=bench_$N
+    if ! "${PSQL[@]}" -Atc "SELECT count(*) FROM $SCHEMA.logs" 2>/dev/null | grep -qx "$N"; then
+        { echo "DROP SCHEMA IF EXISTS $SCHEMA CASCADE; CREATE SCHEMA $SCHEMA; SET search_path = $SCHEMA;"
+          cat Tests/Fixtures/gateway-schema/new-api.postgres.sql
+          echo "INSERT INTO logs SELECT ${ROWSQL//(n % 2)/(n % 2 = 1)} FROM generate_series(1, $N) n; ANALYZE logs;"; } | "${PSQL[@]}" >/dev/null
+    fi
+    row "$N" "GatewayDB sqlite" "$(measure "GatewayDB sqlite" "$BIN/gateway-db-bench" "sqlite:$DB")"
+    row "$N" "sqlite3 -json" "$(measure "sqlite3 -json" sqlite3 -json "$DB" "SELECT * FROM logs ORDER BY id")"
+    row "$N" "GatewayDB postgres" "$(measure "GatewayDB postgres" "$BIN/gateway-db-bench" \
+        "postgres://recount@127.0.0.1:${RECOUNT_PG_PORT:-55432}/recount_test?options=-csearch_path%3D$SCHEMA")"
+    row "$N" "psql -At row_to_json" "$(measure "psql -At row_to_json" "${PSQL[@]}" -At -c "SET search_path = $SCHEMA" \
+        -c "SELECT row_to_json(l) FROM logs l ORDER BY id")"
+    row "$N" "psql COPY row_to_json" "$(measure "psql COPY row_to_json" "${PSQL[@]}" \
+        -c "COPY (SELECT row_to_json(l) FROM $SCHEMA.logs l ORDER BY id) TO STDOUT")"
+    # The database reader's lines are the export's lines.
+    cmp -s "$WORK/GatewayDB postgres.out" "$WORK/psql -At row_to_json.out" || echo "WARNING: postgres lines differ from psql's" >&2
+done
+cp "$WORK/results.md" benchmarks/RESULTS-gateway-db.md
+cat benchmarks/RESULTS-gateway-db.md
