@@ -182,8 +182,31 @@ public struct ModelPrice: Sendable {
     /// Figures a price page shows, to be recomputed by `recount prices check`.
     public let published: [PublishedFigure]
 
+    // Gateway dimensions (SPEC §2.3 "Cache writes, image and audio tokens, per-call prices").
+    // Each is nil unless the catalog gives it; a nil price leaves its tokens where they are
+    // (inside the prompt or completion, at the input or output price), so catalogs written
+    // before these fields existed price every request exactly as before.
+
+    /// Prompt tokens written to the provider's cache for 5 minutes (Anthropic's default
+    /// lifetime; OpenAI's unsplit cache writes are priced here too).
+    public internal(set) var cacheWrite5mPerToken: Rational? = nil
+    /// Prompt tokens written to the cache for 1 hour.
+    public internal(set) var cacheWrite1hPerToken: Rational? = nil
+    /// Image tokens (new-api's `image_output`, counted inside the prompt).
+    public internal(set) var imageTokenPerToken: Rational? = nil
+    /// Audio tokens of the prompt and of the completion.
+    public internal(set) var audioInputPerToken: Rational? = nil
+    public internal(set) var audioOutputPerToken: Rational? = nil
+    /// A fixed price per request (one-api / new-api `ModelPrice`): when set, the model is priced
+    /// per call and its tokens are not a billed dimension.
+    public internal(set) var perRequest: Rational? = nil
+    /// Tool calls billed per call (`web_search`, `file_search`, …), price of one call.
+    public internal(set) var perCall: [String: Rational] = [:]
+
     /// Whether tokens are a billed dimension of this model.
-    public var hasTokenPrices: Bool { inputPerToken != nil || outputPerToken != nil || cachedInputPerToken != nil }
+    public var hasTokenPrices: Bool {
+        perRequest == nil && (inputPerToken != nil || outputPerToken != nil || cachedInputPerToken != nil)
+    }
 }
 
 /// A figure from a price page, kept as written so its decimals decide the comparison.
