@@ -18,6 +18,39 @@ public struct PriceCatalog: Sendable {
         public let perCurrency: Rational
         /// Decimals a debit is rounded to (0 for points / quota).
         public let scale: Int
+        /// What the site sells, when it is not the ledger's unit (`unit.site`, SPEC §2.3).
+        public var site: SiteUnit? = nil
+    }
+
+    /// A site that sells its own unit (points, 1 CNY = 10,000) on top of the gateway's quota
+    /// ledger (500,000 = $1), at a top-up rate: the site currency a buyer pays for one unit
+    /// currency of ledger value (`7.3` for ¥7.3 per $1 of quota, `1` for a "$1 = ¥1"
+    /// promotion). Debits stay in the ledger's unit; this only converts for display.
+    public struct SiteUnit: Sendable, Equatable {
+        public let name: String
+        public let currency: String
+        /// Site units per one site currency.
+        public let perCurrency: Rational
+        /// Site currency per one ledger unit currency.
+        public let topupRate: Rational
+
+        public init(name: String, currency: String, perCurrency: Rational, topupRate: Rational) {
+            self.name = name
+            self.currency = currency
+            self.perCurrency = perCurrency
+            self.topupRate = topupRate
+        }
+
+        /// `units` of the ledger in the site's unit: units / ledger per_currency × top-up rate
+        /// × site per_currency (exact; a report rounds it once, where it prints it).
+        public func amount(ofLedgerUnits units: Rational, ledger: Unit) throws(MoneyError) -> Rational {
+            try units.divided(by: ledger.perCurrency).multiplied(by: topupRate).multiplied(by: perCurrency)
+        }
+
+        /// The same amount in the site's currency.
+        public func money(ofLedgerUnits units: Rational, ledger: Unit) throws(MoneyError) -> Rational {
+            try units.divided(by: ledger.perCurrency).multiplied(by: topupRate)
+        }
     }
 
     public let unit: Unit
