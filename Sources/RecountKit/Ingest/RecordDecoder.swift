@@ -163,6 +163,10 @@ enum OneAPIDialect {
         billed.promptTokens = try fields.optionalCount("prompt_tokens")
         billed.completionTokens = try fields.optionalCount("completion_tokens")
         billed.amount = try fields.optionalAmount("quota")
+        // new-api's `other` (SPEC §2.6): a row whose `other` is not JSON, or holds a key of the
+        // wrong type, is rejected naming the key. Its values are not carried yet: `LogRecord`
+        // gains them when the engine's one-place field wiring lands.
+        _ = try GatewayOther.parse(fields.value("other"))
         return LogRecord(
             id: id,
             time: Timestamp(seconds: Int64(createdSeconds - useTime)),
