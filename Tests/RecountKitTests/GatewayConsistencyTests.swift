@@ -83,3 +83,37 @@ import Testing
         #expect(unbilled.outcome == .incompleteUnbilled && unbilled.finding == nil)
     }
 }
+
+/// The two paths agree: a row's `other` converted to `ChargeUsage` and priced by a catalog of
+/// the same ratios gives the quota `GatewayQuota` replays from the row (numbers as in
+/// `GatewayQuotaTests`).
+@Suite struct GatewayUsageAgreementTests {
+    @Test(arguments: [
+        // gpt-4o cache read → 2000.
+        ("m", #""m": {"model_ratio": "1.25", "completion_ratio": "4", "cache_ratio": "0.5"}"#, 1000, 200,
+         #"{"model_ratio":1.25,"completion_ratio":4,"group_ratio":1,"model_price":-1,"cache_tokens":400,"cache_ratio":0.5}"#, 2000),
+        // Anthropic cache read → 1500.
+        ("m", #""m": {"model_ratio": "1.5", "completion_ratio": "5", "cache_ratio": "0.1"}"#, 200, 100,
+         #"{"model_ratio":1.5,"completion_ratio":5,"group_ratio":1,"model_price":-1,"cache_tokens":3000,"cache_ratio":0.1,"usage_semantic":"anthropic"}"#, 1500),
+        // Anthropic writes 5m + 1h → 8100.
+        ("m", #""m": {"model_ratio": "1.5", "completion_ratio": "5", "cache_creation_ratio": "1.25", "cache_creation_ratio_1h": "2"}"#, 100, 10,
+         #"{"model_ratio":1.5,"completion_ratio":5,"group_ratio":1,"model_price":-1,"usage_semantic":"anthropic","cache_creation_tokens":3000,"cache_creation_ratio":1.25,"cache_creation_tokens_5m":1000,"cache_creation_ratio_5m":1.25,"cache_creation_tokens_1h":2000,"cache_creation_ratio_1h":2}"#, 8100),
+        // Image tokens → 6250.
+        ("m", #""m": {"model_ratio": "2.5", "completion_ratio": "8", "image_ratio": "2"}"#, 1100, 50,
+         #"{"model_ratio":2.5,"completion_ratio":8,"group_ratio":1,"model_price":-1,"image_ratio":2,"image_output":1000}"#, 6250),
+        // Audio row → 16375.
+        ("m", #""m": {"model_ratio": "1.25", "completion_ratio": "4", "audio_ratio": "16", "audio_completion_ratio": "2"}"#, 300, 350,
+         #"{"model_ratio":1.25,"completion_ratio":4,"group_ratio":1,"model_price":-1,"audio":true,"text_input":100,"text_output":50,"audio_input":200,"audio_output":300,"audio_ratio":16,"audio_completion_ratio":2}"#, 16375),
+        // Web search surcharge: $25 per 1K calls = $0.025 per call → 13125.
+        ("m", #""m": {"model_ratio": "1.25", "completion_ratio": "4", "per_call": {"web_search": "0.025"}}"#, 100, 100,
+         #"{"model_ratio":1.25,"completion_ratio":4,"group_ratio":1,"model_price":-1,"web_search_call_count":1,"web_search_price":25}"#, 13125),
+    ])
+    func catalogAndReplayAgree(model: String, models: String, prompt: Int, completion: Int, otherText: String, quota: Int) throws {
+        let other = try #require(try GatewayOther.parse(.string(otherText)))
+        let replay = GatewayQuota.replay(promptTokens: prompt, completionTokens: completion, other: other)
+        #expect(replay.quota == quota)
+        let b = try charge(other.chargeUsage(promptTokens: prompt, completionTokens: completion), model: model,
+                           at: "2024-06-01T00:00:00Z", in: try catalog(PricingGatewayTests.quotaCatalog(models)))
+        #expect(b.charge == Rational(quota))
+    }
+}
