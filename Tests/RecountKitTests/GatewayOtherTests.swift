@@ -106,3 +106,42 @@ import TokenCounter
         #expect(other.quotaSaturated)
     }
 }
+
+/// `GatewayFloat`'s fast path against its `Double` path (the gateway's float64 + shortest
+/// decimal), on decimals of up to 15 significant digits, and a few that need the slow path.
+@Suite struct GatewayFloatTests {
+    @Test func fastPathAgreesWithTheFloat64Path() throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 11
+        }
+        for _ in 0..<20_000 {
+            let digits = Int(next() % 15) + 1
+            var mantissa = String(next() % 1_000_000_000_000_000)
+            mantissa = String(mantissa.prefix(digits))
+            let point = Int(next() % UInt64(digits + 8))
+            let text: String
+            if point == 0 { text = mantissa } else if point <= mantissa.count {
+                text = String(mantissa.dropLast(point)).isEmpty ? "0." + mantissa : String(mantissa.dropLast(point)) + "." + String(mantissa.suffix(point))
+            } else {
+                text = "0." + String(repeating: "0", count: point - mantissa.count) + mantissa
+            }
+            #expect(GatewayFloat.isShortPlainDecimal(text), "\(text)")
+            #expect(GatewayFloat.decimal(text) == GatewayFloat.slowDecimal(text), "\(text)")
+        }
+    }
+
+    @Test func longAndExponentTextsTakeTheFloat64Path() throws {
+        #expect(!GatewayFloat.isShortPlainDecimal("0.1000000000000000055511151231257827"))
+        #expect(!GatewayFloat.isShortPlainDecimal("1e-7"))
+        #expect(GatewayFloat.decimal("0.1000000000000000055511151231257827") == (try Rational(parsing: "0.1")))
+        #expect(GatewayFloat.decimal("1e-7") == (try Rational(parsing: "0.0000001")))
+        // 16 significant digits that are not a float64's shortest form: 0.1234567890123456 → its double
+        // prints as 0.1234567890123456 (Python repr agrees), so the value is kept.
+        #expect(GatewayFloat.decimal("0.1234567890123456") == (try Rational(parsing: "0.1234567890123456")))
+        // 17 digits that collapse: 2.0000000000000001 is the double 2.0.
+        #expect(GatewayFloat.decimal("2.0000000000000001") == Rational(2))
+        #expect(GatewayFloat.decimal("NaN") == nil && GatewayFloat.decimal("1e999") == nil)
+    }
+}

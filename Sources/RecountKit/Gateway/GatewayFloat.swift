@@ -15,9 +15,49 @@
 /// `Rational`; everything after it is exact arithmetic, as in the gateway.
 enum GatewayFloat {
     /// `decimal.NewFromFloat(strconv.ParseFloat(text, 64))`; nil when `text` is not a finite number.
+    ///
+    /// Fast path: a plain decimal of at most 15 significant digits *is* its float64's shortest
+    /// decimal (binary64 keeps 15 decimal digits: two such decimals never share a double, and
+    /// the shortest one is no longer than the text), so it is read exactly without a `Double`.
+    /// Every ratio a gateway writes is of that kind; this runs once per ratio of every row.
     static func decimal(_ text: String) -> Rational? {
+        if isShortPlainDecimal(text), let exact = try? Rational(parsing: text) { return exact }
+        return slowDecimal(text)
+    }
+
+    /// Through a `Double`: the path for long or exponent-form texts (and the oracle of the fast path).
+    static func slowDecimal(_ text: String) -> Rational? {
         guard let value = Double(text), value.isFinite else { return nil }
         return shortest(value)
+    }
+
+    /// `[-]digits[.digits]` with at most 15 significant digits and no exponent.
+    static func isShortPlainDecimal(_ text: String) -> Bool {
+        var significant = 0
+        var pendingZeros = 0
+        var seenNonZero = false
+        var seenDigit = false
+        var seenPoint = false
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "-") where index == 0:
+                continue
+            case UInt8(ascii: "."):
+                if seenPoint { return false }
+                seenPoint = true
+            case UInt8(ascii: "0"):
+                seenDigit = true
+                if seenNonZero { pendingZeros += 1 }
+            case UInt8(ascii: "1")...UInt8(ascii: "9"):
+                seenDigit = true
+                seenNonZero = true
+                significant += pendingZeros + 1
+                pendingZeros = 0
+            default:
+                return false
+            }
+        }
+        return seenDigit && significant <= 15
     }
 
     /// The float64 product `a × b` (Go `float64 * float64`, round to nearest even), as the
