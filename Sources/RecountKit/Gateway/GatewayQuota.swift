@@ -196,8 +196,7 @@ public enum GatewayQuota {
         // source tag (`isLegacyClaudeDerivedOpenAIUsage`); `input_tokens_total` is written only
         // for tagged usage, so its absence marks them.
         let split5m = other.cacheCreationTokens5m ?? 0, split1h = other.cacheCreationTokens1h ?? 0
-        let anthropicStyle = other.isAnthropicUsage
-            || (other.usageSemantic == nil && (split5m > 0 || split1h > 0) && other.inputTokensTotal == nil)
+        let anthropicStyle = other.promptExcludesCache
         var base = Rational(promptTokens)
         var prompt = Rational.zero
         if let cached = other.cacheTokens, cached != 0 {

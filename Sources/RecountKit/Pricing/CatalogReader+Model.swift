@@ -179,6 +179,9 @@ extension CatalogReader {
             if hasListPrices, object["model_ratio"] == nil {
                 error(path + ".model_price", "model_price together with input/output prices; give one style")
             }
+            if let currency = object["currency"]?.stringValue, currency != "USD" {
+                error(path + ".model_price", "one-api prices are in USD; remove \"currency\": \"\(currency)\" (or use per_request)")
+            }
             if let price = rational(value, path: path + ".model_price", positive: false) {
                 d.perRequest = price
             }
