@@ -77,7 +77,7 @@ public enum GatewayDatabase {
     public static let requiredColumns = ["id", "created_at", "type", "model_name", "quota"]
 
     /// What the CLI calls for `--gateway-db URL [--db-password-file FILE]`: parses the URL,
-    /// finds the password (SPEC §2.6) and opens the window's rows. `source` of the reader and
+    /// finds the password (SPEC §2.8) and opens the window's rows. `source` of the reader and
     /// `credentials.description` are what `summary.json` may show.
     public static func openLogs(url text: String, passwordFile: String?, window: GatewayLogWindow,
                                 environment: [String: String] = ProcessInfo.processInfo.environment)

@@ -10,6 +10,8 @@ public enum ExitStatus: Int32, Sendable {
     case dataError = 65
     /// An input file or directory is missing (EX_NOINPUT).
     case noInput = 66
+    /// A service Recount needs is not available (EX_UNAVAILABLE).
+    case unavailable = 69
     /// Reading or writing failed, or the output directory is busy (EX_IOERR).
     case ioError = 74
 }

@@ -167,6 +167,9 @@ enum OneAPIDialect {
         // (every error row of a gateway writes 0), and a debit of 0 taken from a row's own
         // `quota` is no debit: such a failed request is `ok`, a billable one `missing_charge`.
         billed.amount = try fields.optionalAmount("quota").flatMap { $0.isZero ? nil : $0 }
+        // new-api's `other` (SPEC §2.6): a row whose `other` is not JSON, or holds a key of the
+        // wrong type, is rejected naming the key.
+        _ = try GatewayOther.parse(fields.value("other"))
         return LogRecord(
             id: id,
             time: Timestamp(seconds: Int64(createdSeconds - useTime)),

@@ -6,7 +6,22 @@ extension CatalogReader {
         "input_per_1k", "input_per_1m", "cached_input_per_1k", "cached_input_per_1m", "output_per_1k", "output_per_1m",
         "model_ratio", "completion_ratio",
         "per_image", "per_minute", "per_1k_characters", "per_1m_characters",
+        // Gateway dimensions, list style …
+        "cache_write_5m_per_1k", "cache_write_5m_per_1m", "cache_write_1h_per_1k", "cache_write_1h_per_1m",
+        "image_tokens_per_1k", "image_tokens_per_1m", "audio_input_per_1k", "audio_input_per_1m",
+        "audio_output_per_1k", "audio_output_per_1m", "per_request", "per_call",
+        // … and one-api / new-api ratio style.
+        "cache_ratio", "cache_creation_ratio", "cache_creation_ratio_1h", "image_ratio", "audio_ratio",
+        "audio_completion_ratio", "model_price",
     ]
+
+    /// Ratio-style keys that scale the model's input price (`model_ratio`).
+    static let inputRatioKeys = ["cache_ratio", "cache_creation_ratio", "cache_creation_ratio_1h", "image_ratio",
+                                 "audio_ratio", "audio_completion_ratio"]
+
+    /// new-api's fixed 1-hour / 5-minute cache-write price ratio, `6 / 3.75` = 1.6
+    /// (`relay/helper/price.go` `claudeCacheCreation1hMultiplier`).
+    static let oneHourCacheWriteMultiplier = try! Rational(parsing: "1.6")
 
     /// One-api's ratio 1: $0.002 per 1K tokens, i.e. 1/500,000 USD per token.
     static let ratioOneUSDPerToken = try! Rational(numerator: 1, denominator: 500_000)
@@ -66,6 +81,12 @@ extension CatalogReader {
         if cached != nil, input == nil {
             error(path, "a cached input price needs an input price")
         }
+        let gateway = readGatewayDimensions(object, path: path, input: input, isRatioStyle: isRatioStyle,
+                                            hasListPrices: input != nil || output != nil || cached != nil)
+        let cachedPrice = cached ?? gateway.cachedFromRatio
+        if gateway.perRequest != nil, object["model_ratio"] == nil, input != nil || output != nil {
+            error(path + ".per_request", "a per-request price together with token prices; a fixed-price model has only per_request")
+        }
 
         var image: ModelPrice.ImagePrice?
         switch object["per_image"] {
@@ -84,14 +105,129 @@ extension CatalogReader {
             multiplier = read
         }
         if input == nil, output == nil, cached == nil, image == nil, perMinute == nil, perCharacter == nil,
-           !object.keys.contains(where: { $0.hasSuffix("_per_1k") || $0.hasSuffix("_per_1m") || $0 == "model_ratio" || $0 == "per_image" || $0 == "per_minute" || $0.hasSuffix("_characters") }) {
-            error(path, "no price: expected input_per_1k/_1m, output_per_1k/_1m, model_ratio, per_image, per_minute or per_1m_characters")
+           gateway.perRequest == nil, gateway.perCall.isEmpty,
+           !object.keys.contains(where: { $0.hasSuffix("_per_1k") || $0.hasSuffix("_per_1m") || $0 == "model_ratio" || $0 == "per_image" || $0 == "per_minute" || $0.hasSuffix("_characters") || $0 == "per_request" || $0 == "model_price" || $0 == "per_call" }) {
+            error(path, "no price: expected input_per_1k/_1m, output_per_1k/_1m, model_ratio, model_price, per_request, per_call, per_image, per_minute or per_1m_characters")
         }
         let published = readPublished(object["published"], path: path + ".published")
         guard problems.filter({ $0.severity == .error }).count == problemsBefore else { return nil }
-        return ModelPrice(currency: currency, inputPerToken: input, cachedInputPerToken: cached, outputPerToken: output,
-                          image: image, perMinute: perMinute, perCharacter: perCharacter, multiplier: multiplier,
-                          isRatioStyle: isRatioStyle, published: published)
+        var price = ModelPrice(currency: currency, inputPerToken: input, cachedInputPerToken: cachedPrice, outputPerToken: output,
+                               image: image, perMinute: perMinute, perCharacter: perCharacter, multiplier: multiplier,
+                               isRatioStyle: isRatioStyle || object["model_price"] != nil, published: published)
+        price.cacheWrite5mPerToken = gateway.cacheWrite5m
+        price.cacheWrite1hPerToken = gateway.cacheWrite1h
+        price.imageTokenPerToken = gateway.imageTokens
+        price.audioInputPerToken = gateway.audioInput
+        price.audioOutputPerToken = gateway.audioOutput
+        price.perRequest = gateway.perRequest
+        price.perCall = gateway.perCall
+        return price
+    }
+
+    struct GatewayDimensions {
+        /// The cached-read price a ratio-style model gives with `cache_ratio`.
+        var cachedFromRatio: Rational?
+        var cacheWrite5m: Rational?
+        var cacheWrite1h: Rational?
+        var imageTokens: Rational?
+        var audioInput: Rational?
+        var audioOutput: Rational?
+        var perRequest: Rational?
+        var perCall: [String: Rational] = [:]
+    }
+
+    /// Cache writes, image and audio tokens, fixed and per-call prices (SPEC §2.3), in either
+    /// style. Ratio style scales the input price the way new-api's formula does
+    /// (`service/text_quota.go`, `service/quota.go`): cached = input × cache_ratio; 5-minute
+    /// write = input × cache_creation_ratio; 1-hour write = input × cache_creation_ratio_1h,
+    /// else the float64 product cache_creation_ratio × 1.6 the gateway computes; image tokens =
+    /// input × image_ratio; audio input = input × audio_ratio; audio output = input × audio_ratio
+    /// × audio_completion_ratio (an absent audio_ratio is 1, as `GetAudioRatio` returns);
+    /// model_price = USD per request.
+    mutating func readGatewayDimensions(_ object: JSONObject, path: String, input: Rational?, isRatioStyle: Bool,
+                                        hasListPrices: Bool) -> GatewayDimensions {
+        var d = GatewayDimensions()
+        func perUnit(_ reader: inout CatalogReader, _ stem: String) -> Rational? {
+            let perK = object[stem + "_per_1k"].flatMap { reader.rational($0, path: path + ".\(stem)_per_1k", positive: false) }
+            let perM = object[stem + "_per_1m"].flatMap { reader.rational($0, path: path + ".\(stem)_per_1m", positive: false) }
+            if object[stem + "_per_1k"] != nil, object[stem + "_per_1m"] != nil {
+                reader.error(path + ".\(stem)_per_1m", "both \(stem)_per_1k and \(stem)_per_1m given; give one")
+                return nil
+            }
+            if let perK { return try? perK.divided(by: Rational(1000)) }
+            if let perM { return try? perM.divided(by: Rational(1_000_000)) }
+            return nil
+        }
+        d.cacheWrite5m = perUnit(&self, "cache_write_5m")
+        d.cacheWrite1h = perUnit(&self, "cache_write_1h")
+        d.imageTokens = perUnit(&self, "image_tokens")
+        d.audioInput = perUnit(&self, "audio_input")
+        d.audioOutput = perUnit(&self, "audio_output")
+        let listDimensions = d.cacheWrite5m != nil || d.cacheWrite1h != nil || d.imageTokens != nil
+            || d.audioInput != nil || d.audioOutput != nil
+        if listDimensions, input == nil {
+            error(path, "cache-write, image-token and audio prices need an input price")
+        }
+        if let value = object["per_request"] {
+            d.perRequest = rational(value, path: path + ".per_request", positive: false)
+        }
+        if let value = object["model_price"] {
+            if object["per_request"] != nil { error(path + ".model_price", "model_price together with per_request; give one") }
+            if object["model_ratio"] != nil {
+                error(path + ".model_price", "model_price together with model_ratio; the gateway prices a model one way (model_price wins there), give one")
+            }
+            if hasListPrices, object["model_ratio"] == nil {
+                error(path + ".model_price", "model_price together with input/output prices; give one style")
+            }
+            if let currency = object["currency"]?.stringValue, currency != "USD" {
+                error(path + ".model_price", "one-api prices are in USD; remove \"currency\": \"\(currency)\" (or use per_request)")
+            }
+            if let price = rational(value, path: path + ".model_price", positive: false) {
+                d.perRequest = price
+            }
+        }
+        if let value = object["per_call"] {
+            if let table = value.objectValue {
+                for (tool, item) in table.pairs where !Self.isCommentKey(tool) {
+                    if tool.isEmpty { error(path + ".per_call", "an empty tool name"); continue }
+                    if let price = rational(item, path: path + ".per_call[\(Self.quoted(tool))]", positive: false) { d.perCall[tool] = price }
+                }
+            } else {
+                error(path + ".per_call", "expected an object of tool → price per call, e.g. {\"web_search\": \"0.01\"}, found \(value.typeName)")
+            }
+        }
+        let ratioKeys = Self.inputRatioKeys.filter { object[$0] != nil }
+        guard !ratioKeys.isEmpty else { return d }
+        guard isRatioStyle else {
+            error(path + "." + ratioKeys[0], "\(ratioKeys[0]) without model_ratio")
+            return d
+        }
+        if listDimensions {
+            error(path + "." + ratioKeys[0], "\(ratioKeys[0]) together with per-token prices; give one style")
+            return d
+        }
+        guard let input else { return d }
+        func ratio(_ reader: inout CatalogReader, _ key: String) -> Rational? {
+            object[key].flatMap { reader.rational($0, path: path + "." + key, positive: false) }
+        }
+        func scaled(_ r: Rational?) -> Rational? { r.flatMap { try? input.multiplied(by: $0) } }
+        d.cachedFromRatio = scaled(ratio(&self, "cache_ratio"))
+        let creation = ratio(&self, "cache_creation_ratio")
+        d.cacheWrite5m = scaled(creation)
+        if let oneHour = ratio(&self, "cache_creation_ratio_1h") {
+            d.cacheWrite1h = scaled(oneHour)
+        } else if let creation {
+            d.cacheWrite1h = scaled(GatewayFloat.product(creation, Self.oneHourCacheWriteMultiplier))
+        }
+        d.imageTokens = scaled(ratio(&self, "image_ratio"))
+        let audio = ratio(&self, "audio_ratio")
+        let audioCompletion = ratio(&self, "audio_completion_ratio")
+        if audio != nil || audioCompletion != nil {
+            let audioRatio = audio ?? .one
+            d.audioInput = scaled(audioRatio)
+            d.audioOutput = scaled(try? audioRatio.multiplied(by: audioCompletion ?? .one))
+        }
+        return d
     }
 
     mutating func perCharacterPrice(_ object: JSONObject, path: String) -> Rational? {

@@ -84,7 +84,7 @@ struct CatalogReader {
 
     mutating func readUnit(_ value: JSONValue) -> PriceCatalog.Unit? {
         guard let object = value.objectValue else { error("unit", "expected an object, found \(value.typeName)"); return nil }
-        checkKeys(object, path: "unit", known: ["name", "currency", "per_currency", "scale"])
+        checkKeys(object, path: "unit", known: ["name", "currency", "per_currency", "scale", "site"])
         let name = requiredString(object, "name", path: "unit")
         let currency = requiredString(object, "currency", path: "unit")
         var perCurrency: Rational?
@@ -99,8 +99,28 @@ struct CatalogReader {
         } else {
             error("unit.scale", "missing; expected the decimals a debit has (0 for points or quota)")
         }
+        let site = object["site"].flatMap { readSiteUnit($0) }
         guard let name, let currency, let perCurrency, let scale else { return nil }
-        return PriceCatalog.Unit(name: name, currency: currency, perCurrency: perCurrency, scale: scale)
+        return PriceCatalog.Unit(name: name, currency: currency, perCurrency: perCurrency, scale: scale, site: site)
+    }
+
+    /// `unit.site`: `{"name", "currency", "per_currency", "topup_rate"}`, all required.
+    mutating func readSiteUnit(_ value: JSONValue) -> PriceCatalog.SiteUnit? {
+        guard let object = value.objectValue else { error("unit.site", "expected an object, found \(value.typeName)"); return nil }
+        checkKeys(object, path: "unit.site", known: ["name", "currency", "per_currency", "topup_rate"])
+        let name = requiredString(object, "name", path: "unit.site")
+        let currency = requiredString(object, "currency", path: "unit.site")
+        var numbers: [Rational?] = []
+        for key in ["per_currency", "topup_rate"] {
+            if let value = object[key] {
+                numbers.append(rational(value, path: "unit.site.\(key)", positive: true))
+            } else {
+                error("unit.site.\(key)", "missing; expected a decimal such as \(key == "per_currency" ? "\"10000\"" : "\"7.3\"")")
+                numbers.append(nil)
+            }
+        }
+        guard let name, let currency, let perCurrency = numbers[0], let topupRate = numbers[1] else { return nil }
+        return PriceCatalog.SiteUnit(name: name, currency: currency, perCurrency: perCurrency, topupRate: topupRate)
     }
 
     mutating func checkVersionOrder(_ versions: [PriceVersion]) {

@@ -19,6 +19,24 @@ public struct ChargeUsage: Sendable, Equatable {
     /// Unicode scalars of a speech request's input text.
     public var characters: Int?
 
+    // Gateway quantities (SPEC §2.4). All default to 0 / empty, so every caller that does not
+    // set them prices exactly as before. Each count is part of `promptTokens` or
+    // `completionTokens` (OpenAI usage semantics; an Anthropic row's prompt is converted by
+    // adding its cached and written tokens back); it is taken out and priced on its own only
+    // where the model has a price for it.
+
+    /// Prompt tokens written to the cache for 5 minutes (or unsplit cache writes).
+    public var cacheWrite5mTokens: Int = 0
+    /// Prompt tokens written to the cache for 1 hour.
+    public var cacheWrite1hTokens: Int = 0
+    /// Image tokens inside the prompt (new-api's `image_output`).
+    public var imageTokens: Int = 0
+    /// Audio tokens inside the prompt / inside the completion.
+    public var audioInputTokens: Int = 0
+    public var audioOutputTokens: Int = 0
+    /// Billable tool calls by tool name (`web_search`: 2).
+    public var toolCalls: [String: Int] = [:]
+
     public init(promptTokens: Int = 0, cachedPromptTokens: Int = 0, completionTokens: Int = 0,
                 imageCount: Int? = nil, imageSize: String? = nil, imageQuality: String? = nil,
                 audioSeconds: Rational? = nil, characters: Int? = nil) {
@@ -76,7 +94,9 @@ enum JoinCharge: Sendable {
 /// One line of the list price: `quantity × unitPrice = subtotal` in `currency`.
 public struct ChargeTerm: Sendable, Equatable {
     /// `prompt`, `uncached prompt`, `cached prompt`, `completion`, `images (1024x1024)`,
-    /// `minutes`, `characters`.
+    /// `minutes`, `characters`; with gateway prices also `cache write (5m)`,
+    /// `cache write (1h)`, `image tokens`, `audio input`, `audio output`, `request`,
+    /// `<tool> calls`.
     public let label: String
     public let quantity: Rational
     /// Price of one single unit (one token, image, minute, character).

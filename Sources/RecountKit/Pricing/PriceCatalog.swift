@@ -18,6 +18,39 @@ public struct PriceCatalog: Sendable {
         public let perCurrency: Rational
         /// Decimals a debit is rounded to (0 for points / quota).
         public let scale: Int
+        /// What the site sells, when it is not the ledger's unit (`unit.site`, SPEC §2.3).
+        public var site: SiteUnit? = nil
+    }
+
+    /// A site that sells its own unit (points, 1 CNY = 10,000) on top of the gateway's quota
+    /// ledger (500,000 = $1), at a top-up rate: the site currency a buyer pays for one unit
+    /// currency of ledger value (`7.3` for ¥7.3 per $1 of quota, `1` for a "$1 = ¥1"
+    /// promotion). Debits stay in the ledger's unit; this only converts for display.
+    public struct SiteUnit: Sendable, Equatable {
+        public let name: String
+        public let currency: String
+        /// Site units per one site currency.
+        public let perCurrency: Rational
+        /// Site currency per one ledger unit currency.
+        public let topupRate: Rational
+
+        public init(name: String, currency: String, perCurrency: Rational, topupRate: Rational) {
+            self.name = name
+            self.currency = currency
+            self.perCurrency = perCurrency
+            self.topupRate = topupRate
+        }
+
+        /// `units` of the ledger in the site's unit: units / ledger per_currency × top-up rate
+        /// × site per_currency (exact; a report rounds it once, where it prints it).
+        public func amount(ofLedgerUnits units: Rational, ledger: Unit) throws(MoneyError) -> Rational {
+            try units.divided(by: ledger.perCurrency).multiplied(by: topupRate).multiplied(by: perCurrency)
+        }
+
+        /// The same amount in the site's currency.
+        public func money(ofLedgerUnits units: Rational, ledger: Unit) throws(MoneyError) -> Rational {
+            try units.divided(by: ledger.perCurrency).multiplied(by: topupRate)
+        }
     }
 
     public let unit: Unit
@@ -182,8 +215,31 @@ public struct ModelPrice: Sendable {
     /// Figures a price page shows, to be recomputed by `recount prices check`.
     public let published: [PublishedFigure]
 
+    // Gateway dimensions (SPEC §2.3 "Cache writes, image and audio tokens, per-call prices").
+    // Each is nil unless the catalog gives it; a nil price leaves its tokens where they are
+    // (inside the prompt or completion, at the input or output price), so catalogs written
+    // before these fields existed price every request exactly as before.
+
+    /// Prompt tokens written to the provider's cache for 5 minutes (Anthropic's default
+    /// lifetime; OpenAI's unsplit cache writes are priced here too).
+    public internal(set) var cacheWrite5mPerToken: Rational? = nil
+    /// Prompt tokens written to the cache for 1 hour.
+    public internal(set) var cacheWrite1hPerToken: Rational? = nil
+    /// Image tokens (new-api's `image_output`, counted inside the prompt).
+    public internal(set) var imageTokenPerToken: Rational? = nil
+    /// Audio tokens of the prompt and of the completion.
+    public internal(set) var audioInputPerToken: Rational? = nil
+    public internal(set) var audioOutputPerToken: Rational? = nil
+    /// A fixed price per request (one-api / new-api `ModelPrice`): when set, the model is priced
+    /// per call and its tokens are not a billed dimension.
+    public internal(set) var perRequest: Rational? = nil
+    /// Tool calls billed per call (`web_search`, `file_search`, …), price of one call.
+    public internal(set) var perCall: [String: Rational] = [:]
+
     /// Whether tokens are a billed dimension of this model.
-    public var hasTokenPrices: Bool { inputPerToken != nil || outputPerToken != nil || cachedInputPerToken != nil }
+    public var hasTokenPrices: Bool {
+        perRequest == nil && (inputPerToken != nil || outputPerToken != nil || cachedInputPerToken != nil)
+    }
 }
 
 /// A figure from a price page, kept as written so its decimals decide the comparison.

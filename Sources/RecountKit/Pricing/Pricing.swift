@@ -5,7 +5,9 @@ public enum Pricing {
     ///
     /// Steps: pick the version (`[effective_from, next)`); pick the price (exact key, then the
     /// longest `prefix*`); list = Σ quantity × per-unit price (cached prompt tokens at the cached
-    /// price only where the model has one; tokens only where the model has token prices; per
+    /// price only where the model has one, likewise cache writes, image and audio tokens; a
+    /// fixed `per_request` price once; tool calls at their `per_call` price; tokens only where
+    /// the model has token prices; per
     /// image by `"<quality> <size>"` unless quality is absent or `standard`; minutes =
     /// seconds / 60 exactly); amount = list × exchange rate × unit.per_currency × model
     /// multiplier × group multiplier (an unlisted group is 1); charge = amount rounded once at
@@ -75,18 +77,49 @@ public enum Pricing {
                 throw PricingFailure(reason: "\(model) has no \(priceName) price for \(count) \(label) tokens")
             }
         }
+        if let perRequest = price.perRequest {
+            try add("request", .one, perRequest)
+        }
         if price.hasTokenPrices {
-            guard usage.promptTokens >= 0, usage.completionTokens >= 0, usage.cachedPromptTokens >= 0 else {
+            guard usage.promptTokens >= 0, usage.completionTokens >= 0, usage.cachedPromptTokens >= 0,
+                  usage.cacheWrite5mTokens >= 0, usage.cacheWrite1hTokens >= 0, usage.imageTokens >= 0,
+                  usage.audioInputTokens >= 0, usage.audioOutputTokens >= 0 else {
                 throw PricingFailure(reason: "negative token count")
             }
+            // Tokens with a price of their own come out of the prompt (completion); what is left
+            // is billed at the input (output) price and, like new-api's base, never below 0.
+            var separate: [(label: String, count: Int, price: Rational)] = []
+            var takenFromPrompt = 0
+            func own(_ label: String, _ count: Int, _ unitPrice: Rational?) {
+                guard let unitPrice, count > 0 else { return }
+                separate.append((label, count, unitPrice))
+                takenFromPrompt += count
+            }
+            own("cache write (5m)", usage.cacheWrite5mTokens, price.cacheWrite5mPerToken)
+            own("cache write (1h)", usage.cacheWrite1hTokens, price.cacheWrite1hPerToken)
+            own("image tokens", usage.imageTokens, price.imageTokenPerToken)
+            own("audio input", usage.audioInputTokens, price.audioInputPerToken)
             if let cachedPrice = price.cachedInputPerToken {
                 let cached = min(usage.cachedPromptTokens, usage.promptTokens)
-                try tokens("uncached prompt", usage.promptTokens - cached, price.inputPerToken, "input")
+                try tokens("uncached prompt", max(usage.promptTokens - cached - takenFromPrompt, 0), price.inputPerToken, "input")
                 try add("cached prompt", Rational(cached), cachedPrice)
             } else {
-                try tokens("prompt", usage.promptTokens, price.inputPerToken, "input")
+                try tokens("prompt", max(usage.promptTokens - takenFromPrompt, 0), price.inputPerToken, "input")
             }
-            try tokens("completion", usage.completionTokens, price.outputPerToken, "output")
+            for term in separate { try add(term.label, Rational(term.count), term.price) }
+            if let audioOutput = price.audioOutputPerToken, usage.audioOutputTokens > 0 {
+                try tokens("completion", max(usage.completionTokens - usage.audioOutputTokens, 0), price.outputPerToken, "output")
+                try add("audio output", Rational(usage.audioOutputTokens), audioOutput)
+            } else {
+                try tokens("completion", usage.completionTokens, price.outputPerToken, "output")
+            }
+        }
+        for (tool, calls) in usage.toolCalls.sorted(by: { $0.key < $1.key }) where calls != 0 {
+            guard calls > 0 else { throw PricingFailure(reason: "negative \(tool) call count") }
+            guard let perCall = price.perCall[tool] else {
+                throw PricingFailure(reason: "\(model) has no per_call price for \(calls) \(tool) calls")
+            }
+            try add("\(tool) calls", Rational(calls), perCall)
         }
         if let image = price.image {
             let count = usage.imageCount ?? 1

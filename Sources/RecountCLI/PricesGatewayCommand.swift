@@ -1,0 +1,150 @@
+import Foundation
+import RecountKit
+
+/// `recount prices import` and `recount prices snapshot` (logic in
+/// `RecountKit.GatewayCatalog`; this reads the settings, writes the catalog, prints, exits).
+struct PricesGatewayCommand {
+    static let options: Set<String> = ["--gateway-db", "--settings", "--out", "--catalog", "--effective-from",
+                                       "--unit", "--per-currency", "--currency", "--topup-rate"]
+
+    enum Mode { case `import`, snapshot }
+    enum Source {
+        case settingsFile(String)
+        case gatewayDatabase(String)
+    }
+
+    let mode: Mode
+    let source: Source
+    let catalogPath: String
+    let effectiveFrom: Timestamp?
+    let site: PriceCatalog.SiteUnit?
+
+    init(_ mode: Mode, arguments: Arguments) throws {
+        self.mode = mode
+        let name = mode == .import ? "prices import" : "prices snapshot"
+        guard arguments.positionals.count == 1 else {
+            throw UsageError("'\(name)' takes no FILE argument; give --settings FILE or --gateway-db URL")
+        }
+        switch (try arguments.value("--settings"), try arguments.value("--gateway-db")) {
+        case (let file?, nil): source = .settingsFile(file)
+        case (nil, let url?): source = .gatewayDatabase(url)
+        case (nil, nil): throw UsageError("'\(name)' needs --settings FILE or --gateway-db URL")
+        default: throw UsageError("give --settings or --gateway-db, not both")
+        }
+        let outputOption = mode == .import ? "--out" : "--catalog"
+        let wrongOption = mode == .import ? "--catalog" : "--out"
+        if try arguments.value(wrongOption) != nil { throw UsageError("'\(name)' writes \(outputOption) CATALOG, not \(wrongOption)") }
+        guard let path = try arguments.value(outputOption), !path.isEmpty else { throw UsageError("'\(name)' needs \(outputOption) CATALOG") }
+        catalogPath = path
+        if let text = try arguments.value("--effective-from") {
+            guard let time = Timestamp(rfc3339: text) ?? Timestamp(unixNumber: text) else {
+                throw UsageError("--effective-from takes an RFC 3339 time with offset or Unix seconds, not '\(text)'")
+            }
+            effectiveFrom = time
+        } else {
+            effectiveFrom = nil
+        }
+        let siteValues = try ["--unit", "--per-currency", "--currency", "--topup-rate"].map { try arguments.value($0) }
+        if siteValues.allSatisfy({ $0 == nil }) {
+            site = nil
+        } else {
+            guard let unit = siteValues[0], let perCurrency = siteValues[1], let currency = siteValues[2], let rate = siteValues[3] else {
+                throw UsageError("the site's unit needs all of --unit NAME --per-currency N --currency C --topup-rate R")
+            }
+            func positive(_ option: String, _ text: String) throws -> Rational {
+                guard let value = try? Rational(parsing: text), value > .zero else {
+                    throw UsageError("\(option) takes a positive decimal or fraction, not '\(text)'")
+                }
+                return value
+            }
+            guard !unit.isEmpty, !currency.isEmpty else { throw UsageError("--unit and --currency must not be empty") }
+            site = PriceCatalog.SiteUnit(name: unit, currency: currency, perCurrency: try positive("--per-currency", perCurrency),
+                                         topupRate: try positive("--topup-rate", rate))
+        }
+    }
+
+    func run(console: Console) throws -> ExitStatus {
+        let settings = try readSettings()
+        let options = GatewayImportOptions(effectiveFrom: effectiveFrom ?? Self.now(), site: site)
+        do {
+            switch mode {
+            case .import:
+                let (bytes, id, warnings) = try GatewayCatalog.document(settings, options: options)
+                for warning in warnings { console.error("warning: \(warning)") }
+                try write(bytes)
+                console.out("wrote \(catalogPath) with version \(id)")
+            case .snapshot:
+                let existing = try readExisting()
+                let (result, warnings) = try GatewayCatalog.snapshot(existing: existing, source: catalogPath,
+                                                                     settings: settings, options: options)
+                for warning in warnings { console.error("warning: \(warning)") }
+                switch result {
+                case .unchanged:
+                    console.out("unchanged")
+                case .appended(let id, let bytes):
+                    try write(bytes)
+                    console.out("appended version \(id)")
+                }
+            }
+        } catch let error as GatewayImportError {
+            throw CommandFailure(.dataError, error.description)
+        }
+        return .success
+    }
+
+    static func now() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
+
+    func readSettings() throws -> GatewaySettings {
+        switch source {
+        case .gatewayDatabase(let url):
+            let rows = try GatewayOptionRows.read(databaseURL: url)
+            do { return try GatewaySettings(optionRows: rows, source: "--gateway-db options") } catch {
+                throw CommandFailure(.dataError, error.description)
+            }
+        case .settingsFile(let path):
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                throw CommandFailure(.noInput, "\(path): no such file")
+            }
+            guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure(.ioError, "\(path): cannot read") }
+            do { return try GatewaySettings.parse(Array(data), source: path) } catch {
+                throw CommandFailure(.dataError, error.description)
+            }
+        }
+    }
+
+    func readExisting() throws -> [UInt8]? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: catalogPath, isDirectory: &isDirectory) else { return nil }
+        guard !isDirectory.boolValue else { throw CommandFailure(.ioError, "\(catalogPath): is a directory") }
+        guard let data = FileManager.default.contents(atPath: catalogPath) else { throw CommandFailure(.ioError, "\(catalogPath): cannot read") }
+        return Array(data)
+    }
+
+    /// Atomically: a temporary file in the catalog's directory, flushed, renamed over it
+    /// (`OutputDirectory`), so a killed snapshot leaves the catalog as it was.
+    func write(_ bytes: [UInt8]) throws {
+        let url = URL(fileURLWithPath: catalogPath)
+        let directory = url.deletingLastPathComponent().path
+        do {
+            let output = try OutputDirectory(path: directory)
+            try output.stage(url.lastPathComponent, bytes)
+            try output.commit()
+        } catch {
+            throw CommandFailure(.ioError, error.description)
+        }
+    }
+}
+
+/// The seam for `--gateway-db URL`: the gateway's `options` rows as (key, value) pairs, as the
+/// database clients (another module, in progress) will return them. Until they land, the
+/// option answers 69 (unavailable) and says how to export the settings instead.
+enum GatewayOptionRows {
+    static func read(databaseURL: String) throws -> [(key: String, value: String)] {
+        _ = databaseURL
+        throw CommandFailure(.unavailable, """
+            --gateway-db: this build has no database client yet; export the settings instead \
+            (e.g. sqlite3 -json one-api.db "select key, value from options" > settings.json) and use --settings settings.json
+            """)
+    }
+}
