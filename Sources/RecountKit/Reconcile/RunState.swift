@@ -58,7 +58,7 @@ struct RunState {
         case .debit(let debit):
             var payload = SpillEncoder()
             payload.bytes.append(JoinEntryKind.debit.rawValue)
-            payload.debit(debit)
+            payload.value(debit)
             try spill(joiner, key: JoinKey.debit(requestID: debit.requestID, sequence: debit.sequence), payload: payload)
         }
     }
@@ -79,7 +79,7 @@ struct RunState {
             var payload = JoinKey.entry(requestID: debit.requestID, tag: 0, sequence: 0, capacity: 256)
             let keyLength = payload.bytes.count
             payload.bytes.append(JoinEntryKind.debit.rawValue)
-            payload.debitFields(debit)
+            debit.encodeFields(to: &payload)
             self = .debit(entry: payload.bytes, keyLength: keyLength)
         }
     }
@@ -142,16 +142,16 @@ struct RunState {
             payload.uint(UInt64(sequence))
             payload.string(requestID)
             payload.string(account)
-            payload.source(source)
+            payload.value(source)
             return .prepared(entry: payload.bytes, keyLength: keyLength, raw: raw, keepsRaw: otherShard)
         case .record(let record, let counts, let charge, let raw):
             var payload = JoinKey.entry(requestID: record.id, tag: 1, sequence: sequence, capacity: 512)
             let keyLength = payload.bytes.count
             payload.bytes.append(JoinEntryKind.record.rawValue)
             payload.uint(UInt64(sequence))
-            payload.record(record)
-            payload.counts(counts)
-            payload.joinCharge(charge)
+            payload.value(record)
+            payload.value(counts)
+            JoinCharge.encode(charge, to: &payload)
             return .prepared(entry: payload.bytes, keyLength: keyLength, raw: raw, keepsRaw: true)
         case let unchanged:  // .blank, .rejected, .prepared
             return unchanged
@@ -487,20 +487,20 @@ struct GroupCursor {
         guard let kind = JoinEntryKind(rawValue: try decoder.byte()) else { throw SpillCorrupt(what: "unknown entry") }
         switch kind {
         case .debit:
-            debits.append(try decoder.debit(&strings))
+            debits.append(try decoder.value(Debit.self, strings: &strings))
             return nil
         case .record:
             let sequence = Int(try decoder.uint())
-            let record = try decoder.record(&strings)
-            let counts = try decoder.counts()
-            let charge = try decoder.joinCharge()
+            let record = try decoder.value(LogRecord.self, strings: &strings)
+            let counts = try decoder.value(TokenCounts.self)
+            let charge = try decoder.value(JoinCharge.self)
             let raw = try decoder.optional { decoder throws(SpillCorrupt) in Array(try decoder.raw()) }
             return .record(record, counts, charge, raw: raw, sequence: sequence)
         case .otherShard, .outsideWindow:
             let sequence = Int(try decoder.uint())
             let requestID = try decoder.string(reusing: strings.requestID)
             let account = try decoder.string(reusing: strings.account)
-            let source = try decoder.source(&strings)
+            let source = try decoder.value(SourceLocation.self, strings: &strings)
             let raw = try decoder.optional { decoder throws(SpillCorrupt) in Array(try decoder.raw()) }
             return kind == .otherShard
                 ? .otherShard(requestID: requestID, account: account, source: source, raw: raw, sequence: sequence)
