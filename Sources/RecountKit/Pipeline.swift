@@ -249,7 +249,7 @@ public struct ReconcilePipeline: Sendable {
         /// outside `[from, until)`. Kept so that its id still counts in the join.
         case skipped(requestID: String, account: String, otherShard: Bool, source: SourceLocation, raw: [UInt8])
         case record(LogRecord, TokenCounts, ChargeResult, raw: [UInt8])
-        /// A record or skipped line encoded for the join (`RunState.prepare`), on a worker: its
+        /// A record or skipped line encoded for the join (`RunState.joinEntry`), on a worker: its
         /// sort key and then its payload, in one array (one allocation, freed by the thread that
         /// scans it, where three cost three frees across threads).
         case prepared(entry: [UInt8], keyLength: Int, raw: [UInt8], keepsRaw: Bool)
@@ -259,7 +259,7 @@ public struct ReconcilePipeline: Sendable {
     func start(_ batch: [LineReader.Line], file: String, linesBefore: Int, bytesRead: Int) -> PendingBatch<Evaluated> {
         Workers(jobs: options.jobs).start(count: batch.count, sequences: batch.map { linesBefore + $0.number },
                                           bytesRead: bytesRead) { index in
-            RunState.prepare(self.evaluate(batch[index], file: file), sequence: linesBefore + batch[index].number)
+            RunState.joinEntry(self.evaluate(batch[index], file: file), sequence: linesBefore + batch[index].number)
         }
     }
 
