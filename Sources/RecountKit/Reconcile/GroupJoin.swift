@@ -18,21 +18,6 @@ struct GroupJoiner: Sendable {
     /// Where the sort data is, for the message when it does not decode.
     var spillPath = ""
 
-    /// Credit statuses this run decides: already issued (`--issued`), withheld (below
-    /// `--min-credit`), else issued.
-    func settled(_ outcome: consuming RequestOutcome) -> RequestOutcome {
-        var outcome = outcome
-        for index in outcome.credits.indices {
-            let credit = outcome.credits[index]
-            if options.issuedCreditIDs.contains(credit.creditID) {
-                outcome.credits[index].status = .already_issued
-            } else if let minimum = options.minimumCredit, credit.amount < minimum {
-                outcome.credits[index].status = .withheld
-            }
-        }
-        return outcome
-    }
-
     /// The sink's rendering of a settled outcome, when the sink renders.
     func render(_ outcome: RequestOutcome) -> RenderedOutcome? {
         renderer?.render(outcome, writesRow: writesRow(outcome))
