@@ -5,8 +5,7 @@ import RecountKit
 /// CSV and HTML, for support to send the customer (SPEC §5).
 struct StatementCommand: RecountCommand {
     static let spec = Arguments.Spec(
-        options: ["--pricing", "--debits", "--from", "--until", "--out", "--basis", "--tolerance", "--min-credit", "--issued", "--as-of"],
-        flags: ["--csv-bom"])
+        [InputOptions.self, WindowOptions.self, OutputOptions.self, PricingOptions.self, CreditOptions.self])
 
     static let help = """
         usage: recount statement ACCOUNT [PATH…] [options]
@@ -30,74 +29,48 @@ struct StatementCommand: RecountCommand {
         """
 
     let account: String
-    let paths: [String]
-    let pricingFlag: String?
-    let debitsFlag: String?
-    let from: Timestamp?
-    let until: Timestamp?
-    let outDirectory: String
-    let basis: BasisPolicy
-    let tolerance: Rational
-    let minimumCredit: Rational?
-    let issuedPaths: [String]
-    let asOf: Timestamp?
-    let csvBOM: Bool
+    let inputs: InputOptions
+    let window: WindowOptions
+    let output: OutputOptions
+    let pricing: PricingOptions
+    let credits: CreditOptions
 
     init(arguments: Arguments) throws {
         guard let first = arguments.positionals.first else { throw UsageError("give the ACCOUNT") }
         guard !first.isEmpty else { throw UsageError("the ACCOUNT is empty") }
         account = first
-        let rest = Array(arguments.positionals.dropFirst())
-        paths = rest.isEmpty ? ["SampleLogs"] : rest
-        pricingFlag = try arguments.value("--pricing")
-        debitsFlag = try arguments.value("--debits")
-        from = try ReconcileCommand.time(arguments.value("--from"), flag: "--from")
-        until = try ReconcileCommand.time(arguments.value("--until"), flag: "--until")
-        if let from, let until, until <= from { throw UsageError("--until must be after --from") }
-        outDirectory = try arguments.value("--out") ?? "Statements"
-        let basisText = try arguments.value("--basis") ?? "auto"
-        guard let basis = BasisPolicy(rawValue: basisText) else {
-            throw UsageError("--basis takes auto, upstream, recount or billed, not '\(basisText)'")
-        }
-        self.basis = basis
-        tolerance = try ReconcileCommand.amount(arguments.value("--tolerance"), flag: "--tolerance") ?? .zero
-        minimumCredit = try ReconcileCommand.amount(arguments.value("--min-credit"), flag: "--min-credit")
-        issuedPaths = arguments.all("--issued")
-        asOf = try ReconcileCommand.time(arguments.value("--as-of"), flag: "--as-of")
-        csvBOM = arguments.flag("--csv-bom")
+        inputs = try InputOptions(arguments, from: 1, defaultPaths: ["SampleLogs"])
+        window = try WindowOptions(arguments)
+        output = try OutputOptions(arguments, defaultDirectory: "Statements")
+        pricing = try PricingOptions(arguments)
+        credits = try CreditOptions(arguments)
     }
 
     func run(console: Console) throws -> ExitStatus {
-        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag)
-        options.basis = basis
-        options.tolerance = tolerance
-        options.minimumCredit = minimumCredit
-        options.from = from
-        options.until = until
+        var options = try inputs.load()
+        var parameters = RunParameters()
+        pricing.apply(to: &options, &parameters)
+        window.apply(to: &options, &parameters)
         options.allRows = true
         options.jobs = ProcessInfo.processInfo.activeProcessorCount
-        for path in issuedPaths {
-            do { options.issuedCreditIDs.formUnion(try IssuedCredits.read(path: path).ids) } catch {
-                throw ReconcileCommand.failure(error)
-            }
-        }
-        let output: OutputDirectory
-        do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
+        try credits.apply(to: &options, &parameters)
+        let directory: OutputDirectory
+        do { directory = try OutputDirectory(path: output.outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
         var result: ReconcileResult
         // Only this account's rows are kept: a statement of one account from a day of any size.
         let account = self.account
         let rows = CollectingSink(keepRow: { $0.account == account })
-        do { result = try ReconcilePipeline(options: options).run(into: rows) } catch { throw ReconcileCommand.failure(error) }
+        do { result = try ReconcilePipeline(options: options).run(into: rows) } catch { throw CommandFailure.of(error) }
         rows.attach(to: &result)
 
-        let statement = AccountStatement(account: account, result: result, from: from, until: until, asOf: asOf)
+        let statement = AccountStatement(account: account, result: result, from: window.from, until: window.until, asOf: output.asOf)
         let stem = AccountStatement.fileStem(for: account)
         do {
-            try output.stage(stem + ".csv", statement.csv(bom: csvBOM))
-            try output.stage(stem + ".html", statement.html())
-            try output.commit()
+            try directory.stage(stem + ".csv", statement.csv(bom: output.csvBOM))
+            try directory.stage(stem + ".html", statement.html())
+            try directory.commit()
         } catch {
-            output.discard()
+            directory.discard()
             throw CommandFailure(.ioError, error.description)
         }
         let totals = statement.totals
@@ -105,7 +78,7 @@ struct StatementCommand: RecountCommand {
         let scale = result.unit?.scale ?? 0
         console.out("recount statement: \(totals.requests) requests, recorded \(Amounts.format(totals.recorded, scale: scale)) \(unit), "
             + "expected \(Amounts.format(totals.expected, scale: scale)) \(unit), credits \(Amounts.format(totals.credits, scale: scale)) \(unit); "
-            + "\(outDirectory)/\(stem).csv and .html")
+            + "\(output.outDirectory)/\(stem).csv and .html")
         return .success
     }
 }
