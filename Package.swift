@@ -26,10 +26,12 @@ let package = Package(
         // System zlib (on every machine) for `.jsonl.gz` logs.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "RecountKit", dependencies: ["TokenCounter", "CZlib"]),
-        .target(name: "RecountCLI", dependencies: ["RecountKit", "TokenCounter"]),
+        // The sample-day generator (`recount sample`, and the tests' generated days).
+        .target(name: "RecountSample", dependencies: ["RecountKit", "TokenCounter"]),
+        .target(name: "RecountCLI", dependencies: ["RecountKit", "RecountSample", "TokenCounter"]),
         .executableTarget(name: "recount", dependencies: ["RecountCLI"]),
         .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter"]),
-        .testTarget(name: "RecountKitTests", dependencies: ["RecountKit", "TokenCounter"]),
-        .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit"]),
+        .testTarget(name: "RecountKitTests", dependencies: ["RecountKit", "RecountSample", "TokenCounter"]),
+        .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit", "RecountSample"]),
     ]
 )

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TokenCounter
 @testable import RecountKit
+@testable import RecountSample
 import struct RecountKit.SourceLocation
 
 /// Every type a run writes to disk (join entries, sorted runs, `shard.state`) reads back as

@@ -1,3 +1,4 @@
+import RecountKit
 import TokenCounter
 
 /// The request and response bodies of one generated call, in the shapes relays log them.

@@ -1,3 +1,4 @@
+import RecountKit
 import TokenCounter
 
 /// Compact JSON bytes for generated log and ledger lines.

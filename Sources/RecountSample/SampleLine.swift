@@ -1,3 +1,4 @@
+import RecountKit
 import TokenCounter
 
 /// The bytes of a generated request's log line and of its ledger debits.

@@ -1,3 +1,4 @@
+import RecountKit
 /// Code fragments (Python, Swift, JavaScript, SQL, Go, shell): coding questions are a large
 /// share of relay traffic, and code tokenizes very differently from prose (indentation runs,
 /// punctuation, identifiers), so the counter's speed on a sample depends on having it.

@@ -1,3 +1,4 @@
+import RecountKit
 import TokenCounter
 
 /// Chat completions: the request (system, history, tools, content parts), and the response as

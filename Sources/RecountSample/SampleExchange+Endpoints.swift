@@ -1,3 +1,4 @@
+import RecountKit
 import TokenCounter
 
 /// Legacy completions, embeddings, images and audio: the endpoints priced by tokens of

@@ -1,3 +1,4 @@
+import RecountKit
 /// Who sends a generated day's traffic, and to which models.
 ///
 /// Accounts follow a heavy-tailed distribution (a few big customers, a long tail), each with

@@ -1,3 +1,4 @@
+import RecountKit
 import TokenCounter
 
 /// One generated request, with the `LogRecord` that `reconcile` will decode from its line and

@@ -1,3 +1,4 @@
+import RecountKit
 import TokenCounter
 
 /// Error bodies of failed requests (status ≥ 400), as upstreams return them.

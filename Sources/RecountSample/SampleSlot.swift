@@ -1,3 +1,4 @@
+import RecountKit
 /// Generates one record slot of a sample day: its log lines, its ledger lines, and what
 /// `reconcile` must make of them.
 ///

@@ -1,3 +1,4 @@
+import RecountKit
 /// What the platform recorded for a generated request — the log's `billed` fields and the
 /// ledger's debits — correct, or wrong in the way its scenario says.
 ///

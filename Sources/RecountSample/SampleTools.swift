@@ -1,3 +1,4 @@
+import RecountKit
 import TokenCounter
 
 /// Function-tool definitions and calls for generated chat requests: tool definitions are

@@ -1,3 +1,4 @@
+import RecountKit
 import Dispatch
 import Foundation
 import Synchronization

@@ -1,3 +1,4 @@
+import RecountKit
 /// Composes prompts and completions from the embedded fragment lists with a record's random
 /// stream.
 ///

@@ -1,3 +1,4 @@
+import RecountKit
 import Foundation
 
 /// Failures writing a sample; each names the path.

@@ -1,3 +1,4 @@
+import RecountKit
 import TokenCounter
 
 /// What a generated sample holds and what `reconcile` must find in it: per-class counts,

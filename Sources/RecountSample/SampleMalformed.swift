@@ -1,3 +1,4 @@
+import RecountKit
 import TokenCounter
 
 /// Broken lines of the kinds real logs contain, each one that `reconcile` must reject
