@@ -89,14 +89,6 @@ public struct ReportFiles {
     public static var creditColumns: [String] { CreditColumns.all.names() }
 
     public func summaryJSON() -> String {
-        var classes: [(String, JSONValue)] = []
-        for klass in DiscrepancyClass.allCases {
-            let totals = result.classTotals[klass] ?? ClassTotals()
-            classes.append((klass.rawValue, .obj([
-                ("count", .num(totals.count)), ("recorded", .string(amount(totals.recorded))),
-                ("expected", .string(amount(totals.expected))), ("credits", .string(amount(totals.credits))),
-            ])))
-        }
         func creditTally(_ status: Credit.Status) -> JSONValue {
             let tally = result.tally(status)
             return .obj([("count", .num(tally.count)), ("amount", .string(amount(tally.amount)))])
@@ -115,15 +107,7 @@ public struct ReportFiles {
             ("schema", .string("recount.summary/1")),
             ("tool", .string("recount \(RecountKit.version)")),
             ("as_of", .str(parameters.asOf?.description)),
-            ("parameters", .obj([
-                ("basis", .string(parameters.basis.rawValue)),
-                ("tolerance", .string(amount(parameters.tolerance))),
-                ("min_credit", .str(parameters.minimumCredit.map(amount))),
-                ("from", .str(parameters.from?.description)), ("until", .str(parameters.until?.description)),
-                ("shard", .str(parameters.shard?.description)), ("all_rows", .bool(parameters.allRows)),
-                ("csv_bom", .bool(parameters.csvBOM)),
-                ("day_offset", .string(Timestamp.offsetText(parameters.dayOffsetSeconds))),
-            ])),
+            ("parameters", parametersJSON),
             ("unit", .obj([("name", .str(unit?.name)), ("currency", .str(unit?.currency)),
                            ("per_currency", .str(unit.map { $0.perCurrency.decimalString(maxScale: 12) })),
                            ("scale", .num(unit?.scale ?? 0))])),
@@ -137,7 +121,7 @@ public struct ReportFiles {
                 ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
                 ("discrepancy_rows", .num(result.discrepancyRowCount)),
             ])),
-            ("classes", .obj(classes)),
+            ("classes", classesJSON),
             ("totals", .obj([
                 ("recorded", .string(amount(result.totals.recorded))),
                 ("expected", .string(amount(result.totals.expected))),
@@ -146,13 +130,44 @@ public struct ReportFiles {
             ("credits", .obj([("issued", creditTally(.issued)), ("already_issued", creditTally(.already_issued)),
                               ("withheld", creditTally(.withheld))])),
             ("token_drift", .obj([("prompt", tally(drift.prompt)), ("completion", tally(drift.completion))])),
-            ("warnings", .obj([
-                ("unlisted_groups", .obj(result.warnings.unlistedGroups.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
-                ("fallback_encoding_models", .obj(result.warnings.fallbackEncodingModels.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
-                ("recount_incomplete", .num(result.warnings.recountIncomplete)),
-                ("billed_amount_differs_from_ledger", .num(counters.billedAmountMismatches)),
-            ])),
+            ("warnings", warningsJSON),
         ])
         return JSONWriter.string(summary, indent: 2) + "\n"
+    }
+
+    /// `summary.json`'s `parameters`: what the run was told.
+    var parametersJSON: JSONValue {
+        .obj([
+            ("basis", .string(parameters.basis.rawValue)),
+            ("tolerance", .string(amount(parameters.tolerance))),
+            ("min_credit", .str(parameters.minimumCredit.map(amount))),
+            ("from", .str(parameters.from?.description)), ("until", .str(parameters.until?.description)),
+            ("shard", .str(parameters.shard?.description)), ("all_rows", .bool(parameters.allRows)),
+            ("csv_bom", .bool(parameters.csvBOM)),
+            ("day_offset", .string(Timestamp.offsetText(parameters.dayOffsetSeconds))),
+        ])
+    }
+
+    /// `summary.json`'s `classes`: every class, in the SPEC's order, seen or not.
+    var classesJSON: JSONValue {
+        .obj(DiscrepancyClass.allCases.map { klass in
+            let totals = result.classTotals[klass] ?? ClassTotals()
+            return (klass.rawValue, .obj([
+                ("count", .num(totals.count)), ("recorded", .string(amount(totals.recorded))),
+                ("expected", .string(amount(totals.expected))), ("credits", .string(amount(totals.credits))),
+            ]))
+        })
+    }
+
+    /// `summary.json`'s `warnings`: maps in key order.
+    var warningsJSON: JSONValue {
+        let warnings = result.warnings
+        return .obj([
+            ("unlisted_groups", .obj(warnings.unlistedGroups.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
+            ("fallback_encoding_models",
+             .obj(warnings.fallbackEncodingModels.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
+            ("recount_incomplete", .num(warnings.recountIncomplete)),
+            ("billed_amount_differs_from_ledger", .num(result.counters.billedAmountMismatches)),
+        ])
     }
 }
