@@ -30,10 +30,10 @@ let package = Package(
         .target(name: "RecountSample", dependencies: ["RecountKit", "TokenCounter"]),
         .target(name: "RecountCLI", dependencies: ["RecountKit", "RecountSample", "TokenCounter"]),
         .executableTarget(name: "recount", dependencies: ["RecountCLI"]),
-        // What the test targets share: the seeded PRNG.
+        // What the test targets share: the seeded PRNG, the scratch-directory fixture.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter", "TestSupport"]),
         .testTarget(name: "RecountKitTests", dependencies: ["RecountKit", "RecountSample", "TokenCounter", "TestSupport"]),
-        .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit", "RecountSample"]),
+        .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit", "RecountSample", "TestSupport"]),
     ]
 )
