@@ -30,11 +30,15 @@ let package = Package(
         // libraries, loaded with dlopen at run time: nothing to link, nothing to install to build.
         .target(name: "GatewayDB"),
         .target(name: "RecountKit", dependencies: ["TokenCounter", "CZlib", "GatewayDB"]),
-        .target(name: "RecountCLI", dependencies: ["RecountKit", "TokenCounter", "GatewayDB"]),
+        // The sample-day generator (`recount sample`, and the tests' generated days).
+        .target(name: "RecountSample", dependencies: ["RecountKit", "TokenCounter"]),
+        .target(name: "RecountCLI", dependencies: ["RecountKit", "RecountSample", "TokenCounter", "GatewayDB"]),
         .executableTarget(name: "recount", dependencies: ["RecountCLI"]),
-        .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter"]),
-        .testTarget(name: "RecountKitTests", dependencies: ["RecountKit", "TokenCounter"]),
+        // What the test targets share: the seeded PRNG, the scratch-directory fixture.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter", "TestSupport"]),
+        .testTarget(name: "RecountKitTests", dependencies: ["RecountKit", "RecountSample", "TokenCounter", "TestSupport"]),
         .testTarget(name: "GatewayDBTests", dependencies: ["GatewayDB", "RecountKit"]),
-        .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit"]),
+        .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit", "RecountSample", "TestSupport"]),
     ]
 )

@@ -45,7 +45,7 @@ swift build -c release --product recount >&2
 BIN="$(swift build -c release --show-bin-path)/recount"
 # The data depends only on the generator: regenerate when its sources change (or, outside a
 # git checkout, when the binary does).
-BIN_SUM=$(git rev-parse HEAD:Sources/RecountKit/Sample 2>/dev/null || sha256sum "$BIN" | cut -c1-16)
+BIN_SUM=$(git rev-parse HEAD:Sources/RecountSample 2>/dev/null || sha256sum "$BIN" | cut -c1-16)
 
 # Busy CPU seconds of the whole machine so far (all cores, from /proc/stat; USER_HZ = 100).
 busy_seconds() {

@@ -4,9 +4,7 @@ import RecountKit
 /// `recount explain REQUEST_ID [PATH…]`: one request's charge, step by step (SPEC §5), for the
 /// support agent answering "why was I charged 2310 points?".
 struct ExplainCommand: RecountCommand {
-    static let spec = Arguments.Spec(
-        options: ["--pricing", "--debits", "--basis", "--tolerance", "--min-credit", "--issued"],
-        flags: ["--json"])
+    static let spec = Arguments.Spec([InputOptions.self, PricingOptions.self, CreditOptions.self], flags: ["--json"])
 
     static let help = """
         usage: recount explain REQUEST_ID [PATH…] [options]
@@ -32,13 +30,9 @@ struct ExplainCommand: RecountCommand {
         """
 
     let requestID: String
-    let paths: [String]
-    let pricingFlag: String?
-    let debitsFlag: String?
-    let basis: BasisPolicy
-    let tolerance: Rational
-    let minimumCredit: Rational?
-    let issuedPaths: [String]
+    let inputs: InputOptions
+    let pricing: PricingOptions
+    let credits: CreditOptions
     let json: Bool
 
     init(arguments: Arguments) throws {
@@ -46,73 +40,26 @@ struct ExplainCommand: RecountCommand {
             throw UsageError("give the REQUEST_ID to explain")
         }
         requestID = first
-        let rest = Array(arguments.positionals.dropFirst())
-        paths = rest.isEmpty ? [DefaultLogs.path] : rest
-        pricingFlag = try arguments.value("--pricing")
-        debitsFlag = try arguments.value("--debits")
-        let basisText = try arguments.value("--basis") ?? "auto"
-        guard let basis = BasisPolicy(rawValue: basisText) else {
-            throw UsageError("--basis takes auto, upstream, recount or billed, not '\(basisText)'")
-        }
-        self.basis = basis
-        tolerance = try ReconcileCommand.amount(arguments.value("--tolerance"), flag: "--tolerance") ?? .zero
-        minimumCredit = try ReconcileCommand.amount(arguments.value("--min-credit"), flag: "--min-credit")
-        issuedPaths = arguments.all("--issued")
+        inputs = try InputOptions(arguments, from: 1, defaultPaths: ["SampleLogs"])
+        pricing = try PricingOptions(arguments)
+        credits = try CreditOptions(arguments)
         json = arguments.flag("--json")
     }
 
     func run(console: Console) throws -> ExitStatus {
-        try DefaultLogs.check(paths, command: "explain REQUEST_ID")
-        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag, console: console)
-        options.basis = basis
-        options.tolerance = tolerance
-        options.minimumCredit = minimumCredit
-        for path in issuedPaths {
-            do { options.issuedCreditIDs.formUnion(try IssuedCredits.read(path: path).ids) } catch {
-                throw ReconcileCommand.failure(error)
-            }
-        }
+        var options = try inputs.load(console: console)
+        var parameters = RunParameters()
+        pricing.apply(to: &options, &parameters)
+        try credits.apply(to: &options, &parameters)
         let explanation: Explanation
         do { explanation = try RequestExplainer(options: options).explain(requestID: requestID) } catch {
             switch error {
-            case .input(let input): throw ReconcileCommand.failure(input)
+            case .input(let input): throw CommandFailure.of(input)
             case .notFound: throw CommandFailure(.noInput, error.description)
             case .arithmetic, .rejected: throw CommandFailure(.dataError, error.description)
             }
         }
         console.writeOut(json ? explanation.json() : explanation.text())
         return .success
-    }
-}
-
-/// The input resolution `explain` and `statement` share with `reconcile`: PATHs through
-/// `InputFiles.resolve`, the catalog from `--pricing` or a directory's `pricing.json`, the
-/// ledger from `--debits` or a directory's `debits.jsonl` / `debits.csv`; same exit statuses.
-enum LoadedInputs {
-    ///
-    /// Warns on standard error about directory files that look like a ledger and are not read
-    /// as one (a ledger under another name would otherwise be silently ignored).
-    static func options(paths: [String], pricingFlag: String?, debitsFlag: String?, console: Console) throws -> ReconcileOptions {
-        let inputs: InputSet
-        do { inputs = try InputFiles.resolve(paths, ledger: debitsFlag) } catch { throw ReconcileCommand.failure(error) }
-        for lookalike in inputs.ledgerLookalikes {
-            console.error("recount: warning: \(lookalike.path) \(lookalike.fate)")
-        }
-        guard let pricingPath = pricingFlag ?? inputs.pricing else {
-            throw CommandFailure(.usage, "no price catalog: give --pricing FILE, or a PATH directory holding pricing.json")
-        }
-        guard FileManager.default.fileExists(atPath: pricingPath) else {
-            throw CommandFailure(.noInput, "\(pricingPath): no such file (price catalog)")
-        }
-        let catalog: PriceCatalog
-        do { catalog = try PriceCatalog.load(path: pricingPath) } catch { throw CommandFailure(.dataError, error.description) }
-        let debitsPath = debitsFlag ?? inputs.debits
-        if let debitsPath, !FileManager.default.fileExists(atPath: debitsPath) {
-            throw CommandFailure(.noInput, "\(debitsPath): no such file (debit ledger)")
-        }
-        var options = ReconcileOptions(logs: inputs.logs, catalog: catalog, pricingPath: pricingPath)
-        options.debitsPath = debitsPath
-        options.dayOffsetSeconds = catalog.versions.last?.effectiveFrom.offsetSeconds ?? 0
-        return options
     }
 }

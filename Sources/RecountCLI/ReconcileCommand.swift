@@ -5,9 +5,8 @@ import TokenCounter
 /// `recount reconcile [PATH…]`: the nightly job (SPEC §5).
 struct ReconcileCommand: RecountCommand {
     static let spec = Arguments.Spec(
-        options: ["--pricing", "--debits", "--out", "--from", "--until", "--basis", "--tolerance", "--min-credit",
-                  "--issued", "--jobs", "--shard", "--as-of", "--max-rejects", "--day-offset", "--sort-memory", "--spill-dir"],
-        flags: ["--csv-bom", "--strict", "--all-rows"])
+        [InputOptions.self, PricingOptions.self, CreditOptions.self, WindowOptions.self, OutputOptions.self, EngineOptions.self],
+        options: ["--shard", "--max-rejects", "--day-offset"], flags: ["--strict", "--all-rows"])
 
     static let help = """
         usage: recount reconcile [PATH…] [options]
@@ -43,147 +42,87 @@ struct ReconcileCommand: RecountCommand {
               130 / 143 interrupted by SIGINT / SIGTERM (temporary files removed)
         """
 
-    let paths: [String]
-    let pricingFlag: String?
-    let debitsFlag: String?
-    let outDirectory: String
-    let basis: BasisPolicy
-    let tolerance: Rational
-    let minimumCredit: Rational?
-    let issuedPaths: [String]
-    let from: Timestamp?
-    let until: Timestamp?
-    let jobs: Int
+    let inputs: InputOptions
+    let pricing: PricingOptions
+    let credits: CreditOptions
+    let window: WindowOptions
+    let output: OutputOptions
+    let engine: EngineOptions
     let shard: Shard?
-    let asOf: Timestamp?
     let dayOffset: Int32?
-    let csvBOM: Bool
     let strict: Bool
     let allRows: Bool
     let maxRejects: Int?
-    let sortMemoryMB: Int
-    let spillDirectory: String?
 
     init(arguments: Arguments) throws {
-        paths = arguments.positionals
-        guard !paths.isEmpty else { throw UsageError("give at least one PATH (a log file, a directory, or - for stdin)") }
-        pricingFlag = try arguments.value("--pricing")
-        debitsFlag = try arguments.value("--debits")
-        outDirectory = try arguments.value("--out") ?? "Reports"
-        let basisText = try arguments.value("--basis") ?? "auto"
-        guard let basis = BasisPolicy(rawValue: basisText) else {
-            throw UsageError("--basis takes auto, upstream, recount or billed, not '\(basisText)'")
-        }
-        self.basis = basis
-        tolerance = try Self.amount(arguments.value("--tolerance"), flag: "--tolerance") ?? .zero
-        minimumCredit = try Self.amount(arguments.value("--min-credit"), flag: "--min-credit")
-        issuedPaths = arguments.all("--issued")
-        from = try Self.time(arguments.value("--from"), flag: "--from")
-        until = try Self.time(arguments.value("--until"), flag: "--until")
-        if let from, let until, until <= from { throw UsageError("--until must be after --from") }
-        jobs = try arguments.integer("--jobs", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        if let text = try arguments.value("--shard") {
-            let parts = text.split(separator: "/")
-            guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, n <= 10_000, k >= 0, k < n else {
-                throw UsageError("--shard takes K/N with 0 ≤ K < N (e.g. 0/4), not '\(text)'")
-            }
-            shard = Shard(index: k, count: n)
-        } else {
-            shard = nil
-        }
-        asOf = try Self.time(arguments.value("--as-of"), flag: "--as-of")
-        if let text = try arguments.value("--day-offset") {
+        inputs = try InputOptions(arguments)
+        pricing = try PricingOptions(arguments)
+        credits = try CreditOptions(arguments)
+        window = try WindowOptions(arguments)
+        output = try OutputOptions(arguments, defaultDirectory: "Reports")
+        engine = try EngineOptions(arguments)
+        shard = try Self.shard(arguments.value("--shard"))
+        dayOffset = try arguments.value("--day-offset").map { text throws(UsageError) in
             guard let offset = Timestamp.parseOffset(text) else { throw UsageError("--day-offset takes ±HH:MM (e.g. +08:00), not '\(text)'") }
-            dayOffset = offset
-        } else {
-            dayOffset = nil
+            return offset
         }
-        csvBOM = arguments.flag("--csv-bom")
         strict = arguments.flag("--strict")
         allRows = arguments.flag("--all-rows")
         maxRejects = try arguments.integer("--max-rejects", in: 0...Int.max)
-        sortMemoryMB = try arguments.integer("--sort-memory", in: 1...65_536) ?? 64
-        spillDirectory = try arguments.value("--spill-dir")
     }
 
-    static func amount(_ text: String?, flag: String) throws(UsageError) -> Rational? {
+    static func shard(_ text: String?) throws(UsageError) -> Shard? {
         guard let text else { return nil }
-        guard let value = try? Rational(parsing: text), !value.isNegative, !text.contains("/") else {
-            throw UsageError("\(flag) takes a decimal amount ≥ 0, not '\(text)'")
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, n <= 10_000, k >= 0, k < n else {
+            throw UsageError("--shard takes K/N with 0 ≤ K < N (e.g. 0/4), not '\(text)'")
         }
-        return value
-    }
-
-    static func time(_ text: String?, flag: String) throws(UsageError) -> Timestamp? {
-        guard let text else { return nil }
-        guard let time = Timestamp(rfc3339: text) else {
-            throw UsageError("\(flag) takes an RFC 3339 time with offset (e.g. 2024-03-01T00:00:00+08:00), not '\(text)': \(Timestamp.rfc3339Problem(text))")
-        }
-        return time
+        return Shard(index: k, count: n)
     }
 
     func run(console: Console) throws -> ExitStatus {
-        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag, console: console)
-        let catalog = options.catalog
-        let pricingPath = options.pricingPath
-        options.basis = basis
-        options.tolerance = tolerance
-        options.minimumCredit = minimumCredit
-        options.from = from
-        options.until = until
-        options.allRows = allRows
-        options.jobs = jobs
-        options.shard = shard
-        options.maxRejects = maxRejects
-        options.sortMemoryBytes = sortMemoryMB << 20
-        if let dayOffset { options.dayOffsetSeconds = dayOffset }
-        var parameters = RunParameters()
-        for path in issuedPaths {
-            let issued: (ids: Set<String>, info: InputFileInfo)
-            do { issued = try IssuedCredits.read(path: path) } catch { throw Self.failure(error) }
-            options.issuedCreditIDs.formUnion(issued.ids)
-            parameters.issued.append(issued.info)
-        }
-
+        var (options, parameters) = try reconcileOptions(console: console)
         // Lock the output directory before the (long) run so an overlapping run stops at once.
-        let output: OutputDirectory
-        do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
-        TerminationSignals.onStop("recount: stopped by a signal; the reports in \(outDirectory)/ were left as they were (this run's temporary files removed)")
-
-        options.spillDirectory = spillDirectory ?? outDirectory
-        if let spillDirectory {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: spillDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CommandFailure(.noInput, "\(spillDirectory): --spill-dir must be an existing directory")
-            }
-        }
+        let directory: OutputDirectory
+        do { directory = try OutputDirectory(path: output.outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
+        TerminationSignals.onStop("recount: stopped by a signal; the reports in \(output.outDirectory)/ were left as they were (this run's temporary files removed)")
+        options.engine = try engine.settings(outDirectory: output.outDirectory)
         var pipeline = ReconcilePipeline(options: options)
         if console.errorIsTerminal {
             let progress = ProgressLine(console: console, totalBytes: Self.totalBytes(options.logs))
             pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
         }
-        let sink = SpillingSink(unit: catalog.unit, directory: options.spillDirectory ?? outDirectory, memory: options.sortMemoryBytes / 2)
+        let sink = SpillingSink(unit: options.catalog.unit, directory: options.engine.spillDirectory ?? output.outDirectory,
+                                memory: options.sortMemoryBytes / 2)
         let result: ReconcileResult
-        do { result = try pipeline.run(into: sink) } catch { throw Self.failure(error) }
+        do { result = try pipeline.run(into: sink) } catch { throw CommandFailure.of(error) }
         if console.errorIsTerminal { console.writeError("\r\u{1B}[K") }
-
-        parameters.basis = basis
-        parameters.tolerance = tolerance
-        parameters.minimumCredit = minimumCredit
-        parameters.from = from
-        parameters.until = until
-        parameters.asOf = asOf
-        parameters.shard = shard
-        parameters.allRows = allRows
-        parameters.csvBOM = csvBOM
         parameters.dayOffsetSeconds = options.dayOffsetSeconds
-        parameters.maxRejects = maxRejects
-        parameters.pricing = InputFileInfo(path: pricingPath, kind: "pricing", bytes: Self.size(pricingPath))
-        try Self.write(ReportWriter(result: result, parameters: parameters), to: output, writeState: shard != nil,
+        try Self.write(ReportWriter(result: result, parameters: parameters), to: directory, writeState: shard != nil,
                        streams: sink.finish)
-        console.out(SummaryLine.text(result, outDirectory: outDirectory))
+        console.out(SummaryLine.text(result, outDirectory: output.outDirectory))
         if strict, result.tally(.issued).count > 0 { return .discrepancies }
         return .success
+    }
+
+    /// What the run is told, and what `summary.json` echoes of it.
+    func reconcileOptions(console: Console) throws -> (ReconcileOptions, RunParameters) {
+        var options = try inputs.load(console: console)
+        var parameters = RunParameters()
+        pricing.apply(to: &options, &parameters)
+        window.apply(to: &options, &parameters)
+        try credits.apply(to: &options, &parameters)
+        options.allRows = allRows
+        options.shard = shard
+        options.maxRejects = maxRejects
+        if let dayOffset { options.dayOffsetSeconds = dayOffset }
+        parameters.asOf = output.asOf
+        parameters.shard = shard
+        parameters.allRows = allRows
+        parameters.csvBOM = output.csvBOM
+        parameters.maxRejects = maxRejects
+        parameters.pricing = InputFileInfo(path: options.pricingPath, kind: "pricing", bytes: Self.size(options.pricingPath))
+        return (options, parameters)
     }
 
     /// Writes the reports and commits them; on any failure the staged files are removed and
@@ -200,96 +139,9 @@ struct ReconcileCommand: RecountCommand {
         }
     }
 
-    /// Exit status for a failed run (SPEC §5): missing input 66, other I/O 74, bad data 65.
-    static func failure(_ error: ReconcileError) -> CommandFailure {
-        switch error {
-        case .input(let input): failure(input)
-        case .tooManyRejects, .arithmetic: CommandFailure(.dataError, error.description)
-        case .spill: CommandFailure(.ioError, error.description)
-        }
-    }
-
-    static func failure(_ error: InputError) -> CommandFailure {
-        switch error {
-        case .missing, .noLogs: CommandFailure(.noInput, error.description)
-        case .unreadable, .corruptGzip: CommandFailure(.ioError, error.description)
-        case .malformed: CommandFailure(.dataError, error.description)
-        case .ambiguousLedger: CommandFailure(.usage, error.description)
-        }
-    }
-
     static func size(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
     static func totalBytes(_ paths: [String]) -> Int { paths.reduce(0) { $0 + size($1) } }
-}
-
-/// The one line a run prints at the end (for cron mail and humans): requests and classes,
-/// credits issued beside those already issued (`--issued`) and withheld (`--min-credit`), the
-/// debits' source (which ledger, or that each line's `billed.amount` stood in), rejects.
-enum SummaryLine {
-    static func text(_ result: ReconcileResult, outDirectory: String) -> String {
-        let unit = result.unit?.name ?? "units"
-        let scale = result.unit?.scale ?? 0
-        let notOK = DiscrepancyClass.allCases.filter { $0 != .ok }
-            .compactMap { klass -> String? in
-                guard let count = result.classTotals[klass]?.count, count > 0 else { return nil }
-                return "\(klass.rawValue) \(count)"
-            }
-        let discrepancies = notOK.isEmpty ? "no discrepancies" : notOK.joined(separator: ", ")
-        var line = "recount: \(counted(result.counters.requests, "request")), \(discrepancies); "
-        line += credits(result.tally(.issued), unit: unit, scale: scale)
-        var besides: [String] = []
-        let already = result.tally(.already_issued)
-        if already.count > 0 { besides.append("\(credits(already, unit: unit, scale: scale)) already issued") }
-        let withheld = result.tally(.withheld)
-        if withheld.count > 0 { besides.append("\(credits(withheld, unit: unit, scale: scale)) withheld under --min-credit") }
-        if !besides.isEmpty { line += " (" + besides.joined(separator: ", ") + ")" }
-        if let ledger = result.inputs.first(where: { $0.kind == "debits" }) {
-            line += "; ledger \(ledger.path)"
-        } else {
-            line += "; no ledger (each line's billed.amount stood in)"
-        }
-        let rejected = result.rejectCount
-        if rejected > 0 { line += "; \(counted(rejected, "rejected line")) (rejects.jsonl)" }
-        return line + "; reports in \(outDirectory)/"
-    }
-
-    static func credits(_ tally: CreditTally, unit: String, scale: Int) -> String {
-        let amount = Amounts.format(tally.amount, scale: scale)
-        let unitName = tally.amount == Rational(1) && unit.hasSuffix("s") ? String(unit.dropLast()) : unit
-        return "\(counted(tally.count, "credit")) = \(amount) \(unitName)"
-    }
-
-    /// "1 request", "2 requests".
-    static func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
-}
-
-/// `records · MB/s · ETA` on one terminal line, at most a few times a second.
-final class ProgressLine: @unchecked Sendable {
-    let console: Console
-    let totalBytes: Int
-    let start = Date()
-    var lastDraw = Date.distantPast
-    var bytesBefore = 0
-
-    init(console: Console, totalBytes: Int) {
-        self.console = console
-        self.totalBytes = totalBytes
-    }
-
-    func update(bytes: Int, records: Int) {
-        let now = Date()
-        guard now.timeIntervalSince(lastDraw) > 0.25 else { return }
-        lastDraw = now
-        let elapsed = max(now.timeIntervalSince(start), 0.001)
-        let rate = Double(bytes) / elapsed / 1_000_000
-        var text = "\r\u{1B}[K\(records) records · \(String(format: "%.1f", rate)) MB/s"
-        if totalBytes > 0, bytes > 0, bytes < totalBytes {
-            let remaining = Double(totalBytes - bytes) / (Double(bytes) / elapsed)
-            text += " · ETA \(Int(remaining))s"
-        }
-        console.writeError(text)
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RecountKit
+import RecountSample
 
 /// `recount sample --records N [--seed S] --out DIR`: a generated relay day for demos, tests
 /// and benchmarks (logic in `RecountKit.SampleGenerator`; this only validates, runs, prints).

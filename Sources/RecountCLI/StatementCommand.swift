@@ -5,9 +5,8 @@ import RecountKit
 /// CSV and HTML, for support to send the customer (SPEC §5).
 struct StatementCommand: RecountCommand {
     static let spec = Arguments.Spec(
-        options: ["--pricing", "--debits", "--from", "--until", "--out", "--basis", "--tolerance", "--min-credit", "--issued", "--as-of",
-                  "--lang", "--day-offset"],
-        flags: ["--csv-bom"])
+        [InputOptions.self, WindowOptions.self, OutputOptions.self, PricingOptions.self, CreditOptions.self],
+        options: ["--lang", "--day-offset"])
 
     static let help = """
         usage: recount statement ACCOUNT [PATH…] [options]
@@ -36,18 +35,11 @@ struct StatementCommand: RecountCommand {
         """
 
     let account: String
-    let paths: [String]
-    let pricingFlag: String?
-    let debitsFlag: String?
-    let from: Timestamp?
-    let until: Timestamp?
-    let outDirectory: String
-    let basis: BasisPolicy
-    let tolerance: Rational
-    let minimumCredit: Rational?
-    let issuedPaths: [String]
-    let asOf: Timestamp?
-    let csvBOM: Bool
+    let inputs: InputOptions
+    let window: WindowOptions
+    let output: OutputOptions
+    let pricing: PricingOptions
+    let credits: CreditOptions
     let language: StatementLanguage
     let dayOffset: Int32?
 
@@ -55,24 +47,11 @@ struct StatementCommand: RecountCommand {
         guard let first = arguments.positionals.first else { throw UsageError("give the ACCOUNT") }
         guard !first.isEmpty else { throw UsageError("the ACCOUNT is empty") }
         account = first
-        let rest = Array(arguments.positionals.dropFirst())
-        paths = rest.isEmpty ? [DefaultLogs.path] : rest
-        pricingFlag = try arguments.value("--pricing")
-        debitsFlag = try arguments.value("--debits")
-        from = try ReconcileCommand.time(arguments.value("--from"), flag: "--from")
-        until = try ReconcileCommand.time(arguments.value("--until"), flag: "--until")
-        if let from, let until, until <= from { throw UsageError("--until must be after --from") }
-        outDirectory = try arguments.value("--out") ?? "Statements"
-        let basisText = try arguments.value("--basis") ?? "auto"
-        guard let basis = BasisPolicy(rawValue: basisText) else {
-            throw UsageError("--basis takes auto, upstream, recount or billed, not '\(basisText)'")
-        }
-        self.basis = basis
-        tolerance = try ReconcileCommand.amount(arguments.value("--tolerance"), flag: "--tolerance") ?? .zero
-        minimumCredit = try ReconcileCommand.amount(arguments.value("--min-credit"), flag: "--min-credit")
-        issuedPaths = arguments.all("--issued")
-        asOf = try ReconcileCommand.time(arguments.value("--as-of"), flag: "--as-of")
-        csvBOM = arguments.flag("--csv-bom")
+        inputs = try InputOptions(arguments, from: 1, defaultPaths: ["SampleLogs"])
+        window = try WindowOptions(arguments)
+        output = try OutputOptions(arguments, defaultDirectory: "Statements")
+        pricing = try PricingOptions(arguments)
+        credits = try CreditOptions(arguments)
         let lang = try arguments.value("--lang") ?? "en"
         guard let language = StatementLanguage(rawValue: lang) else { throw UsageError("--lang takes en or zh, not '\(lang)'") }
         self.language = language
@@ -85,41 +64,34 @@ struct StatementCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        try DefaultLogs.check(paths, command: "statement ACCOUNT")
-        var options = try LoadedInputs.options(paths: paths, pricingFlag: pricingFlag, debitsFlag: debitsFlag, console: console)
-        options.basis = basis
-        options.tolerance = tolerance
-        options.minimumCredit = minimumCredit
-        options.from = from
-        options.until = until
+        var options = try inputs.load(console: console)
+        var parameters = RunParameters()
+        pricing.apply(to: &options, &parameters)
+        window.apply(to: &options, &parameters)
         options.allRows = true
         options.jobs = ProcessInfo.processInfo.activeProcessorCount
-        for path in issuedPaths {
-            do { options.issuedCreditIDs.formUnion(try IssuedCredits.read(path: path).ids) } catch {
-                throw ReconcileCommand.failure(error)
-            }
-        }
-        let output: OutputDirectory
-        do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
+        try credits.apply(to: &options, &parameters)
+        let directory: OutputDirectory
+        do { directory = try OutputDirectory(path: output.outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
         var result: ReconcileResult
         // Only this account's rows are kept: a statement of one account from a day of any size.
         let account = self.account
         let rows = CollectingSink(keepRow: { $0.account == account })
-        do { result = try ReconcilePipeline(options: options).run(into: rows) } catch { throw ReconcileCommand.failure(error) }
+        do { result = try ReconcilePipeline(options: options).run(into: rows) } catch { throw CommandFailure.of(error) }
         rows.attach(to: &result)
 
         if result.rows.isEmpty, !result.accounts.contains(where: { $0.account == account }) {
             throw Self.unknownAccount(account, among: result.accounts.map(\.account))
         }
-        let statement = AccountStatement(account: account, result: result, from: from, until: until, asOf: asOf,
+        let statement = AccountStatement(account: account, result: result, from: window.from, until: window.until, asOf: output.asOf,
                                          language: language, zoneOffset: dayOffset ?? options.dayOffsetSeconds)
         let stem = AccountStatement.fileStem(for: account)
         do {
-            try output.stage(stem + ".csv", statement.csv(bom: csvBOM))
-            try output.stage(stem + ".html", statement.html())
-            try output.commit()
+            try directory.stage(stem + ".csv", statement.csv(bom: output.csvBOM))
+            try directory.stage(stem + ".html", statement.html())
+            try directory.commit()
         } catch {
-            output.discard()
+            directory.discard()
             throw CommandFailure(.ioError, error.description)
         }
         let totals = statement.totals
@@ -128,7 +100,7 @@ struct StatementCommand: RecountCommand {
         let scale = result.unit?.scale ?? 0
         console.out("recount statement: \(requests), recorded \(Amounts.format(totals.recorded, scale: scale)) \(unit), "
             + "expected \(Amounts.format(totals.expected, scale: scale)) \(unit), credits \(Amounts.format(totals.credits, scale: scale)) \(unit); "
-            + "\(outDirectory)/\(stem).csv and .html")
+            + "\(output.outDirectory)/\(stem).csv and .html")
         return .success
     }
 
@@ -139,16 +111,5 @@ struct StatementCommand: RecountCommand {
         for known in accounts { nearest.offer(known) }
         let suggestion = nearest.best.isEmpty ? "" : "; nearest: " + nearest.best.map { "'\($0)'" }.joined(separator: ", ")
         return CommandFailure(.noInput, "no requests of account '\(account)' in the logs\(suggestion)")
-    }
-}
-
-/// The demo's default PATH (`SampleLogs`, in the repository). Run from anywhere else without a
-/// PATH, a command says to name the log directory instead of "SampleLogs: no such file".
-enum DefaultLogs {
-    static let path = "SampleLogs"
-
-    static func check(_ paths: [String], command: String) throws {
-        guard paths == [path], !FileManager.default.fileExists(atPath: path) else { return }
-        throw CommandFailure(.noInput, "no log PATH given, and there is no ./SampleLogs here (the demo's default, in the repository): name the log directory or files, e.g. recount \(command) /var/log/relay")
     }
 }

@@ -7,9 +7,9 @@ import Testing
 /// `--jobs 1` and `--jobs 2` write the same bytes, with credits issued before (`--issued`) and
 /// withheld (`--min-credit`), and stop at the same reject with `--max-rejects`.
 @Suite struct JoinDeterminismTests {
-    static let ids = RunState.chunkGroups + 400
+    static let ids = GroupedJoin<GroupJoiner>.chunkGroups + 400
     static let repeated = ids / 3, debitedOften = 2 * ids / 3
-    static let large = RunState.groupEntriesMax + 44
+    static let large = GroupedJoin<GroupJoiner>.groupEntriesMax + 44
 
     static func write(_ f: CLIFixture) throws {
         var logs: [String] = [], ledger: [String] = []

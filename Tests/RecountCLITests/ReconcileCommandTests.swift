@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RecountKit
+import TestSupport
 
 /// `recount reconcile` end to end, in-process: files written, exit statuses, messages.
 /// Catalog: 1000 points per USD, `m` at $1/$2 per 1K tokens = 1 / 2 points per token, ceil.
@@ -11,23 +12,14 @@ let cliCatalog = """
    "models": {"m": {"input_per_1k": "1", "output_per_1k": "2"}}}]}
 """
 
-final class CLIFixture {
-    let directory: String
+final class CLIFixture: ScratchDirectory {
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recount-cli-\(UUID().uuidString)").path
+        try super.init(prefix: "recount-cli")
         try FileManager.default.createDirectory(atPath: directory + "/in", withIntermediateDirectories: true)
     }
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     var input: String { directory + "/in" }
     var out: String { directory + "/out" }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let path = directory + "/" + name
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return path
-    }
 
     /// `in/pricing.json` plus `in/log.jsonl` with these lines.
     func standard(_ lines: [String], catalog: String = cliCatalog) throws {

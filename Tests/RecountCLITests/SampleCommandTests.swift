@@ -51,7 +51,7 @@ import Testing
         // Overcharges with each cause, as sample.json counts them.
         let causes = try #require(expected["overcharge_causes"] as? [String: Int])
         var found: [String: Int] = [:]
-        let rows = csvRecords(try f.read("discrepancies.csv"))
+        let rows = parseCSV(try f.read("discrepancies.csv"))
         let header = try #require(rows.first)
         let classColumn = try #require(header.firstIndex(of: "class"))
         let causeColumn = try #require(header.firstIndex(of: "cause"))
@@ -91,35 +91,4 @@ import Testing
         #expect(run.status == 74, "\(run.err)")
         #expect(run.err.contains(blocker))
     }
-}
-
-/// RFC 4180 records (quoted fields, doubled quotes, CRLF), enough to read a report back.
-func csvRecords(_ text: String) -> [[String]] {
-    var records: [[String]] = []
-    var record: [String] = []
-    var field = ""
-    var quoted = false
-    var iterator = Array(text.unicodeScalars).makeIterator()
-    var pending: Unicode.Scalar? = nil
-    while let scalar = pending ?? iterator.next() {
-        pending = nil
-        if quoted {
-            if scalar == "\"" {
-                let next = iterator.next()
-                if next == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = next }
-            } else {
-                field.unicodeScalars.append(scalar)
-            }
-            continue
-        }
-        switch scalar {
-        case "\"": quoted = true
-        case ",": record.append(field); field = ""
-        case "\r": continue
-        case "\n": record.append(field); records.append(record); record = []; field = ""
-        default: field.unicodeScalars.append(scalar)
-        }
-    }
-    if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
-    return records
 }

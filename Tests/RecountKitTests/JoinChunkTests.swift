@@ -11,8 +11,8 @@ import Testing
         var ledger: [String] = []
         // More ids than one chunk; one id repeated past `groupEntriesMax`, another with more
         // debits than that; the rest one line and one debit each.
-        let ids = RunState.chunkGroups + 300
-        let repeats = RunState.groupEntriesMax + 40
+        let ids = GroupedJoin<GroupJoiner>.chunkGroups + 300
+        let repeats = GroupedJoin<GroupJoiner>.groupEntriesMax + 40
         for i in 0..<ids {
             let id = String(format: "r%05d", i)
             let copies = i == ids / 3 ? repeats : 1

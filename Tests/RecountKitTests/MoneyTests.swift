@@ -1,5 +1,6 @@
 import Testing
 @testable import RecountKit
+@testable import RecountSample
 
 /// Shorthand for test literals; a bad literal fails the test rather than trapping.
 func q(_ text: String) throws -> Rational { try Rational(parsing: text) }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import RecountKit
 import TokenCounter
 
@@ -25,7 +26,7 @@ import TokenCounter
     ]
 
     static var inputs: [String] {
-        var random = SplitMix(seed: 0x5241_5449)
+        var random = SeededRandom(seed: 0x5241_5449)
         var texts = tricky
         for _ in 0..<30_000 {
             texts.append((0...random.below(10)).map { _ in pieces[random.below(pieces.count)] }.joined())
@@ -79,17 +80,5 @@ import TokenCounter
                 if failures <= 10 { Issue.record("\(text.debugDescription): \(expected) vs \(actual)") }
             }
         }
-    }
-}
-
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func below(_ n: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return n <= 1 ? 0 : Int((z ^ (z >> 31)) % UInt64(n))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RecountKit
+@testable import RecountSample
 
 /// CSV safety (SPEC §4): formula neutralisation, RFC 4180 quoting, masked keys in every file.
 @Suite struct OutputSafetyTests {

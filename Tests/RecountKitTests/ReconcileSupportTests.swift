@@ -1,32 +1,12 @@
 import Foundation
 import Testing
 @testable import RecountKit
+import TestSupport
 
 /// A throw-away directory with a catalog, logs and (optionally) a ledger, and a way to run the
 /// pipeline over them. Every test builds its own, so tests run in parallel without sharing files.
-final class ReconcileFixture {
-    let directory: String
-
-    init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("recount-tests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
-
-    func path(_ name: String) -> String { directory + "/" + name }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        try write(name, bytes: Array(text.utf8))
-    }
-
-    @discardableResult
-    func write(_ name: String, bytes: [UInt8]) throws -> String {
-        let target = path(name)
-        try Data(bytes).write(to: URL(fileURLWithPath: target))
-        return target
-    }
+final class ReconcileFixture: ScratchDirectory {
+    init() throws { try super.init(prefix: "recount-tests") }
 
     /// Writes `lines` as a JSONL log (LF after every line).
     @discardableResult

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RecountKit
+@testable import RecountSample
 
 /// `SampleGenerator`: the same records and seed give the same bytes, whatever the thread
 /// count; another seed gives another day.

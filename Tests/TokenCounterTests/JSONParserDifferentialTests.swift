@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TokenCounter
 
 /// `JSONParser` against `ReferenceJSONParser` (the parser before it read strings eight bytes
@@ -77,7 +78,7 @@ import TokenCounter
     /// Seeded byte-level mutations of the tricky inputs: flips, inserted quotes, backslashes,
     /// control and non-ASCII bytes, truncations, splices.
     @Test func matchesTheReferenceOnMutations() {
-        var random = SplitMix(seed: 0x4A53_4F4E)
+        var random = SeededRandom(seed: 0x4A53_4F4E)
         let specials: [UInt8] = [0x22, 0x5C, 0x00, 0x1F, 0x20, 0x7F, 0x80, 0xBF, 0xC3, 0xE4, 0xED, 0xF0, 0xFF, 0x75, 0x7B, 0x7D, 0x5B, 0x5D, 0x3A, 0x2C]
         var failures = 0
         for _ in 0..<20_000 {
@@ -135,17 +136,5 @@ import TokenCounter
     static func sameString(_ x: String, _ y: String) -> Bool {
         x.utf8.elementsEqual(y.utf8) && x.count == y.count && x.utf16.count == y.utf16.count
             && x.unicodeScalars.count == y.unicodeScalars.count
-    }
-}
-
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func below(_ n: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return n <= 1 ? 0 : Int((z ^ (z >> 31)) % UInt64(n))
     }
 }

@@ -1,21 +1,17 @@
 import Testing
+import TestSupport
 import TokenCounter
 
 /// The fast encoder against the slow reference (regex split + textbook BPE) on seeded random
 /// texts built from the fragments that trip up pre-tokenizers.
 @Suite struct RandomTextTests {
-    /// SplitMix64: small, deterministic, the same on every platform.
+    /// The shared seeded PRNG, with the random text this suite draws.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+        var random: SeededRandom
+        init(state: UInt64) { random = SeededRandom(seed: state) }
+        mutating func next() -> UInt64 { random.next() }
+        mutating func below(_ n: Int) -> Int { random.below(n) }
+        mutating func pick<T>(_ items: [T]) -> T { random.pick(items) }
         mutating func scalar(_ range: ClosedRange<UInt32>) -> String {
             String(Unicode.Scalar(range.lowerBound + UInt32(below(Int(range.upperBound - range.lowerBound) + 1)))!)
         }

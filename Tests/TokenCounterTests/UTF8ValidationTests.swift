@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import TokenCounter
 
 /// `JSONParser.isValidUTF8` must judge exactly as `String(validating:as:)`, the check it replaced.
@@ -35,14 +36,8 @@ import Testing
 
     /// Seeded random mixes of ASCII runs and (possibly broken) multi-byte characters.
     @Test func agreesOnRandomMixes() {
-        var state: UInt64 = 0x5554_4638
-        func next(_ n: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(n))
-        }
+        var random = SeededRandom(seed: 0x5554_4638)
+        func next(_ n: Int) -> Int { random.below(n) }
         let pieces: [[UInt8]] = [Array("é".utf8), Array("中".utf8), Array("😀".utf8), Array("\u{10FFFF}".utf8),
                                  Array("abcdefghij".utf8), [0x61], [0x80], [0xE4, 0xB8], [0xF0, 0x9F, 0x98], [0xED, 0xA0, 0x80],
                                  [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xFF]]

@@ -48,6 +48,13 @@ public struct BilledFields: Sendable, Equatable {
     public var completionTokens: Int?
     public var amount: Rational?
     public var pricingVersion: String?
+
+    public init(promptTokens: Int? = nil, completionTokens: Int? = nil, amount: Rational? = nil, pricingVersion: String? = nil) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.amount = amount
+        self.pricingVersion = pricingVersion
+    }
 }
 
 /// Which log format a line was written in.
@@ -84,4 +91,28 @@ public struct LogRecord: Sendable {
 
     /// Requests with status ≥ 400 failed (SPEC §2.4).
     public var failed: Bool { status >= 400 }
+}
+
+extension LogRecord {
+    /// Every field as logged (`inputScalars` is the join's, set only on a spilled copy). In an
+    /// extension, so the memberwise initializer stays for the module's own use.
+    public init(id: String, time: Timestamp, account: String, key: String?, group: String, model: String, endpoint: Endpoint,
+                status: Int, stream: Bool, request: JSONValue?, response: JSONValue?, usage: ReportedUsage?,
+                billed: BilledFields, source: SourceLocation, dialect: LogDialect) {
+        self.id = id
+        self.time = time
+        self.account = account
+        self.key = key
+        self.group = group
+        self.model = model
+        self.endpoint = endpoint
+        self.status = status
+        self.stream = stream
+        self.request = request
+        self.response = response
+        self.usage = usage
+        self.billed = billed
+        self.source = source
+        self.dialect = dialect
+    }
 }

@@ -326,13 +326,3 @@ struct DecimalDigits {
         return negative ? -value : value
     }
 }
-
-extension String {
-    func leftPadded(to width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : String(repeating: pad, count: width - count) + self
-    }
-
-    func rightPadded(to width: Int, with pad: Character = "0") -> String {
-        count >= width ? self : self + String(repeating: pad, count: width - count)
-    }
-}

@@ -175,31 +175,17 @@ public struct HTMLReport {
         "<figure><figcaption>\(e(caption))</figcaption>\(content)\(note.map { "<div class=\"note\">\(e($0))</div>" } ?? "")</figure>\n"
     }
 
-    static let discrepancyColumns: [(label: String, numeric: Bool, filter: String?, signed: Bool)] = [
-        ("request id", false, "text", false), ("time", false, nil, false), ("account", false, "text", false),
-        ("model", false, "text", false), ("class", false, "select", false), ("cause", false, nil, false),
-        ("basis", false, nil, false), ("prompt", true, nil, false), ("completion", true, nil, false),
-        ("recorded", true, nil, false), ("expected", true, nil, false), ("delta", true, nil, true),
-        ("credit", true, nil, false), ("version", false, nil, false), ("group", false, nil, false),
-        ("key", false, nil, false), ("detail", false, nil, false),
-    ]
-    /// Columns whose text may wrap (long free text); every other cell stays on one line and the
-    /// table scrolls sideways, so ids and times are never broken mid-word.
-    static let wrappingColumns: Set<String> = ["detail"]
-
-    static let accountColumns: [(label: String, numeric: Bool, filter: String?, signed: Bool)] = [
-        ("account", false, "text", false), ("requests", true, nil, false), ("recorded", true, nil, false),
-        ("expected", true, nil, false), ("over", true, nil, false), ("under", true, nil, false), ("credits", true, nil, false),
+    static let accountColumns: [HTMLColumn] = [
+        HTMLColumn(label: "account", filter: "text"), HTMLColumn(label: "requests", numeric: true),
+        HTMLColumn(label: "recorded", numeric: true), HTMLColumn(label: "expected", numeric: true),
+        HTMLColumn(label: "over", numeric: true), HTMLColumn(label: "under", numeric: true),
+        HTMLColumn(label: "credits", numeric: true),
     ]
 
     var tableConfig: JSONValue {
-        func columns(_ list: [(label: String, numeric: Bool, filter: String?, signed: Bool)]) -> JSONValue {
-            .array(list.map { .obj([("label", .string($0.label)), ("numeric", .bool($0.numeric)),
-                                    ("filter", .str($0.filter)), ("signed", .bool($0.signed)),
-                                    ("wrap", .bool(Self.wrappingColumns.contains($0.label)))]) })
-        }
+        func columns(_ list: [HTMLColumn]) -> JSONValue { .array(list.map(\.config)) }
         return .array([
-            .obj([("root", .string("discrepancies")), ("data", .string("discrepancy-rows")), ("columns", columns(Self.discrepancyColumns))]),
+            .obj([("root", .string("discrepancies")), ("data", .string("discrepancy-rows")), ("columns", columns(DiscrepancyColumns.html.map(\.column)))]),
             .obj([("root", .string("accounts")), ("data", .string("account-rows")), ("columns", columns(Self.accountColumns)),
                   ("sort", .num(4)), ("dir", .num(-1))]),
         ])

@@ -56,15 +56,8 @@ public struct ReportFiles {
         return destination.files.map { ($0.name, $0.bytes) }
     }
 
-    public static let discrepancyColumns = [
-        "request_id", "time", "account", "model", "pricing_version", "class", "cause", "basis",
-        "prompt_tokens", "completion_tokens", "billed_prompt_tokens", "billed_completion_tokens",
-        "recorded_amount", "expected_amount", "delta", "credit_amount",
-        // Beyond the SPEC's columns:
-        "debit_pricing_version", "debits", "status", "endpoint", "group", "key", "encoding",
-        "recount_prompt_tokens", "recount_completion_tokens", "upstream_prompt_tokens", "upstream_completion_tokens",
-        "cached_prompt_tokens", "credit_status", "cause_detail", "source",
-    ]
+    /// `discrepancies.csv`'s header (`DiscrepancyColumns`).
+    public static var discrepancyColumns: [String] { DiscrepancyColumns.all.names() }
 
     public func discrepanciesCSV() -> [UInt8] { file("discrepancies.csv") }
     public func creditsCSV() -> [UInt8] { file("credits.csv") }
@@ -92,17 +85,10 @@ public struct ReportFiles {
         return csv.bytes
     }
 
-    public static let creditColumns = ["credit_id", "account", "request_id", "class", "amount", "unit", "pricing_version", "reason", "debit_id"]
+    /// `credits.csv`'s header (`CreditColumns`).
+    public static var creditColumns: [String] { CreditColumns.all.names() }
 
     public func summaryJSON() -> String {
-        var classes: [(String, JSONValue)] = []
-        for klass in DiscrepancyClass.allCases {
-            let totals = result.classTotals[klass] ?? ClassTotals()
-            classes.append((klass.rawValue, .obj([
-                ("count", .num(totals.count)), ("recorded", .string(amount(totals.recorded))),
-                ("expected", .string(amount(totals.expected))), ("credits", .string(amount(totals.credits))),
-            ])))
-        }
         func creditTally(_ status: Credit.Status) -> JSONValue {
             let tally = result.tally(status)
             return .obj([("count", .num(tally.count)), ("amount", .string(amount(tally.amount)))])
@@ -121,15 +107,7 @@ public struct ReportFiles {
             ("schema", .string("recount.summary/1")),
             ("tool", .string("recount \(RecountKit.version)")),
             ("as_of", .str(parameters.asOf?.description)),
-            ("parameters", .obj([
-                ("basis", .string(parameters.basis.rawValue)),
-                ("tolerance", .string(amount(parameters.tolerance))),
-                ("min_credit", .str(parameters.minimumCredit.map(amount))),
-                ("from", .str(parameters.from?.description)), ("until", .str(parameters.until?.description)),
-                ("shard", .str(parameters.shard?.description)), ("all_rows", .bool(parameters.allRows)),
-                ("csv_bom", .bool(parameters.csvBOM)),
-                ("day_offset", .string(Timestamp.offsetText(parameters.dayOffsetSeconds))),
-            ])),
+            ("parameters", parametersJSON),
             ("unit", .obj([("name", .str(unit?.name)), ("currency", .str(unit?.currency)),
                            ("per_currency", .str(unit.map { $0.perCurrency.decimalString(maxScale: 12) })),
                            ("scale", .num(unit?.scale ?? 0))])),
@@ -146,7 +124,7 @@ public struct ReportFiles {
                 ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
                 ("discrepancy_rows", .num(result.discrepancyRowCount)),
             ])),
-            ("classes", .obj(classes)),
+            ("classes", classesJSON),
             ("totals", .obj([
                 ("recorded", .string(amount(result.totals.recorded))),
                 ("expected", .string(amount(result.totals.expected))),
@@ -155,166 +133,44 @@ public struct ReportFiles {
             ("credits", .obj([("issued", creditTally(.issued)), ("already_issued", creditTally(.already_issued)),
                               ("withheld", creditTally(.withheld))])),
             ("token_drift", .obj([("prompt", tally(drift.prompt)), ("completion", tally(drift.completion))])),
-            ("warnings", .obj([
-                ("unlisted_groups", .obj(result.warnings.unlistedGroups.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
-                ("fallback_encoding_models", .obj(result.warnings.fallbackEncodingModels.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
-                ("recount_incomplete", .num(result.warnings.recountIncomplete)),
-                ("billed_amount_differs_from_ledger", .num(counters.billedAmountMismatches)),
-            ])),
+            ("warnings", warningsJSON),
         ])
         return JSONWriter.string(summary, indent: 2) + "\n"
     }
-}
 
-/// API keys in reports: `sk-…abcd` (the prefix before the first `-`, an ellipsis, the last 4).
-public enum KeyMask {
-    public static func mask(_ key: String?) -> String {
-        guard let key, !key.isEmpty else { return "" }
-        // Keys are ASCII (`sk-…`): the same cut on bytes, with no array of scalars.
-        var utf8Key = key
-        if let masked = utf8Key.withUTF8({ bytes -> String? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-            guard bytes.count > 8 else { return "…" }
-            let dash = bytes.firstIndex(of: UInt8(ascii: "-")).flatMap { $0 <= 6 ? $0 : nil }
-            let prefix = dash.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[...$0]), as: UTF8.self) } ?? ""
-            return prefix + "…" + String(decoding: UnsafeBufferPointer(rebasing: bytes[(bytes.count - 4)...]), as: UTF8.self)
-        }) {
-            return masked
-        }
-        let scalars = Array(key.unicodeScalars)
-        guard scalars.count > 8 else { return "…" }
-        var prefix = ""
-        if let dash = scalars.firstIndex(of: "-"), dash <= 6 { prefix = String(String.UnicodeScalarView(scalars[...dash])) }
-        return prefix + "…" + String(String.UnicodeScalarView(scalars.suffix(4)))
-    }
-}
-
-extension KeyMask {
-    /// A rejected line as written to `rejects.jsonl`: every API key in it masked, because the
-    /// SPEC masks keys "in every report" and a rejected line is often one with a key in it.
-    /// Masks each `sk-…` run of key characters (`[A-Za-z0-9_-]`, more than 8 in all), and, when
-    /// the line is a JSON object, the exact text of its `key` / `token_name` values. Works on
-    /// bytes, so lines that are not UTF-8 are masked too. Only the key changes: the rest of
-    /// the line stays as read, so the reject can still be found and fixed.
-    public static func redact(_ raw: [UInt8]) -> [UInt8] {
-        var secrets: [[UInt8]] = []
-        if case .object(let object)? = try? JSONParser.parse(raw) {
-            for field in ["key", "token_name"] {
-                if let value = object[field]?.stringValue, value.unicodeScalars.count > 8 { secrets.append(Array(value.utf8)) }
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        var index = 0
-        func isKeyByte(_ byte: UInt8) -> Bool {
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x2D
-        }
-        scan: while index < raw.count {
-            for secret in secrets where raw[index...].starts(with: secret) {
-                out += Array(mask(String(decoding: secret, as: UTF8.self)).utf8)
-                index += secret.count
-                continue scan
-            }
-            if raw[index...].starts(with: [0x73, 0x6B, 0x2D]), index == 0 || !isKeyByte(raw[index - 1]) {
-                var end = index + 3
-                while end < raw.count, isKeyByte(raw[end]) { end += 1 }
-                if end - index > 8 {
-                    out += Array(mask(String(decoding: raw[index..<end], as: UTF8.self)).utf8)
-                    index = end
-                    continue
-                }
-            }
-            out.append(raw[index])
-            index += 1
-        }
-        return out
-    }
-}
-
-enum Base64Encoding {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        var index = 0
-        while index + 2 < bytes.count {
-            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out += [table[Int(n >> 18)], table[Int(n >> 12 & 63)], table[Int(n >> 6 & 63)], table[Int(n & 63)]]
-            index += 3
-        }
-        let rest = bytes.count - index
-        if rest == 1 {
-            let n = UInt32(bytes[index]) << 16
-            out += [table[Int(n >> 18)], table[Int(n >> 12 & 63)], UInt8(ascii: "="), UInt8(ascii: "=")]
-        } else if rest == 2 {
-            let n = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-            out += [table[Int(n >> 18)], table[Int(n >> 12 & 63)], table[Int(n >> 6 & 63)], UInt8(ascii: "=")]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-extension Timestamp {
-    static func offsetText(_ seconds: Int32) -> String {
-        let sign = seconds < 0 ? "-" : "+"
-        let magnitude = abs(Int(seconds))
-        return sign + String(magnitude / 3600).leftPadded(to: 2) + ":" + String(magnitude / 60 % 60).leftPadded(to: 2)
+    /// `summary.json`'s `parameters`: what the run was told.
+    var parametersJSON: JSONValue {
+        .obj([
+            ("basis", .string(parameters.basis.rawValue)),
+            ("tolerance", .string(amount(parameters.tolerance))),
+            ("min_credit", .str(parameters.minimumCredit.map(amount))),
+            ("from", .str(parameters.from?.description)), ("until", .str(parameters.until?.description)),
+            ("shard", .str(parameters.shard?.description)), ("all_rows", .bool(parameters.allRows)),
+            ("csv_bom", .bool(parameters.csvBOM)),
+            ("day_offset", .string(Timestamp.offsetText(parameters.dayOffsetSeconds))),
+        ])
     }
 
-    /// `+08:00` / `-05:30` / `Z` as seconds east of UTC.
-    public static func parseOffset(_ text: String) -> Int32? {
-        if text == "Z" || text == "z" { return 0 }
-        let bytes = Array(text.utf8)
-        guard bytes.count == 6, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"), bytes[3] == UInt8(ascii: ":"),
-              let hours = Int(String(decoding: bytes[1...2], as: UTF8.self)),
-              let minutes = Int(String(decoding: bytes[4...5], as: UTF8.self)), hours < 24, minutes < 60 else { return nil }
-        let magnitude = Int32(hours * 3600 + minutes * 60)
-        return bytes[0] == UInt8(ascii: "-") ? -magnitude : magnitude
-    }
-}
-
-/// What a rejected line may show in a report. `rejects.jsonl` keeps the line so nothing is lost,
-/// but reports never carry a full API key or a prompt (SPEC §4): in a line that parses as a
-/// JSON object, `request` and `response` are replaced by a pointer to the original line and
-/// `key` / `token_name` are masked; anywhere else, `sk-…` key-like runs are masked in the text.
-public enum Redaction {
-    public enum Raw: Equatable { case text(String), base64(String) }
-
-    public static func raw(_ bytes: [UInt8], source: SourceLocation) -> Raw {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            // Not UTF-8: the bytes as read (keys masked on the bytes), so nothing is lost.
-            return .base64(Base64Encoding.encode(KeyMask.redact(bytes)))
-        }
-        guard case .object(var object)? = try? JSONParser.parse(bytes) else { return .text(maskKeyLikeRuns(text)) }
-        for field in ["request", "response"] where object[field] != nil {
-            object[field] = .string("[omitted from reports; see \(source)]")
-        }
-        for field in ["key", "token_name"] {
-            if case .string(let key)? = object[field] { object[field] = .string(KeyMask.mask(key)) }
-        }
-        return .text(maskKeyLikeRuns(JSONWriter.string(.object(object))))
+    /// `summary.json`'s `classes`: every class, in the SPEC's order, seen or not.
+    var classesJSON: JSONValue {
+        .obj(DiscrepancyClass.allCases.map { klass in
+            let totals = result.classTotals[klass] ?? ClassTotals()
+            return (klass.rawValue, .obj([
+                ("count", .num(totals.count)), ("recorded", .string(amount(totals.recorded))),
+                ("expected", .string(amount(totals.expected))), ("credits", .string(amount(totals.credits))),
+            ]))
+        })
     }
 
-    /// Masks `sk-` followed by 8 or more key characters (letters, digits, `-`, `_`).
-    public static func maskKeyLikeRuns(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
-        var out = String.UnicodeScalarView()
-        var index = 0
-        func isKeyScalar(_ s: Unicode.Scalar) -> Bool {
-            s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "-" || s == "_")
-        }
-        while index < scalars.count {
-            if index + 3 <= scalars.count, scalars[index] == "s", scalars[index + 1] == "k", scalars[index + 2] == "-" {
-                var end = index + 3
-                while end < scalars.count, isKeyScalar(scalars[end]) { end += 1 }
-                if end - index - 3 >= 8 {
-                    out.append(contentsOf: KeyMask.mask(String(String.UnicodeScalarView(scalars[index..<end]))).unicodeScalars)
-                    index = end
-                    continue
-                }
-            }
-            out.append(scalars[index])
-            index += 1
-        }
-        return String(out)
+    /// `summary.json`'s `warnings`: maps in key order.
+    var warningsJSON: JSONValue {
+        let warnings = result.warnings
+        return .obj([
+            ("unlisted_groups", .obj(warnings.unlistedGroups.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
+            ("fallback_encoding_models",
+             .obj(warnings.fallbackEncodingModels.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
+            ("recount_incomplete", .num(warnings.recountIncomplete)),
+            ("billed_amount_differs_from_ledger", .num(result.counters.billedAmountMismatches)),
+        ])
     }
 }

@@ -18,27 +18,17 @@ public struct ReportRendering: Sendable {
     func amountCell(_ value: Rational?) -> CSVWriter.Cell { value.map { .number(amount($0)) } ?? .empty }
     func countCell(_ value: Int?) -> CSVWriter.Cell { value.map { .number(String($0)) } ?? .empty }
 
-    /// A `discrepancies.csv` line and the matching `report.html` table row.
+    /// A `discrepancies.csv` line and the matching `report.html` table row (`DiscrepancyColumns`).
     func row(_ outcome: RequestOutcome) -> SortedRecord {
         let html = JSONWriter.string(htmlRow(outcome)).replacingAll("/", with: "\\/")
         return ReportPayload.record(key: ReportOrder.row(outcome),
-                                    parts: [CSVWriter.rowBytes(discrepancyCells(outcome)), Array(html.utf8)])
+                                    parts: [CSVWriter.rowBytes(DiscrepancyColumns.all.cells(outcome, self)), Array(html.utf8)])
     }
 
-    /// A `credits.csv` line and the matching `credits.jsonl` line.
+    /// A `credits.csv` line and the matching `credits.jsonl` line (`CreditColumns`).
     func credit(_ credit: Credit) -> SortedRecord {
-        let csv = CSVWriter.rowBytes([
-            .text(credit.creditID), .text(credit.account), .text(credit.requestID), .text(credit.creditClass.rawValue),
-            amountCell(credit.amount), .text(unitName), .text(credit.pricingVersion ?? ""), .text(credit.reason),
-            .text(credit.debitID ?? ""),
-        ])
-        let json = JSONWriter.string(.obj([
-            ("credit_id", .string(credit.creditID)), ("account", .string(credit.account)),
-            ("request_id", .string(credit.requestID)), ("class", .string(credit.creditClass.rawValue)),
-            ("amount", .string(amount(credit.amount))), ("unit", .string(unitName)),
-            ("pricing_version", .str(credit.pricingVersion)), ("reason", .string(credit.reason)),
-            ("debit_id", .str(credit.debitID)),
-        ])) + "\n"
+        let csv = CSVWriter.rowBytes(CreditColumns.all.cells(credit, self))
+        let json = JSONWriter.string(.obj(CreditColumns.all.map { ($0.name, $0.json!(credit, self)) })) + "\n"
         return ReportPayload.record(key: ReportOrder.credit(credit), parts: [csv, Array(json.utf8)])
     }
 
@@ -56,42 +46,13 @@ public struct ReportRendering: Sendable {
         return ReportPayload.record(key: order.key, parts: [Array((JSONWriter.string(.obj(pairs)) + "\n").utf8)])
     }
 
-    func discrepancyCells(_ row: RequestOutcome) -> [CSVWriter.Cell] {
-        let counts = row.counts
-        let statuses = Set(row.credits.map(\.status.rawValue)).sorted().joined(separator: "+")
-        return [
-            .text(row.requestID), .text(row.time?.description ?? ""), .text(row.account), .text(row.model ?? ""),
-            .text(row.pricingVersion ?? ""), .text(row.outcomeClass.rawValue), .text(row.causeLabel),
-            .text(counts?.basisLabel ?? ""),
-            countCell(counts?.prompt), countCell(counts?.completion),
-            countCell(counts?.billedPrompt), countCell(counts?.billedCompletion),
-            amountCell(row.recorded), amountCell(row.expected), amountCell(row.delta),
-            row.credits.isEmpty ? .empty : amountCell(issuedCreditTotal(row)),
-            .text(row.debitPricingVersion ?? ""), countCell(row.debits.count), countCell(row.status),
-            .text(row.endpoint?.rawValue ?? ""), .text(row.group ?? ""), .text(KeyMask.mask(row.key)),
-            .text(counts?.encoding?.rawValue ?? ""),
-            countCell(counts?.recountPrompt), countCell(counts?.recountCompletion),
-            countCell(counts?.upstreamPrompt), countCell(counts?.upstreamCompletion),
-            countCell(counts.map(\.cachedPrompt)), .text(statuses), .text(row.causeDetail),
-            .text(row.source?.description ?? ""),
-        ]
-    }
-
     /// The credits of a row that this run issues (not those issued before or withheld).
     func issuedCreditTotal(_ row: RequestOutcome) -> Rational {
         row.credits.filter { $0.status == .issued }.reduce(Rational.zero) { (try? $0.adding($1.amount)) ?? $0 }
     }
 
-    /// The columns of `HTMLReport.discrepancyColumns`, as strings.
+    /// The row of `report.html`'s discrepancy table: its columns' cells, as text.
     func htmlRow(_ row: RequestOutcome) -> JSONValue {
-        let counts = row.counts
-        return .array([
-            .string(row.requestID), .string(row.time?.description ?? ""), .string(row.account), .string(row.model ?? ""),
-            .string(row.outcomeClass.rawValue), .string(row.causeLabel), .string(counts?.basisLabel ?? ""),
-            .string(counts.map { String($0.prompt) } ?? ""), .string(counts.map { String($0.completion) } ?? ""),
-            .string(amount(row.recorded)), .string(row.expected.map(amount) ?? ""), .string(row.delta.map(amount) ?? ""),
-            .string(row.credits.isEmpty ? "" : amount(issuedCreditTotal(row))), .string(row.pricingVersion ?? ""),
-            .string(row.group ?? ""), .string(KeyMask.mask(row.key)), .string(row.causeDetail),
-        ])
+        .array(DiscrepancyColumns.html.map { .string($0.cell(row, self).text) })
     }
 }

@@ -8,6 +8,23 @@ struct Classifier {
     let unitName: String
 
     func classify(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit]) throws(MoneyError) -> RequestOutcome {
+        var outcome = try unclassified(record, counts: counts, charge: charge, debits: debits)
+        if case .notBillable = charge {
+            failedRequest(&outcome, record, debits: debits)
+        } else if debits.count > 1 {
+            try duplicateCharge(&outcome, record, counts: counts, debits: debits)
+        } else if let expected = outcome.expected {
+            try compare(&outcome, record, counts: counts, expected: expected, debit: debits.first)
+        } else {
+            outcome.outcomeClass = .unpriced_model
+            outcome.causes = [.no_price]
+            outcome.causeDetail = outcome.unpricedReason ?? "no price"
+        }
+        return outcome
+    }
+
+    /// The request's row before its class: what it is, what was debited, what was expected.
+    func unclassified(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit]) throws(MoneyError) -> RequestOutcome {
         var outcome = RequestOutcome(
             requestID: record.id, time: record.time, account: record.account, key: record.key,
             model: record.model, group: record.group, endpoint: record.endpoint, status: record.status,
@@ -28,65 +45,62 @@ struct Classifier {
             outcome.unpricedReason = reason
         }
         if let expected = outcome.expected { outcome.delta = try outcome.recorded.subtracting(expected) }
+        return outcome
+    }
 
-        if case .notBillable = charge {
-            guard !debits.isEmpty else { return outcome }
-            outcome.outcomeClass = .failed_request_charged
-            outcome.causes = [.failed_request]
-            outcome.causeDetail = "status \(record.status): a failed request is not billable, but \(debits.count) debit(s) were made"
-            for debit in debits where !debit.amount.isZero {
-                outcome.credits.append(credit(.failed_request_charged, debit: debit, amount: debit.amount, record: record,
-                                              reason: "failed request (status \(record.status)) was debited"))
-            }
-            return outcome
+    /// `failed_request_charged`: a failed request with debits; each non-zero one is credited.
+    func failedRequest(_ outcome: inout RequestOutcome, _ record: LogRecord, debits: [Debit]) {
+        guard !debits.isEmpty else { return }
+        outcome.outcomeClass = .failed_request_charged
+        outcome.causes = [.failed_request]
+        outcome.causeDetail = "status \(record.status): a failed request is not billable, but \(debits.count) debit(s) were made"
+        for debit in debits where !debit.amount.isZero {
+            outcome.credits.append(credit(.failed_request_charged, debit: debit, amount: debit.amount, record: record,
+                                          reason: "failed request (status \(record.status)) was debited"))
         }
+    }
 
-        if debits.count > 1 {
-            outcome.outcomeClass = .duplicate_charge
-            outcome.causes = [.duplicate_debit]
-            outcome.causeDetail = "\(debits.count) debits for one request: \(debits.map(\.debitID).joined(separator: ", "))"
-            for extra in debits.dropFirst() where !extra.amount.isZero {
-                outcome.credits.append(credit(.duplicate_charge, debit: extra, amount: extra.amount, record: record,
-                                              reason: "extra debit \(extra.debitID) for request \(record.id)"))
-            }
-            // The earliest debit is compared like any debit; an overcharge on it is its own credit.
-            if let expected = outcome.expected {
-                let firstDelta = try debits[0].amount.subtracting(expected)
-                if firstDelta > tolerance {
-                    let found = try explain(record, counts: counts, recorded: debits[0].amount, expected: expected, debit: debits[0])
-                    outcome.causes += found.causes
-                    outcome.causeDetail += "; first debit: " + found.detail
-                    outcome.credits.append(credit(.overcharge, debit: debits[0], amount: firstDelta, record: record,
-                                                  reason: "overcharged by \(format(firstDelta)) \(unitName): \(found.detail)"))
-                }
-            }
-            return outcome
+    /// `duplicate_charge`: every debit after the earliest is credited whole.
+    func duplicateCharge(_ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts,
+                         debits: [Debit]) throws(MoneyError) {
+        outcome.outcomeClass = .duplicate_charge
+        outcome.causes = [.duplicate_debit]
+        outcome.causeDetail = "\(debits.count) debits for one request: \(debits.map(\.debitID).joined(separator: ", "))"
+        for extra in debits.dropFirst() where !extra.amount.isZero {
+            outcome.credits.append(credit(.duplicate_charge, debit: extra, amount: extra.amount, record: record,
+                                          reason: "extra debit \(extra.debitID) for request \(record.id)"))
         }
+        // The earliest debit is compared like any debit; an overcharge on it is its own credit.
+        guard let expected = outcome.expected else { return }
+        let firstDelta = try debits[0].amount.subtracting(expected)
+        guard firstDelta > tolerance else { return }
+        let found = try explain(record, counts: counts, recorded: debits[0].amount, expected: expected, debit: debits[0])
+        outcome.causes += found.causes
+        outcome.causeDetail += "; first debit: " + found.detail
+        outcome.credits.append(credit(.overcharge, debit: debits[0], amount: firstDelta, record: record,
+                                      reason: "overcharged by \(format(firstDelta)) \(unitName): \(found.detail)"))
+    }
 
-        guard let expected = outcome.expected else {
-            outcome.outcomeClass = .unpriced_model
-            outcome.causes = [.no_price]
-            outcome.causeDetail = outcome.unpricedReason ?? "no price"
-            return outcome
-        }
-
+    /// One debit (or none) against the expected charge: `missing_charge` (no debit, whatever
+    /// the tolerance), `overcharge`, `undercharge`, or `ok` within the tolerance.
+    func compare(_ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts, expected: Rational,
+                 debit: Debit?) throws(MoneyError) {
         // SPEC §6: the tolerance absorbs rounding between a debit and its recomputation; a
         // request that was never debited has no debit to round, so whatever its expected amount
         // it is a billing-pipeline failure finance must see.
-        guard let debit = debits.first else {
+        guard let debit else {
             outcome.outcomeClass = .missing_charge
             outcome.causes = [.no_debit]
             outcome.causeDetail = "billable request with no debit (expected \(format(expected)) \(unitName))"
-            return outcome
+            return
         }
-
         let delta = try debit.amount.subtracting(expected)
         if delta > tolerance {
             outcome.outcomeClass = .overcharge
         } else if delta.negated > tolerance {
             outcome.outcomeClass = .undercharge
         } else {
-            return outcome
+            return
         }
         let found = try explain(record, counts: counts, recorded: debit.amount, expected: expected, debit: debit)
         outcome.causes = found.causes
@@ -95,7 +109,6 @@ struct Classifier {
             outcome.credits.append(credit(.overcharge, debit: debit, amount: delta, record: record,
                                           reason: "overcharged by \(format(delta)) \(unitName): \(found.detail)"))
         }
-        return outcome
     }
 
     func credit(_ creditClass: DiscrepancyClass, debit: Debit, amount: Rational, record: LogRecord, reason: String) -> Credit {

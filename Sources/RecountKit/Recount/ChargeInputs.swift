@@ -4,7 +4,7 @@ import TokenCounter
 ///
 /// Images: count = `usage.images`, else `n`, else 1; size and quality from the request.
 /// Audio transcription: `usage.seconds`. Speech: Unicode scalars of the request's `input`.
-func chargeUsage(for record: LogRecord, counts: TokenCounts) -> ChargeUsage {
+public func chargeUsage(for record: LogRecord, counts: TokenCounts) -> ChargeUsage {
     var usage = ChargeUsage(promptTokens: counts.prompt, cachedPromptTokens: counts.cachedPrompt,
                             completionTokens: counts.completion)
     switch record.endpoint {

@@ -83,7 +83,7 @@ public enum TokenRecount {
 
     /// A forced basis that is not available falls back along the `auto` order; the row's
     /// basis column says which source was actually used.
-    static func choose(_ policy: BasisPolicy, upstream: Int?, recount: Int?, billed: Int?) -> (Int, CountSource) {
+    public static func choose(_ policy: BasisPolicy, upstream: Int?, recount: Int?, billed: Int?) -> (Int, CountSource) {
         let preferred: (Int?, CountSource)
         switch policy {
         case .auto: preferred = (nil, .none)

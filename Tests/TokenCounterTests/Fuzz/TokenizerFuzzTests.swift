@@ -1,25 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import TokenCounter
 
 /// Short seeded runs of the differential tokenizer targets in every `swift test` (the long runs
 /// are `fuzz/run.sh pretokenizer|encoding`), and the replay of every input that ever disagreed.
 @Suite struct TokenizerFuzzTests {
-    /// SplitMix64, as in the other seeded tests.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
 
     /// Mostly palette bytes (≥ 0x80) and the ASCII the patterns care about.
-    static func input(_ random: inout Random) -> [UInt8] {
+    static func input(_ random: inout SeededRandom) -> [UInt8] {
         let ascii = Array("aZ09 '\t\r\n/.-sdmtlvre".utf8)
         var bytes: [UInt8] = [UInt8(truncatingIfNeeded: random.next())]
         for _ in 0..<(1 + random.below(40)) {
@@ -34,7 +23,7 @@ import Testing
 
     @Test(arguments: [("pretokenizer", 4000), ("encoding", 2500)])
     func seededInputsAgreeWithTheReference(_ target: String, _ inputs: Int) {
-        var random = Random(state: 0x70CE_2026)
+        var random = SeededRandom(seed: 0x70CE_2026)
         var failures: [String] = []
         for _ in 0..<inputs {
             let bytes = Self.input(&random)

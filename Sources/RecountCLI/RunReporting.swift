@@ -1,0 +1,71 @@
+import Foundation
+import RecountKit
+
+/// The one line a run prints at the end (for cron mail and humans): requests and classes,
+/// credits issued beside those already issued (`--issued`) and withheld (`--min-credit`), the
+/// debits' source (which ledger, or that each line's `billed.amount` stood in), rejects.
+enum SummaryLine {
+    static func text(_ result: ReconcileResult, outDirectory: String) -> String {
+        let unit = result.unit?.name ?? "units"
+        let scale = result.unit?.scale ?? 0
+        let notOK = DiscrepancyClass.allCases.filter { $0 != .ok }
+            .compactMap { klass -> String? in
+                guard let count = result.classTotals[klass]?.count, count > 0 else { return nil }
+                return "\(klass.rawValue) \(count)"
+            }
+        let discrepancies = notOK.isEmpty ? "no discrepancies" : notOK.joined(separator: ", ")
+        var line = "recount: \(counted(result.counters.requests, "request")), \(discrepancies); "
+        line += credits(result.tally(.issued), unit: unit, scale: scale)
+        var besides: [String] = []
+        let already = result.tally(.already_issued)
+        if already.count > 0 { besides.append("\(credits(already, unit: unit, scale: scale)) already issued") }
+        let withheld = result.tally(.withheld)
+        if withheld.count > 0 { besides.append("\(credits(withheld, unit: unit, scale: scale)) withheld under --min-credit") }
+        if !besides.isEmpty { line += " (" + besides.joined(separator: ", ") + ")" }
+        if let ledger = result.inputs.first(where: { $0.kind == "debits" }) {
+            line += "; ledger \(ledger.path)"
+        } else {
+            line += "; no ledger (each line's billed.amount stood in)"
+        }
+        let rejected = result.rejectCount
+        if rejected > 0 { line += "; \(counted(rejected, "rejected line")) (rejects.jsonl)" }
+        return line + "; reports in \(outDirectory)/"
+    }
+
+    static func credits(_ tally: CreditTally, unit: String, scale: Int) -> String {
+        let amount = Amounts.format(tally.amount, scale: scale)
+        let unitName = tally.amount == Rational(1) && unit.hasSuffix("s") ? String(unit.dropLast()) : unit
+        return "\(counted(tally.count, "credit")) = \(amount) \(unitName)"
+    }
+
+    /// "1 request", "2 requests".
+    static func counted(_ count: Int, _ noun: String) -> String { count == 1 ? "1 \(noun)" : "\(count) \(noun)s" }
+}
+
+/// `records · MB/s · ETA` on one terminal line, at most a few times a second.
+final class ProgressLine: @unchecked Sendable {
+    let console: Console
+    let totalBytes: Int
+    let start = Date()
+    var lastDraw = Date.distantPast
+    var bytesBefore = 0
+
+    init(console: Console, totalBytes: Int) {
+        self.console = console
+        self.totalBytes = totalBytes
+    }
+
+    func update(bytes: Int, records: Int) {
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) > 0.25 else { return }
+        lastDraw = now
+        let elapsed = max(now.timeIntervalSince(start), 0.001)
+        let rate = Double(bytes) / elapsed / 1_000_000
+        var text = "\r\u{1B}[K\(records) records · \(String(format: "%.1f", rate)) MB/s"
+        if totalBytes > 0, bytes > 0, bytes < totalBytes {
+            let remaining = Double(totalBytes - bytes) / (Double(bytes) / elapsed)
+            text += " · ETA \(Int(remaining))s"
+        }
+        console.writeError(text)
+    }
+}

@@ -1,0 +1,72 @@
+import TokenCounter
+
+/// The columns of `discrepancies.csv` (SPEC §4.1) and of `report.html`'s discrepancy table.
+enum DiscrepancyColumns {
+    typealias Column = ReportColumn<RequestOutcome>
+
+    /// In CSV order: the SPEC's columns, then the ones beyond it.
+    static let all: [Column] = specified + beyondSpec
+
+    static let specified: [Column] = [
+        Column("request_id", html: HTMLColumn(label: "request id", position: 0, filter: "text")) { row, _ in .text(row.requestID) },
+        Column("time", html: HTMLColumn(label: "time", position: 1)) { row, _ in .text(row.time?.description ?? "") },
+        Column("account", html: HTMLColumn(label: "account", position: 2, filter: "text")) { row, _ in .text(row.account) },
+        Column("model", html: HTMLColumn(label: "model", position: 3, filter: "text")) { row, _ in .text(row.model ?? "") },
+        Column("pricing_version", html: HTMLColumn(label: "version", position: 13)) { row, _ in .text(row.pricingVersion ?? "") },
+        Column("class", html: HTMLColumn(label: "class", position: 4, filter: "select")) { row, _ in
+            .text(row.outcomeClass.rawValue)
+        },
+        Column("cause", html: HTMLColumn(label: "cause", position: 5)) { row, _ in .text(row.causeLabel) },
+        Column("basis", html: HTMLColumn(label: "basis", position: 6)) { row, _ in .text(row.counts?.basisLabel ?? "") },
+        Column("prompt_tokens", html: HTMLColumn(label: "prompt", position: 7, numeric: true)) { row, r in r.countCell(row.counts?.prompt) },
+        Column("completion_tokens", html: HTMLColumn(label: "completion", position: 8, numeric: true)) { row, r in
+            r.countCell(row.counts?.completion)
+        },
+        Column("billed_prompt_tokens") { row, r in r.countCell(row.counts?.billedPrompt) },
+        Column("billed_completion_tokens") { row, r in r.countCell(row.counts?.billedCompletion) },
+        Column("recorded_amount", html: HTMLColumn(label: "recorded", position: 9, numeric: true)) { row, r in r.amountCell(row.recorded) },
+        Column("expected_amount", html: HTMLColumn(label: "expected", position: 10, numeric: true)) { row, r in r.amountCell(row.expected) },
+        Column("delta", html: HTMLColumn(label: "delta", position: 11, numeric: true, signed: true)) { row, r in r.amountCell(row.delta) },
+        Column("credit_amount", html: HTMLColumn(label: "credit", position: 12, numeric: true)) { row, r in
+            row.credits.isEmpty ? .empty : r.amountCell(r.issuedCreditTotal(row))
+        },
+    ]
+
+    static let beyondSpec: [Column] = [
+        Column("debit_pricing_version") { row, _ in .text(row.debitPricingVersion ?? "") },
+        Column("debits") { row, r in r.countCell(row.debits.count) },
+        Column("status") { row, r in r.countCell(row.status) },
+        Column("endpoint") { row, _ in .text(row.endpoint?.rawValue ?? "") },
+        Column("group", html: HTMLColumn(label: "group", position: 14)) { row, _ in .text(row.group ?? "") },
+        Column("key", html: HTMLColumn(label: "key", position: 15)) { row, _ in .text(KeyMask.mask(row.key)) },
+        Column("encoding") { row, _ in .text(row.counts?.encoding?.rawValue ?? "") },
+        Column("recount_prompt_tokens") { row, r in r.countCell(row.counts?.recountPrompt) },
+        Column("recount_completion_tokens") { row, r in r.countCell(row.counts?.recountCompletion) },
+        Column("upstream_prompt_tokens") { row, r in r.countCell(row.counts?.upstreamPrompt) },
+        Column("upstream_completion_tokens") { row, r in r.countCell(row.counts?.upstreamCompletion) },
+        Column("cached_prompt_tokens") { row, r in r.countCell(row.counts.map(\.cachedPrompt)) },
+        Column("credit_status") { row, _ in .text(Set(row.credits.map(\.status.rawValue)).sorted().joined(separator: "+")) },
+        Column("cause_detail", html: HTMLColumn(label: "detail", position: 16, wraps: true)) { row, _ in .text(row.causeDetail) },
+        Column("source") { row, _ in .text(row.source?.description ?? "") },
+    ]
+
+    /// `report.html`'s discrepancy table, in its order.
+    static let html = all.htmlColumns()
+}
+
+/// The columns of `credits.csv`, and the fields of `credits.jsonl` (the same, in the same order).
+enum CreditColumns {
+    typealias Column = ReportColumn<Credit>
+
+    static let all: [Column] = [
+        Column("credit_id", json: { credit, _ in .string(credit.creditID) }) { credit, _ in .text(credit.creditID) },
+        Column("account", json: { credit, _ in .string(credit.account) }) { credit, _ in .text(credit.account) },
+        Column("request_id", json: { credit, _ in .string(credit.requestID) }) { credit, _ in .text(credit.requestID) },
+        Column("class", json: { credit, _ in .string(credit.creditClass.rawValue) }) { credit, _ in .text(credit.creditClass.rawValue) },
+        Column("amount", json: { credit, r in .string(r.amount(credit.amount)) }) { credit, r in r.amountCell(credit.amount) },
+        Column("unit", json: { _, r in .string(r.unitName) }) { _, r in .text(r.unitName) },
+        Column("pricing_version", json: { credit, _ in .str(credit.pricingVersion) }) { credit, _ in .text(credit.pricingVersion ?? "") },
+        Column("reason", json: { credit, _ in .string(credit.reason) }) { credit, _ in .text(credit.reason) },
+        Column("debit_id", json: { credit, _ in .str(credit.debitID) }) { credit, _ in .text(credit.debitID ?? "") },
+    ]
+}

@@ -1,0 +1,83 @@
+import RecountKit
+import TokenCounter
+
+/// What a generated sample holds and what `reconcile` must find in it: per-class counts,
+/// the causes of over- and undercharges, and the position of every line it must reject.
+/// Written as `sample.json` beside the logs (not `*.jsonl`, so `reconcile DIR` ignores it).
+public struct SampleTally: Sendable {
+    /// A written file: name in the output directory, size, lines.
+    public struct File: Sendable, Equatable {
+        public let name: String
+        public let bytes: Int
+        public let lines: Int
+    }
+
+    /// A line `reconcile` must reject: `kind` is `log` or `debit`, as in `rejects.jsonl`.
+    public struct Reject: Sendable, Equatable {
+        public let file: String
+        public let line: Int
+        public let kind: String
+        public let why: String
+    }
+
+    public let records: Int
+    public let seed: UInt64
+    public internal(set) var files: [File] = []
+    /// Requests `reconcile` reads (log lines that are not rejected).
+    public internal(set) var requests = 0
+    public internal(set) var debits = 0
+    /// Class name (SPEC §3) → requests (orphans: request ids).
+    public internal(set) var classes: [String: Int] = [:]
+    public internal(set) var overchargeCauses: [String: Int] = [:]
+    public internal(set) var underchargeCauses: [String: Int] = [:]
+    public internal(set) var rejects: [Reject] = []
+
+    init(records: Int, seed: UInt64) {
+        self.records = records
+        self.seed = seed
+        for name in SampleOutcome.Class.allCases { classes[name.rawValue] = 0 }
+    }
+
+    /// Bytes of the request logs (what a throughput figure divides by).
+    public var logBytes: Int { files.filter { $0.name.hasSuffix(".jsonl") && $0.name != "debits.jsonl" }.reduce(0) { $0 + $1.bytes } }
+
+    mutating func count(_ slot: SampleSlot) {
+        debits += slot.debitLines.count - slot.broken.filter(\.ledger).count
+        guard let outcome = slot.outcome else { return }
+        if outcome.outcomeClass != .orphan_debit { requests += 1 }
+        classes[outcome.outcomeClass.rawValue, default: 0] += 1
+        if let cause = outcome.cause?.rawValue {
+            if outcome.outcomeClass == .overcharge { overchargeCauses[cause, default: 0] += 1 }
+            if outcome.outcomeClass == .undercharge { underchargeCauses[cause, default: 0] += 1 }
+        }
+    }
+
+    /// `sample.json`: one key per line, values compact, keys in a fixed order.
+    func manifest() -> String {
+        func counts(_ table: [String: Int], order: [String]) -> JSONValue {
+            .fields(order.filter { table[$0] != nil }.map { ($0, .int(table[$0]!)) })
+        }
+        let classOrder = SampleOutcome.Class.allCases.map(\.rawValue)
+        let causeOrder = SampleOutcome.Cause.allCases.map(\.rawValue)
+        let expected = JSONValue.fields([
+            ("requests", .int(requests)), ("debits", .int(debits)),
+            ("rejected_log_lines", .int(rejects.filter { $0.kind == "log" }.count)),
+            ("rejected_debit_lines", .int(rejects.filter { $0.kind == "debit" }.count)),
+            ("classes", counts(classes, order: classOrder)),
+            ("overcharge_causes", counts(overchargeCauses, order: causeOrder)),
+            ("undercharge_causes", counts(underchargeCauses, order: causeOrder)),
+        ])
+        let lines: [(String, JSONValue)] = [
+            ("schema", .string("recount.sample/1")),
+            ("records", .int(records)),
+            ("seed", .number(String(seed))),
+            ("day", .string(SampleCatalog.dayText)),
+            ("files", .array(files.map { .fields([("name", .string($0.name)), ("bytes", .int($0.bytes)), ("lines", .int($0.lines))]) })),
+            ("expected", expected),
+            ("rejects", .array(rejects.map {
+                .fields([("file", .string($0.file)), ("line", .int($0.line)), ("kind", .string($0.kind)), ("why", .string($0.why))])
+            })),
+        ]
+        return "{\n" + lines.map { "  " + SampleJSON.string(.string($0.0)) + ": " + SampleJSON.string($0.1) }.joined(separator: ",\n") + "\n}\n"
+    }
+}
