@@ -92,7 +92,8 @@ struct ReconcileCommand: RecountCommand {
             let progress = ProgressLine(console: console, totalBytes: Self.totalBytes(options.logs))
             pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
         }
-        let sink = SpillingSink(unit: options.catalog.unit, directory: options.engine.spillDirectory ?? output.outDirectory,
+        let sink = SpillingSink(unit: options.catalog.unit, zoneOffset: options.dayOffsetSeconds,
+                                directory: options.engine.spillDirectory ?? output.outDirectory,
                                 memory: options.sortMemoryBytes / 2)
         let result: ReconcileResult
         do { result = try pipeline.run(into: sink) } catch { throw CommandFailure.of(error) }

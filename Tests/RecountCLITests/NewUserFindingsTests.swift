@@ -82,3 +82,25 @@ import RecountKit
         #expect(run.err.contains("invalid JSON at line 3, column 14"), "\(run.err)")
     }
 }
+
+/// One zone per report (issue 19): a one-api row's Unix time and a `+08:00` line read alike, in
+/// the platform's zone, and `local_time` is the form spreadsheets read as a date.
+@Suite struct ReportZoneTests {
+    @Test func unixAndOffsetTimesShareTheReportsZone() throws {
+        let f = try CLIFixture()
+        // 1704844800 = 2024-01-10T00:00:00Z = 08:00 at +08:00 (worked by hand: 19,732 days × 86,400).
+        let oneAPI = #"{"id": 7, "request_id": "row", "created_at": 1704844800, "username": "alice", "model_name": "m", "quota": 25, "prompt_tokens": 10, "completion_tokens": 5, "type": 2}"#
+        let canonical = cliLine("line", amount: "25", extra: #""stream": false"#).replacingOccurrences(of: "2024-01-10T00:00:00Z", with: "2024-01-10T09:30:00+08:00")
+        try f.standard([oneAPI, canonical])
+        #expect(f.reconcile(["--day-offset", "+08:00"]).status == 0)
+        let records = parseCSV(try f.read("discrepancies.csv"))
+        let header = try #require(records.first)
+        let time = try #require(header.firstIndex(of: "time")), local = try #require(header.firstIndex(of: "local_time"))
+        let byID = Dictionary(uniqueKeysWithValues: records.dropFirst().map { ($0[0], $0) })
+        #expect(byID["row"]?[time] == "2024-01-10T08:00:00+08:00")
+        #expect(byID["row"]?[local] == "2024-01-10 08:00:00")
+        #expect(byID["line"]?[time] == "2024-01-10T09:30:00+08:00")
+        #expect(byID["line"]?[local] == "2024-01-10 09:30:00")
+        #expect(try f.read("report.html").contains("times in UTC+08:00"))
+    }
+}

@@ -86,7 +86,9 @@ struct HTMLReportTests {
         var parameters = RunParameters()
         parameters.asOf = Timestamp(rfc3339: "2024-03-01T00:00:00+08:00")
         #expect(HTMLReport(result: result, parameters: parameters).render() == html)
-        #expect(html.contains("as of 2024-03-01T00:00:00+08:00"))
+        // One zone per report: RunParameters' day offset (0 here), so 00:00 +08:00 is 16:00 Z.
+        #expect(html.contains("as of 2024-02-29T16:00:00Z"))
+        #expect(html.contains("times in UTC+00:00"))
     }
 
     @Test("report.html is written with the other files, summary.json still last")

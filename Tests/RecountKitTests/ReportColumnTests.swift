@@ -23,10 +23,12 @@ import Testing
     @Test func htmlPlacesAreOneEach() {
         let places = DiscrepancyColumns.all.compactMap(\.html?.position)
         #expect(places.sorted() == Array(0..<places.count))
+        // Money first (issue 19: at 1400 px the amounts were off screen to the right).
         #expect(DiscrepancyColumns.html.map(\.column.label) == [
-            "request id", "time", "account", "model", "class", "cause", "basis", "prompt", "completion", "recorded",
-            "expected", "delta", "credit", "version", "group", "key", "detail",
+            "request id", "recorded", "expected", "delta", "credit", "class", "cause", "time", "account", "model", "prompt",
+            "completion", "basis", "version", "group", "key", "detail",
         ])
+        #expect(DiscrepancyColumns.html.filter { !$0.column.printed }.map(\.column.label) == ["basis", "version", "group", "key"])
         #expect(DiscrepancyColumns.html.filter(\.column.wraps).map(\.column.label) == ["detail"])
     }
 }

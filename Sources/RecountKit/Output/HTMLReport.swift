@@ -22,12 +22,15 @@ public struct HTMLReport {
     }
 
     func amount(_ value: Rational) -> String { Amounts.format(value, scale: scale) }
+    /// An amount as the page shows it: with thousands separators (`44,452`).
+    func shown(_ value: Rational) -> String { Amounts.grouped(value, scale: scale) }
+    func count(_ value: Int) -> String { Amounts.grouped(text: String(value)) }
     func e(_ text: String) -> String { HTMLEscape.text(text) }
 
     /// The whole page, from a run held in memory (`result.rows`).
     public func render() -> String {
         let parts = documentParts()
-        let rendering = ReportRendering(scale: scale, unitName: result.unit?.name ?? "")
+        let rendering = ReportRendering(scale: scale, unitName: result.unit?.name ?? "", zoneOffset: parameters.dayOffsetSeconds)
         let rows = result.rows.map { String(decoding: ReportWriter.partsOrDie(rendering.row($0))[1], as: UTF8.self) }
         return String(decoding: parts.beforeRows, as: UTF8.self) + rows.joined(separator: ",")
             + String(decoding: parts.afterRows, as: UTF8.self)
@@ -43,7 +46,7 @@ public struct HTMLReport {
         body += classTable()
         body += charts()
         body += "<h2>Discrepancies</h2>\n"
-        body += "<p class=\"meta\">\(parameters.allRows ? "Every request" : "Every request that is not ok"); sorted by start time, then request id. Click a header to sort; amounts in \(e(unitName)); delta = recorded − expected.</p>\n"
+        body += "<p class=\"meta\">\(parameters.allRows ? "Every request" : "Every request that is not ok"); sorted by start time, then request id. Click a header to sort; amounts in \(e(unitName)); delta = recorded − expected; times in UTC\(e(Timestamp.offsetText(parameters.dayOffsetSeconds))).</p>\n"
         body += "<div id=\"discrepancies\"></div>\n"
         body += "<h2>Accounts</h2>\n<div id=\"accounts\"></div>\n"
         body += "<script type=\"application/json\" id=\"discrepancy-rows\">[" + marker + "]</script>\n"
@@ -57,9 +60,11 @@ public struct HTMLReport {
 
     func metaLine() -> String {
         var parts: [String] = []
-        if let asOf = parameters.asOf { parts.append("as of \(asOf)") }
-        if let from = parameters.from { parts.append("from \(from)") }
-        if let until = parameters.until { parts.append("until \(until)") }
+        let zone = parameters.dayOffsetSeconds
+        if let asOf = parameters.asOf { parts.append("as of \(asOf.rfc3339(offsetSeconds: zone))") }
+        if let from = parameters.from { parts.append("from \(from.rfc3339(offsetSeconds: zone))") }
+        if let until = parameters.until { parts.append("until \(until.rfc3339(offsetSeconds: zone))") }
+        parts.append("times in UTC\(Timestamp.offsetText(zone))")
         parts.append("basis \(parameters.basis.rawValue)")
         parts.append("tolerance \(amount(parameters.tolerance)) \(unitName)")
         if let shard = parameters.shard { parts.append("shard \(shard)") }
@@ -83,18 +88,18 @@ public struct HTMLReport {
         let issued = creditTally(.issued), already = creditTally(.already_issued), withheld = creditTally(.withheld)
         let notOK = result.discrepancyRowCount
         var out = "<section class=\"cards\">"
-        out += card("Requests", String(result.counters.requests),
-                    sub: "\(result.counters.debits) ledger debits · \(result.counters.orphanDebits) orphan debits")
-        out += card("Not ok", String(notOK), sub: "requests and orphans with a discrepancy")
-        out += card("Recorded", "\(amount(totals.recorded)) \(unitName)", sub: "sum of debits")
-        out += card("Expected", "\(amount(totals.expected)) \(unitName)", sub: "recomputed charges")
-        out += card(net.isNegative ? "Net under" : "Net over", "\(net.isNegative || net.isZero ? "" : "+")\(amount(net)) \(unitName)",
+        out += card("Requests", count(result.counters.requests),
+                    sub: "\(count(result.counters.debits)) ledger debits · \(count(result.counters.orphanDebits)) orphan debits")
+        out += card("Not ok", count(notOK), sub: "requests and orphans with a discrepancy")
+        out += card("Recorded", "\(shown(totals.recorded)) \(unitName)", sub: "sum of debits")
+        out += card("Expected", "\(shown(totals.expected)) \(unitName)", sub: "recomputed charges")
+        out += card(net.isNegative ? "Net under" : "Net over", "\(net.isNegative || net.isZero ? "" : "+")\(shown(net)) \(unitName)",
                     sub: "recorded − expected", valueClass: net.isNegative ? "neg" : net.isZero ? nil : "pos")
-        out += card("Credits issued", "\(amount(issued.amount)) \(unitName)", sub: "\(issued.count) credits")
-        out += card("Already issued", "\(amount(already.amount)) \(unitName)", sub: "\(already.count) credits (--issued)")
-        out += card("Withheld", "\(amount(withheld.amount)) \(unitName)", sub: "\(withheld.count) credits below --min-credit")
-        out += card("Rejected lines", String(result.rejectCount),
-                    sub: "\(result.counters.logRejected) log · \(result.counters.debitsRejected) ledger (rejects.jsonl)")
+        out += card("Credits issued", "\(shown(issued.amount)) \(unitName)", sub: "\(count(issued.count)) credits")
+        out += card("Already issued", "\(shown(already.amount)) \(unitName)", sub: "\(count(already.count)) credits (--issued)")
+        out += card("Withheld", "\(shown(withheld.amount)) \(unitName)", sub: "\(count(withheld.count)) credits below --min-credit")
+        out += card("Rejected lines", count(result.rejectCount),
+                    sub: "\(count(result.counters.logRejected)) log · \(count(result.counters.debitsRejected)) ledger (rejects.jsonl)")
         return out + "</section>\n"
     }
 
@@ -103,11 +108,11 @@ public struct HTMLReport {
         out += "<th class=\"num\">expected</th><th class=\"num\">credits issued</th></tr></thead><tbody>"
         for klass in DiscrepancyClass.allCases {
             guard let totals = result.classTotals[klass], totals.count > 0 else { continue }
-            out += "<tr><td>\(e(klass.rawValue))</td><td class=\"num\">\(totals.count)</td><td class=\"num\">\(e(amount(totals.recorded)))</td>"
-            out += "<td class=\"num\">\(e(amount(totals.expected)))</td><td class=\"num\">\(e(amount(totals.credits)))</td></tr>"
+            out += "<tr><td>\(e(klass.rawValue))</td><td class=\"num\">\(count(totals.count))</td><td class=\"num\">\(e(shown(totals.recorded)))</td>"
+            out += "<td class=\"num\">\(e(shown(totals.expected)))</td><td class=\"num\">\(e(shown(totals.credits)))</td></tr>"
         }
-        out += "</tbody><tfoot><tr><td>total</td><td class=\"num\">\(result.totals.count)</td><td class=\"num\">\(e(amount(result.totals.recorded)))</td>"
-        out += "<td class=\"num\">\(e(amount(result.totals.expected)))</td><td class=\"num\">\(e(amount(result.totals.credits)))</td></tr></tfoot></table></div>\n"
+        out += "</tbody><tfoot><tr><td>total</td><td class=\"num\">\(count(result.totals.count))</td><td class=\"num\">\(e(shown(result.totals.recorded)))</td>"
+        out += "<td class=\"num\">\(e(shown(result.totals.expected)))</td><td class=\"num\">\(e(shown(result.totals.credits)))</td></tr></tfoot></table></div>\n"
         return out
     }
 
@@ -115,28 +120,10 @@ public struct HTMLReport {
     static let expectedColor = "#2b6cb0"
 
     func charts() -> String {
-        let format = { (value: Rational) in self.amount(value) }
+        let format = { (value: Rational) in self.shown(value) }
         var out = "<h2>Charts</h2>\n<div class=\"charts\">\n"
 
-        // Recorded vs expected per day (all models).
-        var days: [String] = []
-        var recorded: [Rational] = []
-        var expected: [Rational] = []
-        for row in result.daily {
-            if days.last != row.day {
-                days.append(row.day)
-                recorded.append(.zero)
-                expected.append(.zero)
-            }
-            recorded[recorded.count - 1] = (try? recorded[recorded.count - 1].adding(row.recorded)) ?? recorded[recorded.count - 1]
-            expected[expected.count - 1] = (try? expected[expected.count - 1].adding(row.expected)) ?? expected[expected.count - 1]
-        }
-        out += figure("Recorded vs expected per day (\(unitName))",
-                      SVGChart.columns(categories: days, series: [
-                          .init(name: "recorded", color: Self.recordedColor, values: recorded),
-                          .init(name: "expected", color: Self.expectedColor, values: expected),
-                      ], format: format),
-                      note: "Day boundary at UTC\(Timestamp.offsetText(parameters.dayOffsetSeconds)). Bar lengths are display ratios; hover a bar for its exact amount.")
+        out += perDayOrPerModel(format: format)
 
         // Amount by class. `ok` is left out: its bar would dwarf the classes finance looks at
         // (on the sample, 26,987 ok points against 87 undercharged); it is in the table above.
@@ -171,15 +158,50 @@ public struct HTMLReport {
         return out + "</div>\n"
     }
 
+    /// Recorded vs expected per day; for a run of one day (a nightly run) a single pair of bars
+    /// says nothing, so per model within that day instead (the twelve largest by recorded).
+    func perDayOrPerModel(format: (Rational) -> String) -> String {
+        var days: [String] = []
+        var recorded: [Rational] = []
+        var expected: [Rational] = []
+        for row in result.daily {
+            if days.last != row.day {
+                days.append(row.day)
+                recorded.append(.zero)
+                expected.append(.zero)
+            }
+            recorded[recorded.count - 1] = (try? recorded[recorded.count - 1].adding(row.recorded)) ?? recorded[recorded.count - 1]
+            expected[expected.count - 1] = (try? expected[expected.count - 1].adding(row.expected)) ?? expected[expected.count - 1]
+        }
+        let zone = "UTC\(Timestamp.offsetText(parameters.dayOffsetSeconds))"
+        guard days.count == 1 else {
+            return figure("Recorded vs expected per day (\(unitName))",
+                          SVGChart.columns(categories: days, series: [
+                              .init(name: "recorded", color: Self.recordedColor, values: recorded),
+                              .init(name: "expected", color: Self.expectedColor, values: expected),
+                          ], format: format),
+                          note: "Day boundary at \(zone). Bar lengths are display ratios; hover a bar for its exact amount.")
+        }
+        let models = result.daily.sorted {
+            $0.recorded != $1.recorded ? $0.recorded > $1.recorded : $0.model.utf8.lexicographicallyPrecedes($1.model.utf8)
+        }.prefix(12)
+        return figure("Recorded vs expected per model, \(days[0]) (\(unitName))",
+                      SVGChart.bars(labels: models.map(\.model), series: [
+                          .init(name: "recorded", color: Self.recordedColor, values: models.map(\.recorded)),
+                          .init(name: "expected", color: Self.expectedColor, values: models.map(\.expected)),
+                      ], format: format),
+                      note: "One day (\(zone)): the twelve models with the most recorded; daily.csv has every model.")
+    }
+
     func figure(_ caption: String, _ content: String, note: String?) -> String {
         "<figure><figcaption>\(e(caption))</figcaption>\(content)\(note.map { "<div class=\"note\">\(e($0))</div>" } ?? "")</figure>\n"
     }
 
     static let accountColumns: [HTMLColumn] = [
         HTMLColumn(label: "account", filter: "text"), HTMLColumn(label: "requests", numeric: true),
-        HTMLColumn(label: "recorded", numeric: true), HTMLColumn(label: "expected", numeric: true),
-        HTMLColumn(label: "over", numeric: true), HTMLColumn(label: "under", numeric: true),
-        HTMLColumn(label: "credits", numeric: true),
+        HTMLColumn(label: "recorded", numeric: true, grouped: true), HTMLColumn(label: "expected", numeric: true, grouped: true),
+        HTMLColumn(label: "over", numeric: true, grouped: true), HTMLColumn(label: "under", numeric: true, grouped: true),
+        HTMLColumn(label: "credits", numeric: true, grouped: true),
     ]
 
     var tableConfig: JSONValue {

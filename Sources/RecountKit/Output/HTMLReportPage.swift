@@ -52,16 +52,16 @@ enum HTMLPage {
         :root { --fg: #1d2330; --muted: #5b6475; --line: #d9dde5; --bg: #ffffff; --panel: #f5f7fa;
                 --rec: #d9822b; --exp: #2b6cb0; --bad: #c53030; --good: #2f855a; }
         * { box-sizing: border-box; }
-        body { margin: 0 auto; max-width: 1200px; padding: 24px; color: var(--fg); background: var(--bg);
+        body { margin: 0 auto; max-width: 1360px; padding: 24px; color: var(--fg); background: var(--bg);
                font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "PingFang SC", "Hiragino Sans GB",
                      "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", sans-serif; }
         h1 { font-size: 22px; margin: 0 0 4px; }
         h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
         .meta { color: var(--muted); margin: 0 0 16px; }
-        .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; }
+        .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; }
         .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
         .card .label { color: var(--muted); font-size: 12px; }
-        .card .value { font-size: 20px; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+        .card .value { font-size: 19px; font-weight: 600; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .card .sub { color: var(--muted); font-size: 12px; }
         .pos { color: var(--bad); } .neg { color: var(--good); }
         .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 16px; }
@@ -76,7 +76,8 @@ enum HTMLPage {
         th { background: var(--panel); position: sticky; top: 0; cursor: pointer; user-select: none; white-space: nowrap; }
         th.num, td.num { text-align: right; }
         td { white-space: nowrap; }
-        td.wrap { white-space: normal; min-width: 280px; overflow-wrap: break-word; color: var(--muted); }
+        td.wrap { white-space: normal; min-width: 280px; overflow-wrap: normal; word-break: normal; color: var(--muted); }
+        .word { white-space: nowrap; }
         .scroll { overflow-x: auto; max-width: 100%; }
         table + .meta, .scroll + .meta { margin-top: 12px; }
         tfoot td { font-weight: 600; border-top: 2px solid var(--fg); }
@@ -84,14 +85,22 @@ enum HTMLPage {
         .controls input, .controls select, .controls button { font: inherit; padding: 3px 6px; }
         .pager { color: var(--muted); }
         .empty { color: var(--muted); font-style: italic; }
+        @page { size: A4 landscape; margin: 10mm; }
         @media print {
-          body { max-width: none; padding: 0; font-size: 11px; }
-          .controls, .pager button { display: none; }
+          /* A4 landscape: 277 mm of line. Cells never break inside a word: ids, times and
+             amounts stay on one line (the columns a reader of paper needs come first, the
+             rest are screen-only: .noprint); only the free-text detail wraps, at spaces. */
+          body { max-width: none; padding: 0; font-size: 10px; }
+          .controls, .pager button, .noprint { display: none; }
+          .cards { grid-template-columns: repeat(5, 1fr); }
+          .card .value { font-size: 15px; }
           .charts { grid-template-columns: 1fr 1fr; }
           figure, .card, tr { break-inside: avoid; }
           th { position: static; }
+          th, td { padding: 2px 4px; }
           .scroll { overflow: visible; }
-          td { white-space: normal; overflow-wrap: anywhere; }
+          td { white-space: nowrap; }
+          td.wrap { white-space: normal; min-width: 0; overflow-wrap: normal; word-break: normal; hyphens: none; }
           a { color: inherit; text-decoration: none; }
         }
 

@@ -17,6 +17,14 @@ enum HTMLReportScript {
             if (cls) node.className = cls;
             return node;
           }
+          function grouped(value) {
+            var text = String(value), match = /^([+-]?)(\d+)(.*)$/.exec(text);
+            if (!match || match[2].length <= 3) return text;
+            return match[1] + match[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',') + match[3];
+          }
+          function classes(column) {
+            return (column.numeric ? 'num' : column.wrap ? 'wrap' : '') + (column.print === false ? ' noprint' : '');
+          }
           function numeric(value) {
             if (value === '' || value === null || value === undefined) return -Infinity;
             var number = parseFloat(value);
@@ -73,7 +81,7 @@ enum HTMLReportScript {
             var head = el('thead');
             var headRow = el('tr');
             var headers = columns.map(function (column, index) {
-              var cell = el('th', column.label, column.numeric ? 'num' : '');
+              var cell = el('th', column.label, classes(column));
               cell.title = 'sort by ' + column.label;
               cell.addEventListener('click', function () {
                 if (state.sort === index) state.dir = -state.dir; else { state.sort = index; state.dir = column.numeric ? -1 : 1; }
@@ -139,7 +147,18 @@ enum HTMLReportScript {
               page.forEach(function (row) {
                 var line = el('tr');
                 columns.forEach(function (column, index) {
-                  var cell = el('td', row[index], column.numeric ? 'num' : column.wrap ? 'wrap' : '');
+                  var cell;
+                  if (column.wrap) {
+                    // Free text wraps at spaces only: each word in a nowrap span, so an id like
+                    // d-req-0010-1 is never split at its hyphens, on screen or on paper.
+                    cell = el('td', null, classes(column));
+                    String(row[index]).split(' ').forEach(function (word, position) {
+                      if (position > 0) cell.appendChild(document.createTextNode(' '));
+                      cell.appendChild(el('span', word, 'word'));
+                    });
+                  } else {
+                    cell = el('td', column.grouped ? grouped(row[index]) : row[index], classes(column));
+                  }
                   if (column.signed && numeric(row[index]) > 0) cell.className += ' pos';
                   if (column.signed && numeric(row[index]) < 0 && row[index] !== '') cell.className += ' neg';
                   line.appendChild(cell);

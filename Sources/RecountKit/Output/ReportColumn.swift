@@ -36,10 +36,16 @@ struct HTMLColumn: Sendable {
     /// Long free text may wrap; every other cell stays on one line and the table scrolls
     /// sideways, so ids and times are never broken mid-word.
     var wraps = false
+    /// Printed: the columns a reader of the printed page needs first; the rest stay on screen,
+    /// so the table fits an A4 landscape page without breaking a cell.
+    var printed = true
+    /// An amount: shown with thousands separators (the data keeps the plain decimal, for
+    /// sorting and copying).
+    var grouped = false
 
     var config: JSONValue {
         .obj([("label", .string(label)), ("numeric", .bool(numeric)), ("filter", .str(filter)), ("signed", .bool(signed)),
-              ("wrap", .bool(wraps))])
+              ("wrap", .bool(wraps)), ("print", .bool(printed)), ("grouped", .bool(grouped))])
     }
 }
 

@@ -32,7 +32,8 @@ public struct ReportFiles {
     public init(result: ReconcileResult, parameters: RunParameters) {
         self.result = result
         self.parameters = parameters
-        rendering = ReportRendering(scale: result.unit?.scale ?? 0, unitName: result.unit?.name ?? "")
+        rendering = ReportRendering(scale: result.unit?.scale ?? 0, unitName: result.unit?.name ?? "",
+                                    zoneOffset: parameters.dayOffsetSeconds)
     }
 
     func amount(_ value: Rational) -> String { rendering.amount(value) }

@@ -8,11 +8,21 @@ import TokenCounter
 public struct ReportRendering: Sendable {
     let scale: Int
     let unitName: String
+    /// Every time of a report is written in this offset from UTC: one zone per report (the
+    /// platform's, `--day-offset` or the catalog's), whatever offset each log line used — a
+    /// one-api row's Unix time and a `+08:00` line then read alike.
+    let zoneOffset: Int32
 
-    public init(scale: Int, unitName: String) {
+    public init(scale: Int, unitName: String, zoneOffset: Int32 = 0) {
         self.scale = scale
         self.unitName = unitName
+        self.zoneOffset = zoneOffset
     }
+
+    /// RFC 3339 in the report's zone.
+    func time(_ value: Timestamp?) -> String { value?.rfc3339(offsetSeconds: zoneOffset) ?? "" }
+    /// `YYYY-MM-DD HH:MM:SS` in the report's zone: what spreadsheets read as a date and time.
+    func localTime(_ value: Timestamp?) -> String { value?.spreadsheetText(offsetSeconds: zoneOffset) ?? "" }
 
     func amount(_ value: Rational) -> String { Amounts.format(value, scale: scale) }
     func amountCell(_ value: Rational?) -> CSVWriter.Cell { value.map { .number(amount($0)) } ?? .empty }

@@ -199,9 +199,10 @@ public final class SpillingSink: OutcomeSink {
     let credits: ExternalSorter
     let rejects: ExternalSorter
 
-    /// `memory` is shared by the three sorts; beyond it they spill into `directory`.
-    public init(unit: PriceCatalog.Unit, directory: String, memory: Int) {
-        rendering = ReportRendering(scale: unit.scale, unitName: unit.name)
+    /// `memory` is shared by the three sorts; beyond it they spill into `directory`. Times are
+    /// written in `zoneOffset` (the run's `dayOffsetSeconds`: one zone per report).
+    public init(unit: PriceCatalog.Unit, zoneOffset: Int32 = 0, directory: String, memory: Int) {
+        rendering = ReportRendering(scale: unit.scale, unitName: unit.name, zoneOffset: zoneOffset)
         rows = ExternalSorter(directory: directory, budget: memory / 2)
         credits = ExternalSorter(directory: directory, budget: memory / 4)
         rejects = ExternalSorter(directory: directory, budget: memory / 4)
