@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Opens accounts.csv, daily.csv and credits.csv the way finance does — in LibreOffice Calc
-# (headless) — with and without --csv-bom, round-trips each through .xlsx back to CSV, and
-# checks the Chinese account name survived (no mojibake) and no formula was evaluated.
-# Not run by CI: it needs the Debian `libreoffice-calc` package (installed when missing).
+# Opens accounts.csv, daily.csv, credits.csv, discrepancies.csv and a statement the way
+# finance does — in LibreOffice Calc (headless, its UTF-8 CSV filter) — with and without
+# --csv-bom, round-trips each through .xlsx back to CSV, and checks the Chinese account name
+# survived (no mojibake) and no formula was evaluated; then checks the cell types Calc gave
+# them (scripts/csv_cell_types.py on a flat ODS import): times became dates, amounts numbers.
+# Needs the Debian `libreoffice-calc` package (installed when missing).
 #
 # usage: scripts/check_csv_libreoffice.sh [LOGS_DIR] [ACCOUNT] [OUT_DIR]
 #   defaults: SampleLogs, 张三工作室, /tmp/recount-csvcheck
@@ -24,6 +26,7 @@ rm -rf "$OUT"; mkdir -p "$OUT"
 "$RECOUNT" reconcile "$LOGS" --out "$OUT/bom" --csv-bom >/dev/null
 "$RECOUNT" statement "$ACCOUNT" "$LOGS" --out "$OUT/statement" >/dev/null
 "$RECOUNT" statement "$ACCOUNT" "$LOGS" --out "$OUT/statement-bom" --csv-bom >/dev/null
+"$RECOUNT" statement "$ACCOUNT" "$LOGS" --out "$OUT/statement-zh" --csv-bom --lang zh >/dev/null
 
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
@@ -75,6 +78,29 @@ for mode in utf8 default; do
   check "$mode" statement "$(ls "$OUT"/statement/statement-*.csv | head -n 1)" ""
   check "$mode" statement-bom "$(ls "$OUT"/statement-bom/statement-*.csv | head -n 1)" ""
 done
+
+# Cell types: what a spreadsheet user sorts and sums by.
+types() {  # types VARIANT FILE.csv DATE_COLUMNS NUMBER_COLUMNS [MUST_CONTAIN]
+  local variant="$1" file="$2" base; base=$(basename "$2" .csv)
+  local dir="$OUT/lo/types/$variant"; mkdir -p "$dir"
+  lo --infilter="CSV:44,34,76,1" --convert-to fods --outdir "$dir" "$file"
+  [ -s "$dir/$base.fods" ] || { fail "types $variant/$base.csv: LibreOffice did not import it"; return; }
+  local verdict
+  if verdict=$(python3 scripts/csv_cell_types.py "$dir/$base.fods" "$3" "$4" "${5:-}"); then
+    echo "ok   types $variant/$base.csv: $verdict"
+  else
+    fail "types $variant/$base.csv: $verdict"
+  fi
+}
+for variant in plain bom; do
+  types "$variant" "$OUT/$variant/discrepancies.csv" local_time recorded_amount,expected_amount,delta,credit_amount,prompt_tokens
+  types "$variant" "$OUT/$variant/accounts.csv" "" requests,recorded,expected,over,under,credits "$ACCOUNT"
+  types "$variant" "$OUT/$variant/daily.csv" "" requests,recorded,expected
+  types "$variant" "$OUT/$variant/credits.csv" "" amount
+done
+types statement "$(ls "$OUT"/statement/statement-*.csv | head -n 1)" time "prompt tokens,charged,recomputed,difference"
+types statement-bom "$(ls "$OUT"/statement-bom/statement-*.csv | head -n 1)" time "prompt tokens,charged,recomputed,difference"
+types statement-zh "$(ls "$OUT"/statement-zh/statement-*.csv | head -n 1)" 时间 "输入 tokens,已扣费,复核应扣,差额" "正确"
 
 if [ "$failures" -gt 0 ]; then echo "$failures check(s) failed"; exit 1; fi
 echo "all CSV checks passed"
