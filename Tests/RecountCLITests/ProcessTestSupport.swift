@@ -31,8 +31,8 @@ final class RecountProcess {
         let binary = try #require(RecountExecutable.path, "the recount executable is not built; run `swift build` first")
         outPath = directory + "/process-\(UUID().uuidString).out"
         errPath = directory + "/process-\(UUID().uuidString).err"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        try #require(FileManager.default.createFile(atPath: outPath, contents: nil), "cannot create \(outPath)")
+        try #require(FileManager.default.createFile(atPath: errPath, contents: nil), "cannot create \(errPath)")
         if let shell {
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
             process.arguments = ["-c", shell + "; exec \"$0\" \"$@\"", binary] + arguments

@@ -11,8 +11,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: fresh) }
         // Paths in summary.json are as given, so run from the package root like the README does.
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(Self.root.path)
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        try #require(FileManager.default.changeCurrentDirectoryPath(Self.root.path), "cannot enter \(Self.root.path)")
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let run = runRecount(["reconcile", "SampleLogs", "--out", fresh.path])
         #expect(run.status == 0, "reconcile failed: \(run.err)")
 

@@ -6,6 +6,9 @@ import TokenCounter
 /// The slow "educational" encoder the fast one is checked against (tiktoken keeps one too):
 /// regex split, a `[[UInt8]: Token]` dictionary parsed independently of the library's loader,
 /// and the textbook merge loop (leftmost lowest-rank pair, arrays rebuilt each round).
+/// A vocabulary line whose rank is not a number.
+struct VocabularyLineError: Error { let line: String }
+
 final class ReferenceEncoder: @unchecked Sendable {
     let splitter: ReferenceSplitter
     let ranks: [[UInt8]: Token]
@@ -19,7 +22,10 @@ final class ReferenceEncoder: @unchecked Sendable {
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ")
             let bytes = try #require(Data(base64Encoded: String(fields[0])))
-            ranks[[UInt8](bytes)] = try #require(Token(fields[1]))
+            guard let rank = UInt32(String(fields[1]), radix: 10) else {
+                throw VocabularyLineError(line: String(line.prefix(80)))
+            }
+            ranks[[UInt8](bytes)] = rank
         }
         self.ranks = ranks
     }
