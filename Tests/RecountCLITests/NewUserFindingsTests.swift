@@ -103,4 +103,12 @@ import RecountKit
         #expect(byID["line"]?[local] == "2024-01-10 09:30:00")
         #expect(try f.read("report.html").contains("times in UTC+08:00"))
     }
+
+    @Test func explainShowsAUnixRowInThePlatformsZone() {
+X = 2024-03-01T11:00:00Z,
+        // 19:00 at the catalog's +08:00.
+        let run = runRecount(["explain", "oneapi-7f3a", "SampleLogs"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains("time              2024-03-01T19:00:00+08:00 (logged as 2024-03-01T11:00:00Z)"), "\(run.out)")
+    }
 }

@@ -23,7 +23,9 @@ extension Explanation {
         let row = outcome
         out.heading("request \(row.requestID)")
         if let source = row.source { out.field("source", source.description + (record == nil ? " (ledger)" : "")) }
-        out.field("time", (row.time?.description ?? "(none)") + (record == nil ? " (first debit)" : " (request start)"))
+        var time = row.time.map { $0.rfc3339(offsetSeconds: zoneOffset) } ?? "(none)"
+        if let logged = row.time, logged.offsetSeconds != zoneOffset { time += " (logged as \(logged))" }
+        out.field("time", time + (record == nil ? " (first debit)" : " (request start)"))
         out.field("account", row.account)
         if let record {
             if record.key != nil { out.field("key", KeyMask.mask(record.key)) }

@@ -21,6 +21,9 @@ public struct Explanation: Sendable {
     /// Why the prompt breakdown is missing (not chat, no body, a shape error).
     public let promptNote: String?
     public let completion: CompletionDetail?
+    /// The platform's zone (the run's day offset): the request's time is shown in it, as in
+    /// every report, with the logged form beside it when that used another offset.
+    public var zoneOffset: Int32 = 0
     /// False for a failed request (status ≥ 400) under a version that does not charge them.
     public var billable: Bool { !(record?.failed ?? false) || version?.chargeFailedRequests == true }
 

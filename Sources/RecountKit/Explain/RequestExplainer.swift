@@ -73,7 +73,9 @@ public struct RequestExplainer: Sendable {
         var result = state.finish()
         collected.attach(to: &result)
         if let outcome = result.rows.first {
-            return Explanation(outcome: outcome, record: record, catalog: options.catalog, basis: options.basis)
+            var explanation = Explanation(outcome: outcome, record: record, catalog: options.catalog, basis: options.basis)
+            explanation.zoneOffset = options.dayOffsetSeconds
+            return explanation
         }
         if let reject = try rejectedLine(holding: needles) { throw .rejected(requestID: requestID, reject: reject) }
         throw .notFound(requestID: requestID, nearest: try nearestIDs(to: requestID))
