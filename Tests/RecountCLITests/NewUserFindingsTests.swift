@@ -105,7 +105,7 @@ import RecountKit
     }
 
     @Test func explainShowsAUnixRowInThePlatformsZone() {
-X = 2024-03-01T11:00:00Z,
+        // SampleLogs' one-api row: created_at 1709290805 − use_time 5 = 1709290800 = 2024-03-01T11:00:00Z,
         // 19:00 at the catalog's +08:00.
         let run = runRecount(["explain", "oneapi-7f3a", "SampleLogs"])
         #expect(run.status == 0, "\(run.err)")
