@@ -41,6 +41,15 @@ import RecountKit
         #expect(run.err.contains("unknown option '\(typed)'; did you mean \(meant)?"), "\(run.err)")
     }
 
+    @Test(arguments: [["statement", "acme-corp"], ["explain", "req-0001"]])
+    func withoutAPathOutsideTheRepositoryItSaysToNameTheLogs(_ command: [String]) throws {
+        let f = try CLIFixture()
+        let run = try RecountProcess(command, in: f.directory, workingDirectory: f.directory).wait()
+        #expect(run.status == 66)
+        #expect(run.err.contains("no log PATH given, and there is no ./SampleLogs here") && run.err.contains("name the log directory"),
+                "\(run.err)")
+    }
+
     @Test func unknownOptionFarFromAnySuggestsNothing() {
         let run = runRecount(["reconcile", "SampleLogs", "--zzzzqqqq"])
         #expect(run.status == 64)

@@ -27,7 +27,8 @@ final class RecountProcess {
     let errPath: String
 
     /// `shell` is a bash prefix run before `exec recount …` (e.g. `ulimit -f 2`).
-    init(_ arguments: [String], in directory: String, shell: String? = nil) throws {
+    /// `workingDirectory`: where the process runs (default: the test runner's).
+    init(_ arguments: [String], in directory: String, shell: String? = nil, workingDirectory: String? = nil) throws {
         let binary = try #require(RecountExecutable.path, "the recount executable is not built; run `swift build` first")
         outPath = directory + "/process-\(UUID().uuidString).out"
         errPath = directory + "/process-\(UUID().uuidString).err"
@@ -40,6 +41,7 @@ final class RecountProcess {
             process.executableURL = URL(fileURLWithPath: binary)
             process.arguments = arguments
         }
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle(forWritingAtPath: outPath)
         process.standardError = FileHandle(forWritingAtPath: errPath)
