@@ -90,8 +90,8 @@ public final class Encoding: Sendable {
 
     // MARK: - The pipeline over valid UTF-8
 
-    /// Words of merge scratch per call: `RankTable.mergeShort` keeps starts and ranks of < 100 parts.
-    static let scratchWords = 2 * (RankTable.longPieceBytes + 1)
+    /// Words of merge scratch per call (about 17 KB of stack): see `RankTable.mergeBlocks`.
+    static let scratchWords = RankTable.scratchWords
 
     func encode(validUTF8 text: UnsafeBufferPointer<UInt8>, specials: SpecialTokenPolicy) -> [Token] {
         var tokens: [Token] = []
