@@ -278,7 +278,7 @@ extension RankTable {
         tokens.reserve(length)
         let lookup = self.lookup
         if length <= longestToken {
-            let whole = lookup.anyRank(piece, length)
+            let whole = lookup.whole(piece, length)
             if whole != Self.missing { return tokens.appendReserved(whole) }
         }
         if length <= blockMergeLimit {
@@ -307,18 +307,18 @@ extension RankTable {
     ) -> Int {
         let lookup = self.lookup
         if length <= 2 {
-            return lookup.anyRank(piece, length) != Self.missing ? 1 : length
+            return lookup.whole(piece, length) != Self.missing ? 1 : length
         }
         if length <= PieceCountCache.packedBytesMax {
             let key = PieceCountCache.packedKey(piece, length)
             if let known = cache.packedCount(key) { return known }
-            let count = lookup.rank(piece, length) != Self.missing ? 1 : merge(piece, length, scratch: scratch)
+            let count = lookup.whole(piece, length) != Self.missing ? 1 : merge(piece, length, scratch: scratch)
             cache.rememberPacked(key, count: count)
             return count
         }
         let head = Self.headWord(piece, length)
         let hash = Self.hash(piece, length, head: head)
-        if length <= longestToken && lookup.find(piece, length, head: head, hash: hash) != Self.missing { return 1 }
+        if length <= longestToken && lookup.probeInline(piece, length, head: head, hash: hash) != Self.missing { return 1 }
         if length > PieceCountCache.pieceBytesMax {
             return merge(piece, length, scratch: scratch)
         }
@@ -532,10 +532,33 @@ struct SlotLookup: @unchecked Sendable {
         return find(key, length, head: head, hash: RankTable.hash(key, length, head: head))
     }
 
+    /// The filter's answer first (inlined: it decides most of the merge's lookups), then the
+    /// table's (a call: it is longer, and needed for about a third of them).
     @inline(__always)
     func find(_ key: UnsafePointer<UInt8>, _ length: Int, head: UInt64, hash: UInt64) -> UInt32 {
         let bits = Self.filterBits(hash)
         if filter[Int(truncatingIfNeeded: hash) & filterMask] & bits != bits { return RankTable.missing }
+        return probe(key, length, head: head, hash: hash)
+    }
+
+    @inline(never)
+    func probe(_ key: UnsafePointer<UInt8>, _ length: Int, head: UInt64, hash: UInt64) -> UInt32 {
+        probeInline(key, length, head: head, hash: hash)
+    }
+
+    /// The table alone, inlined: for whole pieces, which are mostly tokens (the filter would
+    /// only add a load to a lookup that goes to the table anyway).
+    @inline(__always)
+    func whole(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        if length <= 2 {
+            return length == 2 ? short[0x100 + (Int(key[0]) << 8 | Int(key[1]))] : short[Int(key[0])]
+        }
+        let head = RankTable.headWord(key, length)
+        return probeInline(key, length, head: head, hash: RankTable.hash(key, length, head: head))
+    }
+
+    @inline(__always)
+    func probeInline(_ key: UnsafePointer<UInt8>, _ length: Int, head: UInt64, hash: UInt64) -> UInt32 {
         let lengthBits = UInt64(truncatingIfNeeded: length) << 20
         var slot = Int(truncatingIfNeeded: hash &>> shift)
         while true {
