@@ -1,7 +1,8 @@
 // Throughput probe for TokenCounter, built by benchmarks/tokenizer.sh against the release objects
 // of the TokenCounter target (no extra SwiftPM target). Not a test: it only measures.
 //
-//   tokenizer-bench files ENCODING ROUNDS FILE...   per-file MB/s of count and encode (1 thread)
+//   tokenizer-bench files ENCODING ROUNDS FILE...   per-file MB/s of count (piece cache cold, and
+//                                                   cached), and encode (1 thread)
 //   tokenizer-bench batch ENCODING ROUNDS FILE...   countBatch over ~8 KiB line-aligned chunks,
 //                                                   threads 1 vs every core
 //   tokenizer-bench load ENCODING                   time to load the encoding (first use)
@@ -59,17 +60,24 @@ struct TokenizerBench {
         if mode == "files" {
             for (path, bytes) in files {
                 // A short salt per round, as bench_peers.py does, so no round repeats another's input.
-                var countTimes: [Double] = [], encodeTimes: [Double] = []
-                var tokens = 0
+                var countTimes: [Double] = [], cachedTimes: [Double] = [], encodeTimes: [Double] = []
+                var tokens = 0, cachedTokens = 0
                 for round in 0..<rounds {
                     let text = String(decoding: bytes, as: UTF8.self) + "\n\(round)"
-                    // Cold: nothing remembered from an earlier round (tiktoken remembers nothing).
+                    // Cold: nothing remembered from an earlier round (tiktoken remembers nothing),
+                    // so the figure is the merge's. Then the same text again with what the cold
+                    // count remembered: the cached figure, what a long run sees for repeated text.
                     Encoding.forgetRememberedCounts()
                     countTimes.append(seconds { tokens = encoding.count(text) })
+                    cachedTimes.append(seconds { cachedTokens = encoding.count(text) })
                     encodeTimes.append(seconds { tokens = encoding.encode(text).count })
+                    if cachedTokens != tokens {
+                        FileHandle.standardError.write(Data("cached count \(cachedTokens) != \(tokens) for \(path)\n".utf8))
+                        exit(70)
+                    }
                 }
                 let megabytes = Double(bytes.count) / 1e6
-                print(#"{"mode":"files","encoding":"\#(arguments[2])","file":"\#((path as NSString).lastPathComponent)","bytes":\#(bytes.count),"tokens":\#(tokens),"count_mbps":\#(megabytes / median(countTimes)),"encode_mbps":\#(megabytes / median(encodeTimes))}"#)
+                print(#"{"mode":"files","encoding":"\#(arguments[2])","file":"\#((path as NSString).lastPathComponent)","bytes":\#(bytes.count),"tokens":\#(tokens),"count_mbps":\#(megabytes / median(countTimes)),"cached_count_mbps":\#(megabytes / median(cachedTimes)),"encode_mbps":\#(megabytes / median(encodeTimes))}"#)
             }
         } else if mode == "batch" {
             let texts = files.flatMap { chunks($0.1) }
