@@ -36,7 +36,7 @@ final class RankTable: @unchecked Sendable {
     let slotShift: UInt64
     /// A one-hash-pair Bloom filter over the slots' keys: two bits of one 64-bit word per token.
     /// Why: most of the merge's lookups are of pairs that are no token (two thirds on Chinese
-    /// text), and each would touch a random line of the 4–8 MB slot table — a miss to memory on
+    /// text), and each would touch a random line of the 1–4 MB slot table — a miss to memory on
     /// the merge's critical path, since the next merge waits for it. The filter is about 11 bits
     /// per stored token (64–256 KB, stays in the core's L2; twice that measured no faster and
     /// missed L2 more) and answers "not a token" for all but about 3–4% of those pairs; a
