@@ -456,6 +456,84 @@ def counts(r):
     return int(prompt), int(min(cached, prompt)), int(completion), rp, rc
 
 
+def read_debits(path, loads):
+    """request id → [(debit id, amount, pricing version)], and the number of rejected lines."""
+    debits, rejected_debits = defaultdict(list), 0
+    with open(path, "rb") as f:
+        for raw in f:
+            try:
+                d = loads(raw)
+                a = Fraction(str(d["amount"]))
+                if a < 0 or not isinstance(d["request_id"], str):
+                    raise ValueError
+                debits[d["request_id"]].append((d["debit_id"], a, d.get("pricing_version")))
+            except (ValueError, KeyError, TypeError, ZeroDivisionError):
+                rejected_debits += 1
+    return debits, rejected_debits
+
+
+def write_reports(out, rows, debits, classes, causes, records, rejected, rejected_debits, log_bytes, started, name):
+    """Orphan debits, then OUTDIR/discrepancies.csv and OUTDIR/summary.json, and a one-line report."""
+    for request_id, ds in debits.items():
+        classes["orphan_debit"] += 1
+        rows.append((0, request_id, ds[0][0], "", "", "orphan_debit", "no_request", 0, 0, None, None,
+                     sum((d[1] for d in ds), Fraction(0)), None))
+
+    rows.sort(key=lambda row: (row[0], row[1]))
+
+    def money(x):
+        return "" if x is None else str(x.numerator) if x.denominator == 1 else f"{float(x):.6f}"
+
+    with open(out / "discrepancies.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["request_id", "account", "model", "pricing_version", "class", "cause", "prompt_tokens",
+                    "completion_tokens", "recount_prompt_tokens", "recount_completion_tokens", "recorded_amount",
+                    "expected_amount", "delta"])
+        for t, rid, account, model, vid, cls, cause, p, c, rp, rc, recorded, expected in rows:
+            delta = None if expected is None else recorded - expected
+            w.writerow([rid, account, model, vid, cls, cause, p, c, "" if rp is None else rp, "" if rc is None else rc,
+                        money(recorded), money(expected), money(delta)])
+    elapsed = time.perf_counter() - started
+    summary = {"records": records, "rejected_log_lines": rejected, "rejected_debit_lines": rejected_debits,
+               "log_bytes": log_bytes, "seconds": round(elapsed, 3), "classes": dict(sorted(classes.items())),
+               "causes": {f"{k[0]}:{k[1]}": v for k, v in sorted(causes.items())}}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print(f"{name}: {records} requests, " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items()) if k != "ok")
+          + f"; {rejected + rejected_debits} rejected lines; {elapsed:.1f} s; reports in {out}/")
+
+
+def classify(catalog, r, version, expected, exact, prompt, completion, ds):
+    """(class, cause) of one request with its debits `ds`, SPEC section 3 precedence."""
+    cls, cause = "ok", ""
+    if version is not None and r["status"] >= 400 and not version.get("charge_failed_requests", False):
+        cls, cause = ("failed_request_charged", "failed_request") if ds else ("ok", "")
+    elif len(ds) > 1:
+        cls, cause = "duplicate_charge", "duplicate_debit"
+    elif expected is None:
+        cls, cause = "unpriced_model", "no_price"
+    elif not ds:
+        cls, cause = ("missing_charge", "no_debit") if expected > 0 else ("ok", "")
+    elif ds[0][1] != expected:
+        cls = "overcharge" if ds[0][1] > expected else "undercharge"
+        b = r["billed"]
+        found = []
+        if b.get("prompt_tokens") is not None and int(b["prompt_tokens"]) != prompt:
+            found.append("prompt_tokens")
+        if b.get("completion_tokens") is not None and int(b["completion_tokens"]) != completion:
+            found.append("completion_tokens")
+        named = ds[0][2] or b.get("pricing_version")
+        if named and named != version["id"]:
+            found.append("price_version")
+        if not found:
+            modes = ["ceil", "floor", "half_up", "half_even", "half_away_from_zero"]
+            if any(round_mode(exact, m, catalog.scale) == ds[0][1] for m in modes if m != version["rounding"]):
+                found.append("rounding")
+            else:
+                found.append("rate")
+        cause = "+".join(found)
+    return cls, cause
+
+
 def main():
     args = sys.argv[1:]
     if not args or args[0].startswith("-"):
@@ -466,17 +544,7 @@ def main():
     started = time.perf_counter()
     catalog = Catalog(directory / "pricing.json")
 
-    debits, rejected_debits = defaultdict(list), 0
-    with open(directory / "debits.jsonl", "rb") as f:
-        for raw in f:
-            try:
-                d = json.loads(raw, parse_float=Fraction)
-                a = Fraction(str(d["amount"]))
-                if a < 0 or not isinstance(d["request_id"], str):
-                    raise ValueError
-                debits[d["request_id"]].append((d["debit_id"], a, d.get("pricing_version")))
-            except (ValueError, KeyError, TypeError, ZeroDivisionError):
-                rejected_debits += 1
+    debits, rejected_debits = read_debits(directory / "debits.jsonl", lambda raw: json.loads(raw, parse_float=Fraction))
 
     classes, causes = Counter(), Counter()
     rows, seen, rejected, records, log_bytes = [], set(), 0, 0, 0
@@ -507,65 +575,14 @@ def main():
                 expected, exact = charge(catalog, version, r["model"], r["group"], r["status"], usage)
                 ds = debits.pop(r["id"], [])
                 recorded = sum((d[1] for d in ds), Fraction(0))
-                cls, cause = "ok", ""
-                if version is not None and r["status"] >= 400 and not version.get("charge_failed_requests", False):
-                    cls, cause = ("failed_request_charged", "failed_request") if ds else ("ok", "")
-                elif len(ds) > 1:
-                    cls, cause = "duplicate_charge", "duplicate_debit"
-                elif expected is None:
-                    cls, cause = "unpriced_model", "no_price"
-                elif not ds:
-                    cls, cause = ("missing_charge", "no_debit") if expected > 0 else ("ok", "")
-                elif ds[0][1] != expected:
-                    cls = "overcharge" if ds[0][1] > expected else "undercharge"
-                    b = r["billed"]
-                    found = []
-                    if b.get("prompt_tokens") is not None and int(b["prompt_tokens"]) != prompt:
-                        found.append("prompt_tokens")
-                    if b.get("completion_tokens") is not None and int(b["completion_tokens"]) != completion:
-                        found.append("completion_tokens")
-                    named = ds[0][2] or b.get("pricing_version")
-                    if named and named != version["id"]:
-                        found.append("price_version")
-                    if not found:
-                        modes = ["ceil", "floor", "half_up", "half_even", "half_away_from_zero"]
-                        if any(round_mode(exact, m, catalog.scale) == ds[0][1] for m in modes if m != version["rounding"]):
-                            found.append("rounding")
-                        else:
-                            found.append("rate")
-                    cause = "+".join(found)
+                cls, cause = classify(catalog, r, version, expected, exact, prompt, completion, ds)
                 classes[cls] += 1
                 if cls in ("overcharge", "undercharge"):
                     causes[(cls, cause)] += 1
                 if cls != "ok":
                     rows.append((r["time"], r["id"], r["account"], r["model"], version["id"] if version else "", cls, cause,
                                  prompt, completion, rp, rc, recorded, expected))
-    for request_id, ds in debits.items():
-        classes["orphan_debit"] += 1
-        rows.append((0, request_id, ds[0][0], "", "", "orphan_debit", "no_request", 0, 0, None, None,
-                     sum((d[1] for d in ds), Fraction(0)), None))
-
-    rows.sort(key=lambda row: (row[0], row[1]))
-
-    def money(x):
-        return "" if x is None else str(x.numerator) if x.denominator == 1 else f"{float(x):.6f}"
-
-    with open(out / "discrepancies.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["request_id", "account", "model", "pricing_version", "class", "cause", "prompt_tokens",
-                    "completion_tokens", "recount_prompt_tokens", "recount_completion_tokens", "recorded_amount",
-                    "expected_amount", "delta"])
-        for t, rid, account, model, vid, cls, cause, p, c, rp, rc, recorded, expected in rows:
-            delta = None if expected is None else recorded - expected
-            w.writerow([rid, account, model, vid, cls, cause, p, c, "" if rp is None else rp, "" if rc is None else rc,
-                        money(recorded), money(expected), money(delta)])
-    elapsed = time.perf_counter() - started
-    summary = {"records": records, "rejected_log_lines": rejected, "rejected_debit_lines": rejected_debits,
-               "log_bytes": log_bytes, "seconds": round(elapsed, 3), "classes": dict(sorted(classes.items())),
-               "causes": {f"{k[0]}:{k[1]}": v for k, v in sorted(causes.items())}}
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    print(f"reconcile_peer: {records} requests, " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items()) if k != "ok")
-          + f"; {rejected + rejected_debits} rejected lines; {elapsed:.1f} s; reports in {out}/")
+    write_reports(out, rows, debits, classes, causes, records, rejected, rejected_debits, log_bytes, started, "reconcile_peer")
 
 
 if __name__ == "__main__":

@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # `recount reconcile` at scale: a generated day of 100k and 1M records, against the
-# straightforward Python + tiktoken script an operator would otherwise write.
+# straightforward Python + tiktoken script an operator would otherwise write
+# (benchmarks/reconcile_peer.py), and against the same script on every core with orjson
+# (benchmarks/reconcile_peer_mp.py, the stronger peer).
 #
 #   benchmarks/scale.sh [--runs N] [--runs-1m N] [--peer-1m] [--regenerate] [--skip-1m]
 #
 #   --runs N        runs per --jobs value, and of the Python peer, on the 100k set (default 3)
 #   --runs-1m N     reconcile runs per --jobs value on the 1M set (default 1)
-#   --peer-1m       also run the Python peer on the 1M set (about 5–10 minutes; one run)
+#   --peer-1m       also run the Python peers on the 1M set (about 5–10 minutes each; one run)
 #   --regenerate    regenerate the data even when the cache holds it
 #   --skip-1m       only the 100k set (a quick look; the targets need the 1M figures)
 #
 # Data is cached outside the repository in ${RECOUNT_BENCH_DIR:-/tmp/recount-bench}
 # (`recount sample --records N --seed 1`: about 2.1 GB for 1M); a cached set is reused when
 # its sample.json names the same records and seed and the generator's sources have not changed.
-# The Python peer runs as many times as recount on the 100k set (median). Reconcile runs wait (up to IDLE_WAIT s, default 300) for both cores to be ≥ 85% idle, and the
+# The Python peers run as many times as recount on the 100k set (median). Reconcile runs wait (up to IDLE_WAIT s, default 300) for both cores to be ≥ 85% idle, and the
 # idle share found is recorded. Wall time and peak RSS come from `/usr/bin/time -f '%e %M'`;
 # records/s = generated records / wall s; MB/s = log bytes (the *.jsonl logs, 10^6) / wall s.
-# Python: tiktoken 0.14.0 (pip-installed into .venv if missing), RAYON_NUM_THREADS=1.
+# Python: tiktoken 0.14.0 (pip-installed into .venv if missing), RAYON_NUM_THREADS=1; the
+# stronger peer also needs orjson (pip-installed into .venv if missing).
 # Writes benchmarks/RESULTS-scale.md (and prints it); raw rows in $DIR/scale-results.jsonl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +42,12 @@ RAW="$DIR/scale-results.jsonl"
 : > "$RAW"
 
 . benchmarks/common.sh  # $PYTHON, idle_percent, wait_for_idle
+if ! "$PYTHON" -c 'import orjson' 2>/dev/null; then
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    .venv/bin/pip install -q tiktoken==0.14.0 orjson
+    PYTHON=.venv/bin/python
+fi
+CORES=$(nproc)
 
 echo "== release build" >&2
 swift build -c release --product recount >&2
@@ -100,12 +109,19 @@ for n in "${SETS[@]}"; do
             echo "== python peer $n records, run $run" >&2
             timed peer "$n" 1 "$run" env RAYON_NUM_THREADS=1 "$PYTHON" benchmarks/reconcile_peer.py "$data" --out "$DIR/peer-$n"
         done
-        # Same classes as recount? (The peer is not the contract; a difference is worth a look.)
-        "$PYTHON" - "$DIR/reports-$n/summary.json" "$DIR/peer-$n/summary.json" "$n" >> "$RAW" <<'PY'
+        for run in $(seq 1 "$peer_runs"); do
+            echo "== python peer, $CORES processes + orjson, $n records, run $run" >&2
+            timed peer_mp "$n" "$CORES" "$run" env RAYON_NUM_THREADS=1 "$PYTHON" benchmarks/reconcile_peer_mp.py "$data" \
+                --out "$DIR/peer-mp-$n" --workers "$CORES"
+        done
+        # Same classes as recount? (The peers are not the contract; a difference is worth a look.)
+        "$PYTHON" - "$DIR/reports-$n/summary.json" "$DIR/peer-$n/summary.json" "$DIR/peer-mp-$n/summary.json" "$n" >> "$RAW" <<'PY'
 import json, sys
 ours = {k: v["count"] for k, v in json.load(open(sys.argv[1]))["classes"].items() if v["count"]}
 theirs = json.load(open(sys.argv[2]))["classes"]
-print(json.dumps({"kind": "agreement", "set": sys.argv[3], "same_classes": ours == theirs, "recount": ours, "peer": theirs}))
+strong = json.load(open(sys.argv[3]))["classes"]
+print(json.dumps({"kind": "agreement", "set": sys.argv[4], "same_classes": ours == theirs, "recount": ours, "peer": theirs,
+                  "mp_same_classes": strong == theirs, "peer_mp": strong}))
 PY
     fi
 done
@@ -129,10 +145,11 @@ print(f"Measured by `benchmarks/scale.sh` on {time.strftime('%Y-%m-%dT%H:%MZ', t
 print("| set | program | --jobs | runs | wall s (median) | records/s | MB/s | peak RSS MB | CPU s / wall s | others' load (cores) |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 summary = {}
-for n in sorted({r["set"] for r in rows if r["kind"] in ("recount", "peer")}, key=int):
+for n in sorted({r["set"] for r in rows if r["kind"] in ("recount", "peer", "peer_mp")}, key=int):
     mb = log_bytes(n) / 1e6
-    for kind, label in (("recount", "recount reconcile"), ("peer", "reconcile_peer.py")):
-        for jobs in (1, 2):
+    for kind, label in (("recount", "recount reconcile"), ("peer", "reconcile_peer.py"),
+                        ("peer_mp", "reconcile_peer_mp.py (processes + orjson)")):
+        for jobs in sorted({r["jobs"] for r in rows if r["kind"] == kind and r["set"] == n}):
             runs = [r for r in rows if r["kind"] == kind and r["set"] == n and r["jobs"] == jobs]
             if not runs:
                 continue
@@ -150,7 +167,9 @@ if gen:
 for r in rows:
     if r["kind"] == "agreement":
         print(f"\nClasses on {int(r['set']):,} records: recount and the peer {'agree' if r['same_classes'] else 'DIFFER'}"
-              + ("" if r["same_classes"] else f" (recount {r['recount']}, peer {r['peer']})") + ".")
+              + ("" if r["same_classes"] else f" (recount {r['recount']}, peer {r['peer']})") + "; "
+              + f"the two peers {'agree' if r.get('mp_same_classes') else 'DIFFER'}"
+              + ("" if r.get("mp_same_classes") else f" (peer_mp {r.get('peer_mp')})") + ".")
 print("\n## Targets (product owner, this 2-core machine)\n")
 def best(n):
     options = [summary[k] for k in summary if k[0] == "recount" and k[1] == n]
@@ -162,6 +181,10 @@ for n, label in (("100000", "100k"), ("1000000", "1M")):
         ratio = ours[0] / peer[0]
         print(f"- recount ≥ 10× the Python script's records/s: {ratio:.1f}× at {label} (best --jobs, same input) — "
               f"{'met' if ratio >= 10 else 'NOT met'}")
+    strong = [v for k, v in summary.items() if k[0] == "peer_mp" and k[1] == n]
+    if strong and ours:
+        print(f"- against the stronger peer (reconcile_peer_mp.py, every core + orjson): {ours[0] / strong[0][0]:.1f}× "
+              f"its records/s at {label} (best --jobs; no target set)")
 if b1m:
     print(f"- 1M records < 4 min: {b1m[1]:.0f} s (best --jobs) — {'met' if b1m[1] < 240 else 'NOT met'}")
     rss1m = max(v[2] for k, v in summary.items() if k[0] == "recount" and k[1] == "1000000")

@@ -3,6 +3,9 @@
 #
 #   benchmarks/tokenizer.sh [ROUNDS]      (default 7; run when the machine is quiet)
 #
+# Per file and encoding: our count with the piece cache cold in every round (the merge's figure),
+# the same count cached, our encode, and tiktoken's encode_ordinary, each file ours-then-tiktoken.
+#
 # Needs: the Swift toolchain; python3 with tiktoken==0.14.0 (PYTHON=.venv/bin/python by default:
 # `python3 -m venv .venv && .venv/bin/pip install tiktoken==0.14.0`); ../shared/oracle for
 # tiktoken's offline vocabulary loader (ORACLE_DIR to override). Writes
@@ -27,16 +30,20 @@ swiftc -O -parse-as-library benchmarks/TokenizerBench.swift -I "$BIN/Modules" \
     "$BIN"/TokenCounter.build/*.o "$BIN/CVocabulary.build/vocabulary.c.o" -o "$BIN/tokenizer-bench"
 
 {
-    printf '{"mode":"meta","date":"%s","cpus":%s,"cpu":"%s","swift":"%s","tiktoken":"%s","rounds":%s}\n' \
+    printf '{"mode":"meta","date":"%s","cpus":%s,"cpu":"%s","swift":"%s","tiktoken":"%s","rounds":%s,"load":"%s"}\n' \
         "$(date -u +%Y-%m-%dT%H:%MZ)" "$(nproc)" \
         "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" \
         "$(swift --version 2>&1 | head -1 | sed 's/"//g')" \
-        "$("$PYTHON" -c 'import tiktoken; print(tiktoken.__version__)')" "$ROUNDS"
+        "$("$PYTHON" -c 'import tiktoken; print(tiktoken.__version__)')" "$ROUNDS" "$(cut -d' ' -f1-3 /proc/loadavg)"
     for enc in r50k_base p50k_base cl100k_base o200k_base; do
         echo "== $enc" >&2
-        "$BIN/tokenizer-bench" files "$enc" "$ROUNDS" "${FILES[@]}"
-        RAYON_NUM_THREADS=1 "$PYTHON" benchmarks/tokenizer_bench.py tiktoken "$enc" "$ROUNDS" "${FILES[@]}"
+        # File by file, ours then tiktoken's, so both sides of a ratio see the same moment.
+        for file in "${FILES[@]}"; do
+            "$BIN/tokenizer-bench" files "$enc" "$ROUNDS" "$file"
+            RAYON_NUM_THREADS=1 "$PYTHON" benchmarks/tokenizer_bench.py tiktoken "$enc" "$ROUNDS" "$file"
+        done
     done
+    printf '{"mode":"meta_end","load":"%s"}\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
     for enc in cl100k_base o200k_base; do
         idle=$(wait_for_idle)
         "$BIN/tokenizer-bench" batch "$enc" "$ROUNDS" "${FILES[@]}" | sed "s/}\$/,\"idle_before_percent\":$idle}/"

@@ -90,24 +90,24 @@ public final class Encoding: Sendable {
 
     // MARK: - The pipeline over valid UTF-8
 
-    /// Words of merge scratch per call: `RankTable.mergeShort` keeps starts and ranks of < 100 parts.
-    static let scratchWords = 2 * (RankTable.longPieceBytes + 1)
+    /// Words of merge scratch per call (about 17 KB of stack): see `RankTable.mergeBlocks`.
+    static let scratchWords = RankTable.scratchWords
 
     func encode(validUTF8 text: UnsafeBufferPointer<UInt8>, specials: SpecialTokenPolicy) -> [Token] {
-        var tokens: [Token] = []
-        tokens.reserveCapacity(text.count / 4 + 1)
+        var sink = TokenSink(capacity: text.count / 3 + 16)
+        defer { sink.release() }
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.scratchWords) { scratch in
             let scratch = scratch.baseAddress!
             forEachSpan(text, specials: specials) { span in
                 let base = span.baseAddress!
                 preTokenizer.forEachPiece(in: span) { start, end in
-                    ranks.encodePiece(base + start, end - start, scratch: scratch, into: &tokens)
+                    ranks.encodePiece(base + start, end - start, scratch: scratch, into: &sink)
                 }
             } special: { id in
-                tokens.append(id)
+                sink.append(id)
             }
         }
-        return tokens
+        return Array(UnsafeBufferPointer(start: sink.tokens, count: sink.count))
     }
 
     func count(validUTF8 text: UnsafeBufferPointer<UInt8>, specials: SpecialTokenPolicy) -> Int {
@@ -164,6 +164,53 @@ public final class Encoding: Sendable {
         }
         if spanStart < text.count { ordinary(UnsafeBufferPointer(rebasing: text[spanStart...])) }
     }
+}
+
+/// Where `encode` collects ids: a raw buffer grown by doubling, copied into the `[Token]` once
+/// at the end. Why: `Array.append` checks uniqueness and capacity on every id, which cost more
+/// than the merge on text of short pieces; `reserve` leaves room for the longest piece, so the
+/// merge's appends are plain stores.
+struct TokenSink {
+    private(set) var tokens: UnsafeMutablePointer<Token>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        tokens = .allocate(capacity: self.capacity)
+    }
+
+    /// Makes room for `extra` more ids.
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    @inline(__always)
+    mutating func append(_ token: Token) {
+        reserve(1)
+        tokens[count] = token
+        count += 1
+    }
+
+    /// Appends without a capacity check; the caller reserved room.
+    @inline(__always)
+    mutating func appendReserved(_ token: Token) {
+        tokens[count] = token
+        count += 1
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let bigger = UnsafeMutablePointer<Token>.allocate(capacity: newCapacity)
+        bigger.moveInitialize(from: tokens, count: count)
+        tokens.deallocate()
+        tokens = bigger
+        capacity = newCapacity
+    }
+
+    func release() { tokens.deallocate() }
 }
 
 /// One loaded `Encoding` per name, shared by every thread.

@@ -5,45 +5,93 @@ import Foundation
 /// Layout (performance notes):
 /// - every token's bytes live in one buffer, `offsets[rank] ..< offsets[rank + 1]` (no per-token
 ///   `Array`, so decoding and verification are a pointer and a length);
-/// - lookup by bytes is one flat open-addressing table of `hashTag << 32 | rank` slots, probed
-///   linearly; the 32-bit tag rejects almost every wrong slot before any byte comparison, and a
-///   lookup never allocates (tiktoken uses an FxHashMap<Vec<u8>, Rank> the same way);
+/// - 1- and 2-byte strings are looked up directly (`shortRanks`); longer ones in one flat
+///   open-addressing table of 16-byte slots, probed linearly. A slot holds the token's first 8
+///   bytes as a word beside its length, rank and byte offset, so a lookup of up to 8 bytes — most
+///   of the merge's lookups — is decided by the slot alone, one cache line and no pointer chase
+///   to the token's bytes; longer tokens compare their remaining bytes. A lookup never allocates
+///   (tiktoken uses an FxHashMap<Vec<u8>, Rank> the same way);
 /// - the merge works on byte offsets into the piece, like tiktoken's `_byte_pair_merge`, in
-///   stack scratch for short pieces and a heap + linked list for long ones.
+///   stack scratch: block minimums of packed keys up to 1 KiB, a heap + linked list beyond.
 ///
 /// All memory is allocated once at load and lives as long as the `Encoding` that owns it
 /// (Encodings are cached for the process), so the raw pointers stay valid.
 final class RankTable: @unchecked Sendable {
     static let missing = UInt32.max
-    /// Pieces at least this long merge with the heap (tiktoken 0.13+ switches at 100 bytes too).
-    static let longPieceBytes = 100
+
+    /// One entry of the table: `head` is the token's first bytes (at most 8, little-endian,
+    /// zero-padded) and `value` is `offset << 32 | length << 20 | rank`. `value == 0` marks an
+    /// empty slot (every stored token has at least 3 bytes, so a filled slot never has 0).
+    struct Slot {
+        var head: UInt64
+        var value: UInt64
+    }
 
     let tokenBytes: UnsafeMutableBufferPointer<UInt8>
     /// `rankCount + 1` entries; a rank absent from the file has an empty range.
     let offsets: UnsafeMutableBufferPointer<UInt32>
-    let slots: UnsafeMutableBufferPointer<UInt64>
+    let slots: UnsafeMutableBufferPointer<Slot>
     let slotMask: Int
+    /// `64 - log2(slots.count)`: a hash's top bits pick its home slot.
+    let slotShift: UInt64
+    /// A one-hash-pair Bloom filter over the slots' keys: two bits of one 64-bit word per token.
+    /// Why: most of the merge's lookups are of pairs that are no token (two thirds on Chinese
+    /// text), and each would touch a random line of the 1–4 MB slot table — a miss to memory on
+    /// the merge's critical path, since the next merge waits for it. The filter is about 11 bits
+    /// per stored token (64–256 KB, stays in the core's L2; twice that measured no faster and
+    /// missed L2 more) and answers "not a token" for all but about 3–4% of those pairs; a
+    /// "maybe" goes on to the table, so answers stay exact.
+    let filter: UnsafeMutableBufferPointer<UInt64>
+    /// The table's pointers as one value, for the lookups the merge makes in its loop.
+    let lookup: SlotLookup
     /// Ranks of every 1- and 2-byte string, indexed directly (`byte` and `0x100 + b0 << 8 | b1`):
     /// the merge loop starts from byte pairs, so these are its most frequent lookups (256 KB).
     let shortRanks: UnsafeMutableBufferPointer<UInt32>
     let rankCount: Int
     let longestToken: Int
+    /// The longest piece `mergeBlocks` takes: `blockPieceBytes`, or 1 (every merge on the heap)
+    /// for a vocabulary whose ranks would not fit above the offset in a packed key.
+    let blockMergeLimit: Int
 
     /// Builds the table from `(bytes, rank)` entries already laid out in `tokenBytes`/`offsets`.
     init(tokenBytes: UnsafeMutableBufferPointer<UInt8>, offsets: UnsafeMutableBufferPointer<UInt32>) {
         self.tokenBytes = tokenBytes
         self.offsets = offsets
         rankCount = offsets.count - 1
+        var longest = 0
+        var stored = 0
+        for rank in 0..<rankCount {
+            let length = Int(offsets[rank + 1] - offsets[rank])
+            longest = max(longest, length)
+            if length >= 3 { stored += 1 }
+        }
+        longestToken = longest
+        // The slot's value packs the rank in 20 bits and the length in 12: every published
+        // vocabulary (at most 200k ranks, tokens of at most 128 bytes) fits with room to spare.
+        precondition(rankCount < 1 << 20 && longest < 1 << 12, "vocabulary too large for RankTable's slot layout")
+        // Load factor about 3/4: most lookups that find nothing stop at the filter, so the long
+        // probe sequences of a full table are paid only by hits, which stop early; a table half
+        // as large as at 3/8 (4 MB for o200k) keeps more of itself in the caches.
         var capacity = 1024
-        while capacity < rankCount * 2 { capacity <<= 1 }
+        var bits: UInt64 = 10
+        while capacity < stored + stored / 4 {
+            capacity <<= 1
+            bits += 1
+        }
         slots = .allocate(capacity: capacity)
-        slots.initialize(repeating: .max)
+        slots.initialize(repeating: Slot(head: 0, value: 0))
         slotMask = capacity - 1
+        slotShift = 64 - bits
         shortRanks = .allocate(capacity: 0x100 + 0x10000)
         shortRanks.initialize(repeating: Self.missing)
-        var longest = 0
-        for rank in 0..<rankCount { longest = max(longest, Int(offsets[rank + 1] - offsets[rank])) }
-        longestToken = longest
+        var filterWords = 1024
+        while filterWords * 64 < stored * 8 { filterWords <<= 1 }
+        filter = .allocate(capacity: filterWords)
+        filter.initialize(repeating: 0)
+        lookup = SlotLookup(
+            slots: slots.baseAddress!, mask: capacity - 1, shift: 64 - bits, tokenBytes: tokenBytes.baseAddress!,
+            short: shortRanks.baseAddress!, filter: filter.baseAddress!, filterMask: filterWords - 1)
+        blockMergeLimit = rankCount < 1 << (32 - Self.indexBits) - 1 ? Self.blockPieceBytes : 1
         insertAll()
     }
 
@@ -52,21 +100,19 @@ final class RankTable: @unchecked Sendable {
     /// ones; on the path to the first count this roughly halves the table build. Any insertion
     /// order gives a valid table: lookups probe until an empty slot.
     private func insertAll() {
-        var capacityBits = 0
-        while 1 << capacityBits < slots.count { capacityBits += 1 }
-        let bucketShift = max(0, capacityBits - 10)
+        let bucketShift = UInt64(max(0, 64 - Int(slotShift) - 10))
         var hashes = [UInt64](repeating: 0, count: rankCount)
         var bucketStarts = [Int](repeating: 0, count: (slots.count >> bucketShift) + 1)
         let base = tokenBytes.baseAddress!
-        for rank in 0..<rankCount where offsets[rank + 1] > offsets[rank] {
+        for rank in 0..<rankCount where offsets[rank + 1] - offsets[rank] >= 3 {
             let hash = Self.hash(base + Int(offsets[rank]), Int(offsets[rank + 1] - offsets[rank]))
             hashes[rank] = hash
-            bucketStarts[(Int(truncatingIfNeeded: hash) & slotMask) >> bucketShift + 1] += 1
+            bucketStarts[Int(truncatingIfNeeded: hash >> slotShift) >> bucketShift + 1] += 1
         }
         for bucket in 1..<bucketStarts.count { bucketStarts[bucket] += bucketStarts[bucket - 1] }
         var order = [UInt32](repeating: 0, count: bucketStarts.last!)
-        for rank in 0..<rankCount where offsets[rank + 1] > offsets[rank] {
-            let bucket = (Int(truncatingIfNeeded: hashes[rank]) & slotMask) >> bucketShift
+        for rank in 0..<rankCount where offsets[rank + 1] - offsets[rank] >= 3 {
+            let bucket = Int(truncatingIfNeeded: hashes[rank] >> slotShift) >> bucketShift
             order[bucketStarts[bucket]] = UInt32(rank)
             bucketStarts[bucket] += 1
         }
@@ -88,54 +134,73 @@ final class RankTable: @unchecked Sendable {
         offsets.deallocate()
         slots.deallocate()
         shortRanks.deallocate()
+        filter.deallocate()
     }
 
     private func insert(rank: UInt32, hash: UInt64) {
         let start = Int(offsets[Int(rank)])
         let length = Int(offsets[Int(rank) + 1]) - start
         let key = UnsafePointer(tokenBytes.baseAddress! + start)
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: hash) & slotMask
-        while slots[slot] != .max {
-            let existing = UInt32(truncatingIfNeeded: slots[slot])
-            if slots[slot] & 0xFFFF_FFFF_0000_0000 == tag && equals(rank: existing, key, length) {
+        let value = UInt64(start) << 32 | UInt64(length) << 20 | UInt64(rank)
+        var slot = Int(truncatingIfNeeded: hash >> slotShift)
+        while slots[slot].value != 0 {
+            if slotMatches(slot, key, length) {
                 break  // a repeated token: the later line wins, as in tiktoken's dict
             }
             slot = (slot + 1) & slotMask
         }
-        slots[slot] = tag | UInt64(rank)
+        slots[slot] = Slot(head: Self.headWord(key, length), value: value)
+        filter[Int(truncatingIfNeeded: hash) & (filter.count - 1)] |= SlotLookup.filterBits(hash)
     }
 
-    /// A 64-bit hash of `length` bytes, read 8 at a time.
+    @inline(__always)
+    private func slotMatches(_ slot: Int, _ key: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        let entry = slots[slot]
+        guard entry.head == Self.headWord(key, length), Int((entry.value >> 20) & 0xFFF) == length else { return false }
+        return length <= 8 || Self.sameBytes(
+            UnsafeRawPointer(tokenBytes.baseAddress! + Int(entry.value >> 32) + 8), UnsafeRawPointer(key + 8), length - 8)
+    }
+
+    /// The first `min(length, 8)` bytes as a little-endian word, zero-padded; reads only the
+    /// key's own bytes (two overlapping loads for 4 ... 7).
+    @inline(__always)
+    static func headWord(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        let raw = UnsafeRawPointer(bytes)
+        if length >= 8 { return raw.loadUnaligned(as: UInt64.self) }
+        if length >= 4 {
+            let low = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let high = UInt64(raw.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self))
+            return low | high << (8 * UInt64(length - 4))
+        }
+        var word = UInt64(bytes[0])
+        if length > 1 { word |= UInt64(bytes[1]) << 8 }
+        if length > 2 { word |= UInt64(bytes[2]) << 16 }
+        return word
+    }
+
+    /// A 64-bit hash of `length` bytes: the head word and length, then 8 bytes at a time (the
+    /// last word overlapping the one before it, so nothing past the key is read). One multiply
+    /// for keys of up to 8 bytes. The table uses the top bits, `PieceCountCache` the middle ones.
     @inline(__always)
     static func hash(_ bytes: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
-        var h = UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15
-        var i = 0
-        while i + 8 <= length {
-            h = (h ^ UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
-        }
-        if i < length {
-            var word: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < length {
-                word |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ word) &* 0xC4CE_B9FE_1A85_EC53
-        }
-        h ^= h >> 29
-        h = h &* 0xFF51_AFD7_ED55_8CCD
-        return h ^ (h >> 32)
+        hash(bytes, length, head: headWord(bytes, length))
     }
 
     @inline(__always)
-    private func equals(rank: UInt32, _ key: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        let start = Int(offsets[Int(rank)])
-        guard Int(offsets[Int(rank) + 1]) - start == length else { return false }
-        return Self.sameBytes(UnsafeRawPointer(tokenBytes.baseAddress! + start), UnsafeRawPointer(key), length)
+    static func hash(_ bytes: UnsafePointer<UInt8>, _ length: Int, head: UInt64) -> UInt64 {
+        var h = (head &+ UInt64(truncatingIfNeeded: length) &* 0x1F35_A3C5) &* 0x9E37_79B9_7F4A_7C15
+        if length > 8 {
+            let raw = UnsafeRawPointer(bytes)
+            var i = 8
+            while i + 8 <= length {
+                h = (h ^ (h >> 31) ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+                i += 8
+            }
+            if i < length {
+                h = (h ^ (h >> 31) ^ raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
+            }
+        }
+        return h ^ (h >> 32)
     }
 
     /// Equality of two byte strings of the same length. Performance: keys are short (most under
@@ -163,27 +228,20 @@ final class RankTable: @unchecked Sendable {
     /// The rank of exactly these bytes, or `missing`.
     @inline(__always)
     func rank(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
-        if length <= 2 {
-            return length == 2
-                ? shortRanks[0x100 + (Int(key[0]) << 8 | Int(key[1]))] : shortRanks[Int(key[0])]
-        }
-        return rank(key, length, hash: Self.hash(key, length))
+        lookup.anyRank(key, length)
+    }
+
+    /// The rank of exactly these bytes, at least 3 of them (the merge's every lookup after its
+    /// first pass: a part joined with its neighbour).
+    @inline(__always)
+    func longRank(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        lookup.rank(key, length)
     }
 
     /// The rank of exactly these bytes (at least 3 of them) whose `hash` the caller computed.
     @inline(__always)
     func rank(_ key: UnsafePointer<UInt8>, _ length: Int, hash: UInt64) -> UInt32 {
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        var slot = Int(truncatingIfNeeded: hash) & slotMask
-        while true {
-            let entry = slots[slot]
-            if entry == .max { return Self.missing }
-            if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                let rank = UInt32(truncatingIfNeeded: entry)
-                if equals(rank: rank, key, length) { return rank }
-            }
-            slot = (slot + 1) & slotMask
-        }
+        lookup.find(key, length, head: Self.headWord(key, length), hash: hash)
     }
 
     /// The bytes of `rank` (empty for a rank the file does not have).
@@ -197,31 +255,49 @@ final class RankTable: @unchecked Sendable {
 // MARK: - Byte-pair merge
 
 extension RankTable {
+    /// Pieces up to this many bytes merge over block minimums (`mergeBlocks`); longer ones over
+    /// a heap (`mergeLong`). Both give tiktoken's merges; the bound keeps the stack scratch small.
+    static let blockPieceBytes = 1024
+    /// Keys per block of `mergeBlocks` (one 16-lane minimum).
+    static let blockKeys = 16
+    /// Low bits of a packed key that hold the part's start; the rank sits above them, so the
+    /// lowest key is the lowest rank and, among equal ranks, the leftmost part.
+    static let indexBits: UInt32 = 14
+    /// Keys at or above this have no rank: the pair is not a token (or the part is gone).
+    static let noPairKey: UInt32 = UInt32.max << indexBits
+
+    /// Words of scratch that `mergeBlocks` needs for a piece of up to `blockPieceBytes` bytes.
+    static let scratchWords = 4 * (blockPieceBytes + blockKeys) + (blockPieceBytes / blockKeys + 8)
+
     /// Appends the tokens of one piece. Whole-piece lookup first (most pieces of prose and code
     /// are one token); then repeatedly merge the adjacent pair whose concatenation has the lowest
     /// rank, the leftmost on ties (tiktoken's rule).
     ///
-    /// `scratch` must hold `2 * (longPieceBytes + 1)` words.
+    /// `scratch` must hold `scratchWords` words.
     @inline(__always)
     func encodePiece(
         _ piece: UnsafePointer<UInt8>, _ length: Int, scratch: UnsafeMutablePointer<UInt32>,
-        into tokens: inout [Token]
+        into tokens: inout TokenSink
     ) {
+        tokens.reserve(length)
+        let lookup = self.lookup
         if length <= longestToken {
-            let whole = rank(piece, length)
-            if whole != Self.missing { return tokens.append(whole) }
+            let whole = lookup.whole(piece, length)
+            if whole != Self.missing { return tokens.appendReserved(whole) }
         }
-        if length < Self.longPieceBytes {
-            let parts = mergeShort(piece, length, scratch: scratch)
-            for i in 0..<parts {
-                let start = Int(scratch[i])
-                tokens.append(rank(piece + start, Int(scratch[i + 1]) - start))
+        if length <= blockMergeLimit {
+            _ = mergeBlocks(piece, length, scratch: scratch)
+            let layout = BlockScratch(scratch)
+            var i = 0
+            while i < length {
+                tokens.appendReserved(layout.partRank[i])
+                i = Int(layout.next[i])
             }
         } else {
             let starts = mergeLong(piece, length)
             for i in 0..<(starts.count - 1) {
                 let start = Int(starts[i])
-                tokens.append(rank(piece + start, Int(starts[i + 1]) - start))
+                tokens.appendReserved(lookup.anyRank(piece + start, Int(starts[i + 1]) - start))
             }
         }
     }
@@ -233,65 +309,141 @@ extension RankTable {
         _ piece: UnsafePointer<UInt8>, _ length: Int, scratch: UnsafeMutablePointer<UInt32>,
         cache: PieceCountCache
     ) -> Int {
+        let lookup = self.lookup
         if length <= 2 {
-            return rank(piece, length) != Self.missing ? 1 : mergeShort(piece, length, scratch: scratch)
+            return lookup.whole(piece, length) != Self.missing ? 1 : length
         }
         if length <= PieceCountCache.packedBytesMax {
             let key = PieceCountCache.packedKey(piece, length)
             if let known = cache.packedCount(key) { return known }
-            let hash = Self.hash(piece, length)
-            let count = rank(piece, length, hash: hash) != Self.missing ? 1 : mergeShort(piece, length, scratch: scratch)
+            let count = lookup.whole(piece, length) != Self.missing ? 1 : merge(piece, length, scratch: scratch)
             cache.rememberPacked(key, count: count)
             return count
         }
-        let hash = Self.hash(piece, length)
-        if length <= longestToken && rank(piece, length, hash: hash) != Self.missing { return 1 }
+        let head = Self.headWord(piece, length)
+        let hash = Self.hash(piece, length, head: head)
+        if length <= longestToken && lookup.find(piece, length, head: head, hash: hash) != Self.missing { return 1 }
         if length > PieceCountCache.pieceBytesMax {
-            return mergeLong(piece, length).count - 1
+            return merge(piece, length, scratch: scratch)
         }
         if let known = cache.count(piece, length, hash: hash) { return known }
-        let count = length < Self.longPieceBytes
-            ? mergeShort(piece, length, scratch: scratch) : mergeLong(piece, length).count - 1
+        let count = merge(piece, length, scratch: scratch)
         cache.remember(piece, length, hash: hash, count: count)
         return count
     }
 
-    /// tiktoken's `_byte_pair_merge`: `starts[i]` is where part `i` begins and `ranks[i]` the rank
-    /// of part `i` joined with part `i + 1`. Each round scans for the lowest rank (strict `<`, so
-    /// the leftmost wins), refreshes the two ranks around it and removes one part. O(n·m), fast
-    /// because n < 100 and the arrays sit in one cache-resident scratch block.
-    ///
-    /// Returns the number of tokens `n`; their starts are left in `scratch[0 ... n]`
-    /// (`scratch[n] == length`).
+    /// The number of tokens the merge leaves of a piece of at least 2 bytes.
     @inline(__always)
-    func mergeShort(_ piece: UnsafePointer<UInt8>, _ length: Int, scratch: UnsafeMutablePointer<UInt32>) -> Int {
-        let starts = scratch
-        let ranks = scratch + (Self.longPieceBytes + 1)
-        for i in 0...length { starts[i] = UInt32(i) }
-        for i in 0..<(length - 1) { ranks[i] = rank(piece + i, 2) }
-        ranks[length - 1] = Self.missing
-        var parts = length + 1  // the last entry only marks the end
-        while parts > 2 {
-            var best = Self.missing
-            var index = 0
-            for i in 0..<(parts - 2) where ranks[i] < best {
-                best = ranks[i]
-                index = i
-            }
-            guard best != Self.missing else { break }
-            let spanStart = Int(starts[index])
-            ranks[index] = index + 3 < parts
-                ? rank(piece + spanStart, Int(starts[index + 3]) - spanStart) : Self.missing
-            if index > 0 {
-                let previous = Int(starts[index - 1])
-                ranks[index - 1] = rank(piece + previous, Int(starts[index + 2]) - previous)
-            }
-            // Remove part index + 1.
-            (starts + index + 1).update(from: starts + index + 2, count: parts - index - 2)
-            (ranks + index + 1).update(from: ranks + index + 2, count: parts - index - 2)
-            parts -= 1
+    func merge(_ piece: UnsafePointer<UInt8>, _ length: Int, scratch: UnsafeMutablePointer<UInt32>) -> Int {
+        length <= blockMergeLimit ? mergeBlocks(piece, length, scratch: scratch) : mergeLong(piece, length).count - 1
+    }
+
+    /// tiktoken's `_byte_pair_merge` without its rescan of the whole piece after every merge.
+    ///
+    /// Parts are named by the byte offset where they start and linked through `next`/`prev`.
+    /// `keys[i]` packs the rank of part `i` joined with the part after it above the offset
+    /// `i` (`rank << indexBits | i`), so one minimum picks the lowest rank and, on a tie, the
+    /// leftmost pair: tiktoken's choice. Keys of parts merged away, and of pairs that are no
+    /// token, are at least `noPairKey`. Keys are grouped in blocks of 16 with one minimum each;
+    /// a merge changes at most three keys (the merged pair's, its left neighbour's, the removed
+    /// part's), so it recomputes at most three block minimums, and finding the next merge scans
+    /// `length / 16` block minimums instead of every pair. A piece of up to 16 bytes is one
+    /// block, its minimum the answer. Minimums are vector operations over keys stored with the
+    /// sign bit flipped (`signFlip`), so that they compare as signed 32-bit lanes: baseline
+    /// x86-64 (SSE2) has a signed compare, not an unsigned one. A merge thus costs a few dozen
+    /// instructions beside its two rank lookups, at any length up to `blockPieceBytes`.
+    ///
+    /// Returns the number of tokens; `next` (ending at `length`) and `partRank` of the scratch
+    /// describe them, from offset 0. Not inlined: one call per piece costs nothing, and the
+    /// loop keeps its registers to itself.
+    @inline(never)
+    func mergeBlocks(_ piece: UnsafePointer<UInt8>, _ length: Int, scratch: UnsafeMutablePointer<UInt32>) -> Int {
+        let layout = BlockScratch(scratch)
+        let keys = layout.keys, next = layout.next, prev = layout.prev, partRank = layout.partRank
+        let blockMins = layout.blockMins
+        let short = shortRanks.baseAddress!
+        let lookup = self.lookup
+        let shift = Self.indexBits
+        let flip = Self.signFlip
+        let blockCount = (length + Self.blockKeys - 1) / Self.blockKeys
+        for i in 0..<(length - 1) {
+            let pair = Int(piece[i]) << 8 | Int(piece[i + 1])
+            keys[i] = (short[0x100 + pair] << shift | UInt32(i)) ^ flip
+            next[i] = UInt32(i + 1)
+            prev[i] = UInt32(bitPattern: Int32(i - 1))
+            partRank[i] = short[Int(piece[i])]
         }
-        return parts - 1
+        next[length - 1] = UInt32(length)
+        prev[length - 1] = UInt32(length - 2)
+        partRank[length - 1] = short[Int(piece[length - 1])]
+        for i in (length - 1)..<(blockCount * Self.blockKeys) { keys[i] = Self.deadKey }
+        let single = blockCount == 1
+        let scanCount = (blockCount + 7) & ~7
+        if !single {
+            for block in 0..<blockCount { blockMins[block] = Self.blockMinimum(keys + block * Self.blockKeys) }
+            for block in blockCount..<scanCount { blockMins[block] = Self.deadKey }
+        }
+        let noPair = Int32(bitPattern: Self.noPairKey ^ flip)
+
+        var tokens = length
+        while true {
+            let top = single ? Self.blockMinimum(keys) : Self.minimum(blockMins, scanCount)
+            if Int32(bitPattern: top) >= noPair { break }
+            let i = Int(top & ~Self.noPairKey)
+            let j = Int(next[i])
+            let k = Int(next[j])
+            partRank[i] = (top ^ flip) >> shift
+            tokens -= 1
+            keys[j] = Self.deadKey
+            next[i] = UInt32(k)
+            if k < length {
+                prev[k] = UInt32(i)
+                keys[i] = (lookup.rank(piece + i, Int(next[k]) - i) << shift | UInt32(i)) ^ flip
+            } else {
+                keys[i] = Self.deadKey
+            }
+            let h = Int(prev[i])
+            if i > 0 { keys[h] = (lookup.rank(piece + h, k - h) << shift | UInt32(h)) ^ flip }
+            if single { continue }
+            let blockI = i / Self.blockKeys
+            blockMins[blockI] = Self.blockMinimum(keys + blockI * Self.blockKeys)
+            if i > 0 {
+                let blockH = h / Self.blockKeys
+                if blockH != blockI { blockMins[blockH] = Self.blockMinimum(keys + blockH * Self.blockKeys) }
+            }
+            let blockJ = j / Self.blockKeys
+            if blockJ != blockI { blockMins[blockJ] = Self.blockMinimum(keys + blockJ * Self.blockKeys) }
+        }
+        return tokens
+    }
+
+    /// XORed into stored keys so that signed comparison orders them as unsigned.
+    static let signFlip: UInt32 = 0x8000_0000
+    /// The stored key of a part merged away (or past the end): above every other.
+    static let deadKey: UInt32 = UInt32.max ^ signFlip
+
+    /// The lowest of 16 stored keys.
+    @inline(__always)
+    static func blockMinimum(_ keys: UnsafeMutablePointer<UInt32>) -> UInt32 {
+        let all = UnsafeRawPointer(keys).loadUnaligned(as: SIMD16<Int32>.self)
+        let eight = pointwiseMin(all.lowHalf, all.highHalf)
+        let four = pointwiseMin(eight.lowHalf, eight.highHalf)
+        let two = pointwiseMin(four.lowHalf, four.highHalf)
+        return UInt32(bitPattern: min(two[0], two[1]))
+    }
+
+    /// The lowest of `count` stored keys (a multiple of 8).
+    @inline(__always)
+    static func minimum(_ keys: UnsafeMutablePointer<UInt32>, _ count: Int) -> UInt32 {
+        var lowest = UnsafeRawPointer(keys).loadUnaligned(as: SIMD8<Int32>.self)
+        var offset = 8
+        while offset < count {
+            lowest = pointwiseMin(lowest, UnsafeRawPointer(keys + offset).loadUnaligned(as: SIMD8<Int32>.self))
+            offset += 8
+        }
+        let four = pointwiseMin(lowest.lowHalf, lowest.highHalf)
+        let two = pointwiseMin(four.lowHalf, four.highHalf)
+        return UInt32(bitPattern: min(two[0], two[1]))
     }
 
     /// The same merges for long pieces (10,000 repeated characters must not be quadratic):
@@ -344,6 +496,106 @@ extension RankTable {
             starts.append(Int32(i))
         }
         return starts
+    }
+}
+
+
+/// A lookup in `RankTable.slots` of a key of at least 3 bytes. A value type rather than a
+/// method of the class: the optimiser inlines it into the merge loop, where a call (and its
+/// register spills) cost as much as the lookup.
+struct SlotLookup: @unchecked Sendable {
+    let slots: UnsafeMutablePointer<RankTable.Slot>
+    let mask: Int
+    let shift: UInt64
+    let tokenBytes: UnsafeMutablePointer<UInt8>
+    /// `RankTable.shortRanks`.
+    let short: UnsafeMutablePointer<UInt32>
+    /// `RankTable.filter` and its word count minus one.
+    let filter: UnsafeMutablePointer<UInt64>
+    let filterMask: Int
+
+    /// The two filter bits of a hash (bits the word index and the slot index do not use).
+    @inline(__always)
+    static func filterBits(_ hash: UInt64) -> UInt64 {
+        1 &<< ((hash &>> 32) & 63) | 1 &<< ((hash &>> 38) & 63)
+    }
+
+    /// The rank of exactly these bytes (any length), or `missing`.
+    @inline(__always)
+    func anyRank(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        if length <= 2 {
+            return length == 2 ? short[0x100 + (Int(key[0]) << 8 | Int(key[1]))] : short[Int(key[0])]
+        }
+        return rank(key, length)
+    }
+
+    /// The rank of exactly these bytes, at least 3 of them.
+    @inline(__always)
+    func rank(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        let head = RankTable.headWord(key, length)
+        return find(key, length, head: head, hash: RankTable.hash(key, length, head: head))
+    }
+
+    /// The filter's answer first (inlined: it decides most of the merge's lookups), then the
+    /// table's (a call: it is longer, and needed for about a third of them).
+    @inline(__always)
+    func find(_ key: UnsafePointer<UInt8>, _ length: Int, head: UInt64, hash: UInt64) -> UInt32 {
+        let bits = Self.filterBits(hash)
+        if filter[Int(truncatingIfNeeded: hash) & filterMask] & bits != bits { return RankTable.missing }
+        return probe(key, length, head: head, hash: hash)
+    }
+
+    @inline(never)
+    func probe(_ key: UnsafePointer<UInt8>, _ length: Int, head: UInt64, hash: UInt64) -> UInt32 {
+        probeInline(key, length, head: head, hash: hash)
+    }
+
+    /// The rank of a whole piece (any length), inlined into `countPiece`/`encodePiece`.
+    @inline(__always)
+    func whole(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        if length <= 2 {
+            return length == 2 ? short[0x100 + (Int(key[0]) << 8 | Int(key[1]))] : short[Int(key[0])]
+        }
+        let head = RankTable.headWord(key, length)
+        let hash = RankTable.hash(key, length, head: head)
+        let bits = Self.filterBits(hash)
+        if filter[Int(truncatingIfNeeded: hash) & filterMask] & bits != bits { return RankTable.missing }
+        return probeInline(key, length, head: head, hash: hash)
+    }
+
+    @inline(__always)
+    func probeInline(_ key: UnsafePointer<UInt8>, _ length: Int, head: UInt64, hash: UInt64) -> UInt32 {
+        let lengthBits = UInt64(truncatingIfNeeded: length) << 20
+        var slot = Int(truncatingIfNeeded: hash &>> shift)
+        while true {
+            let entry = slots[slot]
+            if entry.value == 0 { return RankTable.missing }
+            if entry.head == head && entry.value & 0xFFF0_0000 == lengthBits
+                && (length <= 8 || RankTable.sameBytes(
+                    UnsafeRawPointer(tokenBytes + Int(entry.value &>> 32) + 8), UnsafeRawPointer(key + 8), length - 8)) {
+                return UInt32(truncatingIfNeeded: entry.value & 0xF_FFFF)
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+}
+
+/// Where `RankTable.mergeBlocks` keeps its arrays inside the caller's scratch.
+struct BlockScratch {
+    let keys: UnsafeMutablePointer<UInt32>
+    let next: UnsafeMutablePointer<UInt32>
+    let prev: UnsafeMutablePointer<UInt32>
+    let partRank: UnsafeMutablePointer<UInt32>
+    let blockMins: UnsafeMutablePointer<UInt32>
+
+    @inline(__always)
+    init(_ scratch: UnsafeMutablePointer<UInt32>) {
+        let words = RankTable.blockPieceBytes + RankTable.blockKeys
+        keys = scratch
+        next = scratch + words
+        prev = scratch + 2 * words
+        partRank = scratch + 3 * words
+        blockMins = scratch + 4 * words
     }
 }
 
