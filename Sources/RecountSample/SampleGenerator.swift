@@ -79,6 +79,10 @@ public enum SampleGenerator {
         try ledger.finish()
         tally.files.insert(.init(name: "debits.jsonl", bytes: ledger.bytes, lines: ledger.lines), at: 1)
 
+        if options.profile == .realistic {
+            tally.gateway = try SampleGateway.generate(records: options.records, seed: options.seed, population: day.population,
+                                                       directory: directory)
+        }
         let manifest = try SampleFileWriter(path: path("sample.json"))
         try manifest.append(text: tally.manifest())
         try manifest.finish()
