@@ -82,7 +82,7 @@ struct SampleCommand: RecountCommand {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
         let visible = names.filter { !$0.hasPrefix(".") }.sorted()
         guard visible.contains("sample.json") else { return visible }
-        let own = Set(["sample.json", "pricing.json", "debits.jsonl"] + SampleGenerator.logFileNames)
+        let own = Set(["sample.json", "pricing.json", "debits.jsonl", "gateway"] + SampleGenerator.logFileNames)
         return visible.filter { !own.contains($0) }
     }
 

@@ -108,7 +108,7 @@ enum SampleGateway {
     static let showcase: [(Kind, Int)] = [
         (.arithmetic, 700), (.rateModel, 1_500), (.rateCompletion, 2_300), (.rateGroup, 3_100), (.streamIncomplete, 3_900),
         (.lostCache, 4_700), (.arithmetic, 5_500), (.rateModel, 6_300), (.rateCompletion, 7_000), (.rateGroup, 7_700),
-        (.streamIncomplete, 8_400), (.lostCache, 9_100),
+        (.streamIncomplete, 8_400), (.lostCache, 9_100), (.task, 1_100), (.task, 5_000),
     ]
 
     /// An injected case, as `sample.json` lists it.
@@ -175,7 +175,10 @@ enum SampleGateway {
         for index in 0..<count {
             var rng = SampleRandom(seed: seed, index: UInt64(index), salt: 0x6A7E)
             let kind = forced[index] ?? draw(&rng)
-            let request = make(index: index, count: count, kind: kind, population: population, catalog: catalog, &rng)
+            // The two showcase tasks: one settled by a refund, one by a further debit.
+            let settlement: Bool? = forced[index] == .task ? index < count / 2 : nil
+            let request = make(index: index, count: count, kind: kind, refundTask: settlement, population: population,
+                               catalog: catalog, &rng)
             while let first = pending.first, first.due <= index {
                 try write(first.row)
                 pending.removeFirst()
@@ -215,7 +218,7 @@ enum SampleGateway {
 
     static func number(_ text: String) -> JSONValue { .number(text) }
 
-    static func make(index: Int, count: Int, kind: Kind, population: SamplePopulation, catalog: PriceCatalog,
+    static func make(index: Int, count: Int, kind: Kind, refundTask: Bool? = nil, population: SamplePopulation, catalog: PriceCatalog,
                      _ rng: inout SampleRandom) -> Request {
         var request = Request()
         request.columnsOnly = kind.columnsOnly
@@ -363,7 +366,8 @@ enum SampleGateway {
             // Submitted at an estimate; settled later at the real price: a delta (type 2) when
             // it cost more, a refund (type 6) when less.
             let expected = taskQuota(groupRatio)
-            let preConsumed = rng.chance(500) ? 175_000 : 120_000
+            // Above every group's price (a refund follows) or below every one (a delta follows).
+            let preConsumed = refundTask ?? rng.chance(500) ? 200_000 : 100_000
             let taskID = "task_" + rng.hex(16)
             let base: [(String, JSONValue)] = [("model_price", number("0.35")), ("group_ratio", number(groupRatio)),
                                                ("model_ratio", number("0")), ("task_id", .string(taskID))]
