@@ -54,9 +54,13 @@ enum SampleProse {
     static let kana: [[UInt8]] = Array("あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをんがぎぐげござじずぜぞだでどばびぶべぼアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモラリルレロンー").map { Array(String($0).utf8) }
     static let japaneseParticles: [[UInt8]] = ["は", "が", "を", "に", "で", "と", "の", "から", "まで", "です", "ます", "した"].map { Array($0.utf8) }
 
-    /// The UTF-8 of one scalar.
+    /// The UTF-8 of one scalar of the BMP above U+07FF (Hangul, CJK): three bytes, encoded
+    /// by hand (a `String` per character would cost more than the rest of the word).
     static func appendScalar(_ value: UInt32, to out: inout [UInt8]) {
-        if let scalar = Unicode.Scalar(value) { out.append(contentsOf: String(Character(scalar)).utf8) }
+        precondition((0x800..<0xD800).contains(value) || (0xE000..<0x10000).contains(value), "not a 3-byte scalar")
+        out.append(UInt8(0xE0 | (value >> 12)))
+        out.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+        out.append(UInt8(0x80 | (value & 0x3F)))
     }
 
     /// A word of `language` at a drawn rank.
