@@ -28,7 +28,7 @@ struct SampleConversation: Sendable {
 
     /// Language mix of a Chinese relay (per mille): a third CJK (Chinese and Japanese).
     static let languageWeights: [(SampleProse.Language, Int)] = [
-        (.english, 480), (.chinese, 340), (.japanese, 30), (.korean, 40), (.russian, 50), (.spanish, 60),
+        (.english, 440), (.chinese, 380), (.japanese, 30), (.korean, 40), (.russian, 50), (.spanish, 60),
     ]
 
     /// The conversation and turn of slot `index`: the block's conversations take its slots
