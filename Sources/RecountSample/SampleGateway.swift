@@ -220,13 +220,15 @@ enum SampleGateway {
 
     static func make(index: Int, count: Int, kind: Kind, refundTask: Bool? = nil, population: SamplePopulation, catalog: PriceCatalog,
                      _ rng: inout SampleRandom) -> Request {
+        var kind = kind
         var request = Request()
-        request.columnsOnly = kind.columnsOnly
         var account = population.account(&rng)
         if kind == .rateGroup {
             // A user of a discounted group: the case is that the gateway ignored the discount.
             for _ in 0..<64 where account.group == "default" { account = population.account(&rng) }
+            if account.group == "default" { kind = .rateModel }
         }
+        request.columnsOnly = kind.columnsOnly
         let groupRatio = ["default": "1", "vip": "0.8", "svip": "0.6"][account.group] ?? "1"
         let startMilliseconds = Int64(index) * SampleCatalog.dayMilliseconds / Int64(count)
             + Int64(rng.below(Int(max(1, SampleCatalog.dayMilliseconds / Int64(count)))))

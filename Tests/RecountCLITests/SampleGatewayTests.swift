@@ -53,6 +53,12 @@ import Testing
         let ratios = Set(cases.filter { $0["cause"] as? String == "rate" }.compactMap { $0["detail"] as? String })
         #expect(ratios == ["model_ratio", "completion_ratio", "group_ratio", "cache_ratio"])
         #expect((g.gateway["captured_bodies"] as? Int ?? 0) > 0)
+        // Only the injected cases are anything but ok: the rest is billed by the gateway's formula.
+        let classes = try #require(g.gateway["classes"] as? [String: Int])
+        let notOK = cases.filter { $0["class"] as? String != "ok" }.count
+        #expect(classes["ok"] == (g.gateway["requests"] as? Int ?? 0) - notOK)
+        #expect(classes.values.reduce(0, +) == g.gateway["requests"] as? Int)
+        #expect(Set(classes.keys).isSubset(of: ["ok", "overcharge"]))
         // Every row is a new-api logs row whose other is a JSON string.
         let text = try String(contentsOfFile: g.directory + "/logs.jsonl", encoding: .utf8)
         var types: Set<Int> = []
