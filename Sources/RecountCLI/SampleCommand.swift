@@ -94,7 +94,8 @@ struct SampleCommand: RecountCommand {
         let megabytes = Double(tally.logBytes) / 1_000_000
         console.out("recount sample: \(tally.records) records (seed \(tally.seed)) → \(options.directory): "
             + "\(String(format: "%.1f", megabytes)) MB of logs in \(SampleGenerator.logFileNames.count) files, \(tally.debits) debits; "
-            + "injected \(classes); \(tally.rejects.count) broken lines; expected results in sample.json")
+            + "injected \(classes); \(tally.rejects.count) broken lines; "
+            + (tally.gatewaySummary.map { $0 + "; " } ?? "") + "expected results in sample.json")
         return .success
     }
 }

@@ -40,6 +40,11 @@ public struct SampleTally: Sendable {
         for name in SampleOutcome.Class.allCases { classes[name.rawValue] = 0 }
     }
 
+    /// One phrase for the command's summary line about `DIR/gateway/`, nil without it.
+    public var gatewaySummary: String? {
+        gateway.map { "\(SampleGateway.directoryName)/: \($0.rows) new-api rows for \($0.requests) requests, \($0.bodies) captured bodies, \($0.cases.count) injected gateway cases" }
+    }
+
     /// Bytes of the request logs (what a throughput figure divides by).
     public var logBytes: Int { files.filter { $0.name.hasSuffix(".jsonl") && $0.name != "debits.jsonl" }.reduce(0) { $0 + $1.bytes } }
 
