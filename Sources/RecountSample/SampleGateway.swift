@@ -389,12 +389,14 @@ enum SampleGateway {
         // The quota: the gateway's own formula over the row (tasks and errors aside).
         let otherString = otherText(other)
         var quota = quotaOverride ?? 0
+        var replayed = quota
         if quotaOverride == nil {
             guard let parsed = try? GatewayOther.parse(.string(otherString)),
                   case .quota(let replay) = GatewayQuota.replay(promptTokens: prompt, completionTokens: completion, other: parsed) else {
                 preconditionFailure("generated gateway row is not replayable: \(otherString)")
             }
             quota = replay.quota
+            replayed = replay.quota
             if kind == .arithmetic { quota = replay.quota + max(3, replay.quota / 10) + rng.below(50) }
         }
         request.rows.append(row(id: id, type: type, createdAt: createdAt, useTime: useTime, account: account, model: modelName,
@@ -429,7 +431,7 @@ enum SampleGateway {
         switch kind {
         case .arithmetic:
             request.injected = Case(requestID: id, outcomeClass: request.outcomeClass, cause: "gateway_arithmetic",
-                                    detail: "quota \(quota), the row's own ratios give less")
+                                    detail: "quota \(quota), the row's own ratios give \(replayed)")
         case .rateModel, .rateCompletion, .rateGroup, .lostCache:
             let ratio = kind == .rateModel ? "model_ratio" : kind == .rateCompletion ? "completion_ratio" : kind == .rateGroup ? "group_ratio" : "cache_ratio"
             request.injected = Case(requestID: id, outcomeClass: request.outcomeClass, cause: "rate", detail: ratio)
