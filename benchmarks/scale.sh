@@ -4,8 +4,12 @@
 # (benchmarks/reconcile_peer.py), and against the same script on every core with orjson
 # (benchmarks/reconcile_peer_mp.py, the stronger peer).
 #
-#   benchmarks/scale.sh [--runs N] [--runs-1m N] [--peer-1m] [--regenerate] [--skip-1m]
+#   benchmarks/scale.sh [--profile realistic|classic] [--runs N] [--runs-1m N] [--peer-1m] [--regenerate] [--skip-1m]
 #
+#   --profile P     the generated day (default realistic: texts that rarely repeat, 2–8 KB lines,
+#                   a third CJK, a quarter streamed, tools on a fifth — README "recount sample";
+#                   classic: the original ~2 KB lines from small text pools, which flatter the
+#                   counter's piece cache)
 #   --runs N        runs per --jobs value, and of the Python peer, on the 100k set (default 3)
 #   --runs-1m N     reconcile runs per --jobs value on the 1M set (default 1)
 #   --peer-1m       also run the Python peers on the 1M set (about 5–10 minutes each; one run)
@@ -13,8 +17,10 @@
 #   --skip-1m       only the 100k set (a quick look; the targets need the 1M figures)
 #
 # Data is cached outside the repository in ${RECOUNT_BENCH_DIR:-/tmp/recount-bench}
-# (`recount sample --records N --seed 1`: about 2.1 GB for 1M); a cached set is reused when
-# its sample.json names the same records and seed and the generator's sources have not changed.
+# (`recount sample --profile P --records N --seed 1`: about 4 GB for 1M realistic, 2.1 GB classic;
+# one directory per profile and size); a cached set is reused when its sample.json names the same
+# records and seed and the generator's sources have not changed. Only the day's top-level logs
+# are reconciled (the realistic profile's gateway/ part is not part of the benchmark).
 # The Python peers run as many times as recount on the 100k set (median). Reconcile runs wait (up to IDLE_WAIT s, default 300) for both cores to be ≥ 85% idle, and the
 # idle share found is recorded. Wall time and peak RSS come from `/usr/bin/time -f '%e %M'`;
 # records/s = generated records / wall s; MB/s = log bytes (the *.jsonl logs, 10^6) / wall s.
@@ -24,15 +30,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNS=3; RUNS_1M=1; PEER_1M=0; REGENERATE=0; SKIP_1M=0
+RUNS=3; RUNS_1M=1; PEER_1M=0; REGENERATE=0; SKIP_1M=0; PROFILE=realistic
 while [ $# -gt 0 ]; do
     case "$1" in
+        --profile) PROFILE="$2"; shift 2
+            case "$PROFILE" in realistic|classic) ;; *) echo "$0: --profile takes realistic or classic" >&2; exit 64 ;; esac ;;
         --runs) RUNS="$2"; shift 2 ;;
         --runs-1m) RUNS_1M="$2"; shift 2 ;;
         --peer-1m) PEER_1M=1; shift ;;
         --regenerate) REGENERATE=1; shift ;;
         --skip-1m) SKIP_1M=1; shift ;;
-        *) echo "usage: $0 [--runs N] [--runs-1m N] [--peer-1m] [--regenerate] [--skip-1m]" >&2; exit 64 ;;
+        *) echo "usage: $0 [--profile realistic|classic] [--runs N] [--runs-1m N] [--peer-1m] [--regenerate] [--skip-1m]" >&2; exit 64 ;;
     esac
 done
 DIR="${RECOUNT_BENCH_DIR:-/tmp/recount-bench}"
@@ -82,12 +90,12 @@ timed() {
 # The data sets: generated once, timed when generated.
 SETS=(100000); [ "$SKIP_1M" = 1 ] || SETS+=(1000000)
 for n in "${SETS[@]}"; do
-    data="$DIR/day-$n"
+    data="$DIR/day-$PROFILE-$n"
     if [ "$REGENERATE" = 1 ] || [ ! -f "$data/sample.json" ] || [ "$(cat "$data/.generator" 2>/dev/null)" != "$BIN_SUM" ] \
         || ! grep -q "\"records\": $n," "$data/sample.json" || ! grep -q "\"seed\": $SEED," "$data/sample.json"; then
         echo "== generating $n records in $data" >&2
         rm -rf "$data"
-        timed generate "$n" 2 1 "$BIN" sample --records "$n" --seed "$SEED" --out "$data" --jobs 2
+        timed generate "$n" 2 1 "$BIN" sample --profile "$PROFILE" --records "$n" --seed "$SEED" --out "$data" --jobs 2
         echo "$BIN_SUM" > "$data/.generator"
     else
         echo "== $n records cached in $data" >&2
@@ -95,7 +103,7 @@ for n in "${SETS[@]}"; do
 done
 
 for n in "${SETS[@]}"; do
-    data="$DIR/day-$n"
+    data="$DIR/day-$PROFILE-$n"
     runs="$RUNS"; [ "$n" = 1000000 ] && runs="$RUNS_1M"
     for jobs in 1 2; do
         for run in $(seq 1 "$runs"); do
@@ -126,19 +134,19 @@ PY
     fi
 done
 
-"$PYTHON" - "$RAW" "$DIR" "$BIN" <<'PY' | tee benchmarks/RESULTS-scale.md
+"$PYTHON" - "$RAW" "$DIR" "$BIN" "$PROFILE" <<'PY' | tee benchmarks/RESULTS-scale.md
 import json, os, platform, statistics, subprocess, sys, time
-raw, data_dir, binary = sys.argv[1:4]
+raw, data_dir, binary, profile = sys.argv[1:5]
 rows = [json.loads(line) for line in open(raw) if line.startswith("{")]
 def log_bytes(n):
-    manifest = json.load(open(os.path.join(data_dir, f"day-{n}", "sample.json")))
+    manifest = json.load(open(os.path.join(data_dir, f"day-{profile}-{n}", "sample.json")))
     return sum(f["bytes"] for f in manifest["files"] if f["name"].endswith(".jsonl") and f["name"] != "debits.jsonl")
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 print("# Reconcile at scale\n")
 print(f"Measured by `benchmarks/scale.sh` on {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())}, {os.cpu_count()} cores ({cpu}), "
       f"{platform.system()} {platform.release()}, {swift}, Python {platform.python_version()} with tiktoken 0.14.0. "
-      "Input: `recount sample --records N --seed 1` (cached in $RECOUNT_BENCH_DIR). Wall time and peak RSS from "
+      f"Input: `recount sample --profile {profile} --records N --seed 1` (cached in $RECOUNT_BENCH_DIR). Wall time and peak RSS from "
       "`/usr/bin/time`; records/s = generated records / wall s; MB/s = request-log bytes (10^6) / wall s. "
       "Median of the runs (peak RSS: the largest). Each run waits for both cores to be ≥ 85% idle; `CPU s / wall s` is the "
       "cores the program kept busy, `others' load` the most CPU other processes used during any of the runs (this machine is shared).\n")

@@ -5,10 +5,10 @@ import RecountSample
 /// `recount sample --records N [--seed S] --out DIR`: a generated relay day for demos, tests
 /// and benchmarks (logic in `RecountKit.SampleGenerator`; this only validates, runs, prints).
 struct SampleCommand: RecountCommand {
-    static let spec = Arguments.Spec(options: ["--records", "--seed", "--out", "--jobs"], flags: ["--force"])
+    static let spec = Arguments.Spec(options: ["--records", "--seed", "--out", "--jobs", "--profile"], flags: ["--force"])
 
     static let help = """
-        usage: recount sample --records N [--seed S] --out DIR [--jobs N] [--force]
+        usage: recount sample --records N [--seed S] --out DIR [--profile classic|realistic] [--jobs N] [--force]
 
         Writes a realistic generated relay day that 'recount reconcile DIR' reads as it is:
           DIR/pricing.json                 a recount.pricing/1 catalog with two versions
@@ -32,6 +32,12 @@ struct SampleCommand: RecountCommand {
                         'recount sample' wrote (its files are replaced)
           --force       write into a directory that holds other files too (a pricing.json
                         or debits.jsonl of yours is then replaced, other logs stay beside)
+          --profile P   classic (default; about 2 KB a line, small text pools: the
+                        day the tests and Reports/ use) or realistic (texts that rarely
+                        repeat, conversations that resend their history, shared system
+                        prompts, 2-8 KB lines, a third CJK, a quarter streamed, tools on
+                        a fifth; plus DIR/gateway/: new-api rows with 'other', refunds,
+                        task deltas, bodies keyed by request id, injected gateway cases)
           --jobs N      threads (default: all cores); the files never depend on it
 
         exit: 0 written · 64 usage (a directory with other files, without --force) · 74 I/O error
@@ -55,11 +61,18 @@ struct SampleCommand: RecountCommand {
             seed = parsed
         }
         let jobs = try arguments.integer("--jobs", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        var profile = SampleProfile.classic
+        if let text = try arguments.value("--profile") {
+            guard let parsed = SampleProfile(rawValue: text) else {
+                throw UsageError("--profile takes classic or realistic, not '\(text)'")
+            }
+            profile = parsed
+        }
         if !arguments.flag("--force"), let foreign = Self.foreignFiles(in: directory), !foreign.isEmpty {
             let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? ", …" : "")
             throw UsageError("\(directory) is not empty (\(shown)); sample would replace pricing.json and debits.jsonl there and add logs beside yours: choose a new directory, or give --force")
         }
-        options = SampleOptions(records: records, seed: seed, jobs: jobs, directory: directory)
+        options = SampleOptions(records: records, seed: seed, jobs: jobs, directory: directory, profile: profile)
     }
 
     /// Files of `directory` that an earlier `recount sample` did not write (nil when the
@@ -69,7 +82,7 @@ struct SampleCommand: RecountCommand {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
         let visible = names.filter { !$0.hasPrefix(".") }.sorted()
         guard visible.contains("sample.json") else { return visible }
-        let own = Set(["sample.json", "pricing.json", "debits.jsonl"] + SampleGenerator.logFileNames)
+        let own = Set(["sample.json", "pricing.json", "debits.jsonl", "gateway"] + SampleGenerator.logFileNames)
         return visible.filter { !own.contains($0) }
     }
 
@@ -81,7 +94,8 @@ struct SampleCommand: RecountCommand {
         let megabytes = Double(tally.logBytes) / 1_000_000
         console.out("recount sample: \(tally.records) records (seed \(tally.seed)) → \(options.directory): "
             + "\(String(format: "%.1f", megabytes)) MB of logs in \(SampleGenerator.logFileNames.count) files, \(tally.debits) debits; "
-            + "injected \(classes); \(tally.rejects.count) broken lines; expected results in sample.json")
+            + "injected \(classes); \(tally.rejects.count) broken lines; "
+            + (tally.gatewaySummary.map { $0 + "; " } ?? "") + "expected results in sample.json")
         return .success
     }
 }

@@ -59,9 +59,11 @@ struct SampleDraft {
     /// Draws a request for `scenario`: a priced model when the scenario bills it wrongly, a
     /// failed status when it debits a failure, a `gpt-4o` / `gpt-3.5-turbo` chat when it
     /// bills under the other price version (the models whose price changed at noon).
+    /// - Parameter conversation: the `realistic` profile's texts and account for the slot;
+    ///   nil for `classic`, whose draws stay exactly as they were (its bytes must not change).
     static func make(id: String, milliseconds: Int64, scenario: SampleScenario, population: SamplePopulation,
-                     catalog: PriceCatalog, _ rng: inout SampleRandom) -> SampleDraft {
-        let account = population.account(&rng)
+                     catalog: PriceCatalog, conversation: SampleConversation? = nil, _ rng: inout SampleRandom) -> SampleDraft {
+        let account = conversation.map { population.accounts[$0.accountIndex] } ?? population.account(&rng)
         let key = rng.pick(account.keys)
         let needsPrice = scenario != .ok && scenario != .malformedLine
         var model: SamplePopulation.Model
@@ -71,7 +73,10 @@ struct SampleDraft {
         case .inflatedPrompt, .inflatedCompletion, .shortCompletion, .failedDebited:
             model = SamplePopulation.model(&rng, pricedOnly: true, kinds: [.chat, .completions])
         default:
-            model = SamplePopulation.model(&rng, pricedOnly: needsPrice)
+            // Realistic: chat is nine requests in ten on a relay of today.
+            model = conversation != nil && rng.chance(900)
+                ? SamplePopulation.model(&rng, pricedOnly: needsPrice, kinds: [.chat])
+                : SamplePopulation.model(&rng, pricedOnly: needsPrice)
         }
         let failed: Int?
         if scenario == .failedDebited || (scenario == .ok && [.chat, .completions, .embeddings].contains(model.kind) && rng.chance(25)) {
@@ -86,8 +91,23 @@ struct SampleDraft {
             return oneAPIDraft(id: id, milliseconds: milliseconds, account: account, key: key, catalog: catalog, &rng)
         }
 
-        let style = SampleText.style(&rng)
         var exchange: SampleExchange
+        if let conversation {
+            let profile = SampleProfile.realistic
+            switch model.kind {
+            case .chat:
+                exchange = .realisticChat(model: model.name, conversation: conversation, tools: rng.chance(profile.toolsPerMille),
+                                          stream: rng.chance(profile.streamPerMille), failed: failed, &rng)
+            case .completions: exchange = .realisticCompletion(model: model.name, conversation: conversation, failed: failed, &rng)
+            case .embeddings: exchange = .realisticEmbedding(model: model.name, conversation: conversation, failed: failed, &rng)
+            case .image: exchange = .image(model: model.name, &rng)
+            case .speech: exchange = .speech(model: model.name, &rng)
+            case .transcription: exchange = .transcription(model: model.name, &rng)
+            }
+            return finish(id: id, milliseconds: milliseconds, account: account, key: key, model: model, exchange: exchange,
+                          failed: failed, catalog: catalog, &rng)
+        }
+        let style = SampleText.style(&rng)
         switch model.kind {
         case .chat:
             exchange = .chat(model: model.name, style: style, tools: rng.chance(120), stream: rng.chance(200),
@@ -98,6 +118,16 @@ struct SampleDraft {
         case .speech: exchange = .speech(model: model.name, &rng)
         case .transcription: exchange = .transcription(model: model.name, &rng)
         }
+        return finish(id: id, milliseconds: milliseconds, account: account, key: key, model: model, exchange: exchange,
+                      failed: failed, catalog: catalog, &rng)
+    }
+
+    /// The rest of a draft once its exchange is built: time format, the recount, upstream
+    /// usage and the expected charge (the same draws for both profiles).
+    static func finish(id: String, milliseconds: Int64, account: SamplePopulation.Account, key: String,
+                       model: SamplePopulation.Model, exchange: SampleExchange, failed: Int?, catalog: PriceCatalog,
+                       _ rng: inout SampleRandom) -> SampleDraft {
+        var exchange = exchange
         // Times as relays write them: mostly local RFC 3339, some UTC, some Unix milliseconds.
         let formatDraw = rng.below(20)
         let format: TimeFormat = formatDraw < 18 ? .local : formatDraw == 18 ? .utc : .unixMilliseconds

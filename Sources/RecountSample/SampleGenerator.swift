@@ -10,8 +10,10 @@ public struct SampleOptions: Sendable {
     /// Worker threads; the files are identical for any value.
     public var jobs: Int
     public var directory: String
+    public var profile: SampleProfile
 
-    public init(records: Int, seed: UInt64 = 1, jobs: Int = 1, directory: String) {
+    public init(records: Int, seed: UInt64 = 1, jobs: Int = 1, directory: String, profile: SampleProfile = .classic) {
+        self.profile = profile
         self.records = records
         self.seed = seed
         self.jobs = jobs
@@ -41,7 +43,7 @@ public enum SampleGenerator {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw .cannotCreate(path: directory, reason: "\(error.localizedDescription)")
         }
-        let day = SampleDay(seed: options.seed, records: options.records)
+        let day = SampleDay(seed: options.seed, records: options.records, profile: options.profile)
         var tally = SampleTally(records: options.records, seed: options.seed)
         let path = { (name: String) in directory.hasSuffix("/") ? directory + name : directory + "/" + name }
 
@@ -77,6 +79,10 @@ public enum SampleGenerator {
         try ledger.finish()
         tally.files.insert(.init(name: "debits.jsonl", bytes: ledger.bytes, lines: ledger.lines), at: 1)
 
+        if options.profile == .realistic {
+            tally.gateway = try SampleGateway.generate(records: options.records, seed: options.seed, population: day.population,
+                                                       directory: directory)
+        }
         let manifest = try SampleFileWriter(path: path("sample.json"))
         try manifest.append(text: tally.manifest())
         try manifest.finish()

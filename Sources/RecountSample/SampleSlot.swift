@@ -31,11 +31,14 @@ struct SampleSlot {
         var scenario = day.showcase[index] ?? SampleScenario.draw(&scenarioRandom, afternoon: afternoon)
         let id = "req-\(SampleCatalog.dayTag)-\(String(index).leftPadded(to: 7))-\(scenarioRandom.hex(6))"
 
+        let conversation = day.profile == .realistic
+            ? SampleConversation.make(slot: index, seed: day.seed, accounts: day.population.accounts.count) : nil
         var attempt = 0
         while true {
             var rng = SampleRandom(seed: day.seed, index: UInt64(index), salt: 2 + UInt64(attempt))
             let draft = SampleDraft.make(id: id, milliseconds: milliseconds, scenario: scenario,
-                                         population: day.population, catalog: day.catalog, &rng)
+                                         population: day.population, catalog: day.catalog,
+                                         conversation: conversation, &rng)
             if let billing = SampleBilling.bill(draft, scenario: scenario, catalog: day.catalog,
                                                 mustOvercharge: day.showcase[index] != nil, &rng) {
                 return write(draft, billing: billing, scenario: scenario, &rng)
@@ -83,9 +86,11 @@ struct SampleDay: Sendable {
     let catalog: PriceCatalog
     let population: SamplePopulation
     let showcase: [Int: SampleScenario]
+    let profile: SampleProfile
 
-    init(seed: UInt64, records: Int) {
+    init(seed: UInt64, records: Int, profile: SampleProfile = .classic) {
         self.seed = seed
+        self.profile = profile
         self.records = records
         catalog = SampleCatalog.load()
         population = SamplePopulation(seed: seed, records: records)

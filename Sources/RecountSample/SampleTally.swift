@@ -31,11 +31,18 @@ public struct SampleTally: Sendable {
     public internal(set) var overchargeCauses: [String: Int] = [:]
     public internal(set) var underchargeCauses: [String: Int] = [:]
     public internal(set) var rejects: [Reject] = []
+    /// The `realistic` profile's new-api part (`DIR/gateway/`), nil for `classic`.
+    var gateway: SampleGateway.Tally?
 
     init(records: Int, seed: UInt64) {
         self.records = records
         self.seed = seed
         for name in SampleOutcome.Class.allCases { classes[name.rawValue] = 0 }
+    }
+
+    /// One phrase for the command's summary line about `DIR/gateway/`, nil without it.
+    public var gatewaySummary: String? {
+        gateway.map { "\(SampleGateway.directoryName)/: \($0.rows) new-api rows for \($0.requests) requests, \($0.bodies) captured bodies, \($0.cases.count) injected gateway cases" }
     }
 
     /// Bytes of the request logs (what a throughput figure divides by).
@@ -67,7 +74,7 @@ public struct SampleTally: Sendable {
             ("overcharge_causes", counts(overchargeCauses, order: causeOrder)),
             ("undercharge_causes", counts(underchargeCauses, order: causeOrder)),
         ])
-        let lines: [(String, JSONValue)] = [
+        var lines: [(String, JSONValue)] = [
             ("schema", .string("recount.sample/1")),
             ("records", .int(records)),
             ("seed", .number(String(seed))),
@@ -78,6 +85,22 @@ public struct SampleTally: Sendable {
                 .fields([("file", .string($0.file)), ("line", .int($0.line)), ("kind", .string($0.kind)), ("why", .string($0.why))])
             })),
         ]
+        if let gateway {
+            lines.append(("gateway", .fields([
+                ("directory", .string(SampleGateway.directoryName)),
+                ("logs", .string(SampleGateway.directoryName + "/" + SampleGateway.logName)),
+                ("bodies", .string(SampleGateway.directoryName + "/" + SampleGateway.bodiesPath)),
+                ("files", .array(gateway.files.map { .fields([("name", .string($0.name)), ("bytes", .int($0.bytes)), ("lines", .int($0.lines))]) })),
+                ("rows", .int(gateway.rows)), ("requests", .int(gateway.requests)), ("captured_bodies", .int(gateway.bodies)),
+                ("rejected_log_lines", .int(0)),
+                ("classes", counts(gateway.classes, order: classOrder)),
+                ("columns_only_classes", counts(gateway.columnsClasses, order: classOrder)),
+                ("cases", .array(gateway.cases.map {
+                    .fields([("request_id", .string($0.requestID)), ("class", .string($0.outcomeClass)), ("cause", .string($0.cause)),
+                             ("detail", .string($0.detail))])
+                })),
+            ])))
+        }
         return "{\n" + lines.map { "  " + SampleJSON.string(.string($0.0)) + ": " + SampleJSON.string($0.1) }.joined(separator: ",\n") + "\n}\n"
     }
 }

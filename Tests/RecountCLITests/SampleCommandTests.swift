@@ -13,9 +13,13 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    @Test func reconcileFindsEveryInjectedClassCauseAndReject() throws {
+    /// Both profiles: the realistic one's texts, conversations and sizes differ, the injected
+    /// classes, causes and rejects must be found all the same.
+    @Test(arguments: ["classic", "realistic"])
+    func reconcileFindsEveryInjectedClassCauseAndReject(profile: String) throws {
         let f = try CLIFixture()
-        let generated = runRecount(["sample", "--records", "2000", "--seed", "42", "--out", f.input, "--jobs", "2"])
+        let profileFlag = profile == "classic" ? [] : ["--profile", profile]
+        let generated = runRecount(["sample", "--records", "2000", "--seed", "42", "--out", f.input, "--jobs", "2"] + profileFlag)
         #expect(generated.status == 0, "\(generated.err)")
         #expect(generated.out.hasPrefix("recount sample: 2000 records (seed 42)"))
         let run = f.reconcile()
@@ -70,6 +74,7 @@ import Testing
         ["sample", "--records", "10", "--out", "/tmp/x", "--bogus"],
         ["sample", "--records", "10", "--out", "/tmp/x", "extra"],
         ["sample", "--records", "10", "--records", "11", "--out", "/tmp/x"],
+        ["sample", "--records", "10", "--out", "/tmp/x", "--profile", "busy"],
     ])
     func badFlagsAreUsageErrors(argv: [String]) {
         let run = runRecount(argv)
