@@ -194,7 +194,7 @@ extension SpilledCounts {
 extension RunCounters: SpilledCounts {
     static var spilledFields: [WritableKeyPath<RunCounters, Int>] {
         [\.requests, \.debits, \.orphanDebits, \.blankLines, \.debitBlankLines, \.logRejected, \.debitsRejected,
-         \.outsideWindow, \.otherShard, \.billedAmountMismatches]
+         \.outsideWindow, \.otherShard, \.billedAmountMismatches, \.nonRequestRows, \.nettedRows]
     }
 }
 

@@ -121,6 +121,7 @@ public struct ReportFiles {
                 ("orphan_debits", .num(counters.orphanDebits)),
                 ("rejected_log_lines", .num(counters.logRejected)), ("rejected_debit_lines", .num(counters.debitsRejected)),
                 ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
+                ("non_request_rows", .num(counters.nonRequestRows)), ("netted_rows", .num(counters.nettedRows)),
                 ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
                 ("discrepancy_rows", .num(result.discrepancyRowCount)),
             ])),

@@ -7,9 +7,15 @@ struct Classifier {
     let tolerance: Rational
     let unitName: String
 
-    func classify(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit]) throws(MoneyError) -> RequestOutcome {
-        var outcome = try unclassified(record, counts: counts, charge: charge, debits: debits)
-        if case .notBillable = charge {
+    /// `adjustments`: the request's refund and task-delta rows as signed debits (SPEC §2.6): the
+    /// request is judged on what its account paid net of them, so a refunded overcharge is
+    /// credited once, for what the refund left over (`GatewayNetting.creditDue`).
+    func classify(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit],
+                  adjustments: [Debit] = []) throws(MoneyError) -> RequestOutcome {
+        var outcome = try unclassified(record, counts: counts, charge: charge, debits: debits + adjustments)
+        if !adjustments.isEmpty, debits.count <= 1 {
+            try netted(&outcome, record, counts: counts, charge: charge, debit: debits.first, adjustments: adjustments)
+        } else if case .notBillable = charge {
             failedRequest(&outcome, record, debits: debits)
         } else if debits.count > 1 {
             try duplicateCharge(&outcome, record, counts: counts, debits: debits)
@@ -48,6 +54,41 @@ struct Classifier {
         return outcome
     }
 
+    /// A request with refund or task-delta rows: its net (debit + deltas − refunds, the
+    /// `recorded` of its row) against the expected charge, as one debit would be. A failed
+    /// request refunded in full is `ok`; with a net left it is `failed_request_charged` for
+    /// that net. An overcharge is credited `net − expected`: the gateway's refund already gave
+    /// back the rest, so nothing is credited twice.
+    func netted(_ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts, charge: JoinCharge,
+                debit: Debit?, adjustments: [Debit]) throws(MoneyError) {
+        let net = outcome.recorded
+        let refunded = try Self.sum(adjustments.filter { $0.amount.isNegative }.map(\.amount)).negated
+        let deltas = try Self.sum(adjustments.filter { !$0.amount.isNegative }.map(\.amount))
+        let note = "net \(format(net)) \(unitName) after \(adjustments.count) gateway row(s)"
+            + (refunded.isZero ? "" : ", refunded \(format(refunded))") + (deltas.isZero ? "" : ", deltas +\(format(deltas))")
+        let reference = debit ?? adjustments[0]
+        let net1 = Debit(debitID: reference.debitID, requestID: reference.requestID, account: reference.account,
+                         time: reference.time, amount: net, pricingVersion: reference.pricingVersion,
+                         source: reference.source, sequence: reference.sequence)
+        switch charge {
+        case .notBillable:
+            guard net > .zero else { return }
+            outcome.outcomeClass = .failed_request_charged
+            outcome.causes = [.failed_request]
+            outcome.causeDetail = "status \(record.status): a failed request is not billable; \(note)"
+            outcome.credits.append(credit(.failed_request_charged, debit: net1, amount: net, record: record,
+                                          reason: "failed request (status \(record.status)) was debited, \(note)"))
+        case .priced, .unpriced:
+            guard let expected = outcome.expected else {
+                outcome.outcomeClass = .unpriced_model
+                outcome.causes = [.no_price]
+                outcome.causeDetail = outcome.unpricedReason ?? "no price"
+                return
+            }
+            try compare(&outcome, record, counts: counts, expected: expected, debit: net1, netNote: note)
+        }
+    }
+
     /// `failed_request_charged`: a failed request with debits; each non-zero one is credited.
     func failedRequest(_ outcome: inout RequestOutcome, _ record: LogRecord, debits: [Debit]) {
         guard !debits.isEmpty else { return }
@@ -84,7 +125,7 @@ struct Classifier {
     /// One debit (or none) against the expected charge: `missing_charge` (no debit, whatever
     /// the tolerance), `overcharge`, `undercharge`, or `ok` within the tolerance.
     func compare(_ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts, expected: Rational,
-                 debit: Debit?) throws(MoneyError) {
+                 debit: Debit?, netNote: String? = nil) throws(MoneyError) {
         // SPEC §6: the tolerance absorbs rounding between a debit and its recomputation; a
         // request that was never debited has no debit to round, so whatever its expected amount
         // it is a billing-pipeline failure finance must see.
@@ -102,7 +143,8 @@ struct Classifier {
         } else {
             return
         }
-        let found = try explain(record, counts: counts, recorded: debit.amount, expected: expected, debit: debit)
+        var found = try explain(record, counts: counts, recorded: debit.amount, expected: expected, debit: debit)
+        if let netNote { found.detail = netNote + "; " + found.detail }
         outcome.causes = found.causes
         outcome.causeDetail = found.detail
         if outcome.outcomeClass == .overcharge {

@@ -27,6 +27,10 @@ public struct RunCounters: Sendable, Equatable {
     public var otherShard = 0
     /// Log lines whose `billed.amount` differs from their first ledger debit.
     public var billedAmountMismatches = 0
+    /// Gateway rows that are not requests (log types 0, 1, 3, 4: top-ups, manage, system).
+    public var nonRequestRows = 0
+    /// Refund rows (type 6) and task settlement rows netted into their request.
+    public var nettedRows = 0
 
     /// Adds another part of the run's counts (a worker's share of the join).
     mutating func add(_ other: RunCounters) {
@@ -40,6 +44,8 @@ public struct RunCounters: Sendable, Equatable {
         outsideWindow += other.outsideWindow
         otherShard += other.otherShard
         billedAmountMismatches += other.billedAmountMismatches
+        nonRequestRows += other.nonRequestRows
+        nettedRows += other.nettedRows
     }
 }
 
