@@ -46,6 +46,46 @@ import Testing
         #expect(right.outcomeClass == .ok && right.expected == Rational(2000))
         #expect(lost.outcomeClass == .overcharge && lost.expected == Rational(2000))
         #expect(lost.credits.map(\.amount) == [Rational(250)])
+        // The row's own ratios give 2000, not 2250: the gateway computed wrong.
+        #expect(lost.causes == [.gateway_arithmetic])
+        #expect(lost.causeDetail.contains("quota 2250, but the row's own ratios give 2000"))
+        #expect(right.causes.isEmpty)
+    }
+
+    @Test func rateNamesTheRatioThatDiffersFromTheCatalog() throws {
+        // The gateway applied model_ratio 2.5 where the catalog's version says 1.25, and computed
+        // right from it: (600 + 400 × 0.5 + 200 × 4) × 2.5 = 1600 × 2.5 = 4000 against the
+        // catalog's 2000: overcharged 2000, cause rate naming model_ratio and both values, and no
+        // gateway_arithmetic (its quota matches its own ratios).
+        let other = #"{"model_ratio":2.5,"completion_ratio":4,"group_ratio":1,"model_price":-1,"cache_tokens":400,"cache_ratio":0.5}"#
+        let result = try run([Self.row(1, model: "gpt-4o", quota: 4000, prompt: 1000, completion: 200, requestID: "r", other: other)])
+        let row = try result.row("r")
+        #expect(row.outcomeClass == .overcharge && row.delta == Rational(2000))
+        #expect(row.causes == [.rate])
+        #expect(row.causeDetail.contains("model_ratio: row 2.5, catalog 1.25"))
+    }
+
+    @Test func streamIncompleteOnALocalEstimateIsShownEvenWhenTheChargeAgrees() throws {
+        // A stream that timed out, billed on the gateway's local count: 1000 + 500 at 0.075 / 4 =
+        // 225, as billed, so `ok` — but the 500 completion tokens are an estimate of partial
+        // text, which support must see: cause stream_incomplete with the end reason, and the row
+        // is in discrepancies.csv. A stream that ended `done` gets nothing.
+        let local = #"{"model_ratio":0.075,"completion_ratio":4,"group_ratio":1,"model_price":-1,"stream_status":{"status":"error","end_reason":"timeout","error_count":1},"admin_info":{"local_count_tokens":true,"usage_billing_path":"local"}}"#
+        let done = #"{"model_ratio":0.075,"completion_ratio":4,"group_ratio":1,"model_price":-1,"stream_status":{"status":"ok","end_reason":"done"}}"#
+        let fixture = try ReconcileFixture()
+        try fixture.log([Self.row(1, model: "gpt-4o-mini", quota: 225, prompt: 1000, completion: 500, requestID: "cut", other: local, stream: true),
+                         Self.row(2, model: "gpt-4o-mini", quota: 225, prompt: 1000, completion: 500, requestID: "whole", other: done, stream: true)])
+        let result = try fixture.run(catalogJSON: Self.catalog)
+        let cut = try result.row("cut")
+        #expect(cut.outcomeClass == .ok && cut.causes == [.stream_incomplete])
+        #expect(cut.causeDetail.contains("stream ended 'timeout'"))
+        #expect(result.rows.map(\.requestID) == ["cut"])   // without --all-rows: only the finding's row
+        #expect(result.warnings.streamEndReasons == ["timeout": 1, "done": 1])
+        #expect(result.warnings.streamOutcomes == ["incomplete_local_estimate": 1, "complete": 1])
+        #expect(result.counters.repricedRequests == 2 && result.counters.recountedRequests == 0)
+        let csv = String(decoding: try #require(ReportFiles(result: result, parameters: RunParameters()).files()
+            .first { $0.name == "discrepancies.csv" }).bytes, as: UTF8.self)
+        #expect(csv.contains("stream_incomplete"))
     }
 
     @Test func anthropicSemantics() throws {

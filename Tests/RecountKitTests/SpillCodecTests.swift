@@ -299,7 +299,7 @@ import struct RecountKit.SourceLocation
         var counters = RunCounters()
         for field in [\RunCounters.requests, \.debits, \.orphanDebits, \.blankLines, \.debitBlankLines, \.logRejected,
                       \.debitsRejected, \.outsideWindow, \.otherShard, \.billedAmountMismatches, \.nonRequestRows,
-                      \.nettedRows] {
+                      \.nettedRows, \.recountedRequests, \.repricedRequests] {
             counters[keyPath: field] = int(&random)
         }
         return counters
@@ -312,7 +312,8 @@ import struct RecountKit.SourceLocation
     }
 
     static func warnings(_ random: inout SampleRandom) -> RunWarnings {
-        RunWarnings(unlistedGroups: countMap(&random), fallbackEncodingModels: countMap(&random), recountIncomplete: int(&random))
+        RunWarnings(unlistedGroups: countMap(&random), fallbackEncodingModels: countMap(&random), recountIncomplete: int(&random),
+                    streamOutcomes: countMap(&random), streamEndReasons: countMap(&random))
     }
 
     static func tally(_ random: inout SampleRandom) -> TokenDrift.Tally {

@@ -85,6 +85,14 @@ public struct HTMLReport {
         var out = "<section class=\"cards\">"
         out += card("Requests", String(result.counters.requests),
                     sub: "\(result.counters.debits) ledger debits · \(result.counters.orphanDebits) orphan debits")
+        out += card("Recounted", String(result.counters.recountedRequests),
+                    sub: "\(result.counters.repricedRequests) re-priced from reported tokens only")
+        let streams = result.warnings.streamOutcomes.filter { $0.key.hasPrefix("incomplete") }
+        if !streams.isEmpty || !result.warnings.streamEndReasons.isEmpty {
+            let reasons = result.warnings.streamEndReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            out += card("Streams ended badly", String(streams.values.reduce(0, +)),
+                        sub: "end reasons: " + (reasons.isEmpty ? "none" : reasons.joined(separator: " · ")))
+        }
         out += card("Not ok", String(notOK), sub: "requests and orphans with a discrepancy")
         out += card("Recorded", "\(amount(totals.recorded)) \(unitName)", sub: "sum of debits")
         out += card("Expected", "\(amount(totals.expected)) \(unitName)", sub: "recomputed charges")

@@ -13,6 +13,7 @@ struct Classifier {
     func classify(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit],
                   adjustments: [Debit] = []) throws(MoneyError) -> RequestOutcome {
         var outcome = try unclassified(record, counts: counts, charge: charge, debits: debits + adjustments)
+        let findings = gatewayFindings(record)
         if !adjustments.isEmpty, debits.count <= 1 {
             try netted(&outcome, record, counts: counts, charge: charge, debit: debits.first, adjustments: adjustments)
         } else if case .notBillable = charge {
@@ -26,8 +27,62 @@ struct Classifier {
             outcome.causes = [.no_price]
             outcome.causeDetail = outcome.unpricedReason ?? "no price"
         }
+        attach(findings, to: &outcome)
         return outcome
     }
+
+    /// What the gateway row says about itself (SPEC §2.6 "Row-alone checks"): its quota against
+    /// its own ratios, its ratios against the version in force, how its stream ended. Only for
+    /// a request row with `other`; nothing for `recount.log/1` lines or one-api rows.
+    func gatewayFindings(_ record: LogRecord) -> [GatewayFinding] {
+        guard let gateway = record.gateway, gateway.role == .request else { return [] }
+        var findings: [GatewayFinding] = []
+        let prompt = record.billed.promptTokens ?? 0, completion = record.billed.completionTokens ?? 0
+        if let other = gateway.other {
+            if let quota = gateway.quota, !record.failed,
+               let finding = GatewayConsistency.arithmetic(recordedQuota: quota, promptTokens: prompt,
+                                                           completionTokens: completion, other: other).finding {
+                findings.append(finding)
+            }
+            if let version = catalog.version(at: record.time) {
+                findings += GatewayConsistency.rates(other: other, model: record.model, group: record.group, version: version)
+            }
+        }
+        if let finding = StreamOutcome.classify(isStream: record.stream, quota: gateway.quota ?? 0,
+                                                completionTokens: completion, other: gateway.other).finding {
+            findings.append(finding)
+        }
+        return findings
+    }
+
+    /// The row's own findings join its causes. They replace the generic `rate` ("price,
+    /// exchange rate or multiplier differs") that `explain` falls back on, which they say more
+    /// precisely; on a row that is otherwise `ok` they are its causes, so the row is written to
+    /// `discrepancies.csv` (a charge resting on an estimate is support's business even when
+    /// the catalog agrees with it). Not-billable and unpriced rows keep their one cause.
+    func attach(_ findings: [GatewayFinding], to outcome: inout RequestOutcome) {
+        guard !findings.isEmpty, outcome.outcomeClass != .failed_request_charged, outcome.outcomeClass != .unpriced_model else { return }
+        if let last = outcome.causes.last, last == .rate, outcome.causeDetail.hasSuffix(Self.genericRate) {
+            // The fallback is always the last "; "-separated part of the detail.
+            outcome.causes.removeLast()
+            let cut = outcome.causeDetail.range(of: "; ", options: .backwards)?.lowerBound ?? outcome.causeDetail.startIndex
+            outcome.causeDetail = String(outcome.causeDetail[..<cut])
+        }
+        var details = outcome.causeDetail.isEmpty ? [] : [outcome.causeDetail]
+        for finding in findings {
+            let cause: Cause = switch finding.cause {
+            case .gatewayArithmetic: .gateway_arithmetic
+            case .rate: .rate
+            case .streamIncomplete: .stream_incomplete
+            }
+            if !outcome.causes.contains(cause) { outcome.causes.append(cause) }
+            details.append("\(cause.rawValue): \(finding.detail)")
+        }
+        outcome.causeDetail = details.joined(separator: "; ")
+    }
+
+    /// The end of `explain`'s fallback detail, by which `attach` knows it.
+    static let genericRate = "price, exchange rate or multiplier differs"
 
     /// The request's row before its class: what it is, what was debited, what was expected.
     func unclassified(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit]) throws(MoneyError) -> RequestOutcome {
@@ -207,7 +262,7 @@ struct Classifier {
             }
         }
         causes.append(.rate)
-        details.append("debit \(format(recorded)) vs expected \(format(expected)) \(unitName): price, exchange rate or multiplier differs")
+        details.append("debit \(format(recorded)) vs expected \(format(expected)) \(unitName): \(Self.genericRate)")
         return (causes, details.joined(separator: "; "))
     }
 

@@ -25,7 +25,7 @@ struct GroupJoiner: Sendable {
 
     /// Whether the request gets a row in `discrepancies.csv`.
     func writesRow(_ outcome: RequestOutcome) -> Bool {
-        options.allRows || outcome.outcomeClass != .ok
+        options.allRows || outcome.outcomeClass != .ok || !outcome.causes.isEmpty
     }
 
     /// One log line of a request id, in input order, after all the id's debits. Nothing of a

@@ -31,6 +31,10 @@ public struct RunCounters: Sendable, Equatable {
     public var nonRequestRows = 0
     /// Refund rows (type 6) and task settlement rows netted into their request.
     public var nettedRows = 0
+    /// Requests whose prompt or completion count is a recount of the body.
+    public var recountedRequests = 0
+    /// Requests priced from reported or the row's own token counts only (no body recounted).
+    public var repricedRequests = 0
 
     /// Adds another part of the run's counts (a worker's share of the join).
     mutating func add(_ other: RunCounters) {
@@ -46,6 +50,8 @@ public struct RunCounters: Sendable, Equatable {
         billedAmountMismatches += other.billedAmountMismatches
         nonRequestRows += other.nonRequestRows
         nettedRows += other.nettedRows
+        recountedRequests += other.recountedRequests
+        repricedRequests += other.repricedRequests
     }
 }
 
@@ -57,6 +63,10 @@ public struct RunWarnings: Sendable, Equatable {
     public var fallbackEncodingModels: [String: Int] = [:]
     /// Requests whose body could not be fully recounted (see the row's notes in `explain`).
     public var recountIncomplete = 0
+    /// Streamed gateway rows by `StreamOutcome` (`not_stream` is not counted).
+    public var streamOutcomes: [String: Int] = [:]
+    /// Streamed gateway rows with `other.stream_status`, by its `end_reason` (`(none)` if empty).
+    public var streamEndReasons: [String: Int] = [:]
 }
 
 /// Token drift: the recount beside upstream usage, wherever both exist.
