@@ -200,4 +200,32 @@ import Testing
         #expect(result.rows.isEmpty)
         #expect(result.rejects.map(\.field) == ["quota", "quota"])
     }
+
+    /// `explain` shows the row's ratios beside the catalog's and the gateway's replayed quota,
+    /// and equals the reconcile row, refund included. The row: gpt-4o at model_ratio 2.5 (the
+    /// catalog says 1.25), quota 4100 where its own ratios give (600 + 200 + 800) × 2.5 = 4000;
+    /// refunded 100, so net 4000 against the catalog's 2000: overcharged 2000, credited once.
+    @Test func explainShowsTheRowsRatiosAndTheReplay() throws {
+        let other = #"{"model_ratio":2.5,"completion_ratio":4,"group_ratio":1,"model_price":-1,"cache_tokens":400,"cache_ratio":0.5}"#
+        let fixture = try ReconcileFixture()
+        let lines = [Self.row(7, model: "gpt-4o", quota: 4100, prompt: 1000, completion: 200, requestID: "r", other: other),
+                     Self.row(8, type: 6, model: "gpt-4o", quota: 100, requestID: "r", other: "")]
+        try fixture.log(lines)
+        let result = try fixture.run(catalogJSON: Self.catalog)
+        let row = try result.row("r")
+        #expect(row.outcomeClass == .overcharge && row.recorded == Rational(4000) && row.credits.map(\.amount) == [Rational(2000)])
+        #expect(row.causes == [.gateway_arithmetic, .rate])
+        let pricing = try fixture.write("pricing.json", Self.catalog)
+        let options = ReconcileOptions(logs: [fixture.path("log.jsonl")], catalog: try PriceCatalog.load(path: pricing), pricingPath: pricing)
+        let explanation = try RequestExplainer(options: options).explain(requestID: "r")
+        #expect(explanation.outcome.recorded == row.recorded && explanation.outcome.causeDetail == row.causeDetail)
+        let ratios = Dictionary(uniqueKeysWithValues: explanation.gatewayRatios.map { ($0.name, ($0.row, $0.catalog)) })
+        #expect(ratios["model_ratio"]?.0 == points("2.5") && ratios["model_ratio"]?.1 == points("1.25"))
+        #expect(ratios["completion_ratio"]?.0 == Rational(4) && ratios["completion_ratio"]?.1 == Rational(4))
+        #expect(explanation.gatewayReplay?.quota == 4000)
+        let text = explanation.text()
+        #expect(text.contains("DIFFERS"))
+        #expect(text.contains("the row wrote 4100: INCONSISTENT"))
+        #expect(explanation.json().contains("\"replay\""))
+    }
 }
