@@ -228,4 +228,14 @@ import Testing
         #expect(text.contains("the row wrote 4100: INCONSISTENT"))
         #expect(explanation.json().contains("\"replay\""))
     }
+
+    /// An `other` that does not say how the row was priced (no `model_price`) is not compared
+    /// with the catalog: `{"model_ratio":0,"group_ratio":1,"frt":400}` on a row billed 225 =
+    /// (1000 + 500 × 4) × 0.075 is `ok` with no cause.
+    @Test func anOtherWithoutItsPricingModeIsNotCompared() throws {
+        let result = try run([Self.row(1, model: "gpt-4o-mini", quota: 225, prompt: 1000, completion: 500, requestID: "r",
+                                       other: #"{"model_ratio":0,"group_ratio":1,"frt":400}"#)])
+        let row = try result.row("r")
+        #expect(row.outcomeClass == .ok && row.causes.isEmpty)
+    }
 }

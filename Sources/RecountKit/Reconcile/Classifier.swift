@@ -44,7 +44,11 @@ struct Classifier {
                                                            completionTokens: completion, other: other).finding {
                 findings.append(finding)
             }
-            if let version = catalog.version(at: record.time) {
+            // The ratios are compared only on a row that says how it was priced (`model_price`:
+            // −1 ratio mode, ≥ 0 per call), as every text row of `GenerateTextOtherInfo` does; an
+            // `other` without it (older gateways, partial rows: `{"model_ratio":0,"frt":400}`)
+            // does not say which ratios its quota rested on, and neither check can use it.
+            if other.modelPrice != nil, let version = catalog.version(at: record.time) {
                 findings += GatewayConsistency.rates(other: other, model: record.model, group: record.group, version: version)
             }
         }
