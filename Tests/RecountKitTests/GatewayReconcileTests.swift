@@ -191,6 +191,13 @@ import Testing
         #expect(right.outcomeClass == .ok && right.recorded == Rational(50000) && right.expected == Rational(50000))
         #expect(wrong.outcomeClass == .overcharge && wrong.credits.map(\.amount) == [Rational(15000)])
         #expect(result.rejects.isEmpty)
+        // explain finds the task by its id and nets the same rows.
+        let fixture = try ReconcileFixture()
+        try fixture.log([submit(1, "t7"), submit(2, "t8"), settle(3, "t7", delta: -10000), settle(4, "t8", delta: 5000)])
+        let pricing = try fixture.write("pricing.json", Self.catalog)
+        let options = ReconcileOptions(logs: [fixture.path("log.jsonl")], catalog: try PriceCatalog.load(path: pricing), pricingPath: pricing)
+        let explained = try RequestExplainer(options: options).explain(requestID: "task:t8").outcome
+        #expect(explained.recorded == Rational(65000) && explained.outcomeClass == .overcharge)
     }
 
     @Test func aNegativeQuotaIsARejectExceptOnATaskSettlementRow() throws {

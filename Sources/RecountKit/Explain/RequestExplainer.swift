@@ -54,7 +54,9 @@ public struct RequestExplainer: Sendable {
             ledger.debits = ledger.debits.filter { $0.requestID == requestID }
             ledger.rejects = []
         }
-        let needles = Self.needles(for: requestID)
+        var needles = Self.needles(for: requestID)
+        // A task's id is `task:<task_id>`, which no row spells out: its rows hold the task id.
+        if requestID.hasPrefix("task:"), requestID.count > 5 { needles += Self.needles(for: String(requestID.dropFirst(5))) }
         var lines = try find(requestID, lineFilter: { line in needles.contains { Self.contains(line, $0) } })
         if lines.isEmpty { lines = try find(requestID, lineFilter: { _ in true }) }
 
