@@ -27,6 +27,10 @@ enum SummaryLine {
         } else {
             line += "; no ledger (each line's billed.amount stood in)"
         }
+        if result.counters.requests > 0 {
+            // Recounted from bodies, or re-priced from the reported / the row's own counts only.
+            line += "; \(result.counters.recountedRequests) recounted, \(result.counters.repricedRequests) re-priced from reported tokens"
+        }
         let rejected = result.rejectCount
         if rejected > 0 { line += "; \(counted(rejected, "rejected line")) (rejects.jsonl)" }
         return line + "; reports in \(outDirectory)/"

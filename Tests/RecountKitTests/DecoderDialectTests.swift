@@ -61,11 +61,25 @@ import Testing
         #expect(row.expected == points("20"))
     }
 
-    @Test(arguments: [1, 3, 4, 6])
-    func otherRowTypesAreRejected(type: Int) throws {
-        let result = try run(["{\"id\": 45, \"created_at\": 1704844800, \"username\": \"bob\", \"model_name\": \"m\", \"quota\": 500000, \"type\": \(type)}"])
+    /// Top-up, manage, system and unknown rows are not requests: skipped and counted, not
+    /// rejected (a database day is full of top-ups), whatever else the row lacks.
+    @Test(arguments: [0, 1, 3, 4])
+    func nonRequestRowTypesAreSkippedAndCounted(type: Int) throws {
+        let result = try run(["{\"id\": 45, \"created_at\": 1704844800, \"username\": \"bob\", \"model_name\": \"\", \"quota\": 500000, \"type\": \(type)}",
+                              "{\"id\": 46, \"created_at\": 1704844800, \"user_id\": 3, \"quota\": 1000, \"type\": \(type), \"content\": \"top-up\"}"])
         #expect(result.rows.isEmpty)
-        #expect(result.rejects.first?.field == "type")
+        #expect(result.rejects.isEmpty)
+        #expect(result.counters.nonRequestRows == 2)
+    }
+
+    /// A type the gateways do not write is a reject naming `type`; a refund that names no
+    /// request (no `request_id`, no `other.task_id`) has nothing to net into: a reject too.
+    @Test func unknownTypesAndUnattachedRefundsAreRejected() throws {
+        let result = try run([#"{"id": 45, "created_at": 1704844800, "username": "bob", "model_name": "m", "quota": 5, "type": 9}"#,
+                              #"{"id": 46, "created_at": 1704844800, "username": "bob", "model_name": "m", "quota": 5, "type": 6}"#])
+        #expect(result.rows.isEmpty)
+        #expect(result.rejects.map(\.field) == ["type", "request_id"])
+        #expect(result.counters.nonRequestRows == 0)
     }
 
     @Test(arguments: [

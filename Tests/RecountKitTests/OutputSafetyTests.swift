@@ -56,7 +56,8 @@ import Testing
         }
         let discrepancies = String(decoding: try #require(files.first { $0.name == "discrepancies.csv" }).bytes, as: UTF8.self)
         #expect(discrepancies.contains("sk-…9f3a"))
-        #expect(result.rejects.count == 3)
+        #expect(result.rejects.count == 2)   // the type-1 row is a top-up: skipped, not rejected
+        #expect(result.counters.nonRequestRows == 1)
     }
 }
 

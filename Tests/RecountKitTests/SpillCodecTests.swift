@@ -19,6 +19,8 @@ import struct RecountKit.SourceLocation
     @Test func reportedUsage() throws { try check(ReportedUsage.self) { Self.usage(&$0) } }
     @Test func billedFields() throws { try check(BilledFields.self) { Self.billed(&$0) } }
     @Test func tokenCounts() throws { try check(TokenCounts.self) { Self.counts(&$0) } }
+    @Test func gatewayRow() throws { try check(GatewayRow.self) { Self.gatewayRow(&$0) } }
+    @Test func gatewayOther() throws { try check(GatewayOther.self) { Self.other(&$0) } }
     @Test func debit() throws { try check(Debit.self) { Self.debit(&$0) } }
     @Test func inputFileInfo() throws { try check(InputFileInfo.self) { Self.input(&$0) } }
     @Test func unit() throws { try check(PriceCatalog.Unit.self) { Self.unit(&$0) } }
@@ -208,7 +210,48 @@ import struct RecountKit.SourceLocation
             usage: optional(&random, usage), billed: billed(&random), source: source(&random),
             dialect: random.pick([LogDialect.recount, .oneAPI]))
         record.inputScalars = optional(&random) { $0.int(0...100_000) }
+        record.gateway = optional(&random, gatewayRow)
         return record
+    }
+
+    static func gatewayRow(_ random: inout SampleRandom) -> GatewayRow {
+        GatewayRow(logType: random.int(0...6), role: random.pick([GatewayRow.Role.request, .refund, .taskDelta]),
+                   rowID: optional(&random, string), useTime: optional(&random, int),
+                   upstreamRequestID: optional(&random, string), channel: optional(&random, int),
+                   quota: optional(&random) { $0.int(0...4000) - 2000 }, other: optional(&random, other))
+    }
+
+    /// Every key of `other`, each present about half the time.
+    static func other(_ random: inout SampleRandom) -> GatewayOther {
+        var o = GatewayOther()
+        let r = { (random: inout SampleRandom) in optional(&random, rational) }
+        let i = { (random: inout SampleRandom) in optional(&random, int) }
+        let s = { (random: inout SampleRandom) in optional(&random, string) }
+        let b = { (random: inout SampleRandom) in optional(&random) { $0.chance(500) } }
+        o.modelRatio = r(&random); o.groupRatio = r(&random); o.userGroupRatio = r(&random)
+        o.completionRatio = r(&random); o.modelPrice = r(&random)
+        o.cacheTokens = i(&random); o.cacheRatio = r(&random); o.cacheCreationTokens = i(&random)
+        o.cacheCreationRatio = r(&random); o.cacheCreationTokens5m = i(&random); o.cacheCreationRatio5m = r(&random)
+        o.cacheCreationTokens1h = i(&random); o.cacheCreationRatio1h = r(&random); o.cacheWriteTokens = i(&random)
+        o.usageSemantic = s(&random); o.claude = b(&random); o.inputTokensTotal = i(&random)
+        o.imageTokens = i(&random); o.imageRatio = r(&random); o.audio = b(&random)
+        o.textInputTokens = i(&random); o.textOutputTokens = i(&random); o.audioInputTokens = i(&random)
+        o.audioOutputTokens = i(&random); o.audioRatio = r(&random); o.audioCompletionRatio = r(&random)
+        o.separateAudioInputTokens = i(&random); o.separateAudioInputPrice = r(&random)
+        o.webSearchCalls = i(&random); o.webSearchPrice = r(&random); o.fileSearchCalls = i(&random)
+        o.fileSearchPrice = r(&random)
+        o.toolSurcharges = optional(&random) { random in
+            (0..<random.int(0...3)).map { _ in GatewayOther.ToolSurcharge(name: string(&random), count: int(&random), price: rational(&random)) }
+        }
+        o.imageGenerationCallPrice = r(&random); o.billingMode = s(&random); o.taskID = s(&random)
+        o.taskPreConsumed = i(&random); o.taskActualQuota = i(&random); o.taskQuotaDelta = i(&random)
+        o.streamStatus = optional(&random) { random in
+            GatewayOther.StreamStatus(status: optional(&random, string), endReason: optional(&random, string),
+                                      endError: optional(&random, string), errorCount: optional(&random, int))
+        }
+        o.usageBillingPath = s(&random); o.localCountTokens = b(&random); o.quotaSaturated = random.chance(500)
+        o.firstResponseMilliseconds = r(&random)
+        return o
     }
 
     static func counts(_ random: inout SampleRandom) -> TokenCounts {
@@ -255,7 +298,8 @@ import struct RecountKit.SourceLocation
     static func counters(_ random: inout SampleRandom) -> RunCounters {
         var counters = RunCounters()
         for field in [\RunCounters.requests, \.debits, \.orphanDebits, \.blankLines, \.debitBlankLines, \.logRejected,
-                      \.debitsRejected, \.outsideWindow, \.otherShard, \.billedAmountMismatches] {
+                      \.debitsRejected, \.outsideWindow, \.otherShard, \.billedAmountMismatches, \.nonRequestRows,
+                      \.nettedRows, \.recountedRequests, \.repricedRequests] {
             counters[keyPath: field] = int(&random)
         }
         return counters
@@ -268,7 +312,8 @@ import struct RecountKit.SourceLocation
     }
 
     static func warnings(_ random: inout SampleRandom) -> RunWarnings {
-        RunWarnings(unlistedGroups: countMap(&random), fallbackEncodingModels: countMap(&random), recountIncomplete: int(&random))
+        RunWarnings(unlistedGroups: countMap(&random), fallbackEncodingModels: countMap(&random), recountIncomplete: int(&random),
+                    streamOutcomes: countMap(&random), streamEndReasons: countMap(&random))
     }
 
     static func tally(_ random: inout SampleRandom) -> TokenDrift.Tally {

@@ -31,6 +31,7 @@ extension Explanation {
         } ?? .null))
         pairs.append(("debit_pricing_version", .str(row.debitPricingVersion)))
         if let breakdown = row.breakdown { pairs.append(("charge", chargeJSON(breakdown))) }
+        if let gateway = gatewayJSON { pairs.append(("gateway", gateway)) }
         pairs.append(("unpriced_reason", .str(row.unpricedReason)))
         pairs.append(("debits", .array(row.debits.map {
             .obj([("debit_id", .string($0.debitID)), ("account", .string($0.account)), ("amount", .string(amount($0.amount))),

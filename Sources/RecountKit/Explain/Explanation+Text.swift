@@ -10,6 +10,7 @@ extension Explanation {
         tokenSections(&out)
         versionSection(&out)
         chargeSection(&out)
+        gatewaySection(&out)
         debitSection(&out)
         classSection(&out)
         return out.text

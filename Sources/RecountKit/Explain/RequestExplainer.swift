@@ -54,9 +54,11 @@ public struct RequestExplainer: Sendable {
             ledger.debits = ledger.debits.filter { $0.requestID == requestID }
             ledger.rejects = []
         }
-        let needles = Self.needles(for: requestID)
-        var found = try find(requestID, lineFilter: { line in needles.contains { Self.contains(line, $0) } })
-        if found == nil { found = try find(requestID, lineFilter: { _ in true }) }
+        var needles = Self.needles(for: requestID)
+        // A task's id is `task:<task_id>`, which no row spells out: its rows hold the task id.
+        if requestID.hasPrefix("task:"), requestID.count > 5 { needles += Self.needles(for: String(requestID.dropFirst(5))) }
+        var lines = try find(requestID, lineFilter: { line in needles.contains { Self.contains(line, $0) } })
+        if lines.isEmpty { lines = try find(requestID, lineFilter: { _ in true }) }
 
         // The same join step as `reconcile`: one request id's group, its line and its debits.
         let collected = CollectingSink()
@@ -65,9 +67,11 @@ public struct RequestExplainer: Sendable {
         var group = RequestGroup()
         group.debits = ledger.debits
         var record: LogRecord?
-        if case .record(let found, let counts, let charge, _) = found {
-            record = found
-            group.entries = [.record(found, counts, JoinCharge(charge), raw: nil, sequence: 0)]
+        for (sequence, line) in lines.enumerated() {
+            guard case .record(let found, let counts, let charge, _) = line else { continue }
+            // The request row is the one explained; refund and task-delta rows net into it.
+            if record == nil, found.gateway?.adjustment == nil { record = found }
+            group.entries.append(.record(found, counts, JoinCharge(charge), raw: nil, sequence: sequence))
         }
         do { try state.process(group) } catch { throw Self.explainError(error) }
         var result = state.finish()
@@ -90,13 +94,20 @@ public struct RequestExplainer: Sendable {
         }
     }
 
-    /// The first line (in input order) that decodes to a record with this id — the one
-    /// `reconcile` keeps; a later line with the same id is rejected there as a duplicate.
-    func find(_ requestID: String, lineFilter: ([UInt8]) -> Bool) throws(ExplainError) -> ReconcilePipeline.Evaluated? {
-        try firstLine(passing: lineFilter) { evaluated in
-            if case .record(let record, _, _, _) = evaluated, record.id == requestID { return evaluated }
+    /// The lines (in input order) that decode to a record with this id: the request `reconcile`
+    /// keeps (the first request row; a later one is rejected there as a duplicate) and the
+    /// gateway's refund and task-delta rows that net into it.
+    func find(_ requestID: String, lineFilter: ([UInt8]) -> Bool) throws(ExplainError) -> [ReconcilePipeline.Evaluated] {
+        var found: [ReconcilePipeline.Evaluated] = []
+        var requestRowSeen = false
+        let _: Bool? = try firstLine(passing: lineFilter) { evaluated in
+            guard case .record(let record, _, _, _) = evaluated, record.id == requestID else { return nil }
+            let isRequest = record.gateway?.adjustment == nil
+            if !(isRequest && requestRowSeen) { found.append(evaluated) }
+            if isRequest { requestRowSeen = true }
             return nil
         }
+        return found
     }
 
     /// The first line that holds the id (as bytes) but does not decode: why support finds the

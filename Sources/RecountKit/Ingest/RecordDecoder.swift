@@ -5,8 +5,17 @@ import TokenCounter
 /// Stage 2 of the pipeline (after `LineReader`, before `TokenRecount`). Pure: safe to run on
 /// many lines at once.
 public enum RecordDecoder {
+    /// What a line is: a request (or a row of one), a gateway row that is no request, or bad.
+    public enum Decoded: Sendable {
+        case record(LogRecord)
+        /// A gateway `logs` row of a type that is not a request (top-up, manage, system,
+        /// unknown: SPEC §2.6): skipped without a reject, counted (`counts.non_request_rows`).
+        case nonRequest(logType: Int)
+        case failure(FieldError)
+    }
+
     /// Decodes a physical line (without its line terminator).
-    public static func decode(_ line: UnsafeBufferPointer<UInt8>, at source: SourceLocation) -> Result<LogRecord, FieldError> {
+    public static func decodeLine(_ line: UnsafeBufferPointer<UInt8>, at source: SourceLocation) -> Decoded {
         let value: JSONValue
         do {
             value = try JSONParser.parse(line)
@@ -18,11 +27,21 @@ public enum RecordDecoder {
         }
         do {
             if OneAPIDialect.matches(object) {
-                return .success(try OneAPIDialect.decode(object, at: source))
+                return try OneAPIDialect.decode(object, at: source)
             }
-            return .success(try decodeCanonical(object, at: source))
+            return .record(try decodeCanonical(object, at: source))
         } catch {
             return .failure(error)
+        }
+    }
+
+    /// `decodeLine` for callers that want a record or a reason: a non-request row is a
+    /// failure here, saying its type.
+    public static func decode(_ line: UnsafeBufferPointer<UInt8>, at source: SourceLocation) -> Result<LogRecord, FieldError> {
+        switch decodeLine(line, at: source) {
+        case .record(let record): .success(record)
+        case .nonRequest(let type): .failure(OneAPIDialect.nonRequestError(type))
+        case .failure(let error): .failure(error)
         }
     }
 
@@ -114,37 +133,77 @@ public enum RecordDecoder {
     }
 }
 
-/// One-api / new-api `logs` rows (SPEC §2.1 "Dialects", §6 last rule), recognised per line.
+/// One-api / new-api `logs` rows (SPEC §2.1 "Dialects", §2.6, §6 last rule), recognised per line.
 ///
 /// Start time = `created_at − use_time`; `quota` is the recorded amount in the catalog's unit;
-/// the account is `username`, else `user_id`; the id is `request_id`, else `id`. Row `type` 2
-/// is a consume log (status 200) and new-api's type 5 an error log (status 500); top-ups and
-/// other administrative rows are not requests and are rejected with that reason. A `quota` of 0
-/// is no debit.
+/// the account is `username`, else `user_id`. Log types: 2 (consume) is a request (status 200)
+/// and 5 (error) one that failed (status 500); 6 (new-api refund) returns quota to its request;
+/// 0, 1, 3 and 4 (unknown, top-up, manage, system) are not requests and are skipped without a
+/// reject (a database day is full of top-ups); any other type is a reject. The id is
+/// `task:<other.task_id>` for every row of an async task (its submission, its settlement
+/// deltas and its refunds are written at different times, often without the submitting
+/// request's id, and only the task id ties them), else `request_id`, else `id`. A `quota` of 0
+/// is no debit; a negative `quota` is a reject except on a task's settlement row, where the
+/// gateway writes the signed delta `actual − pre_consumed`.
 enum OneAPIDialect {
     static func matches(_ object: JSONObject) -> Bool {
         object["time"] == nil && object["created_at"] != nil
             && (object["model_name"] != nil || object["quota"] != nil)
     }
 
-    static func decode(_ object: JSONObject, at source: SourceLocation) throws(FieldError) -> LogRecord {
+    static func nonRequestError(_ type: Int) -> FieldError {
+        FieldError("type", "log type \(type) is not a request (2 = consume, 5 = error, 6 = refund)")
+    }
+
+    static func decode(_ object: JSONObject, at source: SourceLocation) throws(FieldError) -> RecordDecoder.Decoded {
         let fields = FieldReader(object)
-        let id: String
-        if let requestID = try fields.optionalString("request_id"), !requestID.isEmpty {
-            id = requestID
-        } else if let raw = fields.value("id") {
+        // The type first: a top-up row need not have a model or tokens.
+        let type = try fields.optionalCount("type", max: 99) ?? 2
+        let status: Int
+        switch type {
+        case 2, 6: status = 200
+        case 5: status = 500
+        case 0, 1, 3, 4: return .nonRequest(logType: type)
+        default: throw FieldError("type", "unknown log type \(type) (2 = consume, 5 = error, 6 = refund; 0, 1, 3, 4 are skipped)")
+        }
+        // new-api's `other` (SPEC §2.6): a row whose `other` is not JSON, or holds a key of the
+        // wrong type, is rejected naming the key.
+        let other = try GatewayOther.parse(fields.value("other"))
+        let rowID: String?
+        if let raw = fields.value("id") {
             switch raw {
-            case .string(let text) where !text.isEmpty: id = text
-            case .number(let text): id = text
+            case .string(let text) where !text.isEmpty: rowID = text
+            case .number(let text): rowID = text
             default: throw FieldError("id", "expected request_id or id")
             }
         } else {
+            rowID = nil
+        }
+        let requestID = try fields.optionalString("request_id").flatMap { $0.isEmpty ? nil : $0 }
+        let id: String
+        if let task = other?.taskID, !task.isEmpty {
+            id = "task:" + task
+        } else if let requestID {
+            id = requestID
+        } else if let rowID, type != 6 {
+            id = rowID
+        } else if type == 6 {
+            throw FieldError("request_id", "a refund row (type 6) names no request: neither request_id nor other.task_id")
+        } else {
             throw FieldError("request_id", "required field is missing (neither request_id nor id)")
+        }
+        let role: GatewayRow.Role
+        if type == 6 {
+            role = .refund
+        } else if other?.taskID != nil, other?.taskQuotaDelta != nil || other?.taskPreConsumed != nil || other?.taskActualQuota != nil {
+            role = .taskDelta
+        } else {
+            role = .request
         }
         guard let created = fields.value("created_at") else { throw FieldError("created_at", "required field is missing") }
         let createdSeconds = try FieldReader.count(created, field: "created_at", max: 99_999_999_999)
-        let useTime = try fields.optionalCount("use_time", max: 86_400 * 366) ?? 0
-        guard useTime <= createdSeconds else { throw FieldError("use_time", "longer than created_at") }
+        let useTime = try fields.optionalCount("use_time", max: 86_400 * 366)
+        guard (useTime ?? 0) <= createdSeconds else { throw FieldError("use_time", "longer than created_at") }
         let account: String
         if let username = try fields.optionalString("username"), !username.isEmpty {
             account = username
@@ -153,26 +212,29 @@ enum OneAPIDialect {
         } else {
             throw FieldError("username", "required field is missing (neither username nor user_id)")
         }
-        let type = try fields.optionalCount("type", max: 99) ?? 2
-        let status: Int
-        switch type {
-        case 2: status = 200
-        case 5: status = 500
-        default: throw FieldError("type", "log type \(type) is not a request (2 = consume, 5 = error)")
-        }
         var billed = BilledFields()
         billed.promptTokens = try fields.optionalCount("prompt_tokens")
         billed.completionTokens = try fields.optionalCount("completion_tokens")
-        // A row is the gateway's debit as well as its record; `quota` 0 means nothing was taken
-        // (every error row of a gateway writes 0), and a debit of 0 taken from a row's own
-        // `quota` is no debit: such a failed request is `ok`, a billable one `missing_charge`.
-        billed.amount = try fields.optionalAmount("quota").flatMap { $0.isZero ? nil : $0 }
-        // new-api's `other` (SPEC §2.6): a row whose `other` is not JSON, or holds a key of the
-        // wrong type, is rejected naming the key.
-        _ = try GatewayOther.parse(fields.value("other"))
-        return LogRecord(
+        let quota: Int?
+        if role == .request {
+            // A row is the gateway's debit as well as its record; `quota` 0 means nothing was
+            // taken (every error row of a gateway writes 0), and a debit of 0 taken from a row's
+            // own `quota` is no debit: such a failed request is `ok`, a billable one
+            // `missing_charge`. A refund's or delta's quota nets into its request instead.
+            let amount = try fields.optionalAmount("quota")
+            billed.amount = amount.flatMap { $0.isZero ? nil : $0 }
+            quota = amount.flatMap { $0.isInteger ? Int(exactly: $0.numerator) : nil }
+        } else {
+            quota = try Self.quota(fields.value("quota"), signed: role == .taskDelta)
+        }
+        var channel = try fields.optionalCount("channel_id")
+        if channel == nil { channel = try fields.optionalCount("channel") }
+        let gateway = GatewayRow(logType: type, role: role, rowID: rowID == id ? nil : rowID, useTime: useTime,
+                                 upstreamRequestID: try fields.optionalString("upstream_request_id").flatMap { $0.isEmpty ? nil : $0 },
+                                 channel: channel, quota: quota, other: other)
+        var record = LogRecord(
             id: id,
-            time: Timestamp(seconds: Int64(createdSeconds - useTime)),
+            time: Timestamp(seconds: Int64(createdSeconds - (useTime ?? 0))),
             account: account,
             key: try fields.optionalString("token_name"),
             group: try fields.optionalString("group").flatMap { $0.isEmpty ? nil : $0 } ?? "default",
@@ -182,5 +244,27 @@ enum OneAPIDialect {
             stream: try fields.optionalBool("is_stream") ?? false,
             request: nil, response: nil, usage: nil,
             billed: billed, source: source, dialect: .oneAPI)
+        record.gateway = gateway
+        return .record(record)
+    }
+
+    /// The `quota` column: a whole number (or numeric string); negative only where `signed`
+    /// (a task's settlement delta). The gateway's columns are 32-bit.
+    static func quota(_ value: JSONValue?, signed: Bool) throws(FieldError) -> Int? {
+        guard let value, !value.isNull else { return nil }
+        let text: String
+        switch value {
+        case .number(let number): text = number
+        case .string(let string): text = string.trimmingASCIISpaces()
+        default: throw FieldError("quota", "expected a whole number, found \(value.typeName)")
+        }
+        guard let rational = try? Rational(parsing: text) else { throw FieldError("quota", "'\(text.prefix(40))' is not a number") }
+        guard rational.isInteger, let whole = Int(exactly: rational.numerator), abs(whole) <= 1 << 52 else {
+            throw FieldError("quota", "expected a whole number of quota, found \(text.prefix(40))")
+        }
+        guard signed || whole >= 0 else {
+            throw FieldError("quota", "amount must not be negative (\(text.prefix(40))); only a task's settlement row carries a negative delta")
+        }
+        return whole
     }
 }

@@ -194,7 +194,8 @@ extension SpilledCounts {
 extension RunCounters: SpilledCounts {
     static var spilledFields: [WritableKeyPath<RunCounters, Int>] {
         [\.requests, \.debits, \.orphanDebits, \.blankLines, \.debitBlankLines, \.logRejected, \.debitsRejected,
-         \.outsideWindow, \.otherShard, \.billedAmountMismatches]
+         \.outsideWindow, \.otherShard, \.billedAmountMismatches, \.nonRequestRows, \.nettedRows,
+         \.recountedRequests, \.repricedRequests]
     }
 }
 
@@ -203,6 +204,8 @@ extension RunWarnings: SpillCodable {
         out.countMap(unlistedGroups)
         out.countMap(fallbackEncodingModels)
         out.int(recountIncomplete)
+        out.countMap(streamOutcomes)
+        out.countMap(streamEndReasons)
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
@@ -210,6 +213,8 @@ extension RunWarnings: SpillCodable {
         unlistedGroups = try input.countMap()
         fallbackEncodingModels = try input.countMap()
         recountIncomplete = try input.int()
+        streamOutcomes = try input.countMap()
+        streamEndReasons = try input.countMap()
     }
 }
 

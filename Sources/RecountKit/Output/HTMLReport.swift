@@ -90,6 +90,14 @@ public struct HTMLReport {
         var out = "<section class=\"cards\">"
         out += card("Requests", count(result.counters.requests),
                     sub: "\(count(result.counters.debits)) ledger debits · \(count(result.counters.orphanDebits)) orphan debits")
+        out += card("Recounted", count(result.counters.recountedRequests),
+                    sub: "\(count(result.counters.repricedRequests)) re-priced from reported tokens only")
+        let streams = result.warnings.streamOutcomes.filter { $0.key.hasPrefix("incomplete") }
+        if !streams.isEmpty || !result.warnings.streamEndReasons.isEmpty {
+            let reasons = result.warnings.streamEndReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            out += card("Streams ended badly", count(streams.values.reduce(0, +)),
+                        sub: "end reasons: " + (reasons.isEmpty ? "none" : reasons.joined(separator: " · ")))
+        }
         out += card("Not ok", count(notOK), sub: "requests and orphans with a discrepancy")
         out += card("Recorded", "\(shown(totals.recorded)) \(unitName)", sub: "sum of debits")
         out += card("Expected", "\(shown(totals.expected)) \(unitName)", sub: "recomputed charges")

@@ -122,6 +122,8 @@ public struct ReportFiles {
                 ("orphan_debits", .num(counters.orphanDebits)),
                 ("rejected_log_lines", .num(counters.logRejected)), ("rejected_debit_lines", .num(counters.debitsRejected)),
                 ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
+                ("non_request_rows", .num(counters.nonRequestRows)), ("netted_rows", .num(counters.nettedRows)),
+                ("recounted_requests", .num(counters.recountedRequests)), ("repriced_requests", .num(counters.repricedRequests)),
                 ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
                 ("discrepancy_rows", .num(result.discrepancyRowCount)),
             ])),
@@ -171,6 +173,8 @@ public struct ReportFiles {
             ("fallback_encoding_models",
              .obj(warnings.fallbackEncodingModels.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
             ("recount_incomplete", .num(warnings.recountIncomplete)),
+            ("stream_outcomes", .obj(warnings.streamOutcomes.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
+            ("stream_end_reasons", .obj(warnings.streamEndReasons.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
             ("billed_amount_differs_from_ledger", .num(result.counters.billedAmountMismatches)),
         ])
     }

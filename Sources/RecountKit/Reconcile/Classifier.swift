@@ -7,9 +7,16 @@ struct Classifier {
     let tolerance: Rational
     let unitName: String
 
-    func classify(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit]) throws(MoneyError) -> RequestOutcome {
-        var outcome = try unclassified(record, counts: counts, charge: charge, debits: debits)
-        if case .notBillable = charge {
+    /// `adjustments`: the request's refund and task-delta rows as signed debits (SPEC §2.6): the
+    /// request is judged on what its account paid net of them, so a refunded overcharge is
+    /// credited once, for what the refund left over (`GatewayNetting.creditDue`).
+    func classify(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit],
+                  adjustments: [Debit] = []) throws(MoneyError) -> RequestOutcome {
+        var outcome = try unclassified(record, counts: counts, charge: charge, debits: debits + adjustments)
+        let findings = gatewayFindings(record)
+        if !adjustments.isEmpty, debits.count <= 1 {
+            try netted(&outcome, record, counts: counts, charge: charge, debit: debits.first, adjustments: adjustments)
+        } else if case .notBillable = charge {
             failedRequest(&outcome, record, debits: debits)
         } else if debits.count > 1 {
             try duplicateCharge(&outcome, record, counts: counts, debits: debits)
@@ -20,8 +27,66 @@ struct Classifier {
             outcome.causes = [.no_price]
             outcome.causeDetail = outcome.unpricedReason ?? "no price"
         }
+        attach(findings, to: &outcome)
         return outcome
     }
+
+    /// What the gateway row says about itself (SPEC §2.6 "Row-alone checks"): its quota against
+    /// its own ratios, its ratios against the version in force, how its stream ended. Only for
+    /// a request row with `other`; nothing for `recount.log/1` lines or one-api rows.
+    func gatewayFindings(_ record: LogRecord) -> [GatewayFinding] {
+        guard let gateway = record.gateway, gateway.role == .request else { return [] }
+        var findings: [GatewayFinding] = []
+        let prompt = record.billed.promptTokens ?? 0, completion = record.billed.completionTokens ?? 0
+        if let other = gateway.other {
+            if let quota = gateway.quota, !record.failed,
+               let finding = GatewayConsistency.arithmetic(recordedQuota: quota, promptTokens: prompt,
+                                                           completionTokens: completion, other: other).finding {
+                findings.append(finding)
+            }
+            // The ratios are compared only on a row that says how it was priced (`model_price`:
+            // −1 ratio mode, ≥ 0 per call), as every text row of `GenerateTextOtherInfo` does; an
+            // `other` without it (older gateways, partial rows: `{"model_ratio":0,"frt":400}`)
+            // does not say which ratios its quota rested on, and neither check can use it.
+            if other.modelPrice != nil, let version = catalog.version(at: record.time) {
+                findings += GatewayConsistency.rates(other: other, model: record.model, group: record.group, version: version)
+            }
+        }
+        if let finding = StreamOutcome.classify(isStream: record.stream, quota: gateway.quota ?? 0,
+                                                completionTokens: completion, other: gateway.other).finding {
+            findings.append(finding)
+        }
+        return findings
+    }
+
+    /// The row's own findings join its causes. They replace the generic `rate` ("price,
+    /// exchange rate or multiplier differs") that `explain` falls back on, which they say more
+    /// precisely; on a row that is otherwise `ok` they are its causes, so the row is written to
+    /// `discrepancies.csv` (a charge resting on an estimate is support's business even when
+    /// the catalog agrees with it). Not-billable and unpriced rows keep their one cause.
+    func attach(_ findings: [GatewayFinding], to outcome: inout RequestOutcome) {
+        guard !findings.isEmpty, outcome.outcomeClass != .failed_request_charged, outcome.outcomeClass != .unpriced_model else { return }
+        if let last = outcome.causes.last, last == .rate, outcome.causeDetail.hasSuffix(Self.genericRate) {
+            // The fallback is always the last "; "-separated part of the detail.
+            outcome.causes.removeLast()
+            let cut = outcome.causeDetail.range(of: "; ", options: .backwards)?.lowerBound ?? outcome.causeDetail.startIndex
+            outcome.causeDetail = String(outcome.causeDetail[..<cut])
+        }
+        var details = outcome.causeDetail.isEmpty ? [] : [outcome.causeDetail]
+        for finding in findings {
+            let cause: Cause = switch finding.cause {
+            case .gatewayArithmetic: .gateway_arithmetic
+            case .rate: .rate
+            case .streamIncomplete: .stream_incomplete
+            }
+            if !outcome.causes.contains(cause) { outcome.causes.append(cause) }
+            details.append("\(cause.rawValue): \(finding.detail)")
+        }
+        outcome.causeDetail = details.joined(separator: "; ")
+    }
+
+    /// The end of `explain`'s fallback detail, by which `attach` knows it.
+    static let genericRate = "price, exchange rate or multiplier differs"
 
     /// The request's row before its class: what it is, what was debited, what was expected.
     func unclassified(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit]) throws(MoneyError) -> RequestOutcome {
@@ -46,6 +111,41 @@ struct Classifier {
         }
         if let expected = outcome.expected { outcome.delta = try outcome.recorded.subtracting(expected) }
         return outcome
+    }
+
+    /// A request with refund or task-delta rows: its net (debit + deltas − refunds, the
+    /// `recorded` of its row) against the expected charge, as one debit would be. A failed
+    /// request refunded in full is `ok`; with a net left it is `failed_request_charged` for
+    /// that net. An overcharge is credited `net − expected`: the gateway's refund already gave
+    /// back the rest, so nothing is credited twice.
+    func netted(_ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts, charge: JoinCharge,
+                debit: Debit?, adjustments: [Debit]) throws(MoneyError) {
+        let net = outcome.recorded
+        let refunded = try Self.sum(adjustments.filter { $0.amount.isNegative }.map(\.amount)).negated
+        let deltas = try Self.sum(adjustments.filter { !$0.amount.isNegative }.map(\.amount))
+        let note = "net \(format(net)) \(unitName) after \(adjustments.count) gateway row(s)"
+            + (refunded.isZero ? "" : ", refunded \(format(refunded))") + (deltas.isZero ? "" : ", deltas +\(format(deltas))")
+        let reference = debit ?? adjustments[0]
+        let net1 = Debit(debitID: reference.debitID, requestID: reference.requestID, account: reference.account,
+                         time: reference.time, amount: net, pricingVersion: reference.pricingVersion,
+                         source: reference.source, sequence: reference.sequence)
+        switch charge {
+        case .notBillable:
+            guard net > .zero else { return }
+            outcome.outcomeClass = .failed_request_charged
+            outcome.causes = [.failed_request]
+            outcome.causeDetail = "status \(record.status): a failed request is not billable; \(note)"
+            outcome.credits.append(credit(.failed_request_charged, debit: net1, amount: net, record: record,
+                                          reason: "failed request (status \(record.status)) was debited, \(note)"))
+        case .priced, .unpriced:
+            guard let expected = outcome.expected else {
+                outcome.outcomeClass = .unpriced_model
+                outcome.causes = [.no_price]
+                outcome.causeDetail = outcome.unpricedReason ?? "no price"
+                return
+            }
+            try compare(&outcome, record, counts: counts, expected: expected, debit: net1, netNote: note)
+        }
     }
 
     /// `failed_request_charged`: a failed request with debits; each non-zero one is credited.
@@ -84,7 +184,7 @@ struct Classifier {
     /// One debit (or none) against the expected charge: `missing_charge` (no debit, whatever
     /// the tolerance), `overcharge`, `undercharge`, or `ok` within the tolerance.
     func compare(_ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts, expected: Rational,
-                 debit: Debit?) throws(MoneyError) {
+                 debit: Debit?, netNote: String? = nil) throws(MoneyError) {
         // SPEC §6: the tolerance absorbs rounding between a debit and its recomputation; a
         // request that was never debited has no debit to round, so whatever its expected amount
         // it is a billing-pipeline failure finance must see.
@@ -102,7 +202,8 @@ struct Classifier {
         } else {
             return
         }
-        let found = try explain(record, counts: counts, recorded: debit.amount, expected: expected, debit: debit)
+        var found = try explain(record, counts: counts, recorded: debit.amount, expected: expected, debit: debit)
+        if let netNote { found.detail = netNote + "; " + found.detail }
         outcome.causes = found.causes
         outcome.causeDetail = found.detail
         if outcome.outcomeClass == .overcharge {
@@ -165,7 +266,7 @@ struct Classifier {
             }
         }
         causes.append(.rate)
-        details.append("debit \(format(recorded)) vs expected \(format(expected)) \(unitName): price, exchange rate or multiplier differs")
+        details.append("debit \(format(recorded)) vs expected \(format(expected)) \(unitName): \(Self.genericRate)")
         return (causes, details.joined(separator: "; "))
     }
 

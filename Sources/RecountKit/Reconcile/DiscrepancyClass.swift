@@ -38,8 +38,16 @@ public enum Cause: String, Sendable, CaseIterable {
     case price_version
     /// The recorded amount is the exact amount rounded another way (or without the minimum).
     case rounding
-    /// None of the above explains it: the price, exchange rate or a multiplier differs.
+    /// None of the above explains it: the price, exchange rate or a multiplier differs. On a
+    /// gateway row whose `other` records its ratios, the detail names the ratio (model,
+    /// completion, group, cache, model price) that differs from the catalog and both values.
     case rate
+    /// A gateway row's quota contradicts its own recorded ratios and tokens: the gateway
+    /// computed wrong (`GatewayConsistency.arithmetic`; the replay is in `explain`).
+    case gateway_arithmetic
+    /// The charge rests on the gateway's local estimate of a stream that did not finish
+    /// (`StreamOutcome.classify`); the detail gives the end reason.
+    case stream_incomplete
     case failed_request
     case duplicate_debit
     case no_debit

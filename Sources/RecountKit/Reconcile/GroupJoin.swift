@@ -25,7 +25,7 @@ struct GroupJoiner: Sendable {
 
     /// Whether the request gets a row in `discrepancies.csv`.
     func writesRow(_ outcome: RequestOutcome) -> Bool {
-        options.allRows || outcome.outcomeClass != .ok
+        options.allRows || outcome.outcomeClass != .ok || !outcome.causes.isEmpty
     }
 
     /// One log line of a request id, in input order, after all the id's debits. Nothing of a
@@ -61,6 +61,16 @@ struct GroupJoiner: Sendable {
                 effects.count(\.otherShard, 1)
             }
         case .record(let record, let counts, let charge, let raw, let sequence):
+            if let adjustment = record.gateway?.adjustment {
+                // A refund or task settlement row: a signed entry of its request's account
+                // (SPEC §2.6), netted when the id's lines are all in (`finish`).
+                effects.count(\.nettedRows, 1)
+                group.adjustments.append(Debit(
+                    debitID: record.gateway?.rowID ?? "\(record.id)#\(record.source.line)", requestID: record.id,
+                    account: record.account, time: record.time, amount: Rational(adjustment),
+                    pricingVersion: nil, source: record.source, sequence: sequence))
+                return
+            }
             guard !group.requestSeen else {
                 try effects.reject(Self.repeated(record.id, source: record.source, raw: raw), order: RejectOrder(logLine: sequence))
                 return
@@ -79,12 +89,21 @@ struct GroupJoiner: Sendable {
             } else {
                 debits = []
             }
-            let outcome: RequestOutcome
-            do { outcome = try classifier.classify(record, counts: counts, charge: charge, debits: debits) } catch {
-                throw .arithmetic(error, at: record.source.description)
-            }
-            try effects.request(outcome, note: RequestNote(record, counts: counts, catalog: options.catalog), joiner: self)
+            group.pending = GroupCursor.PendingRequest(record: record, counts: counts, charge: charge, debits: debits)
         }
+    }
+
+    /// The id's request classified, with the refunds and task deltas that came after it.
+    func settle(_ pending: GroupCursor.PendingRequest, adjustments: [Debit], into effects: inout some JoinEffects) throws(ReconcileError) {
+        let record = pending.record
+        let outcome: RequestOutcome
+        do {
+            outcome = try classifier.classify(record, counts: pending.counts, charge: pending.charge, debits: pending.debits,
+                                              adjustments: adjustments)
+        } catch {
+            throw .arithmetic(error, at: record.source.description)
+        }
+        try effects.request(outcome, note: RequestNote(record, counts: pending.counts, catalog: options.catalog), joiner: self)
     }
 
     /// The owner is the shard of `account`; lines outside the window seen so far now count.
@@ -106,12 +125,19 @@ struct GroupJoiner: Sendable {
     /// The end of a request id: with no line inside the window, the owner is the first line
     /// outside it, else the first debit; debits nobody took are an orphan.
     func finish(_ group: inout GroupCursor, into effects: inout some JoinEffects) throws(ReconcileError) {
+        if let pending = group.pending {
+            group.pending = nil
+            try settle(pending, adjustments: group.adjustments, into: &effects)
+            group.adjustments = []
+        }
         if group.owned == nil {
             guard let account = group.firstOutsideAccount ?? group.debits.first?.account else { return }
             decideOwner(&group, account: account, into: &effects)
         }
-        guard group.owned == true, !group.debits.isEmpty else { return }
-        try effects.orphan(orphan(group.debits, requestSeen: group.requestSeen || group.skipped), joiner: self)
+        // Refunds or deltas whose request is not in the run: reported with the id's orphans.
+        let left = group.debits + group.adjustments
+        guard group.owned == true, !left.isEmpty else { return }
+        try effects.orphan(orphan(left, requestSeen: group.requestSeen || group.skipped), joiner: self)
     }
 
     static func repeated(_ requestID: String, source: SourceLocation, raw: [UInt8]?) -> Reject {

@@ -31,7 +31,7 @@ extension RunState {
             payload.value(counts)
             JoinCharge.encode(charge, to: &payload)
             return .prepared(entry: payload.bytes, keyLength: keyLength, raw: raw, keepsRaw: true)
-        case let unchanged:  // .blank, .rejected, .prepared
+        case let unchanged:  // .blank, .nonRequest, .rejected, .prepared
             return unchanged
         }
     }
@@ -60,6 +60,18 @@ struct GroupCursor {
     var firstOutsideAccount: String?
     var requestSeen = false
     var skipped = false
+    /// The id's request row, held until the id's last line: a gateway's refund or task delta
+    /// rows (later lines of the same id) net into it before it is classified.
+    var pending: PendingRequest?
+    /// Refund and task-delta rows of the id, as signed debits (`GatewayRow.adjustment`).
+    var adjustments: [Debit] = []
+
+    struct PendingRequest {
+        var record: LogRecord
+        var counts: TokenCounts
+        var charge: JoinCharge
+        var debits: [Debit]
+    }
     /// Strings decoded for this id (and the run's input paths), handed back on a match.
     var strings: SpillStrings
 

@@ -7,6 +7,8 @@ extension ReconcilePipeline {
     /// What stage 3–4 produce for one line.
     enum Evaluated: Sendable {
         case blank
+        /// A gateway row that is not a request (top-up, manage, system): counted, not rejected.
+        case nonRequest
         case rejected(Reject)
         /// A valid request this run does not recount: another shard's account, or a start
         /// outside `[from, until)`. Kept so that its id still counts in the join.
@@ -24,11 +26,13 @@ extension ReconcilePipeline {
         if line.truncated {
             return .rejected(Reject(kind: .log, source: source, reason: "line longer than \(LineReader.lineBytesMax) bytes", raw: line.bytes, rawTruncated: true))
         }
-        let decoded = line.bytes.withUnsafeBufferPointer { RecordDecoder.decode($0, at: source) }
+        let decoded = line.bytes.withUnsafeBufferPointer { RecordDecoder.decodeLine($0, at: source) }
         switch decoded {
         case .failure(let error):
             return .rejected(Reject(kind: .log, source: source, field: error.field, reason: error.reason, raw: line.bytes))
-        case .success(let record):
+        case .nonRequest:
+            return .nonRequest
+        case .record(let record):
             // The window first: a line outside it is outside for every shard alike.
             if let from = options.from, record.time < from {
                 return .skipped(requestID: record.id, account: record.account, otherShard: false, source: source, raw: line.bytes)

@@ -27,6 +27,14 @@ public struct RunCounters: Sendable, Equatable {
     public var otherShard = 0
     /// Log lines whose `billed.amount` differs from their first ledger debit.
     public var billedAmountMismatches = 0
+    /// Gateway rows that are not requests (log types 0, 1, 3, 4: top-ups, manage, system).
+    public var nonRequestRows = 0
+    /// Refund rows (type 6) and task settlement rows netted into their request.
+    public var nettedRows = 0
+    /// Requests whose prompt or completion count is a recount of the body.
+    public var recountedRequests = 0
+    /// Requests priced from reported or the row's own token counts only (no body recounted).
+    public var repricedRequests = 0
 
     /// Adds another part of the run's counts (a worker's share of the join).
     mutating func add(_ other: RunCounters) {
@@ -40,6 +48,10 @@ public struct RunCounters: Sendable, Equatable {
         outsideWindow += other.outsideWindow
         otherShard += other.otherShard
         billedAmountMismatches += other.billedAmountMismatches
+        nonRequestRows += other.nonRequestRows
+        nettedRows += other.nettedRows
+        recountedRequests += other.recountedRequests
+        repricedRequests += other.repricedRequests
     }
 }
 
@@ -51,6 +63,10 @@ public struct RunWarnings: Sendable, Equatable {
     public var fallbackEncodingModels: [String: Int] = [:]
     /// Requests whose body could not be fully recounted (see the row's notes in `explain`).
     public var recountIncomplete = 0
+    /// Streamed gateway rows by `StreamOutcome` (`not_stream` is not counted).
+    public var streamOutcomes: [String: Int] = [:]
+    /// Streamed gateway rows with `other.stream_status`, by its `end_reason` (`(none)` if empty).
+    public var streamEndReasons: [String: Int] = [:]
 }
 
 /// Token drift: the recount beside upstream usage, wherever both exist.

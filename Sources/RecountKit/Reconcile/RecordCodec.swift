@@ -38,6 +38,7 @@ extension LogRecord: SpillCodable {
         out.value(billed)
         out.value(source)
         out.string(dialect.rawValue)
+        out.optional(gateway) { $0.value($1) }
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
@@ -62,6 +63,7 @@ extension LogRecord: SpillCodable {
         self.init(id: id, time: time, account: account, key: key, group: group, model: model, endpoint: endpoint,
                   status: status, stream: stream, request: request, response: nil, usage: usage, billed: billed,
                   source: try input.value(strings: &strings), dialect: try input.enumeration(LogDialect.self))
+        self.gateway = try input.optional { input throws(SpillCorrupt) in try input.value(GatewayRow.self) }
         self.inputScalars = inputScalars
     }
 
@@ -211,5 +213,150 @@ extension Debit: SpillCodable {
                   time: try input.optional { input throws(SpillCorrupt) in try input.timestamp() },
                   amount: try input.rational(), pricingVersion: try input.optionalString(),
                   source: try input.value(strings: &strings), sequence: try input.int())
+    }
+}
+
+/// A gateway row's own columns, `other` parsed (so the join does not parse it twice).
+extension GatewayRow: SpillCodable {
+    func encode(to out: inout SpillEncoder) {
+        out.int(logType)
+        out.string(role.rawValue)
+        out.optionalString(rowID)
+        out.optionalInt(useTime)
+        out.optionalString(upstreamRequestID)
+        out.optionalInt(channel)
+        out.optionalInt(quota)
+        out.optional(other) { $0.value($1) }
+    }
+
+    init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
+        self.init(logType: try input.int(), role: try input.enumeration(Role.self), rowID: try input.optionalString(),
+                  useTime: try input.optionalInt(), upstreamRequestID: try input.optionalString(),
+                  channel: try input.optionalInt(), quota: try input.optionalInt(),
+                  other: try input.optional { input throws(SpillCorrupt) in try input.value(GatewayOther.self) })
+    }
+}
+
+/// Every key `GatewayOther` reads, in declaration order: one optional each (a byte when absent).
+extension GatewayOther: SpillCodable {
+    func encode(to out: inout SpillEncoder) {
+        out.optional(modelRatio) { $0.rational($1) }
+        out.optional(groupRatio) { $0.rational($1) }
+        out.optional(userGroupRatio) { $0.rational($1) }
+        out.optional(completionRatio) { $0.rational($1) }
+        out.optional(modelPrice) { $0.rational($1) }
+        out.optionalInt(cacheTokens)
+        out.optional(cacheRatio) { $0.rational($1) }
+        out.optionalInt(cacheCreationTokens)
+        out.optional(cacheCreationRatio) { $0.rational($1) }
+        out.optionalInt(cacheCreationTokens5m)
+        out.optional(cacheCreationRatio5m) { $0.rational($1) }
+        out.optionalInt(cacheCreationTokens1h)
+        out.optional(cacheCreationRatio1h) { $0.rational($1) }
+        out.optionalInt(cacheWriteTokens)
+        out.optionalString(usageSemantic)
+        out.optional(claude) { $0.bool($1) }
+        out.optionalInt(inputTokensTotal)
+        out.optionalInt(imageTokens)
+        out.optional(imageRatio) { $0.rational($1) }
+        out.optional(audio) { $0.bool($1) }
+        out.optionalInt(textInputTokens)
+        out.optionalInt(textOutputTokens)
+        out.optionalInt(audioInputTokens)
+        out.optionalInt(audioOutputTokens)
+        out.optional(audioRatio) { $0.rational($1) }
+        out.optional(audioCompletionRatio) { $0.rational($1) }
+        out.optionalInt(separateAudioInputTokens)
+        out.optional(separateAudioInputPrice) { $0.rational($1) }
+        out.optionalInt(webSearchCalls)
+        out.optional(webSearchPrice) { $0.rational($1) }
+        out.optionalInt(fileSearchCalls)
+        out.optional(fileSearchPrice) { $0.rational($1) }
+        out.optional(toolSurcharges) { $0.array($1) { $0.value($1) } }
+        out.optional(imageGenerationCallPrice) { $0.rational($1) }
+        out.optionalString(billingMode)
+        out.optionalString(taskID)
+        out.optionalInt(taskPreConsumed)
+        out.optionalInt(taskActualQuota)
+        out.optionalInt(taskQuotaDelta)
+        out.optional(streamStatus) { $0.value($1) }
+        out.optionalString(usageBillingPath)
+        out.optional(localCountTokens) { $0.bool($1) }
+        out.bool(quotaSaturated)
+        out.optional(firstResponseMilliseconds) { $0.rational($1) }
+    }
+
+    init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
+        self.init()
+        modelRatio = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        groupRatio = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        userGroupRatio = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        completionRatio = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        modelPrice = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        cacheTokens = try input.optionalInt()
+        cacheRatio = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        cacheCreationTokens = try input.optionalInt()
+        cacheCreationRatio = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        cacheCreationTokens5m = try input.optionalInt()
+        cacheCreationRatio5m = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        cacheCreationTokens1h = try input.optionalInt()
+        cacheCreationRatio1h = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        cacheWriteTokens = try input.optionalInt()
+        usageSemantic = try input.optionalString()
+        claude = try input.optional { input throws(SpillCorrupt) in try input.bool() }
+        inputTokensTotal = try input.optionalInt()
+        imageTokens = try input.optionalInt()
+        imageRatio = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        audio = try input.optional { input throws(SpillCorrupt) in try input.bool() }
+        textInputTokens = try input.optionalInt()
+        textOutputTokens = try input.optionalInt()
+        audioInputTokens = try input.optionalInt()
+        audioOutputTokens = try input.optionalInt()
+        audioRatio = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        audioCompletionRatio = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        separateAudioInputTokens = try input.optionalInt()
+        separateAudioInputPrice = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        webSearchCalls = try input.optionalInt()
+        webSearchPrice = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        fileSearchCalls = try input.optionalInt()
+        fileSearchPrice = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        toolSurcharges = try input.optional { input throws(SpillCorrupt) in try input.array { input throws(SpillCorrupt) in try input.value(ToolSurcharge.self) } }
+        imageGenerationCallPrice = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+        billingMode = try input.optionalString()
+        taskID = try input.optionalString()
+        taskPreConsumed = try input.optionalInt()
+        taskActualQuota = try input.optionalInt()
+        taskQuotaDelta = try input.optionalInt()
+        streamStatus = try input.optional { input throws(SpillCorrupt) in try input.value(StreamStatus.self) }
+        usageBillingPath = try input.optionalString()
+        localCountTokens = try input.optional { input throws(SpillCorrupt) in try input.bool() }
+        quotaSaturated = try input.bool()
+        firstResponseMilliseconds = try input.optional { input throws(SpillCorrupt) in try input.rational() }
+    }
+}
+
+extension GatewayOther.ToolSurcharge: SpillCodable {
+    func encode(to out: inout SpillEncoder) {
+        out.string(name)
+        out.int(count)
+        out.rational(price)
+    }
+
+    init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
+        self.init(name: try input.string(), count: try input.int(), price: try input.rational())
+    }
+}
+
+extension GatewayOther.StreamStatus: SpillCodable {
+    func encode(to out: inout SpillEncoder) {
+        out.optionalString(status)
+        out.optionalString(endReason)
+        out.optionalString(endError)
+        out.optionalInt(errorCount)
+    }
+
+    init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
+        self.init(status: try input.optionalString(), endReason: try input.optionalString(),
+                  endError: try input.optionalString(), errorCount: try input.optionalInt())
     }
 }

@@ -64,6 +64,8 @@ extension RunState {
         switch item {
         case .blank:
             if reportsUnattributed { result.counters.blankLines += 1 }
+        case .nonRequest:
+            if reportsUnattributed { result.counters.nonRequestRows += 1 }
         case .rejected(let reject):
             guard reportsUnattributed else { return }
             try addReject(reject, order: RejectOrder(logLine: sequence))

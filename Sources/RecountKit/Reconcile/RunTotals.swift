@@ -23,7 +23,9 @@ struct RunTotals {
         for credit in outcome.credits {
             do { try creditTallies[credit.status, default: CreditTally()].add(credit.amount) } catch { throw .arithmetic(error, at: at()) }
         }
-        if outcome.outcomeClass != .ok { discrepancyRowCount += 1 }
+        // The rows `discrepancies.csv` holds without `--all-rows`: not `ok`, or `ok` with a
+        // gateway finding (`Classifier.attach`).
+        if outcome.outcomeClass != .ok || !outcome.causes.isEmpty { discrepancyRowCount += 1 }
     }
 
     /// The warnings and token drift a recounted line raises.
@@ -31,6 +33,11 @@ struct RunTotals {
         if note.fallbackEncoding { warnings.fallbackEncodingModels[note.model, default: 0] += 1 }
         if let group = note.unlistedGroup { warnings.unlistedGroups[group, default: 0] += 1 }
         if note.recountIncomplete { warnings.recountIncomplete += 1 }
+        if note.recounted { counters.recountedRequests += 1 } else { counters.repricedRequests += 1 }
+        if let stream = note.stream {
+            warnings.streamOutcomes[stream.outcome.rawValue, default: 0] += 1
+            if let reason = stream.endReason { warnings.streamEndReasons[reason.isEmpty ? "(none)" : reason, default: 0] += 1 }
+        }
         if let recount = note.recountPrompt, let upstream = note.upstreamPrompt {
             drift.add(model: note.model, side: .prompt, recount: recount, upstream: upstream)
         }
@@ -62,8 +69,20 @@ struct RequestNote: Sendable {
     let upstreamPrompt: Int?
     let recountCompletion: Int?
     let upstreamCompletion: Int?
+    /// A prompt or completion count of the charge is a recount of the body.
+    let recounted: Bool
+    /// A streamed gateway row's outcome (`StreamOutcome`) and `end_reason`, from the row alone.
+    let stream: (outcome: StreamOutcome, endReason: String?)?
 
     init(_ record: LogRecord, counts: TokenCounts, catalog: PriceCatalog) {
+        recounted = counts.promptSource == .recount || counts.completionSource == .recount
+        if let gateway = record.gateway, record.stream {
+            let found = StreamOutcome.classify(isStream: true, quota: gateway.quota ?? 0,
+                                               completionTokens: record.billed.completionTokens ?? 0, other: gateway.other)
+            stream = (found.outcome, found.endReason)
+        } else {
+            stream = nil
+        }
         model = record.model
         unlistedGroup = catalog.listsGroup(record.group, at: record.time) == false ? record.group : nil
         fallbackEncoding = counts.encodingIsFallback
@@ -140,6 +159,8 @@ extension RunWarnings {
         unlistedGroups.merge(other.unlistedGroups, uniquingKeysWith: +)
         fallbackEncodingModels.merge(other.fallbackEncodingModels, uniquingKeysWith: +)
         recountIncomplete += other.recountIncomplete
+        streamOutcomes.merge(other.streamOutcomes, uniquingKeysWith: +)
+        streamEndReasons.merge(other.streamEndReasons, uniquingKeysWith: +)
     }
 }
 
