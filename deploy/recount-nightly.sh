@@ -8,6 +8,7 @@ set -u
 : "${RECOUNT_LOGS:=/var/log/relay}"                  # one directory per day: $RECOUNT_LOGS/YYYY-MM-DD/*.jsonl[.gz]
 : "${RECOUNT_PRICING:=/etc/recount/pricing.json}"    # the price catalog (check it: recount prices check FILE)
 : "${RECOUNT_LEDGER:=}"                              # debit ledger; %s becomes the day, e.g. /var/lib/relay/debits-%s.csv
+                                                     #   (log files only; not used with RECOUNT_GATEWAY_DB)
 : "${RECOUNT_HOME:=/srv/recount}"                    # reports/DAY/ live here
 : "${RECOUNT_TZ:=Asia/Shanghai}"                     # the platform's day
 : "${RECOUNT_FLAGS:=}"                               # more reconcile flags, e.g. "--strict --tolerance 1"
@@ -82,7 +83,8 @@ for issued in "$reports"/*/credits.jsonl; do
     dir=${issued%/credits.jsonl}
     [ -f "$dir/summary.json" ] && [ "$dir" != "$out" ] && set -- "$@" --issued "$issued"
 done
-if [ -n "$RECOUNT_LEDGER" ]; then
+# A database row is its own debit: RECOUNT_LEDGER is for log files only.
+if [ -n "$RECOUNT_LEDGER" ] && [ -z "$RECOUNT_GATEWAY_DB" ]; then
     # shellcheck disable=SC2059
     set -- "$@" --debits "$(printf "$RECOUNT_LEDGER" "$day")"
 fi
