@@ -70,6 +70,13 @@ row() { # rows name "seconds rss"
         "$(python3 -c "print(round($bytes / 1e6, 1))")" >> "$WORK/results.md"
 }
 
+sum_row() { # rows name "seconds rss" "seconds rss": the two steps one after the other (RSS: the larger)
+    local rows=$1 name=$2 s1 r1 s2 r2
+    read -r s1 r1 <<<"$3"; read -r s2 r2 <<<"$4"
+    printf '| %s | %s | %s | %s | %s | |\n' "$rows" "$name" "$(python3 -c "print(round($s1 + $s2, 3))")" \
+        "$(python3 -c "print(round($rows / ($s1 + $s2)))")" "$(python3 -c "print(round(max($r1, $r2) / 1024, 1))")" >> "$WORK/results.md"
+}
+
 for N in "${SIZES[@]}"; do
     echo "== $N rows" >&2
     DB=$WORK/new-api-$N.db
@@ -90,8 +97,9 @@ for N in "${SIZES[@]}"; do
     row "$N" "sqlite3 -json" "$(measure "sqlite3 -json" sqlite3 -json "$DB" "SELECT * FROM logs ORDER BY id")"
     row "$N" "GatewayDB postgres" "$(measure "GatewayDB postgres" "$BIN/gateway-db-bench" \
         "postgres://recount@127.0.0.1:${RECOUNT_PG_PORT:-55432}/recount_test?options=-csearch_path%3D$SCHEMA")"
-    row "$N" "psql -At row_to_json" "$(measure "psql -At row_to_json" "${PSQL[@]}" -At -c "SET search_path = $SCHEMA" \
-        -c "SELECT row_to_json(l) FROM logs l ORDER BY id")"
+    pg_export=$(measure "psql -At row_to_json" "${PSQL[@]}" -At -c "SET search_path = $SCHEMA" \
+        -c "SELECT row_to_json(l) FROM logs l ORDER BY id")
+    row "$N" "psql -At row_to_json" "$pg_export"
     row "$N" "psql COPY row_to_json" "$(measure "psql COPY row_to_json" "${PSQL[@]}" \
         -c "COPY (SELECT row_to_json(l) FROM $SCHEMA.logs l ORDER BY id) TO STDOUT")"
     # The database reader's lines are the export's lines.
@@ -100,17 +108,22 @@ for N in "${SIZES[@]}"; do
     # Reconcile: from the database, and export-then-file.
     row "$N" "reconcile --gateway-db sqlite" "$(measure "reconcile --gateway-db sqlite" "$RECOUNT" reconcile --gateway-db "sqlite:$DB" \
         --pricing "$WORK/pricing.json" "${WINDOW[@]}" --out "$WORK/r-db-sqlite-$N" --jobs 2)"
-    row "$N" "export sqlite3 -json → JSONL" "$(measure "export sqlite3 -json → JSONL" sh -c \
-        "sqlite3 -json '$DB' 'SELECT * FROM logs ORDER BY id' | sed -e '1s/^\\[//' -e 's/},\$/}/' -e '\$s/]\$//'")"
+    sqlite_export=$(measure "export sqlite3 -json → JSONL" sh -c \
+        "sqlite3 -json '$DB' 'SELECT * FROM logs ORDER BY id' | sed -e '1s/^\\[//' -e 's/},\$/}/' -e '\$s/]\$//'")
+    row "$N" "export sqlite3 -json → JSONL" "$sqlite_export"
     cp "$WORK/export sqlite3 -json → JSONL.out" "$WORK/sqlite-$N.jsonl"
-    row "$N" "reconcile sqlite JSONL file" "$(measure "reconcile sqlite JSONL file" "$RECOUNT" reconcile "$WORK/sqlite-$N.jsonl" \
-        --pricing "$WORK/pricing.json" "${WINDOW[@]}" --out "$WORK/r-file-sqlite-$N" --jobs 2)"
+    sqlite_file=$(measure "reconcile sqlite JSONL file" "$RECOUNT" reconcile "$WORK/sqlite-$N.jsonl" \
+        --pricing "$WORK/pricing.json" "${WINDOW[@]}" --out "$WORK/r-file-sqlite-$N" --jobs 2)
+    row "$N" "reconcile sqlite JSONL file" "$sqlite_file"
+    sum_row "$N" "= sqlite export + reconcile file" "$sqlite_export" "$sqlite_file"
     row "$N" "reconcile --gateway-db postgres" "$(measure "reconcile --gateway-db postgres" "$RECOUNT" reconcile \
         --gateway-db "postgres://recount@127.0.0.1:${RECOUNT_PG_PORT:-55432}/recount_test?options=-csearch_path%3D$SCHEMA" \
         --pricing "$WORK/pricing.json" "${WINDOW[@]}" --out "$WORK/r-db-pg-$N" --jobs 2)"
     cp "$WORK/psql -At row_to_json.out" "$WORK/pg-$N.jsonl"
-    row "$N" "reconcile postgres JSONL file" "$(measure "reconcile postgres JSONL file" "$RECOUNT" reconcile "$WORK/pg-$N.jsonl" \
-        --pricing "$WORK/pricing.json" "${WINDOW[@]}" --out "$WORK/r-file-pg-$N" --jobs 2)"
+    pg_file=$(measure "reconcile postgres JSONL file" "$RECOUNT" reconcile "$WORK/pg-$N.jsonl" \
+        --pricing "$WORK/pricing.json" "${WINDOW[@]}" --out "$WORK/r-file-pg-$N" --jobs 2)
+    row "$N" "reconcile postgres JSONL file" "$pg_file"
+    sum_row "$N" "= psql export + reconcile file" "$pg_export" "$pg_file"
     # The same findings either way (only the source's name differs).
     for pair in "r-db-sqlite-$N r-file-sqlite-$N" "r-db-pg-$N r-file-pg-$N"; do
         set -- $pair
