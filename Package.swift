@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter", "TestSupport"]),
         .testTarget(name: "RecountKitTests", dependencies: ["RecountKit", "RecountSample", "TokenCounter", "TestSupport"]),
-        .testTarget(name: "GatewayDBTests", dependencies: ["GatewayDB", "RecountKit"]),
+        .testTarget(name: "GatewayDBTests", dependencies: ["GatewayDB", "RecountKit", "RecountCLI"]),
         .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit", "RecountSample", "TestSupport"]),
     ]
 )

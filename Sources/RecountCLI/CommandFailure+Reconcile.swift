@@ -1,4 +1,5 @@
 import RecountKit
+import GatewayDB
 
 extension CommandFailure {
     /// Exit status for a failed run (SPEC §5): missing input 66, other I/O 74, bad data 65.
@@ -16,6 +17,13 @@ extension CommandFailure {
         case .unreadable, .corruptGzip: CommandFailure(.ioError, error.description)
         case .malformed: CommandFailure(.dataError, error.description)
         case .ambiguousLedger: CommandFailure(.usage, error.description)
+        case .gatewayDatabase(let database): of(database)
         }
+    }
+
+    /// The database error's own status (SPEC §5: 64 usage, 65 table/column, 66 file missing,
+    /// 69 unreachable/locked/library missing, 74 failed midway); its message has no password.
+    static func of(_ error: GatewayDBError) -> CommandFailure {
+        CommandFailure(ExitStatus(rawValue: error.exitStatus) ?? .ioError, error.description)
     }
 }

@@ -18,6 +18,8 @@ struct ExplainCommand: RecountCommand {
 
           --pricing FILE      price catalog; default: pricing.json in a PATH directory
           --debits FILE       debit ledger; default: debits.jsonl/.csv in a PATH directory
+          --gateway-db URL    the gateway's logs table (as for reconcile; REQUEST_ID is the
+                              row's request_id, else its logs.id); --db-password-file FILE
           --basis B           auto (default), upstream, recount or billed
           --tolerance N       as for reconcile (default 0)
           --min-credit N      as for reconcile

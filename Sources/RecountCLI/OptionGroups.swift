@@ -1,5 +1,6 @@
 import Foundation
 import RecountKit
+import GatewayDB
 
 // Options that several commands take, each group parsed once and applied once (the way
 // swift-argument-parser's `@OptionGroup` does): `reconcile`, `explain` and `statement` read
@@ -20,20 +21,34 @@ extension Arguments.Spec {
 
 /// PATH… (logs and directories), `--pricing`, `--debits`: resolved the same way, with the
 /// same exit statuses, by every command that reads a day.
+///
+/// `--gateway-db URL` (SPEC §2.8) reads the gateway's `logs` table as well as, or instead of,
+/// the PATHs; its password comes from `--db-password-file FILE`, `RECOUNT_DB_PASSWORD` or the
+/// client library's own files, never from the command line.
 struct InputOptions: OptionGroup {
-    static let spec = Arguments.Spec(options: ["--pricing", "--debits"])
+    static let spec = Arguments.Spec(options: ["--pricing", "--debits", "--gateway-db", "--db-password-file"])
 
     let paths: [String]
     let pricingFlag: String?
     let debitsFlag: String?
+    let gatewayDatabaseFlag: String?
+    let passwordFileFlag: String?
     /// No PATH was given and `paths` is the command's default (the demo's `SampleLogs`).
     let defaulted: Bool
 
     /// The PATHs are the positionals from `first` on; none gives `defaultPaths` (or, when nil,
-    /// is a usage error).
+    /// is a usage error) — unless `--gateway-db` is given, which is then the only log source.
     init(_ arguments: Arguments, from first: Int = 0, defaultPaths: [String]? = nil) throws(UsageError) {
         let given = Array(arguments.positionals.dropFirst(first))
-        if given.isEmpty {
+        gatewayDatabaseFlag = try arguments.value("--gateway-db")
+        passwordFileFlag = try arguments.value("--db-password-file")
+        if passwordFileFlag != nil, gatewayDatabaseFlag == nil {
+            throw UsageError("--db-password-file goes with --gateway-db URL")
+        }
+        if given.isEmpty, gatewayDatabaseFlag != nil {
+            paths = []
+            defaulted = false
+        } else if given.isEmpty {
             guard let defaultPaths else { throw UsageError("give at least one PATH (a log file, a directory, or - for stdin)") }
             paths = defaultPaths
             defaulted = true
@@ -56,27 +71,61 @@ struct InputOptions: OptionGroup {
         if defaulted, !paths.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
             throw CommandFailure(.noInput, "no log PATH given, and there is no ./\(paths.joined(separator: " ")) here (the demo's default, in the repository): name the log directory or files, e.g. /var/log/relay/2024-03-01")
         }
-        let inputs: InputSet
-        do { inputs = try InputFiles.resolve(paths, ledger: debitsFlag) } catch { throw CommandFailure.of(error) }
-        for lookalike in inputs.ledgerLookalikes {
+        let database = try gatewaySource()
+        var inputs: InputSet?
+        if !paths.isEmpty {
+            do { inputs = try InputFiles.resolve(paths, ledger: debitsFlag) } catch { throw CommandFailure.of(error) }
+        }
+        for lookalike in inputs?.ledgerLookalikes ?? [] {
             console.error("recount: warning: \(lookalike.path) \(lookalike.fate)")
         }
-        guard let pricingPath = pricingFlag ?? inputs.pricing else {
-            throw CommandFailure(.usage, "no price catalog: give --pricing FILE, or a PATH directory holding pricing.json")
+        guard let pricingPath = pricingFlag ?? inputs?.pricing else {
+            throw CommandFailure(.usage, database == nil ? "no price catalog: give --pricing FILE, or a PATH directory holding pricing.json"
+                                 : "no price catalog: give --pricing FILE (e.g. the one `recount prices snapshot --gateway-db` keeps)")
         }
         guard FileManager.default.fileExists(atPath: pricingPath) else {
             throw CommandFailure(.noInput, "\(pricingPath): no such file (price catalog)")
         }
         let catalog: PriceCatalog
         do { catalog = try PriceCatalog.load(path: pricingPath) } catch { throw CommandFailure(.dataError, error.description) }
-        let debitsPath = debitsFlag ?? inputs.debits
+        let debitsPath = debitsFlag ?? inputs?.debits
         if let debitsPath, !FileManager.default.fileExists(atPath: debitsPath) {
             throw CommandFailure(.noInput, "\(debitsPath): no such file (debit ledger)")
         }
-        var options = ReconcileOptions(logs: inputs.logs, catalog: catalog, pricingPath: pricingPath)
+        var options = ReconcileOptions(logs: inputs?.logs ?? [], catalog: catalog, pricingPath: pricingPath)
         options.debitsPath = debitsPath
+        options.gatewayDatabase = database
         options.dayOffsetSeconds = catalog.versions.last?.effectiveFrom.offsetSeconds ?? 0
         return options
+    }
+}
+
+extension InputOptions {
+    /// `--gateway-db URL` parsed and its password found (exit 64 for a bad URL, 66 for an
+    /// unreadable password file); the connection is opened by the run itself.
+    func gatewaySource() throws -> GatewayLogSource? {
+        guard let text = gatewayDatabaseFlag else { return nil }
+        return try Self.gatewaySource(url: text, passwordFile: passwordFileFlag)
+    }
+
+    static func gatewaySource(url text: String, passwordFile: String?) throws -> GatewayLogSource {
+        do {
+            let url = try GatewayDatabaseURL.parse(text)
+            // SQLite has no login: a password file given with it is not read.
+            let credentials = url.kind == .sqlite ? GatewayCredentials.clientLibrary
+                : try GatewayCredentials.resolve(passwordFile: passwordFile)
+            return GatewayLogSource(url: url, credentials: credentials)
+        } catch {
+            throw CommandFailure.of(error)
+        }
+    }
+
+    /// What `summary.json` names of the source (never the password).
+    static func summary(of source: GatewayLogSource?) -> GatewayDatabaseSummary? {
+        source.map {
+            GatewayDatabaseSummary(source: $0.description, passwordFrom: $0.url.kind == .sqlite ? "none (an SQLite file has no login)" : $0.passwordOrigin,
+                                   readMarginSeconds: $0.marginSeconds)
+        }
     }
 }
 

@@ -33,7 +33,9 @@ struct PricesCommand: RecountCommand {
         when the settings changed since its latest version; creates CATALOG when missing. Prints
         'unchanged' or 'appended version ID'. Writes atomically. Run it nightly before reconcile.
         Exit status: 0 done (unchanged or appended), 64 usage, 65 bad settings or catalog,
-        66 settings file missing, 69 --gateway-db not available, 74 cannot write.
+        66 settings file missing, 69 database unreachable or its client library missing, 74 cannot write.
+        --gateway-db URL reads the options table (read-only); its password as for reconcile
+        (--db-password-file FILE, RECOUNT_DB_PASSWORD, ~/.pgpass / MySQL option files).
         """
 
     enum Action {

@@ -1,10 +1,11 @@
 import Foundation
 import RecountKit
+import GatewayDB
 
 /// `recount prices import` and `recount prices snapshot` (logic in
 /// `RecountKit.GatewayCatalog`; this reads the settings, writes the catalog, prints, exits).
 struct PricesGatewayCommand {
-    static let options: Set<String> = ["--gateway-db", "--settings", "--out", "--catalog", "--effective-from",
+    static let options: Set<String> = ["--gateway-db", "--db-password-file", "--settings", "--out", "--catalog", "--effective-from",
                                        "--unit", "--per-currency", "--currency", "--topup-rate"]
 
     enum Mode { case `import`, snapshot }
@@ -15,6 +16,7 @@ struct PricesGatewayCommand {
 
     let mode: Mode
     let source: Source
+    let passwordFile: String?
     let catalogPath: String
     let effectiveFrom: Timestamp?
     let site: PriceCatalog.SiteUnit?
@@ -31,6 +33,8 @@ struct PricesGatewayCommand {
         case (nil, nil): throw UsageError("'\(name)' needs --settings FILE or --gateway-db URL")
         default: throw UsageError("give --settings or --gateway-db, not both")
         }
+        passwordFile = try arguments.value("--db-password-file")
+        if passwordFile != nil, case .settingsFile = source { throw UsageError("--db-password-file goes with --gateway-db URL") }
         let outputOption = mode == .import ? "--out" : "--catalog"
         let wrongOption = mode == .import ? "--catalog" : "--out"
         if try arguments.value(wrongOption) != nil { throw UsageError("'\(name)' writes \(outputOption) CATALOG, not \(wrongOption)") }
@@ -97,8 +101,8 @@ struct PricesGatewayCommand {
     func readSettings() throws -> GatewaySettings {
         switch source {
         case .gatewayDatabase(let url):
-            let rows = try GatewayOptionRows.read(databaseURL: url)
-            do { return try GatewaySettings(optionRows: rows, source: "--gateway-db options") } catch {
+            let (rows, source) = try GatewayOptionRows.read(databaseURL: url, passwordFile: passwordFile)
+            do { return try GatewaySettings(optionRows: rows, source: source) } catch {
                 throw CommandFailure(.dataError, error.description)
             }
         case .settingsFile(let path):
@@ -136,15 +140,17 @@ struct PricesGatewayCommand {
     }
 }
 
-/// The seam for `--gateway-db URL`: the gateway's `options` rows as (key, value) pairs, as the
-/// database clients (another module, in progress) will return them. Until they land, the
-/// option answers 69 (unavailable) and says how to export the settings instead.
+/// `--gateway-db URL`: the gateway's `options` rows as (key, value) pairs, read in one read-only
+/// transaction (`GatewayDatabase.readOptions`); a NULL value reads as empty. The source's name
+/// for messages is the URL without its password.
 enum GatewayOptionRows {
-    static func read(databaseURL: String) throws -> [(key: String, value: String)] {
-        _ = databaseURL
-        throw CommandFailure(.unavailable, """
-            --gateway-db: this build has no database client yet; export the settings instead \
-            (e.g. sqlite3 -json one-api.db "select key, value from options" > settings.json) and use --settings settings.json
-            """)
+    static func read(databaseURL: String, passwordFile: String?) throws -> (rows: [(key: String, value: String)], source: String) {
+        let source = try InputOptions.gatewaySource(url: databaseURL, passwordFile: passwordFile)
+        do {
+            let rows = try GatewayDatabase.readOptions(source.url, credentials: source.credentials)
+            return (rows.map { (key: $0.key, value: $0.value ?? "") }, source.description + " options")
+        } catch {
+            throw CommandFailure.of(error)
+        }
     }
 }

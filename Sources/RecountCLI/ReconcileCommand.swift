@@ -14,10 +14,15 @@ struct ReconcileCommand: RecountCommand {
         Recounts, re-prices and diffs relay logs; writes reports and credits to --out.
         PATH is a log file (.jsonl, .jsonl.gz, - for stdin) or a directory (its *.jsonl and
         *.jsonl.gz in name order; its pricing.json and debits.jsonl/debits.csv are defaults).
+        --gateway-db reads the gateway's own logs table instead of (or before) the PATHs.
 
           --pricing FILE      price catalog (recount.pricing/1); default: pricing.json in a PATH directory
           --debits FILE       debit ledger (JSONL or CSV); default: debits.jsonl/.csv in a PATH directory;
                               without one, each line's billed.amount is its debit
+          --gateway-db URL    the gateway's database: sqlite:PATH, postgres://USER@HOST:PORT/DB,
+                              mysql://USER@HOST:PORT/DB; each row is its request's record and debit
+          --db-password-file FILE   the database password (else RECOUNT_DB_PASSWORD, else
+                              ~/.pgpass / MySQL option files); never on the command line
           --out DIR           where reports go (default Reports)
           --from T, --until T reconcile requests that started in [from, until) (RFC 3339 with offset)
           --basis B           auto (default), upstream, recount or billed token counts
@@ -38,7 +43,8 @@ struct ReconcileCommand: RecountCommand {
                               about this plus 60 MB, whatever the size of the logs
 
         exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 bad catalog or too many rejects
-              66 input missing · 74 I/O error or output directory busy
+              66 input missing · 69 database unreachable, login refused, locked or its client
+              library missing · 74 I/O error, database connection lost midway, or output directory busy
               130 / 143 interrupted by SIGINT / SIGTERM (temporary files removed)
         """
 
@@ -123,6 +129,7 @@ struct ReconcileCommand: RecountCommand {
         parameters.csvBOM = output.csvBOM
         parameters.maxRejects = maxRejects
         parameters.pricing = InputFileInfo(path: options.pricingPath, kind: "pricing", bytes: Self.size(options.pricingPath))
+        parameters.gatewayDatabase = InputOptions.summary(of: options.gatewayDatabase)
         return (options, parameters)
     }
 

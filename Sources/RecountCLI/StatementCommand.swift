@@ -20,6 +20,7 @@ struct StatementCommand: RecountCommand {
         share a file. Files are written atomically. PATH as for reconcile (default: SampleLogs).
 
           --pricing FILE, --debits FILE   as for reconcile
+          --gateway-db URL, --db-password-file FILE   as for reconcile (the gateway's logs table)
           --from T, --until T             the period (RFC 3339 with offset); default: everything
           --out DIR                       where the files go (default Statements)
           --basis B, --tolerance N, --min-credit N, --issued FILE   as for reconcile

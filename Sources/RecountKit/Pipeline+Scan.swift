@@ -59,10 +59,13 @@ extension ReconcilePipeline {
             recordsRead += pending.sequences.count
             progress?(pending.bytesRead, recordsRead)
         }
-        for path in options.logs {
-            let reader: LineReader
-            do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
-            state.result.inputs.append(InputFileInfo(path: path, kind: "log"))
+        // The gateway database (when given) first, then each PATH log: all read as lines, the
+        // database's numbered by `logs.id` (its rows come in id order).
+        for input in options.logInputs {
+            let reader: any LogLineSource
+            do { reader = try input.open(from: options.from, until: options.until) } catch { throw .input(error) }
+            let path = input.name
+            state.result.inputs.append(InputFileInfo(path: path, kind: input.kind))
             func next() throws(ReconcileError) -> LineReader.Line? {
                 do { return try reader.next() } catch { throw .input(error) }
             }
@@ -71,7 +74,7 @@ extension ReconcilePipeline {
             }, scan: scan)
             state.result.inputs[state.result.inputs.count - 1].bytes = reader.bytesRead
             state.result.inputs[state.result.inputs.count - 1].lines = reader.lineNumber
-            linesBefore += reader.lineNumber
+            linesBefore += reader.lastNumber
         }
         try scanner.finish(scan: scan)
     }

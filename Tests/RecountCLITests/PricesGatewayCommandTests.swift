@@ -63,9 +63,14 @@ import Testing
         #expect(runRecount(["prices", "snapshot", "--settings", Self.settings, "--out", dir + "/c.json"]).status == 64)
         #expect(runRecount(["prices", "import", "--settings", Self.settings, "--out", dir + "/c.json", "--unit", "points"]).status == 64)
         #expect(runRecount(["prices", "import", "--settings", dir + "/missing.json", "--out", dir + "/c.json"]).status == 66)
+        // A password in the URL is refused (64) without repeating it; an unreachable server is 69.
         let database = runRecount(["prices", "import", "--gateway-db", "mysql://u:secret@db/oneapi", "--out", dir + "/c.json"])
-        #expect(database.status == 69)
+        #expect(database.status == 64)
         #expect(!database.err.contains("secret"))
+        let closed = runRecount(["prices", "import", "--gateway-db", "postgres://u@127.0.0.1:1/oneapi?connect_timeout=2", "--out", dir + "/c.json"])
+        #expect(closed.status == 69)
+        #expect(closed.err.contains("postgres://u@127.0.0.1:1/oneapi"))
+        #expect(runRecount(["prices", "import", "--settings", Self.settings, "--db-password-file", "x", "--out", dir + "/c.json"]).status == 64)
         let bad = dir + "/bad.json"
         try #"{"ModelRatio": "{\"gpt-4o\": \"1.25\"}"}"#.write(toFile: bad, atomically: true, encoding: .utf8)
         let badRun = runRecount(["prices", "import", "--settings", bad, "--out", dir + "/c.json"])

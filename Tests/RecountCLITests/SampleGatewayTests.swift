@@ -113,18 +113,6 @@ import Testing
         try expectEveryCase(g, out: out)
     }
 
-    /// DEPENDS ON `--bodies` (issue 13) as well: with the captured bodies joined, the recount
-    /// agrees with every row (the generator wrote the recount's counts into it), so the
-    /// classes and causes are the same.
-    @Test func withBodiesJoinedTheSameCasesAreFound() throws {
-        let g = try generate()
-        let out = g.fixture.directory + "/gateway-bodies-out"
-        let run = runRecount(["reconcile", g.directory, "--bodies", g.directory + "/bodies/captures.jsonl", "--out", out,
-                              "--all-rows", "--jobs", "2"])
-        #expect(run.status == 0, "\(run.err)")
-        try expectEveryCase(g, out: out)
-    }
-
     /// One expectation per kind of miss, naming the first few requests: a row-by-row flood
     /// would hide what is missing.
     func expectEveryCase(_ g: Generated, out: String) throws {

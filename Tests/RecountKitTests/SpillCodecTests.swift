@@ -359,6 +359,9 @@ import struct RecountKit.SourceLocation
         parameters.maxRejects = optional(&random, int)
         parameters.pricing = optional(&random, input)
         parameters.issued = (0..<random.int(0...2)).map { _ in input(&random) }
+        parameters.gatewayDatabase = optional(&random) { random in
+            GatewayDatabaseSummary(source: string(&random), passwordFrom: string(&random), readMarginSeconds: Int64(random.int(0...86_400)))
+        }
         return parameters
     }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-night.sh [DAY] — the sharded night on Kubernetes: shards, then merge, in order.
 # Run it from cron (or a CronJob whose service account may create Jobs) after the day's logs
-# are on the recount-data volume. Exit status: 0 when the merged reports are written.
+# are on the recount-data volume (or, with RECOUNT_SOURCE=gateway-db, straight from the
+# gateway's database). Exit status: 0 when the merged reports are written.
 set -eu
 TZ=${RECOUNT_TZ:-Asia/Shanghai}; export TZ
 day=${1:-$(date -d yesterday +%F)}
@@ -31,6 +32,13 @@ wait_job() {
     done
 }
 
+# RECOUNT_SOURCE=gateway-db: one Job reading the gateway's database (recount-gateway-db.yaml).
+if [ "${RECOUNT_SOURCE:-files}" = gateway-db ]; then
+    render recount-gateway-db.yaml | kubectl apply -f -
+    wait_job "recount-gateway-db-$day"
+    echo "recount: reports for $day in /data/reports/$day on the recount-data volume"
+    exit 0
+fi
 render recount-shards.yaml | kubectl apply -f -
 wait_job "recount-shards-$day"
 render recount-merge.yaml | kubectl apply -f -

@@ -123,9 +123,10 @@ public struct RequestExplainer: Sendable {
     func firstLine<T>(passing lineFilter: ([UInt8]) -> Bool,
                       _ match: (ReconcilePipeline.Evaluated) -> T?) throws(ExplainError) -> T? {
         let pipeline = ReconcilePipeline(options: options)
-        for path in options.logs {
-            let reader: LineReader
-            do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
+        for input in options.logInputs {
+            let path = input.name
+            let reader: any LogLineSource
+            do { reader = try input.open(from: options.from, until: options.until) } catch { throw .input(error) }
             while true {
                 let next: LineReader.Line?
                 do { next = try reader.next() } catch { throw .input(error) }
@@ -190,9 +191,10 @@ public struct RequestExplainer: Sendable {
     /// edit distance. Bounded: only the best few are kept while scanning.
     func nearestIDs(to id: String) throws(ExplainError) -> [String] {
         var nearest = NearestIDs(target: id, keep: 5)
-        for path in options.logs {
-            let reader: LineReader
-            do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
+        for input in options.logInputs {
+            let path = input.name
+            let reader: any LogLineSource
+            do { reader = try input.open(from: options.from, until: options.until) } catch { throw .input(error) }
             while true {
                 let next: LineReader.Line?
                 do { next = try reader.next() } catch { throw .input(error) }

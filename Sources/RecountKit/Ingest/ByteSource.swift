@@ -1,3 +1,4 @@
+import GatewayDB
 import CZlib
 import Foundation
 
@@ -12,6 +13,10 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformed(path: String, line: Int, reason: String)
     /// A PATH directory holds more than one default ledger: which one is meant is the user's call.
     case ambiguousLedger(directory: String, names: [String])
+    /// The gateway database (`--gateway-db`) could not be opened or read; its own exit status
+    /// (`GatewayDBError.exitStatus`: 64/65/66/69/74) says which, and the message names the
+    /// source without its password.
+    case gatewayDatabase(GatewayDBError)
 
     public var description: String {
         switch self {
@@ -22,6 +27,7 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformed(let path, let line, let reason): "\(path):\(line): \(reason)"
         case .ambiguousLedger(let directory, let names):
             "\(directory): holds \(names.joined(separator: " and ")); name the debit ledger to use with --debits FILE"
+        case .gatewayDatabase(let error): error.description
         }
     }
 }

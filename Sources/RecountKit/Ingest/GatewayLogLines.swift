@@ -9,8 +9,8 @@ import GatewayDB
 /// - `GatewayRowByteSource`: a `ByteSource` of newline-terminated rows for code that wants a
 ///   `LineReader` over it (lines then count from 1).
 ///
-/// A failure while reading is `InputError.unreadable` naming the redacted source (74, as for a
-/// file that cannot be read); errors at open (`GatewayDBError`) come before the run starts.
+/// A failure is `InputError.gatewayDatabase`, keeping the database error's own exit status
+/// (74 once rows have been read: the day is incomplete; 65/66/69 at open).
 final class GatewayLogLines {
     let reader: GatewayLogReader
     private(set) var lineNumber = 0
@@ -27,18 +27,18 @@ final class GatewayLogLines {
         do { id = try reader.next(into: &buffer) } catch { throw Self.inputError(error) }
         guard let id else { return nil }
         lineNumber += 1
+        lastNumber = max(lastNumber, Int(id))
         if buffer.count > LineReader.lineBytesMax {
             return LineReader.Line(number: Int(id), bytes: Array(buffer.prefix(LineReader.rawBytesKept)), truncated: true)
         }
         return LineReader.Line(number: Int(id), bytes: buffer, truncated: false)
     }
 
-    static func inputError(_ error: GatewayDBError) -> InputError {
-        switch error {
-        case .io(let source, let reason), .unavailable(let source, let reason): .unreadable(path: source, reason: reason)
-        default: .unreadable(path: "gateway database", reason: error.description)
-        }
-    }
+    static func inputError(_ error: GatewayDBError) -> InputError { .gatewayDatabase(error) }
+
+    /// The highest `logs.id` handed over: the numbers a following source's lines start after,
+    /// so input order (the join's tie-break) stays the order of reading.
+    private(set) var lastNumber = 0
 }
 
 /// The rows as bytes: each row's JSON followed by a newline.

@@ -63,6 +63,12 @@ extension RunParameters: SpillCodable {
         out.int(Int(dayOffsetSeconds))
         out.optional(pricing) { $0.value($1) }
         out.array(issued) { $0.value($1) }
+        // The database source: every shard read the same one, and `merge` names it as one run would.
+        out.optional(gatewayDatabase) { out, database in
+            out.string(database.source)
+            out.string(database.passwordFrom)
+            out.int(Int(database.readMarginSeconds))
+        }
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
@@ -87,6 +93,9 @@ extension RunParameters: SpillCodable {
         dayOffsetSeconds = Int32(clamping: try input.int())
         pricing = try input.optional { input throws(SpillCorrupt) in try input.value(InputFileInfo.self) }
         issued = try input.array { input throws(SpillCorrupt) in try input.value(InputFileInfo.self) }
+        gatewayDatabase = try input.optional { input throws(SpillCorrupt) in
+            GatewayDatabaseSummary(source: try input.string(), passwordFrom: try input.string(), readMarginSeconds: Int64(try input.int()))
+        }
     }
 }
 

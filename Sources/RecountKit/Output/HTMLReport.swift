@@ -68,7 +68,7 @@ public struct HTMLReport {
         parts.append("basis \(parameters.basis.rawValue)")
         parts.append("tolerance \(amount(parameters.tolerance)) \(unitName)")
         if let shard = parameters.shard { parts.append("shard \(shard)") }
-        let logs = result.inputs.filter { $0.kind == "log" }.map(\.path)
+        let logs = result.inputs.filter { $0.kind == "log" || $0.kind == "gateway-db" }.map(\.path)
         if !logs.isEmpty { parts.append("logs: " + logs.joined(separator: ", ")) }
         return parts.joined(separator: " · ")
     }

@@ -17,7 +17,22 @@ public struct RunParameters: Sendable {
     public var maxRejects: Int?
     public var pricing: InputFileInfo?
     public var issued: [InputFileInfo] = []
+    /// `--gateway-db`: the source without its password, where the password came from, and the
+    /// read margin; `summary.json` gets a `gateway_db` object only when there is one.
+    public var gatewayDatabase: GatewayDatabaseSummary?
     public init() {}
+}
+
+/// What `summary.json` says of a `--gateway-db` source (never the password).
+public struct GatewayDatabaseSummary: Sendable {
+    public var source: String
+    public var passwordFrom: String
+    public var readMarginSeconds: Int64
+    public init(source: String, passwordFrom: String, readMarginSeconds: Int64) {
+        self.source = source
+        self.passwordFrom = passwordFrom
+        self.readMarginSeconds = readMarginSeconds
+    }
 }
 
 /// Renders a `ReconcileResult` into the report files (SPEC §4). Pure: bytes in, bytes out, so
@@ -104,7 +119,12 @@ public struct ReportFiles {
         if let pricing = parameters.pricing { inputs.insert(pricing, at: 0) }
         inputs += parameters.issued
         let unit = result.unit
-        let summary: JSONValue = .obj([
+        var gatewayDatabase: [(String, JSONValue)] = []
+        if let database = parameters.gatewayDatabase {
+            gatewayDatabase = [("gateway_db", .obj([("source", .string(database.source)), ("password_from", .string(database.passwordFrom)),
+                                                    ("read_margin_seconds", .num(Int(database.readMarginSeconds)))]))]
+        }
+        let head: [(String, JSONValue)] = [
             ("schema", .string("recount.summary/1")),
             ("tool", .string("recount \(RecountKit.version)")),
             ("as_of", .str(parameters.asOf?.description)),
@@ -114,6 +134,8 @@ public struct ReportFiles {
                            ("scale", .num(unit?.scale ?? 0))])),
             ("inputs", .array(inputs.map { .obj([("path", .string($0.path)), ("kind", .string($0.kind)),
                                                  ("bytes", .num($0.bytes)), ("lines", .num($0.lines))]) })),
+        ]
+        let tail: [(String, JSONValue)] = [
             // Which ledger the debits came from, or that each line's `billed.amount` stood in.
             ("ledger", .obj([("path", .str(inputs.first { $0.kind == "debits" }?.path)),
                              ("debits_from", .string(inputs.contains { $0.kind == "debits" } ? "ledger" : "billed.amount"))])),
@@ -137,7 +159,8 @@ public struct ReportFiles {
                               ("withheld", creditTally(.withheld))])),
             ("token_drift", .obj([("prompt", tally(drift.prompt)), ("completion", tally(drift.completion))])),
             ("warnings", warningsJSON),
-        ])
+        ]
+        let summary = JSONValue.obj(head + gatewayDatabase + tail)
         return JSONWriter.string(summary, indent: 2) + "\n"
     }
 

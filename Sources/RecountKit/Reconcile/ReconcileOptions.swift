@@ -6,6 +6,8 @@ public struct ReconcileOptions: Sendable {
     public var catalog: PriceCatalog
     public var pricingPath: String
     public var debitsPath: String?
+    /// `--gateway-db URL`: the gateway's `logs` table, read before the `logs` files (SPEC §2.8).
+    public var gatewayDatabase: GatewayLogSource?
     public var basis: BasisPolicy = .auto
     /// In units; `|delta| ≤ tolerance` is `ok`.
     public var tolerance: Rational = .zero
