@@ -175,7 +175,10 @@ struct GatewayCLITests {
         let reference = reports[0].files
         #expect(reference.count == 8)
         // Hand-checked facts of the reference run, so "all equal" cannot mean "all empty".
-        #expect(reference["rejects.jsonl"]?.split(separator: "\n").count == 3)
+        // Rejects: row 5 (`other` not JSON) and one more; row 6, a top-up, is no request and is
+        // skipped and counted, not rejected (SPEC §2.9).
+        #expect(reference["rejects.jsonl"]?.split(separator: "\n").count == 2)
+        #expect(reference["summary.json"]?.contains(#""non_request_rows": 1"#) == true)
         #expect(reference["discrepancies.csv"]?.contains(#"2,"# ) == true)
         #expect(reference["summary.json"]?.contains(#""requests": 5"#) == true)
         #expect(reference["summary.json"]?.contains(#""outside_window": 0"#) == true)
@@ -276,10 +279,14 @@ struct GatewayCLITests {
         let explain = recount(["explain", "2", "--gateway-db", sqlite.url.description, "--pricing", catalog, "--json"])
         #expect(explain.status == 0, "\(explain.err)")
         #expect(explain.out.contains("overcharge"))
-        // Row 6 is a top-up (type 1): not a request; the message names the source and logs.id.
-        let rejected = recount(["explain", "6", "--gateway-db", sqlite.url.description, "--pricing", catalog])
+        // An id on a rejected row (row 5's `other` is not JSON; row 4 lacks an account): 65,
+        // and the message names the source and the row's logs.id, never a password.
+        let rejected = recount(["explain", "5", "--gateway-db", sqlite.url.description, "--pricing", catalog])
         #expect(rejected.status == 65)
-        #expect(rejected.err.contains(sqlite.url.description + ":6: type: log type 1 is not a request"), "\(rejected.err)")
+        #expect(rejected.err.contains(sqlite.url.description + ":4:") || rejected.err.contains(sqlite.url.description + ":5:"),
+                "\(rejected.err)")
+        // Row 6 is a top-up (type 1): not a request, so not a request id either.
+        #expect(recount(["explain", "6", "--gateway-db", sqlite.url.description, "--pricing", catalog]).status == 66)
         let statement = recount(["statement", "bob", "--gateway-db", sqlite.url.description, "--pricing", catalog,
                                  "--from", SameRows.fromText, "--until", SameRows.untilText, "--out", scratch.directory + "/st"])
         #expect(statement.status == 0, "\(statement.err)")
