@@ -22,7 +22,8 @@ struct GatewayDBBench {
             let credentials = try GatewayCredentials.resolve(passwordFile: nil)
             var start = timespec()
             clock_gettime(CLOCK_MONOTONIC, &start)
-            let reader = try GatewayDatabase.openLogs(url, credentials: credentials, window: GatewayLogWindow(from: from, until: until))
+            let reader = try GatewayDatabase.openLogs(
+                url, credentials: credentials, window: GatewayLogWindow(from: from, until: until))
             var line: [UInt8] = []
             var output: [UInt8] = []
             output.reserveCapacity(1 << 20)
@@ -30,7 +31,10 @@ struct GatewayDBBench {
                 if count { continue }
                 output += line
                 output.append(0x0A)
-                if output.count >= 1 << 20 { output.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }; output.removeAll(keepingCapacity: true) }
+                if output.count >= 1 << 20 {
+                    output.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, stdout) };
+                    output.removeAll(keepingCapacity: true)
+                }
             }
             output.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, stdout) }
             fflush(stdout)

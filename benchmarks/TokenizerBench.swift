@@ -10,6 +10,7 @@
 // Output is one JSON object per line. Medians over ROUNDS; MB = 10^6 bytes of UTF-8 input.
 import Foundation
 import TokenCounter
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,7 +37,8 @@ struct TokenizerBench {
 
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2]
             : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
@@ -55,7 +57,8 @@ struct TokenizerBench {
     static func main() throws {
         let arguments = CommandLine.arguments
         guard arguments.count >= 3 else {
-            FileHandle.standardError.write(Data("usage: tokenizer-bench files|batch|load ENCODING [ROUNDS FILE...]\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: tokenizer-bench files|batch|load ENCODING [ROUNDS FILE...]\n".utf8))
             exit(64)
         }
         let mode = arguments[1]
@@ -64,7 +67,9 @@ struct TokenizerBench {
             let load = seconds { encoding = try? Encoding.named(arguments[2]) }
             var count = 0
             let first = seconds { count = encoding?.count("hello world") ?? -1 }
-            print(#"{"mode":"load","encoding":"\#(arguments[2])","load_s":\#(load),"first_count_s":\#(first),"count":\#(count)}"#)
+            print(
+                #"{"mode":"load","encoding":"\#(arguments[2])","load_s":\#(load),"first_count_s":\#(first),"count":\#(count)}"#
+            )
             return
         }
         let encoding = try Encoding.named(arguments[2])
@@ -87,12 +92,15 @@ struct TokenizerBench {
                     cachedTimes.append(threadSeconds { cachedTokens = encoding.count(text) })
                     encodeTimes.append(threadSeconds { tokens = encoding.encode(text).count })
                     if cachedTokens != tokens {
-                        FileHandle.standardError.write(Data("cached count \(cachedTokens) != \(tokens) for \(path)\n".utf8))
+                        FileHandle.standardError.write(
+                            Data("cached count \(cachedTokens) != \(tokens) for \(path)\n".utf8))
                         exit(70)
                     }
                 }
                 let megabytes = Double(bytes.count) / 1e6
-                print(#"{"mode":"files","encoding":"\#(arguments[2])","file":"\#((path as NSString).lastPathComponent)","bytes":\#(bytes.count),"tokens":\#(tokens),"count_mbps":\#(megabytes / median(countTimes)),"cached_count_mbps":\#(megabytes / median(cachedTimes)),"encode_mbps":\#(megabytes / median(encodeTimes))}"#)
+                print(
+                    #"{"mode":"files","encoding":"\#(arguments[2])","file":"\#((path as NSString).lastPathComponent)","bytes":\#(bytes.count),"tokens":\#(tokens),"count_mbps":\#(megabytes / median(countTimes)),"cached_count_mbps":\#(megabytes / median(cachedTimes)),"encode_mbps":\#(megabytes / median(encodeTimes))}"#
+                )
             }
         } else if mode == "batch" {
             let texts = files.flatMap { chunks($0.1) }
@@ -108,7 +116,9 @@ struct TokenizerBench {
                 all.append(seconds { b = encoding.countBatch(texts, threads: cores) })
                 same = same && a == b
             }
-            print(#"{"mode":"batch","encoding":"\#(arguments[2])","texts":\#(texts.count),"threads":\#(cores),"one_thread_mbps":\#(megabytes / median(one)),"all_threads_mbps":\#(megabytes / median(all)),"speedup":\#(median(one) / median(all)),"same_counts":\#(same)}"#)
+            print(
+                #"{"mode":"batch","encoding":"\#(arguments[2])","texts":\#(texts.count),"threads":\#(cores),"one_thread_mbps":\#(megabytes / median(one)),"all_threads_mbps":\#(megabytes / median(all)),"speedup":\#(median(one) / median(all)),"same_counts":\#(same)}"#
+            )
         }
     }
 }

@@ -7,7 +7,10 @@ import Foundation
 private let seeds = FuzzSeeds.seeds(for: fuzzTargetName)
 
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
+public func fuzzInitialize(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>
+) -> CInt {
     // Seeds go into the seed corpus directory run.sh names, once.
     if let directory = ProcessInfo.processInfo.environment["FUZZ_SEED_DIR"] {
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -34,7 +37,9 @@ func libFuzzerMutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize
 /// Half of the mutations are libFuzzer's own (coverage-guided byte edits), half are
 /// `FuzzMutator`'s structure-aware ones (splices of valid records, odd numbers, nesting…).
 @_cdecl("LLVMFuzzerCustomMutator")
-public func fuzzCustomMutator(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int, _ seed: CUnsignedInt) -> Int {
+public func fuzzCustomMutator(
+    _ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int, _ seed: CUnsignedInt
+) -> Int {
     var random = FuzzRandom(seed: UInt64(seed))
     if random.chance(2) { return libFuzzerMutate(data, size, maxSize) }
     let input = Array(UnsafeBufferPointer(start: data, count: size))

@@ -59,7 +59,9 @@ func scrub(_ message: String, secret: String?) -> String {
 extension String {
     func trimmingTrailingWhitespace() -> String {
         var scalars = Substring(self)
-        while let last = scalars.last, last == " " || last == "\n" || last == "\r" || last == "\t" { scalars.removeLast() }
+        while let last = scalars.last, last == " " || last == "\n" || last == "\r" || last == "\t" {
+            scalars.removeLast()
+        }
         return String(scalars)
     }
 

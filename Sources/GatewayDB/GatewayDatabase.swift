@@ -79,31 +79,41 @@ public enum GatewayDatabase {
     /// What the CLI calls for `--gateway-db URL [--db-password-file FILE]`: parses the URL,
     /// finds the password (SPEC §2.8) and opens the window's rows. `source` of the reader and
     /// `credentials.description` are what `summary.json` may show.
-    public static func openLogs(url text: String, passwordFile: String?, window: GatewayLogWindow,
-                                environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(GatewayDBError) -> (reader: GatewayLogReader, credentials: GatewayCredentials) {
+    public static func openLogs(
+        url text: String, passwordFile: String?, window: GatewayLogWindow,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        throws(GatewayDBError) -> (reader: GatewayLogReader, credentials: GatewayCredentials)
+    {
         let url = try GatewayDatabaseURL.parse(text)
-        let credentials = url.kind == .sqlite ? GatewayCredentials.clientLibrary
+        let credentials =
+            url.kind == .sqlite
+            ? GatewayCredentials.clientLibrary
             : try GatewayCredentials.resolve(passwordFile: passwordFile, environment: environment)
         return (try openLogs(url, credentials: credentials, window: window), credentials)
     }
 
     /// Opens the `logs` rows of `window` as one consistent snapshot, streamed row by row.
-    public static func openLogs(_ url: GatewayDatabaseURL, credentials: GatewayCredentials = .clientLibrary,
-                                window: GatewayLogWindow, options: GatewayReadOptions = .init()) throws(GatewayDBError) -> GatewayLogReader {
+    public static func openLogs(
+        _ url: GatewayDatabaseURL, credentials: GatewayCredentials = .clientLibrary,
+        window: GatewayLogWindow, options: GatewayReadOptions = .init()
+    ) throws(GatewayDBError) -> GatewayLogReader {
         let source = url.description
         let cursor: LogCursor
         switch url.kind {
         case .sqlite: cursor = try SQLiteLogCursor(url: url, window: window, options: options)
-        case .postgres: cursor = try PostgresLogCursor(url: url, credentials: credentials, window: window, options: options)
+        case .postgres:
+            cursor = try PostgresLogCursor(url: url, credentials: credentials, window: window, options: options)
         case .mysql: cursor = try MySQLLogCursor(url: url, credentials: credentials, window: window)
         }
         return GatewayLogReader(source: source, cursor: cursor)
     }
 
     /// Reads the whole `options` table (key order), in a read-only transaction.
-    public static func readOptions(_ url: GatewayDatabaseURL, credentials: GatewayCredentials = .clientLibrary,
-                                   options: GatewayReadOptions = .init()) throws(GatewayDBError) -> [GatewayOption] {
+    public static func readOptions(
+        _ url: GatewayDatabaseURL, credentials: GatewayCredentials = .clientLibrary,
+        options: GatewayReadOptions = .init()
+    ) throws(GatewayDBError) -> [GatewayOption] {
         let source = url.description
         switch url.kind {
         case .sqlite:
@@ -113,21 +123,27 @@ public enum GatewayDatabase {
             try requireOptionColumns(columns.map(\.name), source: source)
             let statement = try connection.prepare("SELECT \"key\", \"value\" FROM \"options\" ORDER BY \"key\"")
             var rows: [GatewayOption] = []
-            while try statement.step() { rows.append(GatewayOption(key: statement.text(0) ?? "", value: statement.text(1))) }
+            while try statement.step() {
+                rows.append(GatewayOption(key: statement.text(0) ?? "", value: statement.text(1)))
+            }
             try connection.execute("COMMIT")
             return rows
         case .postgres:
             let connection = try PostgresLogCursor.connect(url, credentials: credentials)
             _ = try connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", reading: false)
-            try requireOptionColumns(try PostgresLogCursor.columns(connection, table: optionsTable).map(\.name), source: source)
+            try requireOptionColumns(
+                try PostgresLogCursor.columns(connection, table: optionsTable).map(\.name), source: source)
             let result = try connection.run("SELECT key, value FROM options ORDER BY key", reading: false)
-            let rows = (0..<result.count).map { GatewayOption(key: result.text($0, 0) ?? "", value: result.text($0, 1)) }
+            let rows = (0..<result.count).map {
+                GatewayOption(key: result.text($0, 0) ?? "", value: result.text($0, 1))
+            }
             _ = try connection.run("COMMIT", reading: false)
             return rows
         case .mysql:
             let connection = try MySQLLogCursor.connect(url, credentials: credentials)
             try connection.execute("START TRANSACTION READ ONLY, WITH CONSISTENT SNAPSHOT")
-            try requireOptionColumns(try MySQLLogCursor.columns(connection, table: optionsTable).map(\.name), source: source)
+            try requireOptionColumns(
+                try MySQLLogCursor.columns(connection, table: optionsTable).map(\.name), source: source)
             let rows = try connection.rows("SELECT `key`, `value` FROM `options` ORDER BY `key`")
                 .map { GatewayOption(key: $0[0] ?? "", value: $0[1]) }
             try connection.execute("COMMIT")
@@ -154,7 +170,9 @@ public enum GatewayDatabase {
         return names.contains("use_time") || names.contains("other") ? .newAPI : .oneAPI
     }
 
-    static func openSQLite(_ url: GatewayDatabaseURL, options: GatewayReadOptions) throws(GatewayDBError) -> SQLiteConnection {
+    static func openSQLite(
+        _ url: GatewayDatabaseURL, options: GatewayReadOptions
+    ) throws(GatewayDBError) -> SQLiteConnection {
         var info = stat()
         guard stat(url.path, &info) == 0 else {
             if errno == ENOENT { throw .databaseMissing(path: url.path) }
@@ -241,7 +259,9 @@ public final class GatewayLogReader {
         } catch {
             finished = true
             cursor.finish()
-            if rowsRead > 0, case .unavailable(let source, let reason) = error { throw .io(source: source, reason: reason) }
+            if rowsRead > 0, case .unavailable(let source, let reason) = error {
+                throw .io(source: source, reason: reason)
+            }
             throw error
         }
     }

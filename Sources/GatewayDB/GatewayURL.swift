@@ -42,7 +42,9 @@ public struct GatewayDatabaseURL: Sendable, Equatable, CustomStringConvertible {
             if let port { text += ":\(port)" }
             text += "/" + (database.map(percentEncoded) ?? "")
             if !parameters.isEmpty {
-                text += "?" + parameters.map { percentEncoded($0.name) + "=" + percentEncoded($0.value) }.joined(separator: "&")
+                text +=
+                    "?"
+                    + parameters.map { percentEncoded($0.name) + "=" + percentEncoded($0.value) }.joined(separator: "&")
             }
             return text
         }
@@ -63,7 +65,8 @@ public struct GatewayDatabaseURL: Sendable, Equatable, CustomStringConvertible {
             kind = .mysql
             rest = tail
         } else {
-            throw .usage("--gateway-db: expected sqlite:PATH, postgres://USER@HOST:PORT/DB or mysql://USER@HOST:PORT/DB")
+            throw .usage(
+                "--gateway-db: expected sqlite:PATH, postgres://USER@HOST:PORT/DB or mysql://USER@HOST:PORT/DB")
         }
         // Split off the query first: nothing in a query is userinfo.
         let queryStart = rest.firstIndex(of: "?")
@@ -74,7 +77,9 @@ public struct GatewayDatabaseURL: Sendable, Equatable, CustomStringConvertible {
             let userinfo = beforeQuery[..<at]
             // The password check comes before anything that could echo a part of the URL.
             if userinfo.contains(":") {
-                throw .usage("--gateway-db: the URL must not hold a password (USER:PASSWORD@); give it in RECOUNT_DB_PASSWORD, --db-password-file, or the client library's own files (~/.pgpass, a MySQL option file)")
+                throw .usage(
+                    "--gateway-db: the URL must not hold a password (USER:PASSWORD@); give it in RECOUNT_DB_PASSWORD, --db-password-file, or the client library's own files (~/.pgpass, a MySQL option file)"
+                )
             }
             user = try decoded(userinfo, what: "user")
             hostPart = beforeQuery[beforeQuery.index(after: at)...]
@@ -85,7 +90,9 @@ public struct GatewayDatabaseURL: Sendable, Equatable, CustomStringConvertible {
                 let equals = pair.firstIndex(of: "=")
                 let name = try decoded(pair[..<(equals ?? pair.endIndex)], what: "parameter name")
                 if secretParameters.contains(name.lowercased()) {
-                    throw .usage("--gateway-db: the URL must not hold a password (\(name)=…); give it in RECOUNT_DB_PASSWORD, --db-password-file, or the client library's own files")
+                    throw .usage(
+                        "--gateway-db: the URL must not hold a password (\(name)=…); give it in RECOUNT_DB_PASSWORD, --db-password-file, or the client library's own files"
+                    )
                 }
                 var value = ""
                 if let equals { value = try decoded(pair[pair.index(after: equals)...], what: "parameter \(name)") }
@@ -101,7 +108,9 @@ public struct GatewayDatabaseURL: Sendable, Equatable, CustomStringConvertible {
         var port: Int? = nil
         var portText: Substring? = nil
         if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw .usage("--gateway-db: unterminated [IPv6] host") }
+            guard let close = authority.firstIndex(of: "]") else {
+                throw .usage("--gateway-db: unterminated [IPv6] host")
+            }
             host = String(authority[authority.index(after: authority.startIndex)..<close])
             let after = authority[authority.index(after: close)...]
             if !after.isEmpty {
@@ -127,9 +136,12 @@ public struct GatewayDatabaseURL: Sendable, Equatable, CustomStringConvertible {
             }
         }
         let databaseName = database.flatMap { $0.isEmpty ? nil : $0 }
-        if kind == .mysql, databaseName == nil { throw .usage("--gateway-db: a MySQL URL names its database: mysql://USER@HOST:PORT/DB") }
-        return GatewayDatabaseURL(kind: kind, path: "", user: user, host: host, port: port,
-                                  database: databaseName, parameters: parameters)
+        if kind == .mysql, databaseName == nil {
+            throw .usage("--gateway-db: a MySQL URL names its database: mysql://USER@HOST:PORT/DB")
+        }
+        return GatewayDatabaseURL(
+            kind: kind, path: "", user: user, host: host, port: port,
+            database: databaseName, parameters: parameters)
     }
 
     static func parseSQLite(_ text: String) throws(GatewayDBError) -> GatewayDatabaseURL {
@@ -142,15 +154,19 @@ public struct GatewayDatabaseURL: Sendable, Equatable, CustomStringConvertible {
                 let name = String(parts[0])
                 if name.hasPrefix("_") { continue }
                 guard name == "busy_timeout", parts.count == 2, let value = Int(parts[1]), value >= 0 else {
-                    throw .usage("--gateway-db: unknown SQLite URL parameter '\(name)' (known: busy_timeout=MILLISECONDS)")
+                    throw .usage(
+                        "--gateway-db: unknown SQLite URL parameter '\(name)' (known: busy_timeout=MILLISECONDS)")
                 }
                 parameters.append(Parameter(name: name, value: String(value)))
             }
             body = body[..<question]
         }
-        guard !body.isEmpty else { throw .usage("--gateway-db: sqlite: needs the database file, as in sqlite:/data/one-api.db") }
-        return GatewayDatabaseURL(kind: .sqlite, path: String(body), user: nil, host: nil, port: nil,
-                                  database: nil, parameters: parameters)
+        guard !body.isEmpty else {
+            throw .usage("--gateway-db: sqlite: needs the database file, as in sqlite:/data/one-api.db")
+        }
+        return GatewayDatabaseURL(
+            kind: .sqlite, path: String(body), user: nil, host: nil, port: nil,
+            database: nil, parameters: parameters)
     }
 
     static func decoded(_ text: Substring, what: String) throws(GatewayDBError) -> String {
@@ -191,12 +207,16 @@ public struct GatewayCredentials: Sendable, Equatable, CustomStringConvertible {
     public static let clientLibrary = GatewayCredentials(
         password: nil, origin: "the client library's own (PGPASSFILE / ~/.pgpass; MySQL option files)")
 
-    public static func resolve(passwordFile: String?,
-                               environment: [String: String] = ProcessInfo.processInfo.environment) throws(GatewayDBError) -> GatewayCredentials {
+    public static func resolve(
+        passwordFile: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(GatewayDBError) -> GatewayCredentials {
         if let passwordFile {
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: passwordFile)) } catch {
-                let reason = FileManager.default.fileExists(atPath: passwordFile) ? "permission denied or not a file" : "no such file"
+                let reason =
+                    FileManager.default.fileExists(atPath: passwordFile)
+                    ? "permission denied or not a file" : "no such file"
                 throw .passwordFileUnreadable(path: passwordFile, reason: reason)
             }
             var text = String(decoding: data, as: UTF8.self)

@@ -35,7 +35,8 @@ final class SQLiteLogCursor: LogCursor {
         // the rollback journal.
         batchRows = inTransaction ? Int.max : max(1, options.batchRows)
         let limit = inTransaction ? "" : " LIMIT \(batchRows)"
-        sql = "SELECT " + names.map(Self.quoted).joined(separator: ", ") + " FROM \"logs\" WHERE "
+        sql =
+            "SELECT " + names.map(Self.quoted).joined(separator: ", ") + " FROM \"logs\" WHERE "
             + window.predicate(hasUseTime: names.contains("use_time")) + " AND \"id\" > ?1 ORDER BY \"id\"" + limit
     }
 
@@ -90,9 +91,13 @@ final class PostgresLogCursor: LogCursor {
     private var done = false
     private var open = true
 
-    static func connect(_ url: GatewayDatabaseURL, credentials: GatewayCredentials) throws(GatewayDBError) -> PostgresConnection {
-        var parameters: [(String, String)] = [("application_name", "recount"), ("connect_timeout", "10"),
-                                              ("client_encoding", "UTF8")]
+    static func connect(
+        _ url: GatewayDatabaseURL, credentials: GatewayCredentials
+    ) throws(GatewayDBError) -> PostgresConnection {
+        var parameters: [(String, String)] = [
+            ("application_name", "recount"), ("connect_timeout", "10"),
+            ("client_encoding", "UTF8"),
+        ]
         if let host = url.host { parameters.append(("host", host)) }
         if let port = url.port { parameters.append(("port", String(port))) }
         if let database = url.database { parameters.append(("dbname", database)) }
@@ -105,22 +110,26 @@ final class PostgresLogCursor: LogCursor {
 
     static func columns(_ connection: PostgresConnection, table: String) throws(GatewayDBError) -> [ColumnInfo] {
         // to_regclass follows search_path, as the unqualified name in the query below does.
-        let result = try connection.run("""
+        let result = try connection.run(
+            """
             SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a \
             WHERE a.attrelid = to_regclass('\(table)') AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
             """, reading: false)
         return (0..<result.count).map { ColumnInfo(name: result.text($0, 0) ?? "", type: result.text($0, 1) ?? "") }
     }
 
-    init(url: GatewayDatabaseURL, credentials: GatewayCredentials, window: GatewayLogWindow,
-         options: GatewayReadOptions) throws(GatewayDBError) {
+    init(
+        url: GatewayDatabaseURL, credentials: GatewayCredentials, window: GatewayLogWindow,
+        options: GatewayReadOptions
+    ) throws(GatewayDBError) {
         connection = try Self.connect(url, credentials: credentials)
         batchRows = max(1, options.batchRows)
         _ = try connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", reading: false)
         let names = try Self.columns(connection, table: GatewayDatabase.logsTable).map(\.name)
         dialect = try GatewayDatabase.dialect(of: names, source: url.description)
         columns = names
-        _ = try connection.run("""
+        _ = try connection.run(
+            """
             DECLARE recount_logs NO SCROLL CURSOR FOR SELECT l.id, row_to_json(l)::text FROM logs l \
             WHERE \(window.predicate(hasUseTime: names.contains("use_time"))) ORDER BY l.id
             """, reading: false)
@@ -166,19 +175,26 @@ final class MySQLLogCursor: LogCursor {
     private var stream: MySQLConnection.Stream?
     private var open = true
 
-    static let numericTypes: Set<String> = ["tinyint", "smallint", "mediumint", "int", "integer", "bigint",
-                                            "decimal", "numeric", "float", "double", "real", "year"]
+    static let numericTypes: Set<String> = [
+        "tinyint", "smallint", "mediumint", "int", "integer", "bigint",
+        "decimal", "numeric", "float", "double", "real", "year",
+    ]
 
-    static func connect(_ url: GatewayDatabaseURL, credentials: GatewayCredentials) throws(GatewayDBError) -> MySQLConnection {
-        try MySQLConnection(host: url.host, port: url.port, user: url.user, password: credentials.password,
-                            database: url.database, socket: url.parameter("socket"), source: url.description)
+    static func connect(
+        _ url: GatewayDatabaseURL, credentials: GatewayCredentials
+    ) throws(GatewayDBError) -> MySQLConnection {
+        try MySQLConnection(
+            host: url.host, port: url.port, user: url.user, password: credentials.password,
+            database: url.database, socket: url.parameter("socket"), source: url.description)
     }
 
     static func columns(_ connection: MySQLConnection, table: String) throws(GatewayDBError) -> [ColumnInfo] {
-        try connection.rows("""
+        try connection.rows(
+            """
             SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS \
             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '\(table)' ORDER BY ORDINAL_POSITION
-            """).map { ColumnInfo(name: $0[0] ?? "", type: ($0[1] ?? "").lowercased()) }
+            """
+        ).map { ColumnInfo(name: $0[0] ?? "", type: ($0[1] ?? "").lowercased()) }
     }
 
     static func quoted(_ name: String) -> String { "`" + name.replacingAll("`", with: "``") + "`" }
@@ -196,8 +212,9 @@ final class MySQLLogCursor: LogCursor {
         numeric = info.map { Self.numericTypes.contains($0.type) }
         encoder = RowEncoder(columns: names)
         idIndex = names.firstIndex(of: "id")!
-        stream = try connection.stream("SELECT " + names.map(Self.quoted).joined(separator: ", ") + " FROM `logs` WHERE "
-            + window.predicate(hasUseTime: names.contains("use_time")) + " ORDER BY `id`")
+        stream = try connection.stream(
+            "SELECT " + names.map(Self.quoted).joined(separator: ", ") + " FROM `logs` WHERE "
+                + window.predicate(hasUseTime: names.contains("use_time")) + " ORDER BY `id`")
     }
 
     func next(into line: inout [UInt8]) throws(GatewayDBError) -> Int64? {

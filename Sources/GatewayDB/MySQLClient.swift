@@ -6,8 +6,11 @@ import Glibc
 struct MySQLAPI: @unchecked Sendable {
     typealias Initialize = @convention(c) (OpaquePointer?) -> OpaquePointer?
     typealias Options = @convention(c) (OpaquePointer?, Int32, UnsafeRawPointer?) -> Int32
-    typealias RealConnect = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
-                                            UnsafePointer<CChar>?, UInt32, UnsafePointer<CChar>?, UInt) -> OpaquePointer?
+    typealias RealConnect =
+        @convention(c) (
+            OpaquePointer?, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
+            UnsafePointer<CChar>?, UInt32, UnsafePointer<CChar>?, UInt
+        ) -> OpaquePointer?
     typealias ErrorText = @convention(c) (OpaquePointer?) -> UnsafePointer<CChar>?
     typealias ErrorNumber = @convention(c) (OpaquePointer?) -> UInt32
     typealias RealQuery = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, UInt) -> Int32
@@ -30,9 +33,11 @@ struct MySQLAPI: @unchecked Sendable {
             initialize: try library.function("mysql_init"), options: try library.function("mysql_options"),
             connect: try library.function("mysql_real_connect"), error: try library.function("mysql_error"),
             errorNumber: try library.function("mysql_errno"), query: try library.function("mysql_real_query"),
-            storeResult: try library.function("mysql_store_result"), useResult: try library.function("mysql_use_result"),
+            storeResult: try library.function("mysql_store_result"),
+            useResult: try library.function("mysql_use_result"),
             fieldCount: try library.function("mysql_num_fields"), fetchRow: try library.function("mysql_fetch_row"),
-            fetchLengths: try library.function("mysql_fetch_lengths"), freeResult: try library.function("mysql_free_result"),
+            fetchLengths: try library.function("mysql_fetch_lengths"),
+            freeResult: try library.function("mysql_free_result"),
             close: try library.function("mysql_close"))
     }
 
@@ -54,10 +59,14 @@ final class MySQLConnection {
 
     /// `password` nil lets the library take the one in the option files' `[client]` or
     /// `[recount]` group (`MYSQL_READ_DEFAULT_GROUP`).
-    init(host: String?, port: Int?, user: String?, password: String?, database: String?, socket: String?,
-         source: String) throws(GatewayDBError) {
+    init(
+        host: String?, port: Int?, user: String?, password: String?, database: String?, socket: String?,
+        source: String
+    ) throws(GatewayDBError) {
         api = try MySQLAPI.shared.get()
-        guard let handle = api.initialize(nil) else { throw .unavailable(source: source, reason: "mysql_init: out of memory") }
+        guard let handle = api.initialize(nil) else {
+            throw .unavailable(source: source, reason: "mysql_init: out of memory")
+        }
         self.handle = handle
         secret = password
         self.source = source
@@ -89,7 +98,9 @@ final class MySQLConnection {
     deinit { api.close(handle) }
 
     var lastError: String {
-        scrub("\(api.error(handle).map { String(cString: $0) } ?? "unknown error") (\(api.errorNumber(handle)))", secret: secret)
+        scrub(
+            "\(api.error(handle).map { String(cString: $0) } ?? "unknown error") (\(api.errorNumber(handle)))",
+            secret: secret)
     }
 
     /// Runs a statement whose rows (if any) are not wanted.
@@ -106,16 +117,21 @@ final class MySQLConnection {
         let columns = Int(api.fieldCount(result))
         var rows: [[String?]] = []
         while let row = api.fetchRow(result), let lengths = api.fetchLengths(result) {
-            rows.append((0..<columns).map { column in
-                row[column].map { String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(lengths[column])), as: UTF8.self) }
-            })
+            rows.append(
+                (0..<columns).map { column in
+                    row[column].map {
+                        String(decoding: UnsafeRawBufferPointer(start: $0, count: Int(lengths[column])), as: UTF8.self)
+                    }
+                })
         }
         return rows
     }
 
     private func send(_ sql: String, reading: Bool) throws(GatewayDBError) {
         let status = sql.withCString { api.query(handle, $0, UInt(strlen($0))) }
-        guard status == 0 else { throw reading ? .io(source: source, reason: lastError) : .unavailable(source: source, reason: lastError) }
+        guard status == 0 else {
+            throw reading ? .io(source: source, reason: lastError) : .unavailable(source: source, reason: lastError)
+        }
     }
 
     /// Starts a query whose rows come one at a time off the socket (`mysql_use_result`: the
@@ -159,7 +175,8 @@ final class MySQLConnection {
         /// The current row's value as text, nil for NULL; valid until the next `step`.
         func bytes(_ column: Int) -> UnsafeBufferPointer<UInt8>? {
             guard let row, let lengths, let value = row[column] else { return nil }
-            return UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: Int(lengths[column]))
+            return UnsafeBufferPointer(
+                start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self), count: Int(lengths[column]))
         }
     }
 }

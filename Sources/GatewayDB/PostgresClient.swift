@@ -3,7 +3,9 @@ import Glibc
 /// The C surface of libpq (`libpq-fe.h`), loaded from `libpq.so.5`. Nothing outside this file
 /// sees a `PGconn*` or a `PGresult*`: `PostgresConnection` runs SQL and hands out text values.
 struct PostgresAPI: @unchecked Sendable {
-    typealias ConnectParams = @convention(c) (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> OpaquePointer?
+    typealias ConnectParams =
+        @convention(c) (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<UnsafePointer<CChar>?>?, Int32) ->
+        OpaquePointer?
     typealias Status = @convention(c) (OpaquePointer?) -> Int32
     typealias ErrorMessage = @convention(c) (OpaquePointer?) -> UnsafePointer<CChar>?
     typealias Finish = @convention(c) (OpaquePointer?) -> Void
@@ -70,7 +72,8 @@ final class PostgresConnection {
     deinit { if let connection { api.finish(connection) } }
 
     private var connectionError: String {
-        scrub(connection.flatMap { api.errorMessage($0) }.map { String(cString: $0) } ?? "out of memory", secret: secret)
+        scrub(
+            connection.flatMap { api.errorMessage($0) }.map { String(cString: $0) } ?? "out of memory", secret: secret)
     }
 
     /// Runs one statement; a failure is `.unavailable` while setting up (`reading: false`) and
@@ -103,11 +106,16 @@ final class PostgresConnection {
 
         /// The value's text (libpq's text format), nil for SQL NULL; valid while `self` lives.
         func bytes(_ row: Int, _ column: Int) -> UnsafeBufferPointer<UInt8>? {
-            guard api.getIsNull(handle, Int32(row), Int32(column)) == 0, let value = api.getValue(handle, Int32(row), Int32(column)) else { return nil }
-            return UnsafeBufferPointer(start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self),
-                                       count: Int(api.getLength(handle, Int32(row), Int32(column))))
+            guard api.getIsNull(handle, Int32(row), Int32(column)) == 0,
+                let value = api.getValue(handle, Int32(row), Int32(column))
+            else { return nil }
+            return UnsafeBufferPointer(
+                start: UnsafeRawPointer(value).assumingMemoryBound(to: UInt8.self),
+                count: Int(api.getLength(handle, Int32(row), Int32(column))))
         }
 
-        func text(_ row: Int, _ column: Int) -> String? { bytes(row, column).map { String(decoding: $0, as: UTF8.self) } }
+        func text(_ row: Int, _ column: Int) -> String? {
+            bytes(row, column).map { String(decoding: $0, as: UTF8.self) }
+        }
     }
 }

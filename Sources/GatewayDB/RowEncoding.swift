@@ -86,16 +86,16 @@ struct RowEncoder {
     }
 
     private static func appendEscape(_ byte: UInt8, to line: inout [UInt8]) {
-            switch byte {
-            case UInt8(ascii: "\""): line += [0x5C, 0x22]
-            case UInt8(ascii: "\\"): line += [0x5C, 0x5C]
-            case 0x08: line += [0x5C, UInt8(ascii: "b")]
-            case 0x0C: line += [0x5C, UInt8(ascii: "f")]
-            case 0x0A: line += [0x5C, UInt8(ascii: "n")]
-            case 0x0D: line += [0x5C, UInt8(ascii: "r")]
-            case 0x09: line += [0x5C, UInt8(ascii: "t")]
-            default: line += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-            }
+        switch byte {
+        case UInt8(ascii: "\""): line += [0x5C, 0x22]
+        case UInt8(ascii: "\\"): line += [0x5C, 0x5C]
+        case 0x08: line += [0x5C, UInt8(ascii: "b")]
+        case 0x0C: line += [0x5C, UInt8(ascii: "f")]
+        case 0x0A: line += [0x5C, UInt8(ascii: "n")]
+        case 0x0D: line += [0x5C, UInt8(ascii: "r")]
+        case 0x09: line += [0x5C, UInt8(ascii: "t")]
+        default: line += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+        }
     }
 }
 

@@ -3,11 +3,17 @@ import Glibc
 /// The C surface of SQLite (`sqlite3.h`), loaded from `libsqlite3.so.0`. Nothing outside this
 /// file sees a `sqlite3*` or a `sqlite3_stmt*`: `SQLiteConnection` hands out rows as `Cell`s.
 struct SQLiteAPI: @unchecked Sendable {
-    typealias OpenV2 = @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<OpaquePointer?>?, Int32, UnsafePointer<CChar>?) -> Int32
+    typealias OpenV2 =
+        @convention(c) (UnsafePointer<CChar>?, UnsafeMutablePointer<OpaquePointer?>?, Int32, UnsafePointer<CChar>?) ->
+        Int32
     typealias CloseV2 = @convention(c) (OpaquePointer?) -> Int32
     typealias BusyTimeout = @convention(c) (OpaquePointer?, Int32) -> Int32
     typealias ErrorMessage = @convention(c) (OpaquePointer?) -> UnsafePointer<CChar>?
-    typealias PrepareV2 = @convention(c) (OpaquePointer?, UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<OpaquePointer?>?, UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> Int32
+    typealias PrepareV2 =
+        @convention(c) (
+            OpaquePointer?, UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<OpaquePointer?>?,
+            UnsafeMutablePointer<UnsafePointer<CChar>?>?
+        ) -> Int32
     typealias Step = @convention(c) (OpaquePointer?) -> Int32
     typealias Finalize = @convention(c) (OpaquePointer?) -> Int32
     typealias ColumnCount = @convention(c) (OpaquePointer?) -> Int32
@@ -29,11 +35,15 @@ struct SQLiteAPI: @unchecked Sendable {
         let library = try DynamicLibrary.open(candidates, client: "SQLite", package: package)
         return SQLiteAPI(
             open: try library.function("sqlite3_open_v2"), close: try library.function("sqlite3_close_v2"),
-            busyTimeout: try library.function("sqlite3_busy_timeout"), errorMessage: try library.function("sqlite3_errmsg"),
+            busyTimeout: try library.function("sqlite3_busy_timeout"),
+            errorMessage: try library.function("sqlite3_errmsg"),
             prepare: try library.function("sqlite3_prepare_v2"), step: try library.function("sqlite3_step"),
-            finalize: try library.function("sqlite3_finalize"), columnCount: try library.function("sqlite3_column_count"),
-            columnType: try library.function("sqlite3_column_type"), columnInt64: try library.function("sqlite3_column_int64"),
-            columnText: try library.function("sqlite3_column_text"), columnBytes: try library.function("sqlite3_column_bytes"),
+            finalize: try library.function("sqlite3_finalize"),
+            columnCount: try library.function("sqlite3_column_count"),
+            columnType: try library.function("sqlite3_column_type"),
+            columnInt64: try library.function("sqlite3_column_int64"),
+            columnText: try library.function("sqlite3_column_text"),
+            columnBytes: try library.function("sqlite3_column_bytes"),
             bindInt64: try library.function("sqlite3_bind_int64"))
     }
 
@@ -43,7 +53,8 @@ struct SQLiteAPI: @unchecked Sendable {
     static let openReadOnly: Int32 = 0x0000_0001
     static let openNoMutex: Int32 = 0x0000_8000
     static let ok: Int32 = 0, busy: Int32 = 5, locked: Int32 = 6, row: Int32 = 100, done: Int32 = 101
-    static let typeInteger: Int32 = 1, typeFloat: Int32 = 2, typeText: Int32 = 3, typeBlob: Int32 = 4, typeNull: Int32 = 5
+    static let typeInteger: Int32 = 1, typeFloat: Int32 = 2, typeText: Int32 = 3, typeBlob: Int32 = 4,
+        typeNull: Int32 = 5
 }
 
 /// An SQLite connection opened read-only (`SQLITE_OPEN_READONLY`: it cannot write, and in WAL
@@ -88,7 +99,8 @@ final class SQLiteConnection {
     func failure(_ status: Int32, starting: Bool) -> GatewayDBError {
         let reason = lastError
         if status == SQLiteAPI.busy || status == SQLiteAPI.locked {
-            return starting ? .unavailable(source: source, reason: "the database is locked (\(reason))")
+            return starting
+                ? .unavailable(source: source, reason: "the database is locked (\(reason))")
                 : .io(source: source, reason: "the database became locked mid-read (\(reason))")
         }
         return starting ? .unavailable(source: source, reason: reason) : .io(source: source, reason: reason)
@@ -123,8 +135,12 @@ final class SQLiteConnection {
         func int64(_ column: Int) -> Int64 { api.columnInt64(handle, Int32(column)) }
 
         func text(_ column: Int) -> String? {
-            guard api.columnType(handle, Int32(column)) != SQLiteAPI.typeNull, let text = api.columnText(handle, Int32(column)) else { return nil }
-            return String(decoding: UnsafeBufferPointer(start: text, count: Int(api.columnBytes(handle, Int32(column)))), as: UTF8.self)
+            guard api.columnType(handle, Int32(column)) != SQLiteAPI.typeNull,
+                let text = api.columnText(handle, Int32(column))
+            else { return nil }
+            return String(
+                decoding: UnsafeBufferPointer(start: text, count: Int(api.columnBytes(handle, Int32(column)))),
+                as: UTF8.self)
         }
 
         /// The value as its storage class says, as `sqlite3 -json` prints it: INTEGER and REAL

@@ -1,4 +1,5 @@
 import RecountKit
+
 /// A usage error: the message names the flag or argument at fault.
 public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
@@ -53,7 +54,8 @@ public struct Arguments: Sendable {
                     index += 1
                 }
             } else {
-                throw UsageError("unknown option '\(name)'" + Self.suggestion(for: name, among: spec.options.union(spec.flags)))
+                throw UsageError(
+                    "unknown option '\(name)'" + Self.suggestion(for: name, among: spec.options.union(spec.flags)))
             }
         }
     }
@@ -65,7 +67,8 @@ public struct Arguments: Sendable {
         for option in known where option.hasPrefix("--") { nearest.offer(option) }
         guard let best = nearest.best.first else { return "" }
         let common = zip(best.utf8, name.utf8).prefix { $0 == $1 }.count
-        let close = common >= 4 || NearestIDs.editDistance(Array(best.utf8), Array(name.utf8)) <= max(2, name.utf8.count / 4)
+        let close =
+            common >= 4 || NearestIDs.editDistance(Array(best.utf8), Array(name.utf8)) <= max(2, name.utf8.count / 4)
         return close ? "; did you mean \(best)?" : ""
     }
 
@@ -84,7 +87,8 @@ public struct Arguments: Sendable {
     public func integer(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
         guard let text = try value(name) else { return nil }
         guard let number = Int(text), range.contains(number) else {
-            throw UsageError("\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
+            throw UsageError(
+                "\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return number
     }

@@ -1,5 +1,5 @@
-import RecountKit
 import GatewayDB
+import RecountKit
 
 extension CommandFailure {
     /// Exit status for a failed run (SPEC §5): missing input 66, other I/O 74, bad data 65.

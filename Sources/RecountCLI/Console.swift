@@ -9,10 +9,12 @@ public struct Console: Sendable {
     /// Reads all of standard input (for `-`).
     public let readInput: @Sendable () -> Data
 
-    public init(writeOut: @escaping @Sendable (String) -> Void,
-                writeError: @escaping @Sendable (String) -> Void,
-                errorIsTerminal: Bool = false,
-                readInput: @escaping @Sendable () -> Data = { Data() }) {
+    public init(
+        writeOut: @escaping @Sendable (String) -> Void,
+        writeError: @escaping @Sendable (String) -> Void,
+        errorIsTerminal: Bool = false,
+        readInput: @escaping @Sendable () -> Data = { Data() }
+    ) {
         self.writeOut = writeOut
         self.writeError = writeError
         self.errorIsTerminal = errorIsTerminal

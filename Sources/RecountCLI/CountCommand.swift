@@ -46,7 +46,9 @@ struct CountCommand: RecountCommand {
         if modelName != nil, encodingName != nil { throw UsageError("give --model or --encoding, not both") }
         if let encodingName {
             guard let known = EncodingName(rawValue: encodingName) else {
-                throw UsageError("unknown encoding '\(encodingName)' (known: \(EncodingName.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw UsageError(
+                    "unknown encoding '\(encodingName)' (known: \(EncodingName.allCases.map(\.rawValue).joined(separator: ", ")))"
+                )
             }
             encoding = known
         } else if let modelName {
@@ -59,7 +61,9 @@ struct CountCommand: RecountCommand {
         printIDs = arguments.flag("--ids")
         chat = arguments.flag("--chat")
         breakdown = arguments.flag("--breakdown")
-        if chat, encodingName != nil { throw UsageError("--chat takes its encoding from the model; give --model, not --encoding") }
+        if chat, encodingName != nil {
+            throw UsageError("--chat takes its encoding from the model; give --model, not --encoding")
+        }
         if chat, printIDs { throw UsageError("--ids does not apply to --chat") }
         if breakdown, !chat { throw UsageError("--breakdown needs --chat") }
     }
@@ -86,11 +90,15 @@ struct CountCommand: RecountCommand {
 
     private func runText(_ data: Data, console: Console) throws -> ExitStatus {
         if let modelName, ModelEncoding.resolve(modelName).isFallback {
-            console.error("recount count: model '\(modelName)' is not in tiktoken's model map; counting with \(ModelEncoding.fallback.rawValue)")
+            console.error(
+                "recount count: model '\(modelName)' is not in tiktoken's model map; counting with \(ModelEncoding.fallback.rawValue)"
+            )
         }
         let decoded = Self.decodeUTF8(data)
         if decoded.replacedSequences > 0 {
-            console.error("recount count: \(inputName): \(decoded.replacedSequences) invalid UTF-8 sequence(s) replaced by U+FFFD")
+            console.error(
+                "recount count: \(inputName): \(decoded.replacedSequences) invalid UTF-8 sequence(s) replaced by U+FFFD"
+            )
         }
         let encoder = try Encoding.named(encoding)
         if printIDs {
@@ -117,7 +125,9 @@ struct CountCommand: RecountCommand {
             throw CommandFailure(.dataError, "\(inputName): \(error.description)")
         }
         if count.modelIsFallback {
-            console.error("recount count: model '\(count.model)' is not in tiktoken's model map; counting with \(count.encoding.rawValue)")
+            console.error(
+                "recount count: model '\(count.model)' is not in tiktoken's model map; counting with \(count.encoding.rawValue)"
+            )
         }
         for reason in count.incompleteReasons {
             console.error("recount count: incomplete: \(reason)")
@@ -155,16 +165,22 @@ struct CountCommand: RecountCommand {
     /// The terms of a chat count, one line each, for `--breakdown` (the same terms `explain`
     /// prints); only non-zero terms are listed.
     static func breakdown(_ count: ChatPromptCount) -> String {
-        var lines = ["model \(count.model) → \(count.encoding.rawValue)\(count.modelIsFallback ? " (fallback)" : "");"
-                     + " rule \(count.rule.name): \(count.rule.tokensPerMessage) per message,"
-                     + " \(count.rule.tokensPerName) per name"]
+        var lines = [
+            "model \(count.model) → \(count.encoding.rawValue)\(count.modelIsFallback ? " (fallback)" : "");"
+                + " rule \(count.rule.name): \(count.rule.tokensPerMessage) per message,"
+                + " \(count.rule.tokensPerName) per name"
+        ]
         for message in count.messages {
-            let terms = [("overhead", message.overhead), ("fields", message.fieldTokens),
-                         ("content", message.contentTokens), ("name", message.nameAdjustment),
-                         ("tool calls", message.toolCallTokens), ("images", message.imageTokens)]
-                .filter { $0.1 != 0 }.map { "\($0.1) \($0.0)" }
+            let terms = [
+                ("overhead", message.overhead), ("fields", message.fieldTokens),
+                ("content", message.contentTokens), ("name", message.nameAdjustment),
+                ("tool calls", message.toolCallTokens), ("images", message.imageTokens),
+            ]
+            .filter { $0.1 != 0 }.map { "\($0.1) \($0.0)" }
             let who = [message.role, message.name].compactMap { $0 }.joined(separator: "/")
-            lines.append("messages[\(message.index)] \(who.isEmpty ? "-" : who): \(terms.joined(separator: " + ")) = \(message.total)")
+            lines.append(
+                "messages[\(message.index)] \(who.isEmpty ? "-" : who): \(terms.joined(separator: " + ")) = \(message.total)"
+            )
         }
         if let toolRule = count.toolRule {
             lines.append("tool definitions (\(toolRule.name)): \(count.toolDefinitionTokens)")

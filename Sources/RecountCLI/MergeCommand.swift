@@ -40,9 +40,12 @@ struct MergeCommand: RecountCommand {
         let merge: ShardMerge
         do { merge = try ShardMerge(directories: directories) } catch { throw Self.failure(error) }
         let output: OutputDirectory
-        do { output = try OutputDirectory(path: outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
-        try ReconcileCommand.write(ReportWriter(result: merge.result, parameters: merge.parameters), to: output, writeState: false,
-                                   streams: merge.records)
+        do { output = try OutputDirectory(path: outDirectory) } catch {
+            throw CommandFailure(.ioError, error.description)
+        }
+        try ReconcileCommand.write(
+            ReportWriter(result: merge.result, parameters: merge.parameters), to: output, writeState: false,
+            streams: merge.records)
         console.out(SummaryLine.text(merge.result, outDirectory: outDirectory))
         if strict, merge.result.tally(.issued).count > 0 { return .discrepancies }
         return .success

@@ -1,6 +1,6 @@
 import Foundation
-import RecountKit
 import GatewayDB
+import RecountKit
 
 // Options that several commands take, each group parsed once and applied once (the way
 // swift-argument-parser's `@OptionGroup` does): `reconcile`, `explain` and `statement` read
@@ -14,8 +14,9 @@ protocol OptionGroup {
 extension Arguments.Spec {
     /// The options and flags of `groups` and these.
     init(_ groups: [any OptionGroup.Type], options: Set<String> = [], flags: Set<String> = []) {
-        self.init(options: groups.reduce(options) { $0.union($1.spec.options) },
-                  flags: groups.reduce(flags) { $0.union($1.spec.flags) })
+        self.init(
+            options: groups.reduce(options) { $0.union($1.spec.options) },
+            flags: groups.reduce(flags) { $0.union($1.spec.flags) })
     }
 }
 
@@ -49,7 +50,9 @@ struct InputOptions: OptionGroup {
             paths = []
             defaulted = false
         } else if given.isEmpty {
-            guard let defaultPaths else { throw UsageError("give at least one PATH (a log file, a directory, or - for stdin)") }
+            guard let defaultPaths else {
+                throw UsageError("give at least one PATH (a log file, a directory, or - for stdin)")
+            }
             paths = defaultPaths
             defaulted = true
         } else {
@@ -69,7 +72,10 @@ struct InputOptions: OptionGroup {
         // Run from outside the repository with no PATH: say to name the logs, not "SampleLogs:
         // no such file".
         if defaulted, !paths.contains(where: { FileManager.default.fileExists(atPath: $0) }) {
-            throw CommandFailure(.noInput, "no log PATH given, and there is no ./\(paths.joined(separator: " ")) here (the demo's default, in the repository): name the log directory or files, e.g. /var/log/relay/2024-03-01")
+            throw CommandFailure(
+                .noInput,
+                "no log PATH given, and there is no ./\(paths.joined(separator: " ")) here (the demo's default, in the repository): name the log directory or files, e.g. /var/log/relay/2024-03-01"
+            )
         }
         let database = try gatewaySource()
         var inputs: InputSet?
@@ -80,14 +86,20 @@ struct InputOptions: OptionGroup {
             console.error("recount: warning: \(lookalike.path) \(lookalike.fate)")
         }
         guard let pricingPath = pricingFlag ?? inputs?.pricing else {
-            throw CommandFailure(.usage, database == nil ? "no price catalog: give --pricing FILE, or a PATH directory holding pricing.json"
-                                 : "no price catalog: give --pricing FILE (e.g. the one `recount prices snapshot --gateway-db` keeps)")
+            throw CommandFailure(
+                .usage,
+                database == nil
+                    ? "no price catalog: give --pricing FILE, or a PATH directory holding pricing.json"
+                    : "no price catalog: give --pricing FILE (e.g. the one `recount prices snapshot --gateway-db` keeps)"
+            )
         }
         guard FileManager.default.fileExists(atPath: pricingPath) else {
             throw CommandFailure(.noInput, "\(pricingPath): no such file (price catalog)")
         }
         let catalog: PriceCatalog
-        do { catalog = try PriceCatalog.load(path: pricingPath) } catch { throw CommandFailure(.dataError, error.description) }
+        do { catalog = try PriceCatalog.load(path: pricingPath) } catch {
+            throw CommandFailure(.dataError, error.description)
+        }
         let debitsPath = debitsFlag ?? inputs?.debits
         if let debitsPath, !FileManager.default.fileExists(atPath: debitsPath) {
             throw CommandFailure(.noInput, "\(debitsPath): no such file (debit ledger)")
@@ -112,7 +124,9 @@ extension InputOptions {
         do {
             let url = try GatewayDatabaseURL.parse(text)
             // SQLite has no login: a password file given with it is not read.
-            let credentials = url.kind == .sqlite ? GatewayCredentials.clientLibrary
+            let credentials =
+                url.kind == .sqlite
+                ? GatewayCredentials.clientLibrary
                 : try GatewayCredentials.resolve(passwordFile: passwordFile)
             return GatewayLogSource(url: url, credentials: credentials)
         } catch {
@@ -123,8 +137,10 @@ extension InputOptions {
     /// What `summary.json` names of the source (never the password).
     static func summary(of source: GatewayLogSource?) -> GatewayDatabaseSummary? {
         source.map {
-            GatewayDatabaseSummary(source: $0.description, passwordFrom: $0.url.kind == .sqlite ? "none (an SQLite file has no login)" : $0.passwordOrigin,
-                                   readMarginSeconds: $0.marginSeconds)
+            GatewayDatabaseSummary(
+                source: $0.description,
+                passwordFrom: $0.url.kind == .sqlite ? "none (an SQLite file has no login)" : $0.passwordOrigin,
+                readMarginSeconds: $0.marginSeconds)
         }
     }
 }
@@ -233,7 +249,9 @@ struct EngineOptions: OptionGroup {
     func settings(outDirectory: String) throws -> EngineSettings {
         if let spillDirectory {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: spillDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: spillDirectory, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else {
                 throw CommandFailure(.noInput, "\(spillDirectory): --spill-dir must be an existing directory")
             }
         }
@@ -258,7 +276,9 @@ enum OptionParsing {
     static func time(_ text: String?, flag: String) throws(UsageError) -> Timestamp? {
         guard let text else { return nil }
         guard let time = Timestamp(rfc3339: text) else {
-            throw UsageError("\(flag) takes an RFC 3339 time with offset (e.g. 2024-03-01T00:00:00+08:00), not '\(text)': \(Timestamp.rfc3339Problem(text))")
+            throw UsageError(
+                "\(flag) takes an RFC 3339 time with offset (e.g. 2024-03-01T00:00:00+08:00), not '\(text)': \(Timestamp.rfc3339Problem(text))"
+            )
         }
         return time
     }

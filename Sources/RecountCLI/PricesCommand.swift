@@ -53,11 +53,13 @@ struct PricesCommand: RecountCommand {
         case "check":
             guard arguments.positionals.count == 2 else { throw UsageError("'prices check' takes exactly one FILE") }
             for option in PricesGatewayCommand.options where try arguments.value(option) != nil {
-                throw UsageError("\(option) is an option of 'prices import' and 'prices snapshot', not of 'prices check'")
+                throw UsageError(
+                    "\(option) is an option of 'prices import' and 'prices snapshot', not of 'prices check'")
             }
             action = .check(path: arguments.positionals[1])
         case "import", "snapshot":
-            action = .gateway(try PricesGatewayCommand(subcommand == "import" ? .import : .snapshot, arguments: arguments))
+            action = .gateway(
+                try PricesGatewayCommand(subcommand == "import" ? .import : .snapshot, arguments: arguments))
         default:
             throw UsageError("unknown subcommand '\(subcommand)': expected 'check FILE', 'import' or 'snapshot'")
         }

@@ -1,12 +1,14 @@
 import Foundation
-import RecountKit
 import GatewayDB
+import RecountKit
 
 /// `recount prices import` and `recount prices snapshot` (logic in
 /// `RecountKit.GatewayCatalog`; this reads the settings, writes the catalog, prints, exits).
 struct PricesGatewayCommand {
-    static let options: Set<String> = ["--gateway-db", "--db-password-file", "--settings", "--out", "--catalog", "--effective-from",
-                                       "--unit", "--per-currency", "--currency", "--topup-rate"]
+    static let options: Set<String> = [
+        "--gateway-db", "--db-password-file", "--settings", "--out", "--catalog", "--effective-from",
+        "--unit", "--per-currency", "--currency", "--topup-rate",
+    ]
 
     enum Mode { case `import`, snapshot }
     enum Source {
@@ -34,11 +36,17 @@ struct PricesGatewayCommand {
         default: throw UsageError("give --settings or --gateway-db, not both")
         }
         passwordFile = try arguments.value("--db-password-file")
-        if passwordFile != nil, case .settingsFile = source { throw UsageError("--db-password-file goes with --gateway-db URL") }
+        if passwordFile != nil, case .settingsFile = source {
+            throw UsageError("--db-password-file goes with --gateway-db URL")
+        }
         let outputOption = mode == .import ? "--out" : "--catalog"
         let wrongOption = mode == .import ? "--catalog" : "--out"
-        if try arguments.value(wrongOption) != nil { throw UsageError("'\(name)' writes \(outputOption) CATALOG, not \(wrongOption)") }
-        guard let path = try arguments.value(outputOption), !path.isEmpty else { throw UsageError("'\(name)' needs \(outputOption) CATALOG") }
+        if try arguments.value(wrongOption) != nil {
+            throw UsageError("'\(name)' writes \(outputOption) CATALOG, not \(wrongOption)")
+        }
+        guard let path = try arguments.value(outputOption), !path.isEmpty else {
+            throw UsageError("'\(name)' needs \(outputOption) CATALOG")
+        }
         catalogPath = path
         if let text = try arguments.value("--effective-from") {
             guard let time = Timestamp(rfc3339: text) ?? Timestamp(unixNumber: text) else {
@@ -52,8 +60,11 @@ struct PricesGatewayCommand {
         if siteValues.allSatisfy({ $0 == nil }) {
             site = nil
         } else {
-            guard let unit = siteValues[0], let perCurrency = siteValues[1], let currency = siteValues[2], let rate = siteValues[3] else {
-                throw UsageError("the site's unit needs all of --unit NAME --per-currency N --currency C --topup-rate R")
+            guard let unit = siteValues[0], let perCurrency = siteValues[1], let currency = siteValues[2],
+                let rate = siteValues[3]
+            else {
+                throw UsageError(
+                    "the site's unit needs all of --unit NAME --per-currency N --currency C --topup-rate R")
             }
             func positive(_ option: String, _ text: String) throws -> Rational {
                 guard let value = try? Rational(parsing: text), value > .zero else {
@@ -62,8 +73,9 @@ struct PricesGatewayCommand {
                 return value
             }
             guard !unit.isEmpty, !currency.isEmpty else { throw UsageError("--unit and --currency must not be empty") }
-            site = PriceCatalog.SiteUnit(name: unit, currency: currency, perCurrency: try positive("--per-currency", perCurrency),
-                                         topupRate: try positive("--topup-rate", rate))
+            site = PriceCatalog.SiteUnit(
+                name: unit, currency: currency, perCurrency: try positive("--per-currency", perCurrency),
+                topupRate: try positive("--topup-rate", rate))
         }
     }
 
@@ -79,8 +91,9 @@ struct PricesGatewayCommand {
                 console.out("wrote \(catalogPath) with version \(id)")
             case .snapshot:
                 let existing = try readExisting()
-                let (result, warnings) = try GatewayCatalog.snapshot(existing: existing, source: catalogPath,
-                                                                     settings: settings, options: options)
+                let (result, warnings) = try GatewayCatalog.snapshot(
+                    existing: existing, source: catalogPath,
+                    settings: settings, options: options)
                 for warning in warnings { console.error("warning: \(warning)") }
                 switch result {
                 case .unchanged:
@@ -110,7 +123,9 @@ struct PricesGatewayCommand {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
                 throw CommandFailure(.noInput, "\(path): no such file")
             }
-            guard let data = FileManager.default.contents(atPath: path) else { throw CommandFailure(.ioError, "\(path): cannot read") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure(.ioError, "\(path): cannot read")
+            }
             do { return try GatewaySettings.parse(Array(data), source: path) } catch {
                 throw CommandFailure(.dataError, error.description)
             }
@@ -121,7 +136,9 @@ struct PricesGatewayCommand {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: catalogPath, isDirectory: &isDirectory) else { return nil }
         guard !isDirectory.boolValue else { throw CommandFailure(.ioError, "\(catalogPath): is a directory") }
-        guard let data = FileManager.default.contents(atPath: catalogPath) else { throw CommandFailure(.ioError, "\(catalogPath): cannot read") }
+        guard let data = FileManager.default.contents(atPath: catalogPath) else {
+            throw CommandFailure(.ioError, "\(catalogPath): cannot read")
+        }
         return Array(data)
     }
 
@@ -144,7 +161,9 @@ struct PricesGatewayCommand {
 /// transaction (`GatewayDatabase.readOptions`); a NULL value reads as empty. The source's name
 /// for messages is the URL without its password.
 enum GatewayOptionRows {
-    static func read(databaseURL: String, passwordFile: String?) throws -> (rows: [(key: String, value: String)], source: String) {
+    static func read(
+        databaseURL: String, passwordFile: String?
+    ) throws -> (rows: [(key: String, value: String)], source: String) {
         let source = try InputOptions.gatewaySource(url: databaseURL, passwordFile: passwordFile)
         do {
             let rows = try GatewayDatabase.readOptions(source.url, credentials: source.credentials)

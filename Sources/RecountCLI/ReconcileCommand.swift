@@ -5,7 +5,10 @@ import TokenCounter
 /// `recount reconcile [PATH…]`: the nightly job (SPEC §5).
 struct ReconcileCommand: RecountCommand {
     static let spec = Arguments.Spec(
-        [InputOptions.self, PricingOptions.self, CreditOptions.self, WindowOptions.self, OutputOptions.self, EngineOptions.self],
+        [
+            InputOptions.self, PricingOptions.self, CreditOptions.self, WindowOptions.self, OutputOptions.self,
+            EngineOptions.self,
+        ],
         options: ["--shard", "--max-rejects", "--day-offset"], flags: ["--strict", "--all-rows"])
 
     static let help = """
@@ -69,7 +72,9 @@ struct ReconcileCommand: RecountCommand {
         engine = try EngineOptions(arguments)
         shard = try Self.shard(arguments.value("--shard"))
         dayOffset = try arguments.value("--day-offset").map { text throws(UsageError) in
-            guard let offset = Timestamp.parseOffset(text) else { throw UsageError("--day-offset takes ±HH:MM (e.g. +08:00), not '\(text)'") }
+            guard let offset = Timestamp.parseOffset(text) else {
+                throw UsageError("--day-offset takes ±HH:MM (e.g. +08:00), not '\(text)'")
+            }
             return offset
         }
         strict = arguments.flag("--strict")
@@ -90,23 +95,29 @@ struct ReconcileCommand: RecountCommand {
         var (options, parameters) = try reconcileOptions(console: console)
         // Lock the output directory before the (long) run so an overlapping run stops at once.
         let directory: OutputDirectory
-        do { directory = try OutputDirectory(path: output.outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
-        TerminationSignals.onStop("recount: stopped by a signal; the reports in \(output.outDirectory)/ were left as they were (this run's temporary files removed)")
+        do { directory = try OutputDirectory(path: output.outDirectory) } catch {
+            throw CommandFailure(.ioError, error.description)
+        }
+        TerminationSignals.onStop(
+            "recount: stopped by a signal; the reports in \(output.outDirectory)/ were left as they were (this run's temporary files removed)"
+        )
         options.engine = try engine.settings(outDirectory: output.outDirectory)
         var pipeline = ReconcilePipeline(options: options)
         if console.errorIsTerminal {
             let progress = ProgressLine(console: console, totalBytes: Self.totalBytes(options.logs))
             pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
         }
-        let sink = SpillingSink(unit: options.catalog.unit, zoneOffset: options.dayOffsetSeconds,
-                                directory: options.engine.spillDirectory ?? output.outDirectory,
-                                memory: options.sortMemoryBytes / 2)
+        let sink = SpillingSink(
+            unit: options.catalog.unit, zoneOffset: options.dayOffsetSeconds,
+            directory: options.engine.spillDirectory ?? output.outDirectory,
+            memory: options.sortMemoryBytes / 2)
         let result: ReconcileResult
         do { result = try pipeline.run(into: sink) } catch { throw CommandFailure.of(error) }
         if console.errorIsTerminal { console.writeError("\r\u{1B}[K") }
         parameters.dayOffsetSeconds = options.dayOffsetSeconds
-        try Self.write(ReportWriter(result: result, parameters: parameters), to: directory, writeState: shard != nil,
-                       streams: sink.finish)
+        try Self.write(
+            ReportWriter(result: result, parameters: parameters), to: directory, writeState: shard != nil,
+            streams: sink.finish)
         console.out(SummaryLine.text(result, outDirectory: output.outDirectory))
         if strict, result.tally(.issued).count > 0 { return .discrepancies }
         return .success
@@ -128,18 +139,25 @@ struct ReconcileCommand: RecountCommand {
         parameters.allRows = allRows
         parameters.csvBOM = output.csvBOM
         parameters.maxRejects = maxRejects
-        parameters.pricing = InputFileInfo(path: options.pricingPath, kind: "pricing", bytes: Self.size(options.pricingPath))
+        parameters.pricing = InputFileInfo(
+            path: options.pricingPath, kind: "pricing", bytes: Self.size(options.pricingPath))
         parameters.gatewayDatabase = InputOptions.summary(of: options.gatewayDatabase)
         return (options, parameters)
     }
 
     /// Writes the reports and commits them; on any failure the staged files are removed and
     /// the previous reports stay as they were.
-    static func write(_ writer: ReportWriter, to output: OutputDirectory, writeState: Bool,
-                      streams: () throws(SpillError) -> (rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords)) throws {
+    static func write(
+        _ writer: ReportWriter, to output: OutputDirectory, writeState: Bool,
+        streams: () throws(SpillError) -> (
+            rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords
+        )
+    ) throws {
         do {
             let records = try streams()
-            try writer.write(to: output, rows: records.rows, credits: records.credits, rejects: records.rejects, writeState: writeState)
+            try writer.write(
+                to: output, rows: records.rows, credits: records.credits, rejects: records.rejects,
+                writeState: writeState)
             try output.commit()
         } catch {
             output.discard()

@@ -20,7 +20,9 @@ enum SummaryLine {
         let already = result.tally(.already_issued)
         if already.count > 0 { besides.append("\(credits(already, unit: unit, scale: scale)) already issued") }
         let withheld = result.tally(.withheld)
-        if withheld.count > 0 { besides.append("\(credits(withheld, unit: unit, scale: scale)) withheld under --min-credit") }
+        if withheld.count > 0 {
+            besides.append("\(credits(withheld, unit: unit, scale: scale)) withheld under --min-credit")
+        }
         if !besides.isEmpty { line += " (" + besides.joined(separator: ", ") + ")" }
         if let ledger = result.inputs.first(where: { $0.kind == "debits" }) {
             line += "; ledger \(ledger.path)"
@@ -29,7 +31,8 @@ enum SummaryLine {
         }
         if result.counters.requests > 0 {
             // Recounted from bodies, or re-priced from the reported / the row's own counts only.
-            line += "; \(result.counters.recountedRequests) recounted, \(result.counters.repricedRequests) re-priced from reported tokens"
+            line +=
+                "; \(result.counters.recountedRequests) recounted, \(result.counters.repricedRequests) re-priced from reported tokens"
         }
         let rejected = result.rejectCount
         if rejected > 0 { line += "; \(counted(rejected, "rejected line")) (rejects.jsonl)" }

@@ -5,7 +5,8 @@ import RecountSample
 /// `recount sample --records N [--seed S] --out DIR`: a generated relay day for demos, tests
 /// and benchmarks (logic in `RecountKit.SampleGenerator`; this only validates, runs, prints).
 struct SampleCommand: RecountCommand {
-    static let spec = Arguments.Spec(options: ["--records", "--seed", "--out", "--jobs", "--profile"], flags: ["--force"])
+    static let spec = Arguments.Spec(
+        options: ["--records", "--seed", "--out", "--jobs", "--profile"], flags: ["--force"])
 
     static let help = """
         usage: recount sample --records N [--seed S] --out DIR [--profile classic|realistic] [--jobs N] [--force]
@@ -52,7 +53,9 @@ struct SampleCommand: RecountCommand {
         guard let records = try arguments.integer("--records", in: 1...100_000_000) else {
             throw UsageError("give --records N")
         }
-        guard let directory = try arguments.value("--out"), !directory.isEmpty else { throw UsageError("give --out DIR") }
+        guard let directory = try arguments.value("--out"), !directory.isEmpty else {
+            throw UsageError("give --out DIR")
+        }
         var seed: UInt64 = 1
         if let text = try arguments.value("--seed") {
             guard let parsed = UInt64(text) else {
@@ -70,7 +73,9 @@ struct SampleCommand: RecountCommand {
         }
         if !arguments.flag("--force"), let foreign = Self.foreignFiles(in: directory), !foreign.isEmpty {
             let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? ", …" : "")
-            throw UsageError("\(directory) is not empty (\(shown)); sample would replace pricing.json and debits.jsonl there and add logs beside yours: choose a new directory, or give --force")
+            throw UsageError(
+                "\(directory) is not empty (\(shown)); sample would replace pricing.json and debits.jsonl there and add logs beside yours: choose a new directory, or give --force"
+            )
         }
         options = SampleOptions(records: records, seed: seed, jobs: jobs, directory: directory, profile: profile)
     }
@@ -92,10 +97,11 @@ struct SampleCommand: RecountCommand {
         let classes = tally.classes.filter { $0.key != "ok" && $0.value > 0 }.sorted { $0.key < $1.key }
             .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         let megabytes = Double(tally.logBytes) / 1_000_000
-        console.out("recount sample: \(tally.records) records (seed \(tally.seed)) → \(options.directory): "
-            + "\(String(format: "%.1f", megabytes)) MB of logs in \(SampleGenerator.logFileNames.count) files, \(tally.debits) debits; "
-            + "injected \(classes); \(tally.rejects.count) broken lines; "
-            + (tally.gatewaySummary.map { $0 + "; " } ?? "") + "expected results in sample.json")
+        console.out(
+            "recount sample: \(tally.records) records (seed \(tally.seed)) → \(options.directory): "
+                + "\(String(format: "%.1f", megabytes)) MB of logs in \(SampleGenerator.logFileNames.count) files, \(tally.debits) debits; "
+                + "injected \(classes); \(tally.rejects.count) broken lines; "
+                + (tally.gatewaySummary.map { $0 + "; " } ?? "") + "expected results in sample.json")
         return .success
     }
 }

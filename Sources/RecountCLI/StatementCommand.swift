@@ -54,10 +54,14 @@ struct StatementCommand: RecountCommand {
         pricing = try PricingOptions(arguments)
         credits = try CreditOptions(arguments)
         let lang = try arguments.value("--lang") ?? "en"
-        guard let language = StatementLanguage(rawValue: lang) else { throw UsageError("--lang takes en or zh, not '\(lang)'") }
+        guard let language = StatementLanguage(rawValue: lang) else {
+            throw UsageError("--lang takes en or zh, not '\(lang)'")
+        }
         self.language = language
         if let text = try arguments.value("--day-offset") {
-            guard let offset = Timestamp.parseOffset(text) else { throw UsageError("--day-offset takes ±HH:MM (e.g. +08:00), not '\(text)'") }
+            guard let offset = Timestamp.parseOffset(text) else {
+                throw UsageError("--day-offset takes ±HH:MM (e.g. +08:00), not '\(text)'")
+            }
             dayOffset = offset
         } else {
             dayOffset = nil
@@ -73,7 +77,9 @@ struct StatementCommand: RecountCommand {
         options.jobs = ProcessInfo.processInfo.activeProcessorCount
         try credits.apply(to: &options, &parameters)
         let directory: OutputDirectory
-        do { directory = try OutputDirectory(path: output.outDirectory) } catch { throw CommandFailure(.ioError, error.description) }
+        do { directory = try OutputDirectory(path: output.outDirectory) } catch {
+            throw CommandFailure(.ioError, error.description)
+        }
         var result: ReconcileResult
         // Only this account's rows are kept: a statement of one account from a day of any size.
         let account = self.account
@@ -84,8 +90,9 @@ struct StatementCommand: RecountCommand {
         if result.rows.isEmpty, !result.accounts.contains(where: { $0.account == account }) {
             throw Self.unknownAccount(account, among: result.accounts.map(\.account))
         }
-        let statement = AccountStatement(account: account, result: result, from: window.from, until: window.until, asOf: output.asOf,
-                                         language: language, zoneOffset: dayOffset ?? options.dayOffsetSeconds)
+        let statement = AccountStatement(
+            account: account, result: result, from: window.from, until: window.until, asOf: output.asOf,
+            language: language, zoneOffset: dayOffset ?? options.dayOffsetSeconds)
         let stem = AccountStatement.fileStem(for: account)
         do {
             try directory.stage(stem + ".csv", statement.csv(bom: output.csvBOM))
@@ -99,9 +106,10 @@ struct StatementCommand: RecountCommand {
         let requests = totals.requests == 1 ? "1 request" : "\(totals.requests) requests"
         let unit = result.unit?.name ?? "units"
         let scale = result.unit?.scale ?? 0
-        console.out("recount statement: \(requests), recorded \(Amounts.format(totals.recorded, scale: scale)) \(unit), "
-            + "expected \(Amounts.format(totals.expected, scale: scale)) \(unit), credits \(Amounts.format(totals.credits, scale: scale)) \(unit); "
-            + "\(output.outDirectory)/\(stem).csv and .html")
+        console.out(
+            "recount statement: \(requests), recorded \(Amounts.format(totals.recorded, scale: scale)) \(unit), "
+                + "expected \(Amounts.format(totals.expected, scale: scale)) \(unit), credits \(Amounts.format(totals.credits, scale: scale)) \(unit); "
+                + "\(output.outDirectory)/\(stem).csv and .html")
         return .success
     }
 
@@ -110,7 +118,8 @@ struct StatementCommand: RecountCommand {
     static func unknownAccount(_ account: String, among accounts: [String]) -> CommandFailure {
         var nearest = NearestIDs(target: account, keep: 3)
         for known in accounts { nearest.offer(known) }
-        let suggestion = nearest.best.isEmpty ? "" : "; nearest: " + nearest.best.map { "'\($0)'" }.joined(separator: ", ")
+        let suggestion =
+            nearest.best.isEmpty ? "" : "; nearest: " + nearest.best.map { "'\($0)'" }.joined(separator: ", ")
         return CommandFailure(.noInput, "no requests of account '\(account)' in the logs\(suggestion)")
     }
 }

@@ -27,7 +27,7 @@ public enum TerminationSignals {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = terminationHandler
             sigemptyset(&action.sa_mask)
-            for other in handled { sigaddset(&action.sa_mask, other) } // one handler at a time
+            for other in handled { sigaddset(&action.sa_mask, other) }  // one handler at a time
             action.sa_flags = 0
             sigaction(signal, &action, nil)
         }

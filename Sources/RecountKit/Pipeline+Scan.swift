@@ -23,8 +23,10 @@ extension ReconcilePipeline {
     /// The JSONL ledger with more than one job: batches of lines are parsed on the workers
     /// (JSON decoding is most of the ledger's cost) while this thread sets aside the previous
     /// batch's debits in ledger order — the same items, in the same order, as `next()` gives.
-    func scanLedgerInBatches(_ ledger: DebitLedgerStream, path: String, state: inout RunState,
-                             joiner: ExternalSorter) throws(ReconcileError) {
+    func scanLedgerInBatches(
+        _ ledger: DebitLedgerStream, path: String, state: inout RunState,
+        joiner: ExternalSorter
+    ) throws(ReconcileError) {
         var scanner = BatchScanner<RunState.PreparedLedgerItem>(
             itemsMax: Self.ledgerBatchLines, bytesMax: Self.batchBytes, overlaps: true)
         func scan(_ pending: PendingBatch<RunState.PreparedLedgerItem>) throws(ReconcileError) {
@@ -33,11 +35,13 @@ extension ReconcilePipeline {
         func next() throws(ReconcileError) -> LineReader.Line? {
             do { return try ledger.nextLine() } catch { throw .input(error) }
         }
-        try scanner.scan(next: next, bytes: \.bytes.count, start: { lines in
-            Workers(jobs: options.jobs).start(count: lines.count) { index in
-                RunState.PreparedLedgerItem(DebitLedgerStream.parseJSONL(lines[index], path: path))
-            }
-        }, scan: scan)
+        try scanner.scan(
+            next: next, bytes: \.bytes.count,
+            start: { lines in
+                Workers(jobs: options.jobs).start(count: lines.count) { index in
+                    RunState.PreparedLedgerItem(DebitLedgerStream.parseJSONL(lines[index], path: path))
+                }
+            }, scan: scan)
         try scanner.finish(scan: scan)
     }
 
@@ -46,7 +50,8 @@ extension ReconcilePipeline {
     func scanLogs(state: inout RunState, joiner: ExternalSorter) throws(ReconcileError) {
         var linesBefore = 0
         var recordsRead = 0
-        var scanner = BatchScanner<Evaluated>(itemsMax: Self.batchLines, bytesMax: Self.batchBytes, overlaps: options.jobs > 1)
+        var scanner = BatchScanner<Evaluated>(
+            itemsMax: Self.batchLines, bytesMax: Self.batchBytes, overlaps: options.jobs > 1)
         func scan(_ pending: PendingBatch<Evaluated>) throws(ReconcileError) {
             // Items are moved out from the back of a reversed batch: iterating would copy each
             // one (a retain and a release per string and array in it).
@@ -69,9 +74,11 @@ extension ReconcilePipeline {
             func next() throws(ReconcileError) -> LineReader.Line? {
                 do { return try reader.next() } catch { throw .input(error) }
             }
-            try scanner.scan(next: next, bytes: \.bytes.count, start: { batch in
-                start(batch, file: path, linesBefore: linesBefore, bytesRead: reader.bytesRead)
-            }, scan: scan)
+            try scanner.scan(
+                next: next, bytes: \.bytes.count,
+                start: { batch in
+                    start(batch, file: path, linesBefore: linesBefore, bytesRead: reader.bytesRead)
+                }, scan: scan)
             state.result.inputs[state.result.inputs.count - 1].bytes = reader.bytesRead
             state.result.inputs[state.result.inputs.count - 1].lines = reader.lineNumber
             linesBefore += reader.lastNumber
@@ -81,8 +88,10 @@ extension ReconcilePipeline {
 
     /// Starts evaluating a batch of log lines: inline with one job, in the background with more.
     func start(_ batch: [LineReader.Line], file: String, linesBefore: Int, bytesRead: Int) -> PendingBatch<Evaluated> {
-        Workers(jobs: options.jobs).start(count: batch.count, sequences: batch.map { linesBefore + $0.number },
-                                          bytesRead: bytesRead) { index in
+        Workers(jobs: options.jobs).start(
+            count: batch.count, sequences: batch.map { linesBefore + $0.number },
+            bytesRead: bytesRead
+        ) { index in
             RunState.joinEntry(self.evaluate(batch[index], file: file), sequence: linesBefore + batch[index].number)
         }
     }

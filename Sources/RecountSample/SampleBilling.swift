@@ -1,4 +1,5 @@
 import RecountKit
+
 /// What the platform recorded for a generated request — the log's `billed` fields and the
 /// ledger's debits — correct, or wrong in the way its scenario says.
 ///
@@ -22,10 +23,13 @@ struct SampleBilling {
     /// - Parameter mustOvercharge: a showcase slot (`SampleScenario.showcase`): a
     ///   `price_version` or `rounding` injection must come out as an overcharge, so every
     ///   overcharge cause is present even in a small sample.
-    static func bill(_ draft: SampleDraft, scenario: SampleScenario, catalog: PriceCatalog, mustOvercharge: Bool = false,
-                     _ rng: inout SampleRandom) -> SampleBilling? {
+    static func bill(
+        _ draft: SampleDraft, scenario: SampleScenario, catalog: PriceCatalog, mustOvercharge: Bool = false,
+        _ rng: inout SampleRandom
+    ) -> SampleBilling? {
         let counts = draft.counts
-        let tokens = draft.record.endpoint == .chatCompletions || draft.record.endpoint == .completions
+        let tokens =
+            draft.record.endpoint == .chatCompletions || draft.record.endpoint == .completions
             || draft.record.endpoint == .embeddings
         var billing = SampleBilling(
             billedPrompt: tokens ? counts.prompt : nil, billedCompletion: tokens ? counts.completion : nil,
@@ -76,29 +80,37 @@ struct SampleBilling {
         case .inflatedPrompt:
             // Only where the count used is not the billed one (else the inflation is the basis).
             guard counts.promptSource == .upstream || counts.promptSource == .recount,
-                  let (count, charged) = moved(from: counts.prompt, by: max(1, counts.prompt / 8) + rng.int(0...40), beyond: expected,
-                                               price: { price(draft, catalog: catalog, prompt: $0) }) else { return nil }
+                let (count, charged) = moved(
+                    from: counts.prompt, by: max(1, counts.prompt / 8) + rng.int(0...40), beyond: expected,
+                    price: { price(draft, catalog: catalog, prompt: $0) })
+            else { return nil }
             billing.billedPrompt = count
             return billing.debited(charged, expected: expected, cause: .prompt_tokens)
         case .inflatedCompletion:
             guard counts.completion > 0, counts.completionSource == .upstream || counts.completionSource == .recount,
-                  let (count, charged) = moved(from: counts.completion, by: max(1, counts.completion / 6) + rng.int(0...30), beyond: expected,
-                                               price: { price(draft, catalog: catalog, completion: $0) }) else { return nil }
+                let (count, charged) = moved(
+                    from: counts.completion, by: max(1, counts.completion / 6) + rng.int(0...30), beyond: expected,
+                    price: { price(draft, catalog: catalog, completion: $0) })
+            else { return nil }
             billing.billedCompletion = count
             return billing.debited(charged, expected: expected, cause: .completion_tokens)
         case .shortCompletion:
             // The client went away mid-stream and the platform billed only what it had relayed.
-            guard counts.completion >= 4, counts.completionSource == .upstream || counts.completionSource == .recount else { return nil }
+            guard counts.completion >= 4, counts.completionSource == .upstream || counts.completionSource == .recount
+            else { return nil }
             let count = counts.completion - max(1, counts.completion * rng.int(20...60) / 100)
-            guard let charged = price(draft, catalog: catalog, completion: count), charged < expected else { return nil }
+            guard let charged = price(draft, catalog: catalog, completion: count), charged < expected else {
+                return nil
+            }
             billing.billedCompletion = count
             return billing.debited(charged, expected: expected, cause: .completion_tokens)
         case .priceVersion:
             // A gateway still pricing from the version it had cached.
             guard let inForce = catalog.version(at: draft.time),
-                  let other = catalog.versions.first(where: { $0.id != inForce.id }),
-                  let charged = price(draft, catalog: catalog, at: other.effectiveFrom), charged != expected,
-                  !mustOvercharge || charged > expected else { return nil }
+                let other = catalog.versions.first(where: { $0.id != inForce.id }),
+                let charged = price(draft, catalog: catalog, at: other.effectiveFrom), charged != expected,
+                !mustOvercharge || charged > expected
+            else { return nil }
             billing.version = other.id
             return billing.debited(charged, expected: expected, cause: .price_version)
         case .rounding:
@@ -106,10 +118,12 @@ struct SampleBilling {
             // or down where it rounds up (an undercharge): the platform's own rounding.
             let mode: RoundingMode = breakdown.rounding == .ceil ? .floor : .ceil
             guard let charged = try? breakdown.amount.rounded(scale: breakdown.scale, mode: mode), charged != expected,
-                  !mustOvercharge || charged > expected else { return nil }
+                !mustOvercharge || charged > expected
+            else { return nil }
             return billing.debited(charged, expected: expected, cause: .rounding)
         case .rateOver:
-            return billing.debited(rateOver(draft, breakdown: breakdown, catalog: catalog, &rng), expected: expected, cause: .rate)
+            return billing.debited(
+                rateOver(draft, breakdown: breakdown, catalog: catalog, &rng), expected: expected, cause: .rate)
         case .rateUnder:
             guard let charged = rateUnder(breakdown: breakdown, &rng), charged < expected else { return nil }
             return billing.debited(charged, expected: expected, cause: .rate)
@@ -128,8 +142,10 @@ struct SampleBilling {
 
     /// A token count raised by `step` (doubling, a few times) until the charge it gives
     /// differs from `expected`: a small inflation on a cheap model can round away.
-    static func moved(from count: Int, by step: Int, beyond expected: Rational,
-                      price: (Int) -> Rational?) -> (Int, Rational)? {
+    static func moved(
+        from count: Int, by step: Int, beyond expected: Rational,
+        price: (Int) -> Rational?
+    ) -> (Int, Rational)? {
         var step = step
         for _ in 0..<12 {
             if let charged = price(count + step), charged > expected { return (count + step, charged) }
@@ -141,15 +157,19 @@ struct SampleBilling {
     /// An overcharge no token count, version or rounding mode explains: the group multiplier
     /// ignored, cached tokens at the full price, or a markup; always above every rounding of
     /// the exact amount, so `reconcile` must call it `rate`.
-    static func rateOver(_ draft: SampleDraft, breakdown: ChargeBreakdown, catalog: PriceCatalog,
-                         _ rng: inout SampleRandom) -> Rational {
+    static func rateOver(
+        _ draft: SampleDraft, breakdown: ChargeBreakdown, catalog: PriceCatalog,
+        _ rng: inout SampleRandom
+    ) -> Rational {
         let ceiling = (try? breakdown.amount.rounded(scale: breakdown.scale, mode: .ceil)) ?? breakdown.charge
         var candidate: Rational?
         if draft.record.group != "default", rng.chance(600) {
             candidate = price(draft, catalog: catalog, group: "default")
         } else if draft.counts.cachedPrompt > 0, rng.chance(700) {
             candidate = price(draft, catalog: catalog, cached: 0)
-        } else if let marked = try? breakdown.amount.multiplied(by: Rational(numerator: Int128(100 + rng.int(10...30)), denominator: 100)) {
+        } else if let marked = try? breakdown.amount.multiplied(
+            by: Rational(numerator: Int128(100 + rng.int(10...30)), denominator: 100))
+        {
             candidate = try? marked.rounded(scale: breakdown.scale, mode: .ceil)
         }
         if let candidate, candidate > ceiling { return candidate }
@@ -160,23 +180,28 @@ struct SampleBilling {
     /// of the exact amount; nil when the amount is too small to go below.
     static func rateUnder(breakdown: ChargeBreakdown, _ rng: inout SampleRandom) -> Rational? {
         guard let floor = try? breakdown.amount.rounded(scale: breakdown.scale, mode: .floor),
-              let discounted = try? breakdown.amount.multiplied(by: Rational(numerator: Int128(rng.int(60...90)), denominator: 100)),
-              var charged = try? discounted.rounded(scale: breakdown.scale, mode: .floor) else { return nil }
+            let discounted = try? breakdown.amount.multiplied(
+                by: Rational(numerator: Int128(rng.int(60...90)), denominator: 100)),
+            var charged = try? discounted.rounded(scale: breakdown.scale, mode: .floor)
+        else { return nil }
         if charged >= floor { charged = (try? floor.subtracting(.one)) ?? floor }
         return charged.isNegative ? nil : charged
     }
 
     /// The draft's charge with some inputs changed, through the same formula.
-    static func price(_ draft: SampleDraft, catalog: PriceCatalog, prompt: Int? = nil, completion: Int? = nil,
-                      cached: Int? = nil, group: String? = nil, status: Int? = nil, at time: Timestamp? = nil) -> Rational? {
+    static func price(
+        _ draft: SampleDraft, catalog: PriceCatalog, prompt: Int? = nil, completion: Int? = nil,
+        cached: Int? = nil, group: String? = nil, status: Int? = nil, at time: Timestamp? = nil
+    ) -> Rational? {
         var counts = draft.counts
         if let prompt { counts.prompt = prompt }
         if let completion { counts.completion = completion }
         if let cached { counts.cachedPrompt = cached }
         counts.cachedPrompt = min(counts.cachedPrompt, counts.prompt)
         let usage = chargeUsage(for: draft.record, counts: counts)
-        let result = Pricing.expectedCharge(usage: usage, model: draft.record.model, group: group ?? draft.record.group,
-                                            status: status ?? draft.record.status, at: time ?? draft.time, catalog: catalog)
+        let result = Pricing.expectedCharge(
+            usage: usage, model: draft.record.model, group: group ?? draft.record.group,
+            status: status ?? draft.record.status, at: time ?? draft.time, catalog: catalog)
         if case .priced(let breakdown) = result { return breakdown.charge }
         return nil
     }
@@ -185,7 +210,8 @@ struct SampleBilling {
 /// The class (SPEC §3) and cause a generated request must get from `reconcile`.
 struct SampleOutcome: Sendable, Equatable {
     enum Class: String, CaseIterable, Sendable {
-        case ok, overcharge, undercharge, failed_request_charged, duplicate_charge, missing_charge, orphan_debit, unpriced_model
+        case ok, overcharge, undercharge, failed_request_charged, duplicate_charge, missing_charge, orphan_debit,
+            unpriced_model
     }
 
     enum Cause: String, CaseIterable, Sendable {

@@ -1,4 +1,5 @@
 import RecountKit
+
 /// The price catalog of a generated day, and the day itself.
 ///
 /// A points site like `SampleLogs/pricing.json` (1 CNY = 10,000 points, 7.1 CNY per USD,

@@ -1,5 +1,6 @@
 import RecountKit
 import TokenCounter
+
 /// The texts of one request in the `realistic` profile: which account sends it, the
 /// account's shared system prompt, the conversation so far and the new turn.
 ///
@@ -74,17 +75,25 @@ struct SampleConversation: Sendable {
             // The whole line: 2–8 KB, mean about 3.9 KB (issue 17's measured day).
             let line = 1_800 + (4_000 * turnRandom.below(1_000) * turnRandom.below(1_000)) / 1_000_000
             let reply = 150 + turnRandom.skewed(1_300)
-            let carried = window(users: users, replies: replies, budget: 2_700 - systemBytes).reduce(0) { $0 + users[$1] + replies[$1] }
+            let carried = window(users: users, replies: replies, budget: 2_700 - systemBytes).reduce(0) {
+                $0 + users[$1] + replies[$1]
+            }
             users.append(max(80, line - 1_000 - systemBytes - carried - reply))
             replies.append(reply)
         }
-        let kept = window(users: Array(users.dropLast()), replies: Array(replies.dropLast()), budget: 2_700 - systemBytes)
-        let history = kept.map { k in (user: text(conversation, k, user: true, bytes: users[k], language, topic, seed: seed),
-                                       reply: text(conversation, k, user: false, bytes: replies[k], language, topic, seed: seed)) }
-        return SampleConversation(accountIndex: accountIndex, language: language, topic: topic, system: system, history: history,
-                                  user: text(conversation, turn, user: true, bytes: users[turn], language, topic, seed: seed),
-                                  reply: text(conversation, turn, user: false, bytes: replies[turn], language, topic, seed: seed),
-                                  turn: turn)
+        let kept = window(
+            users: Array(users.dropLast()), replies: Array(replies.dropLast()), budget: 2_700 - systemBytes)
+        let history = kept.map { k in
+            (
+                user: text(conversation, k, user: true, bytes: users[k], language, topic, seed: seed),
+                reply: text(conversation, k, user: false, bytes: replies[k], language, topic, seed: seed)
+            )
+        }
+        return SampleConversation(
+            accountIndex: accountIndex, language: language, topic: topic, system: system, history: history,
+            user: text(conversation, turn, user: true, bytes: users[turn], language, topic, seed: seed),
+            reply: text(conversation, turn, user: false, bytes: replies[turn], language, topic, seed: seed),
+            turn: turn)
     }
 
     /// The most recent earlier turns that fit in `budget` bytes, oldest first (a client's
@@ -101,9 +110,12 @@ struct SampleConversation: Sendable {
     }
 
     /// One side of one turn: a pure function of its seeds.
-    static func text(_ conversation: Int, _ turn: Int, user: Bool, bytes: Int, _ language: SampleProse.Language,
-                     _ topic: Topic, seed: UInt64) -> String {
-        var rng = SampleRandom(seed: seed, index: UInt64(conversation), salt: (user ? 0x5E00_0000 : 0xAE00_0000) + UInt64(turn))
+    static func text(
+        _ conversation: Int, _ turn: Int, user: Bool, bytes: Int, _ language: SampleProse.Language,
+        _ topic: Topic, seed: UInt64
+    ) -> String {
+        var rng = SampleRandom(
+            seed: seed, index: UInt64(conversation), salt: (user ? 0x5E00_0000 : 0xAE00_0000) + UInt64(turn))
         var out: [UInt8] = []
         out.reserveCapacity(bytes + 256)
         switch topic {
@@ -129,7 +141,10 @@ struct SampleConversation: Sendable {
         var rng = SampleRandom(seed: seed, index: UInt64(account), salt: 0x5157_0000 + UInt64(variant))
         guard rng.chance(800) else { return nil }
         let language: SampleProse.Language = rng.chance(450) ? .chinese : .english
-        var out: [UInt8] = Array((language == .chinese ? "你是本平台的智能助手。请严格遵守以下规则：\n\n" : "You are the assistant of this platform. Follow these rules strictly:\n\n").utf8)
+        var out: [UInt8] = Array(
+            (language == .chinese
+                ? "你是本平台的智能助手。请严格遵守以下规则：\n\n"
+                : "You are the assistant of this platform. Follow these rules strictly:\n\n").utf8)
         SampleProse.text(language, bytes: 300 + rng.skewed(2_200), &out, &rng)
         return SampleProse.string(out)
     }
@@ -139,8 +154,10 @@ extension SampleExchange {
     /// A chat request of the `realistic` profile: the account's system prompt, the trimmed
     /// history and the new user turn of `conversation`; the reply is the turn's own reply
     /// text (the one the next turn resends), or a tool call.
-    static func realisticChat(model: String, conversation: SampleConversation, tools wantsTools: Bool, stream: Bool,
-                              failed: Int?, _ rng: inout SampleRandom) -> SampleExchange {
+    static func realisticChat(
+        model: String, conversation: SampleConversation, tools wantsTools: Bool, stream: Bool,
+        failed: Int?, _ rng: inout SampleRandom
+    ) -> SampleExchange {
         var messages: [JSONValue] = []
         if let system = conversation.system {
             messages.append(.fields([("role", .string("system")), ("content", .string(system))]))
@@ -150,9 +167,13 @@ extension SampleExchange {
             messages.append(.fields([("role", .string("user")), ("content", .string(user))]))
             if !tools.isEmpty && rng.chance(250) {
                 let call = SampleTools.call(tools[rng.below(tools.count)], &rng)
-                messages.append(.fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([call.json]))]))
-                messages.append(.fields([("role", .string("tool")), ("tool_call_id", .string(call.id)),
-                                         ("content", .string(SampleTools.result(&rng)))]))
+                messages.append(
+                    .fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([call.json]))]))
+                messages.append(
+                    .fields([
+                        ("role", .string("tool")), ("tool_call_id", .string(call.id)),
+                        ("content", .string(SampleTools.result(&rng))),
+                    ]))
             }
             messages.append(.fields([("role", .string("assistant")), ("content", .string(reply))]))
         }
@@ -181,55 +202,89 @@ extension SampleExchange {
         if stream {
             // Coarse deltas (a capturing proxy batches them), so a streamed line is not ten
             // times a plain one; both shapes a relay logs.
-            exchange.response = rng.chance(600)
+            exchange.response =
+                rng.chance(600)
                 ? .array(chunks(id: id, created: created, model: model, text: text, call: toolCall, &rng))
                 : .array(sseLines(id: id, created: created, model: model, text: text, call: toolCall, &rng))
             exchange.shape = exchange.response?.arrayValue?.first?.stringValue == nil ? .chunks : .sse
         } else {
-            let message: JSONValue = toolCall.map {
-                .fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([$0.json]))])
-            } ?? .fields([("role", .string("assistant")), ("content", .string(text))])
-            exchange.response = .fields([("id", .string(id)), ("object", .string("chat.completion")), ("created", created),
-                                         ("model", .string(model)),
-                                         ("choices", .array([.fields([("index", .int(0)), ("message", message),
-                                                                      ("finish_reason", .string(toolCall == nil ? "stop" : "tool_calls"))])]))])
+            let message: JSONValue =
+                toolCall.map {
+                    .fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([$0.json]))])
+                } ?? .fields([("role", .string("assistant")), ("content", .string(text))])
+            exchange.response = .fields([
+                ("id", .string(id)), ("object", .string("chat.completion")), ("created", created),
+                ("model", .string(model)),
+                (
+                    "choices",
+                    .array([
+                        .fields([
+                            ("index", .int(0)), ("message", message),
+                            ("finish_reason", .string(toolCall == nil ? "stop" : "tool_calls")),
+                        ])
+                    ])
+                ),
+            ])
             exchange.shape = .object
         }
         return exchange
     }
 
     /// Legacy completions and embeddings of the `realistic` profile: the turn's texts.
-    static func realisticCompletion(model: String, conversation: SampleConversation, failed: Int?,
-                                    _ rng: inout SampleRandom) -> SampleExchange {
-        var exchange = SampleExchange(endpoint: .completions, request: .fields([
-            ("model", .string(model)), ("prompt", .string((conversation.system.map { $0 + "\n\n" } ?? "") + conversation.user)),
-            ("max_tokens", .int(512))]))
+    static func realisticCompletion(
+        model: String, conversation: SampleConversation, failed: Int?,
+        _ rng: inout SampleRandom
+    ) -> SampleExchange {
+        var exchange = SampleExchange(
+            endpoint: .completions,
+            request: .fields([
+                ("model", .string(model)),
+                ("prompt", .string((conversation.system.map { $0 + "\n\n" } ?? "") + conversation.user)),
+                ("max_tokens", .int(512)),
+            ]))
         if let status = failed {
             exchange.response = SampleFailures.errorBody(status: status, &rng)
         } else {
-            exchange.response = .fields([("id", .string("cmpl-" + rng.hex(24))), ("object", .string("text_completion")),
-                                         ("model", .string(model)),
-                                         ("choices", .array([.fields([("text", .string(conversation.reply)), ("index", .int(0)),
-                                                                      ("finish_reason", .string("stop"))])]))])
+            exchange.response = .fields([
+                ("id", .string("cmpl-" + rng.hex(24))), ("object", .string("text_completion")),
+                ("model", .string(model)),
+                (
+                    "choices",
+                    .array([
+                        .fields([
+                            ("text", .string(conversation.reply)), ("index", .int(0)),
+                            ("finish_reason", .string("stop")),
+                        ])
+                    ])
+                ),
+            ])
         }
         exchange.shape = .object
         return exchange
     }
 
-    static func realisticEmbedding(model: String, conversation: SampleConversation, failed: Int?,
-                                   _ rng: inout SampleRandom) -> SampleExchange {
+    static func realisticEmbedding(
+        model: String, conversation: SampleConversation, failed: Int?,
+        _ rng: inout SampleRandom
+    ) -> SampleExchange {
         // A retrieval index being built: the conversation's texts as passages.
         var passages = conversation.history.flatMap { [$0.user, $0.reply] } + [conversation.user, conversation.reply]
         if let system = conversation.system { passages.insert(system, at: 0) }
-        let input: JSONValue = rng.chance(500) ? .array(passages.map(JSONValue.string)) : .string(passages.joined(separator: "\n"))
-        var exchange = SampleExchange(endpoint: .embeddings, request: .fields([
-            ("model", .string(model)), ("input", input), ("encoding_format", .string("float"))]))
+        let input: JSONValue =
+            rng.chance(500) ? .array(passages.map(JSONValue.string)) : .string(passages.joined(separator: "\n"))
+        var exchange = SampleExchange(
+            endpoint: .embeddings,
+            request: .fields([
+                ("model", .string(model)), ("input", input), ("encoding_format", .string("float")),
+            ]))
         if let status = failed {
             exchange.response = SampleFailures.errorBody(status: status, &rng)
         } else {
             let count = input.arrayValue?.count ?? 1
-            exchange.response = .fields([("object", .string("list")), ("model", .string(model)),
-                                         ("data", .array((0..<count).map { .fields([("object", .string("embedding")), ("index", .int($0))]) }))])
+            exchange.response = .fields([
+                ("object", .string("list")), ("model", .string(model)),
+                ("data", .array((0..<count).map { .fields([("object", .string("embedding")), ("index", .int($0))]) })),
+            ])
         }
         exchange.shape = .object
         return exchange

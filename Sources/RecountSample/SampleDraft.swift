@@ -51,9 +51,10 @@ struct SampleDraft {
     }
 
     static func timestamp(milliseconds: Int64, format: TimeFormat) -> Timestamp {
-        Timestamp(seconds: SampleCatalog.dayStartSeconds + milliseconds / 1000,
-                  nanoseconds: Int32(milliseconds % 1000) * 1_000_000,
-                  offsetSeconds: format == .local ? SampleCatalog.zoneOffsetSeconds : 0)
+        Timestamp(
+            seconds: SampleCatalog.dayStartSeconds + milliseconds / 1000,
+            nanoseconds: Int32(milliseconds % 1000) * 1_000_000,
+            offsetSeconds: format == .local ? SampleCatalog.zoneOffsetSeconds : 0)
     }
 
     /// Draws a request for `scenario`: a priced model when the scenario bills it wrongly, a
@@ -61,8 +62,10 @@ struct SampleDraft {
     /// bills under the other price version (the models whose price changed at noon).
     /// - Parameter conversation: the `realistic` profile's texts and account for the slot;
     ///   nil for `classic`, whose draws stay exactly as they were (its bytes must not change).
-    static func make(id: String, milliseconds: Int64, scenario: SampleScenario, population: SamplePopulation,
-                     catalog: PriceCatalog, conversation: SampleConversation? = nil, _ rng: inout SampleRandom) -> SampleDraft {
+    static func make(
+        id: String, milliseconds: Int64, scenario: SampleScenario, population: SamplePopulation,
+        catalog: PriceCatalog, conversation: SampleConversation? = nil, _ rng: inout SampleRandom
+    ) -> SampleDraft {
         let account = conversation.map { population.accounts[$0.accountIndex] } ?? population.account(&rng)
         let key = rng.pick(account.keys)
         let needsPrice = scenario != .ok && scenario != .malformedLine
@@ -74,12 +77,15 @@ struct SampleDraft {
             model = SamplePopulation.model(&rng, pricedOnly: true, kinds: [.chat, .completions])
         default:
             // Realistic: chat is nine requests in ten on a relay of today.
-            model = conversation != nil && rng.chance(900)
+            model =
+                conversation != nil && rng.chance(900)
                 ? SamplePopulation.model(&rng, pricedOnly: needsPrice, kinds: [.chat])
                 : SamplePopulation.model(&rng, pricedOnly: needsPrice)
         }
         let failed: Int?
-        if scenario == .failedDebited || (scenario == .ok && [.chat, .completions, .embeddings].contains(model.kind) && rng.chance(25)) {
+        if scenario == .failedDebited
+            || (scenario == .ok && [.chat, .completions, .embeddings].contains(model.kind) && rng.chance(25))
+        {
             failed = SampleFailures.status(&rng)
         } else {
             failed = nil
@@ -96,37 +102,45 @@ struct SampleDraft {
             let profile = SampleProfile.realistic
             switch model.kind {
             case .chat:
-                exchange = .realisticChat(model: model.name, conversation: conversation, tools: rng.chance(profile.toolsPerMille),
-                                          stream: rng.chance(profile.streamPerMille), failed: failed, &rng)
-            case .completions: exchange = .realisticCompletion(model: model.name, conversation: conversation, failed: failed, &rng)
-            case .embeddings: exchange = .realisticEmbedding(model: model.name, conversation: conversation, failed: failed, &rng)
+                exchange = .realisticChat(
+                    model: model.name, conversation: conversation, tools: rng.chance(profile.toolsPerMille),
+                    stream: rng.chance(profile.streamPerMille), failed: failed, &rng)
+            case .completions:
+                exchange = .realisticCompletion(model: model.name, conversation: conversation, failed: failed, &rng)
+            case .embeddings:
+                exchange = .realisticEmbedding(model: model.name, conversation: conversation, failed: failed, &rng)
             case .image: exchange = .image(model: model.name, &rng)
             case .speech: exchange = .speech(model: model.name, &rng)
             case .transcription: exchange = .transcription(model: model.name, &rng)
             }
-            return finish(id: id, milliseconds: milliseconds, account: account, key: key, model: model, exchange: exchange,
-                          failed: failed, catalog: catalog, &rng)
+            return finish(
+                id: id, milliseconds: milliseconds, account: account, key: key, model: model, exchange: exchange,
+                failed: failed, catalog: catalog, &rng)
         }
         let style = SampleText.style(&rng)
         switch model.kind {
         case .chat:
-            exchange = .chat(model: model.name, style: style, tools: rng.chance(120), stream: rng.chance(200),
-                             failed: failed, &rng)
+            exchange = .chat(
+                model: model.name, style: style, tools: rng.chance(120), stream: rng.chance(200),
+                failed: failed, &rng)
         case .completions: exchange = .completion(model: model.name, style: style, failed: failed, &rng)
         case .embeddings: exchange = .embedding(model: model.name, failed: failed, &rng)
         case .image: exchange = .image(model: model.name, &rng)
         case .speech: exchange = .speech(model: model.name, &rng)
         case .transcription: exchange = .transcription(model: model.name, &rng)
         }
-        return finish(id: id, milliseconds: milliseconds, account: account, key: key, model: model, exchange: exchange,
-                      failed: failed, catalog: catalog, &rng)
+        return finish(
+            id: id, milliseconds: milliseconds, account: account, key: key, model: model, exchange: exchange,
+            failed: failed, catalog: catalog, &rng)
     }
 
     /// The rest of a draft once its exchange is built: time format, the recount, upstream
     /// usage and the expected charge (the same draws for both profiles).
-    static func finish(id: String, milliseconds: Int64, account: SamplePopulation.Account, key: String,
-                       model: SamplePopulation.Model, exchange: SampleExchange, failed: Int?, catalog: PriceCatalog,
-                       _ rng: inout SampleRandom) -> SampleDraft {
+    static func finish(
+        id: String, milliseconds: Int64, account: SamplePopulation.Account, key: String,
+        model: SamplePopulation.Model, exchange: SampleExchange, failed: Int?, catalog: PriceCatalog,
+        _ rng: inout SampleRandom
+    ) -> SampleDraft {
         var exchange = exchange
         // Times as relays write them: mostly local RFC 3339, some UTC, some Unix milliseconds.
         let formatDraw = rng.below(20)
@@ -134,7 +148,8 @@ struct SampleDraft {
         let status = failed ?? 200
         var record = LogRecord(
             id: id, time: timestamp(milliseconds: milliseconds, format: format), account: account.name, key: key,
-            group: account.group, model: model.name, endpoint: exchange.endpoint, status: status, stream: exchange.stream,
+            group: account.group, model: model.name, endpoint: exchange.endpoint, status: status,
+            stream: exchange.stream,
             request: exchange.request, response: exchange.response, usage: nil, billed: BilledFields(),
             source: SourceLocation(file: "", line: 0), dialect: .recount)
         var counts = TokenRecount.counts(for: record, policy: .auto)
@@ -154,14 +169,21 @@ struct SampleDraft {
                         upstream.cachedTokens = 1024 + 128 * rng.below((prompt - 1024) / 128 + 1)
                     }
                     var fields: [(String, JSONValue)] = [("prompt_tokens", .int(upstream.promptTokens!))]
-                    if model.kind != .embeddings { fields.append(("completion_tokens", .int(upstream.completionTokens!))) }
-                    fields.append(("total_tokens", .int(upstream.promptTokens! + (model.kind == .embeddings ? 0 : upstream.completionTokens!))))
+                    if model.kind != .embeddings {
+                        fields.append(("completion_tokens", .int(upstream.completionTokens!)))
+                    }
+                    fields.append(
+                        (
+                            "total_tokens",
+                            .int(upstream.promptTokens! + (model.kind == .embeddings ? 0 : upstream.completionTokens!))
+                        ))
                     if let cached = upstream.cachedTokens {
                         fields.append(("prompt_tokens_details", .fields([("cached_tokens", .int(cached))])))
                     }
                     if model.kind == .embeddings { upstream.completionTokens = nil }
                     usage = .fields(fields)
-                    let wanted: SampleExchange.UsagePlacement = [.topLevel, .topLevel, .inResponse, .lastChunk][rng.below(4)]
+                    let wanted: SampleExchange.UsagePlacement = [.topLevel, .topLevel, .inResponse, .lastChunk][
+                        rng.below(4)]
                     placement = exchange.attach(usage: usage!, placement: wanted)
                     record.response = exchange.response
                     record.usage = upstream
@@ -175,12 +197,14 @@ struct SampleDraft {
             }
         }
         counts = withUpstream(counts, usage: record.usage)
-        let charge = Pricing.expectedCharge(usage: chargeUsage(for: record, counts: counts), model: record.model,
-                                            group: record.group, status: status, at: record.time, catalog: catalog)
-        return SampleDraft(id: id, timeMilliseconds: milliseconds, timeFormat: format, account: account, key: key,
-                           writesGroup: account.group != "default" || rng.chance(700), model: model, exchange: exchange,
-                           status: status, writesStatus: status != 200 || rng.chance(100), usage: usage,
-                           usagePlacement: placement, oneAPI: nil, record: record, counts: counts, charge: charge)
+        let charge = Pricing.expectedCharge(
+            usage: chargeUsage(for: record, counts: counts), model: record.model,
+            group: record.group, status: status, at: record.time, catalog: catalog)
+        return SampleDraft(
+            id: id, timeMilliseconds: milliseconds, timeFormat: format, account: account, key: key,
+            writesGroup: account.group != "default" || rng.chance(700), model: model, exchange: exchange,
+            status: status, writesStatus: status != 200 || rng.chance(100), usage: usage,
+            usagePlacement: placement, oneAPI: nil, record: record, counts: counts, charge: charge)
     }
 
     /// The counts `TokenRecount` gives once upstream usage is on the line: the recount stays
@@ -193,16 +217,21 @@ struct SampleDraft {
         (counts.prompt, counts.promptSource) = TokenRecount.choose(
             .auto, upstream: counts.upstreamPrompt, recount: counts.recountPrompt, billed: counts.billedPrompt)
         (counts.completion, counts.completionSource) = TokenRecount.choose(
-            .auto, upstream: counts.upstreamCompletion, recount: counts.recountCompletion, billed: counts.billedCompletion)
+            .auto, upstream: counts.upstreamCompletion, recount: counts.recountCompletion,
+            billed: counts.billedCompletion)
         counts.cachedPrompt = 0
-        if counts.promptSource == .upstream, let cached = usage?.cachedTokens { counts.cachedPrompt = min(cached, counts.prompt) }
+        if counts.promptSource == .upstream, let cached = usage?.cachedTokens {
+            counts.cachedPrompt = min(cached, counts.prompt)
+        }
         return counts
     }
 
     /// A one-api row: start = `created_at − use_time` in whole seconds; tokens and quota
     /// only, so the billed counts are the basis.
-    static func oneAPIDraft(id: String, milliseconds: Int64, account: SamplePopulation.Account, key: String,
-                            catalog: PriceCatalog, _ rng: inout SampleRandom) -> SampleDraft {
+    static func oneAPIDraft(
+        id: String, milliseconds: Int64, account: SamplePopulation.Account, key: String,
+        catalog: PriceCatalog, _ rng: inout SampleRandom
+    ) -> SampleDraft {
         let name = ["gpt-4o-mini", "gpt-3.5-turbo", "gpt-4o"][rng.below(3)]
         let model = SamplePopulation.named(name)
         var billed = BilledFields()
@@ -210,17 +239,22 @@ struct SampleDraft {
         billed.completionTokens = 1 + rng.skewed(1200)
         let start = (milliseconds / 1000) * 1000
         var record = LogRecord(
-            id: id, time: timestamp(milliseconds: start, format: .utc), account: account.name, key: "token-\(key.suffix(4))",
+            id: id, time: timestamp(milliseconds: start, format: .utc), account: account.name,
+            key: "token-\(key.suffix(4))",
             group: account.group, model: model.name, endpoint: .chatCompletions, status: 200, stream: rng.chance(500),
-            request: nil, response: nil, usage: nil, billed: billed, source: SourceLocation(file: "", line: 0), dialect: .oneAPI)
+            request: nil, response: nil, usage: nil, billed: billed, source: SourceLocation(file: "", line: 0),
+            dialect: .oneAPI)
         record.billed = billed
         let counts = TokenRecount.counts(for: record, policy: .auto)
-        let charge = Pricing.expectedCharge(usage: chargeUsage(for: record, counts: counts), model: record.model,
-                                            group: record.group, status: 200, at: record.time, catalog: catalog)
-        let row = OneAPIRow(rowID: 1_000_000 + rng.below(9_000_000), userID: 1 + rng.below(5000),
-                            useTimeSeconds: rng.int(1...40), channel: rng.int(1...12))
-        return SampleDraft(id: id, timeMilliseconds: start, timeFormat: .utc, account: account, key: record.key!,
-                           writesGroup: true, model: model, exchange: SampleExchange(endpoint: .chatCompletions),
-                           status: 200, writesStatus: false, usage: nil, oneAPI: row, record: record, counts: counts, charge: charge)
+        let charge = Pricing.expectedCharge(
+            usage: chargeUsage(for: record, counts: counts), model: record.model,
+            group: record.group, status: 200, at: record.time, catalog: catalog)
+        let row = OneAPIRow(
+            rowID: 1_000_000 + rng.below(9_000_000), userID: 1 + rng.below(5000),
+            useTimeSeconds: rng.int(1...40), channel: rng.int(1...12))
+        return SampleDraft(
+            id: id, timeMilliseconds: start, timeFormat: .utc, account: account, key: record.key!,
+            writesGroup: true, model: model, exchange: SampleExchange(endpoint: .chatCompletions),
+            status: 200, writesStatus: false, usage: nil, oneAPI: row, record: record, counts: counts, charge: charge)
     }
 }

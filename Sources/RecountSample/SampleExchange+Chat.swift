@@ -4,8 +4,10 @@ import TokenCounter
 /// Chat completions: the request (system, history, tools, content parts), and the response as
 /// an object, chunk objects or SSE lines.
 extension SampleExchange {
-    static func chat(model: String, style: SampleText.Style, tools wantsTools: Bool, stream: Bool,
-                     failed: Int?, _ rng: inout SampleRandom) -> SampleExchange {
+    static func chat(
+        model: String, style: SampleText.Style, tools wantsTools: Bool, stream: Bool,
+        failed: Int?, _ rng: inout SampleRandom
+    ) -> SampleExchange {
         var messages: [JSONValue] = []
         if let system = SampleText.systemPrompt(style, &rng) {
             messages.append(.fields([("role", .string("system")), ("content", .string(system))]))
@@ -15,11 +17,16 @@ extension SampleExchange {
             messages.append(userMessage(style, vision: ImageTileRule.forModel(model) != nil, &rng))
             if !tools.isEmpty && rng.chance(300) {
                 let call = SampleTools.call(tools[rng.below(tools.count)], &rng)
-                messages.append(.fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([call.json]))]))
-                messages.append(.fields([("role", .string("tool")), ("tool_call_id", .string(call.id)),
-                                         ("content", .string(SampleTools.result(&rng)))]))
+                messages.append(
+                    .fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([call.json]))]))
+                messages.append(
+                    .fields([
+                        ("role", .string("tool")), ("tool_call_id", .string(call.id)),
+                        ("content", .string(SampleTools.result(&rng))),
+                    ]))
             }
-            messages.append(.fields([("role", .string("assistant")), ("content", .string(SampleText.reply(style, &rng)))]))
+            messages.append(
+                .fields([("role", .string("assistant")), ("content", .string(SampleText.reply(style, &rng)))]))
         }
         messages.append(userMessage(style, vision: ImageTileRule.forModel(model) != nil, &rng))
 
@@ -46,7 +53,8 @@ extension SampleExchange {
         let text = toolCall == nil ? SampleText.reply(style, &rng) : ""
         let created = JSONValue.int(1_709_222_400 + rng.below(86_400))
         if stream {
-            exchange.response = rng.chance(600)
+            exchange.response =
+                rng.chance(600)
                 ? .array(chunks(id: id, created: created, model: model, text: text, call: toolCall, &rng))
                 : .array(sseLines(id: id, created: created, model: model, text: text, call: toolCall, &rng))
             exchange.shape = exchange.response?.arrayValue?.first?.stringValue == nil ? .chunks : .sse
@@ -54,14 +62,24 @@ extension SampleExchange {
             var choices: [JSONValue] = []
             let count = rng.chance(10) ? 2 : 1
             for index in 0..<count {
-                let message: JSONValue = toolCall.map {
-                    .fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([$0.json]))])
-                } ?? .fields([("role", .string("assistant")), ("content", .string(index == 0 ? text : SampleText.reply(style, &rng)))])
-                choices.append(.fields([("index", .int(index)), ("message", message),
-                                        ("finish_reason", .string(toolCall == nil ? "stop" : "tool_calls"))]))
+                let message: JSONValue =
+                    toolCall.map {
+                        .fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([$0.json]))])
+                    }
+                    ?? .fields([
+                        ("role", .string("assistant")),
+                        ("content", .string(index == 0 ? text : SampleText.reply(style, &rng))),
+                    ])
+                choices.append(
+                    .fields([
+                        ("index", .int(index)), ("message", message),
+                        ("finish_reason", .string(toolCall == nil ? "stop" : "tool_calls")),
+                    ]))
             }
-            exchange.response = .fields([("id", .string(id)), ("object", .string("chat.completion")), ("created", created),
-                                         ("model", .string(model)), ("choices", .array(choices))])
+            exchange.response = .fields([
+                ("id", .string(id)), ("object", .string("chat.completion")), ("created", created),
+                ("model", .string(model)), ("choices", .array(choices)),
+            ])
             exchange.shape = .object
         }
         return exchange
@@ -77,15 +95,25 @@ extension SampleExchange {
             fields.append(("content", .array([.fields([("type", .string("text")), ("text", .string(text))])])))
         case 6..<8 where vision:
             let (width, height) = [(1024, 768), (512, 512), (2048, 1536), (800, 1200)][rng.below(4)]
-            let image = JSONValue.fields([("url", .string("https://cdn.example.com/u/\(rng.hex(12)).png")),
-                                          ("detail", .string(rng.chance(500) ? "high" : "low")),
-                                          ("width", .int(width)), ("height", .int(height))])
-            fields.append(("content", .array([.fields([("type", .string("text")), ("text", .string(text))]),
-                                              .fields([("type", .string("image_url")), ("image_url", image)])])))
+            let image = JSONValue.fields([
+                ("url", .string("https://cdn.example.com/u/\(rng.hex(12)).png")),
+                ("detail", .string(rng.chance(500) ? "high" : "low")),
+                ("width", .int(width)), ("height", .int(height)),
+            ])
+            fields.append(
+                (
+                    "content",
+                    .array([
+                        .fields([("type", .string("text")), ("text", .string(text))]),
+                        .fields([("type", .string("image_url")), ("image_url", image)]),
+                    ])
+                ))
         default:
             fields.append(("content", .string(text)))
         }
-        if rng.chance(40) { fields.append(("name", .string(["ops_bot", "alice", "support-agent", "张三"][rng.below(4)]))) }
+        if rng.chance(40) {
+            fields.append(("name", .string(["ops_bot", "alice", "support-agent", "张三"][rng.below(4)])))
+        }
         return .fields(fields)
     }
 
@@ -96,7 +124,8 @@ extension SampleExchange {
         var pieces: [String] = []
         var rest = Substring(text)
         while !rest.isEmpty {
-            let cut = rest.index(rest.startIndex, offsetBy: rng.int(60...200), limitedBy: rest.endIndex) ?? rest.endIndex
+            let cut =
+                rest.index(rest.startIndex, offsetBy: rng.int(60...200), limitedBy: rest.endIndex) ?? rest.endIndex
             pieces.append(String(rest[..<cut]))
             rest = rest[cut...]
         }
@@ -124,21 +153,40 @@ extension SampleExchange {
     }
 
     static func chunk(id: String, created: JSONValue, model: String, delta: JSONValue, finish: String?) -> JSONValue {
-        .fields([("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", created), ("model", .string(model)),
-                 ("choices", .array([.fields([("index", .int(0)), ("delta", delta), ("finish_reason", finish.map(JSONValue.string) ?? .null)])]))])
+        .fields([
+            ("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", created),
+            ("model", .string(model)),
+            (
+                "choices",
+                .array([
+                    .fields([
+                        ("index", .int(0)), ("delta", delta), ("finish_reason", finish.map(JSONValue.string) ?? .null),
+                    ])
+                ])
+            ),
+        ])
     }
 
-    static func chunks(id: String, created: JSONValue, model: String, text: String, call: SampleTools.Call?,
-                       _ rng: inout SampleRandom) -> [JSONValue] {
-        var items = deltas(text: text, call: call, &rng).map { chunk(id: id, created: created, model: model, delta: $0, finish: nil) }
-        items.append(chunk(id: id, created: created, model: model, delta: .fields([]), finish: call == nil ? "stop" : "tool_calls"))
+    static func chunks(
+        id: String, created: JSONValue, model: String, text: String, call: SampleTools.Call?,
+        _ rng: inout SampleRandom
+    ) -> [JSONValue] {
+        var items = deltas(text: text, call: call, &rng).map {
+            chunk(id: id, created: created, model: model, delta: $0, finish: nil)
+        }
+        items.append(
+            chunk(
+                id: id, created: created, model: model, delta: .fields([]), finish: call == nil ? "stop" : "tool_calls")
+        )
         return items
     }
 
     /// Raw SSE lines as a capturing proxy stores them: `data: {…}`, some with CRLF, then
     /// `data: [DONE]`.
-    static func sseLines(id: String, created: JSONValue, model: String, text: String, call: SampleTools.Call?,
-                         _ rng: inout SampleRandom) -> [JSONValue] {
+    static func sseLines(
+        id: String, created: JSONValue, model: String, text: String, call: SampleTools.Call?,
+        _ rng: inout SampleRandom
+    ) -> [JSONValue] {
         let ending = ["", "", "\n\n", "\r\n"][rng.below(4)]
         var lines = chunks(id: id, created: created, model: model, text: text, call: call, &rng)
             .map { JSONValue.string("data: " + SampleJSON.string($0) + ending) }

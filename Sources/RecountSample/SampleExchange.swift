@@ -31,11 +31,18 @@ struct SampleExchange {
             response = .object(object)
             return .inResponse
         case (.lastChunk, .chunks, .array(var items)?):
-            items.append(.fields([("id", chunkID), ("object", .string("chat.completion.chunk")), ("choices", .array([])), ("usage", usage)]))
+            items.append(
+                .fields([
+                    ("id", chunkID), ("object", .string("chat.completion.chunk")), ("choices", .array([])),
+                    ("usage", usage),
+                ]))
             response = .array(items)
             return .lastChunk
         case (.lastChunk, .sse, .array(var items)?):
-            let chunk = JSONValue.fields([("id", chunkID), ("object", .string("chat.completion.chunk")), ("choices", .array([])), ("usage", usage)])
+            let chunk = JSONValue.fields([
+                ("id", chunkID), ("object", .string("chat.completion.chunk")), ("choices", .array([])),
+                ("usage", usage),
+            ])
             items.insert(.string("data: " + SampleJSON.string(chunk)), at: max(0, items.count - 1))
             response = .array(items)
             return .lastChunk

@@ -1,5 +1,5 @@
-import RecountKit
 import Foundation
+import RecountKit
 
 /// Failures writing a sample; each names the path.
 public enum SampleError: Error, Sendable, Equatable, CustomStringConvertible {

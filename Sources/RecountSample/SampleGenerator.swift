@@ -1,6 +1,6 @@
-import RecountKit
 import Dispatch
 import Foundation
+import RecountKit
 import Synchronization
 
 /// What `recount sample` is asked for.
@@ -35,7 +35,9 @@ public enum SampleGenerator {
     /// enough to keep a batch's lines in a few MB.
     static let slotsPerBatchAndThread = 2048
 
-    public static let logFileNames = (0..<4).map { "\(SampleCatalog.dayText).\(String($0 * 6).leftPadded(to: 2))-\(String($0 * 6 + 6).leftPadded(to: 2)).jsonl" }
+    public static let logFileNames = (0..<4).map {
+        "\(SampleCatalog.dayText).\(String($0 * 6).leftPadded(to: 2))-\(String($0 * 6 + 6).leftPadded(to: 2)).jsonl"
+    }
 
     public static func generate(_ options: SampleOptions) throws(SampleError) -> SampleTally {
         precondition(options.records > 0, "records must be positive")
@@ -64,8 +66,10 @@ public enum SampleGenerator {
                     for broken in slot.broken {
                         let (writer, kind) = broken.ledger ? (ledger, "debit") : (log, "log")
                         let fileName = broken.ledger ? "debits.jsonl" : name
-                        tally.rejects.append(.init(file: fileName, line: writer.lines + broken.position + 1, kind: kind,
-                                                   why: broken.kind.rawValue))
+                        tally.rejects.append(
+                            .init(
+                                file: fileName, line: writer.lines + broken.position + 1, kind: kind,
+                                why: broken.kind.rawValue))
                     }
                     for line in slot.logLines { try log.append(line: line) }
                     for line in slot.debitLines { try ledger.append(line: line) }
@@ -80,8 +84,9 @@ public enum SampleGenerator {
         tally.files.insert(.init(name: "debits.jsonl", bytes: ledger.bytes, lines: ledger.lines), at: 1)
 
         if options.profile == .realistic {
-            tally.gateway = try SampleGateway.generate(records: options.records, seed: options.seed, population: day.population,
-                                                       directory: directory)
+            tally.gateway = try SampleGateway.generate(
+                records: options.records, seed: options.seed, population: day.population,
+                directory: directory)
         }
         let manifest = try SampleFileWriter(path: path("sample.json"))
         try manifest.append(text: tally.manifest())

@@ -15,11 +15,15 @@ enum SampleLine {
 
     static func value(_ draft: SampleDraft, billing: SampleBilling) -> JSONValue {
         if let row = draft.oneAPI { return oneAPIRow(draft, row: row, billing: billing) }
-        var fields: [(String, JSONValue)] = [("id", .string(draft.id)), ("time", time(draft)), ("account", .string(draft.account.name)),
-                                             ("key", .string(draft.key))]
+        var fields: [(String, JSONValue)] = [
+            ("id", .string(draft.id)), ("time", time(draft)), ("account", .string(draft.account.name)),
+            ("key", .string(draft.key)),
+        ]
         if draft.writesGroup { fields.append(("group", .string(draft.record.group))) }
         fields.append(("model", .string(draft.record.model)))
-        if draft.record.endpoint != .chatCompletions { fields.append(("endpoint", .string(draft.record.endpoint.rawValue))) }
+        if draft.record.endpoint != .chatCompletions {
+            fields.append(("endpoint", .string(draft.record.endpoint.rawValue)))
+        }
         if draft.writesStatus { fields.append(("status", .int(draft.status))) }
         if draft.exchange.stream { fields.append(("stream", .bool(true))) }
         if let request = draft.exchange.request { fields.append(("request", request)) }
@@ -39,12 +43,16 @@ enum SampleLine {
     static func oneAPIRow(_ draft: SampleDraft, row: SampleDraft.OneAPIRow, billing: SampleBilling) -> JSONValue {
         let start = SampleCatalog.dayStartSeconds + draft.timeMilliseconds / 1000
         return .fields([
-            ("id", .int(row.rowID)), ("user_id", .int(row.userID)), ("created_at", .int(Int(start) + row.useTimeSeconds)),
+            ("id", .int(row.rowID)), ("user_id", .int(row.userID)),
+            ("created_at", .int(Int(start) + row.useTimeSeconds)),
             ("type", .int(2)), ("content", .string("模型倍率 \(draft.model.name)，分组 \(draft.record.group)")),
-            ("username", .string(draft.account.name)), ("token_name", .string(draft.key)), ("model_name", .string(draft.model.name)),
+            ("username", .string(draft.account.name)), ("token_name", .string(draft.key)),
+            ("model_name", .string(draft.model.name)),
             ("quota", .int(Int(billing.amount?.numerator ?? 0))),
-            ("prompt_tokens", .int(billing.billedPrompt ?? 0)), ("completion_tokens", .int(billing.billedCompletion ?? 0)),
-            ("use_time", .int(row.useTimeSeconds)), ("is_stream", .bool(draft.record.stream)), ("channel", .int(row.channel)),
+            ("prompt_tokens", .int(billing.billedPrompt ?? 0)),
+            ("completion_tokens", .int(billing.billedCompletion ?? 0)),
+            ("use_time", .int(row.useTimeSeconds)), ("is_stream", .bool(draft.record.stream)),
+            ("channel", .int(row.channel)),
             ("group", .string(draft.record.group)), ("request_id", .string(draft.id)),
             ("other", .string("{\"model_ratio\":0,\"group_ratio\":1,\"frt\":\(row.useTimeSeconds * 100)}")),
         ])
@@ -69,7 +77,9 @@ enum SampleLine {
     }
 
     /// Amounts are whole units (the catalog's scale is 0).
-    static func text(_ amount: Rational) -> String { amount.decimalString(scale: 0) ?? amount.decimalString(maxScale: 12) }
+    static func text(_ amount: Rational) -> String {
+        amount.decimalString(scale: 0) ?? amount.decimalString(maxScale: 12)
+    }
 
     static func time(_ draft: SampleDraft) -> JSONValue {
         switch draft.timeFormat {
@@ -83,14 +93,17 @@ enum SampleLine {
     /// rolls into the next day, for debits of the day's last requests).
     static func localTime(_ milliseconds: Int64) -> String {
         if milliseconds >= SampleCatalog.dayMilliseconds {
-            return Timestamp(seconds: SampleCatalog.dayStartSeconds + milliseconds / 1000,
-                             nanoseconds: Int32(milliseconds % 1000) * 1_000_000,
-                             offsetSeconds: SampleCatalog.zoneOffsetSeconds).rfc3339(offsetSeconds: SampleCatalog.zoneOffsetSeconds)
+            return Timestamp(
+                seconds: SampleCatalog.dayStartSeconds + milliseconds / 1000,
+                nanoseconds: Int32(milliseconds % 1000) * 1_000_000,
+                offsetSeconds: SampleCatalog.zoneOffsetSeconds
+            ).rfc3339(offsetSeconds: SampleCatalog.zoneOffsetSeconds)
         }
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let ms = milliseconds % 1000
         let seconds = milliseconds / 1000
         let fraction = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"
-        return "\(SampleCatalog.dayText)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)).\(fraction)+08:00"
+        return
+            "\(SampleCatalog.dayText)T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60)).\(fraction)+08:00"
     }
 }

@@ -13,8 +13,11 @@ enum SampleMalformed {
     /// A broken version of the draft's line.
     static func line(_ draft: SampleDraft, billing: SampleBilling, _ rng: inout SampleRandom) -> (Kind, [UInt8]) {
         let good = SampleLine.log(draft, billing: billing)
-        guard case .object(var object) = SampleLine.value(draft, billing: billing) else { return (.notAnObject, Array("[]".utf8)) }
-        let kinds: [Kind] = draft.oneAPI == nil
+        guard case .object(var object) = SampleLine.value(draft, billing: billing) else {
+            return (.notAnObject, Array("[]".utf8))
+        }
+        let kinds: [Kind] =
+            draft.oneAPI == nil
             ? [.truncated, .idNotString, .badTime, .negativeAmount, .invalidUTF8, .missingAccount, .notAnObject]
             : [.truncated, .invalidUTF8, .notAnObject]
         let kind = rng.pick(kinds)
@@ -27,7 +30,8 @@ enum SampleMalformed {
         case .idNotString:
             object["id"] = .int(100_000 + rng.below(900_000))
         case .badTime:
-            object["time"] = .string(["2024-03-01 25:61:00+08:00", "yesterday", "2024-03-01T08:15:02", "1709-03-01"][rng.below(4)])
+            object["time"] = .string(
+                ["2024-03-01 25:61:00+08:00", "yesterday", "2024-03-01T08:15:02", "1709-03-01"][rng.below(4)])
         case .negativeAmount:
             object["billed"] = .fields([("amount", .string("-\(1 + rng.below(500))"))])
         case .invalidUTF8:
@@ -46,8 +50,11 @@ enum SampleMalformed {
 
     /// A ledger line for `requestID` whose amount is not a number.
     static func debit(requestID: String, account: String, _ rng: inout SampleRandom) -> [UInt8] {
-        SampleJSON.bytes(.fields([("debit_id", .string("d-\(requestID)-retry")), ("request_id", .string(requestID)),
-                                  ("account", .string(account)),
-                                  ("amount", .string(["ten", "", "12,5", "NaN"][rng.below(4)]))]))
+        SampleJSON.bytes(
+            .fields([
+                ("debit_id", .string("d-\(requestID)-retry")), ("request_id", .string(requestID)),
+                ("account", .string(account)),
+                ("amount", .string(["ten", "", "12,5", "NaN"][rng.below(4)])),
+            ]))
     }
 }

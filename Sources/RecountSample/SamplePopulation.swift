@@ -1,4 +1,5 @@
 import RecountKit
+
 /// Who sends a generated day's traffic, and to which models.
 ///
 /// Accounts follow a heavy-tailed distribution (a few big customers, a long tail), each with
@@ -70,12 +71,16 @@ struct SamplePopulation: Sendable {
 
     /// A model of the mix by name (programmer error if it is not in `models`).
     static func named(_ name: String) -> Model {
-        guard let model = models.first(where: { $0.name == name }) else { preconditionFailure("no sample model \(name)") }
+        guard let model = models.first(where: { $0.name == name }) else {
+            preconditionFailure("no sample model \(name)")
+        }
         return model
     }
 
-    static let companyWords = ["acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "tyrell",
-                               "cyberdyne", "soylent", "vandelay", "wonka", "aperture", "blue-sun", "north-wind", "pied-piper"]
+    static let companyWords = [
+        "acme", "globex", "initech", "umbrella", "hooli", "stark", "wayne", "tyrell",
+        "cyberdyne", "soylent", "vandelay", "wonka", "aperture", "blue-sun", "north-wind", "pied-piper",
+    ]
     static let companySuffixes = ["corp", "ai", "labs", "studio", "tech", "cloud", "data", "dev"]
     static let surnames = ["张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙"]
     static let givenNames = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "杰", "娟", "涛", "明", "超", "秀英"]
@@ -92,7 +97,9 @@ struct SamplePopulation: Sendable {
         case 9: name = "\(rng.pick(companyWords)) \(rng.pick(companySuffixes)) (HK) #\(index)"
         default: name = "=HYPERLINK(\"http://evil.example\",\"click\")"  // a hostile name, for report escaping
         }
-        let group = ["default", "default", "default", "default", "default", "default", "default", "default", "vip", "svip"][rng.below(10)]
+        let group = [
+            "default", "default", "default", "default", "default", "default", "default", "default", "vip", "svip",
+        ][rng.below(10)]
         let keys = (0..<rng.int(1...3)).map { _ in "sk-" + rng.hex(40) }
         return Account(name: name, group: group, keys: keys)
     }

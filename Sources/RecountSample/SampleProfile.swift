@@ -1,4 +1,5 @@
 import RecountKit
+
 /// Which kind of day `recount sample` writes.
 ///
 /// - `classic`: the original generator (small fragment pools, about 2 KB a line). Its bytes

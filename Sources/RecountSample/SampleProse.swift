@@ -1,4 +1,5 @@
 import RecountKit
+
 /// Procedural text for the `realistic` profile: words and characters drawn from Zipf-like
 /// distributions over large generated vocabularies, so that texts almost never repeat and the
 /// counter meets, as on a real relay, a long tail of pieces it has not seen before.
@@ -35,24 +36,40 @@ enum SampleProse {
         price charge credit invoice error stream response prompt user system data report customer query table file
         """.split(separator: " ").map { Array($0.utf8) }
 
-    static let englishSyllables: [[UInt8]] = "ba be bi bo bu ca co cu da de di do du fa fe fi fo ga ge go gu ha he hi ho ka ke ki ko la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo wa we wi za ze zo ber con der ent ion ing ter tion ment ness ous ble pro com sta str tra" .split(separator: " ").map { Array($0.utf8) }
+    static let englishSyllables: [[UInt8]] =
+        "ba be bi bo bu ca co cu da de di do du fa fe fi fo ga ge go gu ha he hi ho ka ke ki ko la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo wa we wi za ze zo ber con der ent ion ing ter tion ment ness ous ble pro com sta str tra"
+        .split(separator: " ").map { Array($0.utf8) }
 
-    static let russianSyllables: [[UInt8]] = "ва ве ви во да де ди до ка ке ки ко ла ле ли ло ма ме ми мо на не ни но па пе пи по ра ре ри ро са се си со та те ти то ча че чи ша ше жи за зе зо ство ния ость ение при про пере" .split(separator: " ").map { Array($0.utf8) }
+    static let russianSyllables: [[UInt8]] =
+        "ва ве ви во да де ди до ка ке ки ко ла ле ли ло ма ме ми мо на не ни но па пе пи по ра ре ри ро са се си со та те ти то ча че чи ша ше жи за зе зо ство ния ость ение при про пере"
+        .split(separator: " ").map { Array($0.utf8) }
 
-    static let commonRussian: [[UInt8]] = "и в не на я что он с как а то это все она так его но вы по мы из за бы от когда счёт запрос оплата модель токен ошибка пожалуйста спасибо день".split(separator: " ").map { Array($0.utf8) }
+    static let commonRussian: [[UInt8]] =
+        "и в не на я что он с как а то это все она так его но вы по мы из за бы от когда счёт запрос оплата модель токен ошибка пожалуйста спасибо день"
+        .split(separator: " ").map { Array($0.utf8) }
 
-    static let spanishSyllables: [[UInt8]] = "ba be bi bo ca ce ci co da de di do fa fe fi ga ge gi la le li lo ma me mi mo na ne ni no ña ño pa pe pi po ra re ri ro sa se si so ta te ti to ción dad mente ía é á ó ú" .split(separator: " ").map { Array($0.utf8) }
+    static let spanishSyllables: [[UInt8]] =
+        "ba be bi bo ca ce ci co da de di do fa fe fi ga ge gi la le li lo ma me mi mo na ne ni no ña ño pa pe pi po ra re ri ro sa se si so ta te ti to ción dad mente ía é á ó ú"
+        .split(separator: " ").map { Array($0.utf8) }
 
-    static let commonSpanish: [[UInt8]] = "de la que el en y a los se del las un por con no una su para es al lo como más pero sus le ya o factura cobro solicitud modelo precio error gracias".split(separator: " ").map { Array($0.utf8) }
+    static let commonSpanish: [[UInt8]] =
+        "de la que el en y a los se del las un por con no una su para es al lo como más pero sus le ya o factura cobro solicitud modelo precio error gracias"
+        .split(separator: " ").map { Array($0.utf8) }
 
     /// Common Chinese characters (the head of the distribution), then the CJK block (the tail).
-    static let commonChinese: [[UInt8]] = Array("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理报账单费扣积分客户模型接口令牌请求退款价格时间系统数据文件错误问题服务".map { Array(String($0).utf8) })
+    static let commonChinese: [[UInt8]] = Array(
+        "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理报账单费扣积分客户模型接口令牌请求退款价格时间系统数据文件错误问题服务"
+            .map { Array(String($0).utf8) })
 
     static let chinesePunctuation: [[UInt8]] = ["，", "，", "，", "、", "；", "："].map { Array($0.utf8) }
     static let chineseEnds: [[UInt8]] = ["。", "。", "。", "？", "！"].map { Array($0.utf8) }
 
-    static let kana: [[UInt8]] = Array("あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをんがぎぐげござじずぜぞだでどばびぶべぼアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモラリルレロンー").map { Array(String($0).utf8) }
-    static let japaneseParticles: [[UInt8]] = ["は", "が", "を", "に", "で", "と", "の", "から", "まで", "です", "ます", "した"].map { Array($0.utf8) }
+    static let kana: [[UInt8]] = Array(
+        "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをんがぎぐげござじずぜぞだでどばびぶべぼアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモラリルレロンー"
+    ).map { Array(String($0).utf8) }
+    static let japaneseParticles: [[UInt8]] = ["は", "が", "を", "に", "で", "と", "の", "から", "まで", "です", "ます", "した"].map {
+        Array($0.utf8)
+    }
 
     /// The UTF-8 of one scalar of the BMP above U+07FF (Hangul, CJK): three bytes, encoded
     /// by hand (a `String` per character would cost more than the rest of the word).
@@ -79,7 +96,10 @@ enum SampleProse {
         case .korean:
             // Hangul syllables: the head from a small block, the tail across all 11,172.
             for index in 0..<(1 + (k & 1) + (k >> 3 & 1)) {
-                let code = k < 512 ? UInt32(0xAC00 + (k * 37 + index * 101) % 600) : UInt32(0xAC00 + (k * 2_654_435_761 + index * 977) % 11_172)
+                let code =
+                    k < 512
+                    ? UInt32(0xAC00 + (k * 37 + index * 101) % 600)
+                    : UInt32(0xAC00 + (k * 2_654_435_761 + index * 977) % 11_172)
                 appendScalar(code, to: &out)
             }
         case .chinese, .japanese:
@@ -117,7 +137,11 @@ enum SampleProse {
         let end = out.count + max(1, bytes)
         while out.count < end {
             sentence(language, &out, &rng)
-            if out.count < end { out.append(contentsOf: rng.chance(150) ? [10, 10] : (language == .chinese || language == .japanese ? [] : [32])) }
+            if out.count < end {
+                out.append(
+                    contentsOf: rng.chance(150)
+                        ? [10, 10] : (language == .chinese || language == .japanese ? [] : [32]))
+            }
         }
     }
 

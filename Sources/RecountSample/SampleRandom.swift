@@ -1,4 +1,5 @@
 import RecountKit
+
 /// The sample generator's random numbers: SplitMix64, one independent stream per record.
 ///
 /// Why not `SystemRandomNumberGenerator` or `Int.random(in:using:)`: a sample must be

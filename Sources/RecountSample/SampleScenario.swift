@@ -1,4 +1,5 @@
 import RecountKit
+
 /// What is done to one record slot of a generated day: left alone, billed wrongly in one of
 /// the ways relays get billing wrong, or written as a broken line.
 ///

@@ -1,4 +1,5 @@
 import RecountKit
+
 /// Generates one record slot of a sample day: its log lines, its ledger lines, and what
 /// `reconcile` must make of them.
 ///
@@ -31,16 +32,20 @@ struct SampleSlot {
         var scenario = day.showcase[index] ?? SampleScenario.draw(&scenarioRandom, afternoon: afternoon)
         let id = "req-\(SampleCatalog.dayTag)-\(String(index).leftPadded(to: 7))-\(scenarioRandom.hex(6))"
 
-        let conversation = day.profile == .realistic
+        let conversation =
+            day.profile == .realistic
             ? SampleConversation.make(slot: index, seed: day.seed, accounts: day.population.accounts.count) : nil
         var attempt = 0
         while true {
             var rng = SampleRandom(seed: day.seed, index: UInt64(index), salt: 2 + UInt64(attempt))
-            let draft = SampleDraft.make(id: id, milliseconds: milliseconds, scenario: scenario,
-                                         population: day.population, catalog: day.catalog,
-                                         conversation: conversation, &rng)
-            if let billing = SampleBilling.bill(draft, scenario: scenario, catalog: day.catalog,
-                                                mustOvercharge: day.showcase[index] != nil, &rng) {
+            let draft = SampleDraft.make(
+                id: id, milliseconds: milliseconds, scenario: scenario,
+                population: day.population, catalog: day.catalog,
+                conversation: conversation, &rng)
+            if let billing = SampleBilling.bill(
+                draft, scenario: scenario, catalog: day.catalog,
+                mustOvercharge: day.showcase[index] != nil, &rng)
+            {
                 return write(draft, billing: billing, scenario: scenario, &rng)
             }
             attempt += 1
@@ -48,8 +53,10 @@ struct SampleSlot {
         }
     }
 
-    static func write(_ draft: SampleDraft, billing: SampleBilling, scenario: SampleScenario,
-                      _ rng: inout SampleRandom) -> SampleSlot {
+    static func write(
+        _ draft: SampleDraft, billing: SampleBilling, scenario: SampleScenario,
+        _ rng: inout SampleRandom
+    ) -> SampleSlot {
         var slot = SampleSlot()
         slot.scenario = scenario
         slot.outcome = billing.outcome

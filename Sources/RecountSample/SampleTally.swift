@@ -42,11 +42,15 @@ public struct SampleTally: Sendable {
 
     /// One phrase for the command's summary line about `DIR/gateway/`, nil without it.
     public var gatewaySummary: String? {
-        gateway.map { "\(SampleGateway.directoryName)/: \($0.rows) new-api rows for \($0.requests) requests, \($0.bodies) captured bodies, \($0.cases.count) injected gateway cases" }
+        gateway.map {
+            "\(SampleGateway.directoryName)/: \($0.rows) new-api rows for \($0.requests) requests, \($0.bodies) captured bodies, \($0.cases.count) injected gateway cases"
+        }
     }
 
     /// Bytes of the request logs (what a throughput figure divides by).
-    public var logBytes: Int { files.filter { $0.name.hasSuffix(".jsonl") && $0.name != "debits.jsonl" }.reduce(0) { $0 + $1.bytes } }
+    public var logBytes: Int {
+        files.filter { $0.name.hasSuffix(".jsonl") && $0.name != "debits.jsonl" }.reduce(0) { $0 + $1.bytes }
+    }
 
     mutating func count(_ slot: SampleSlot) {
         debits += slot.debitLines.count - slot.broken.filter(\.ledger).count
@@ -79,28 +83,64 @@ public struct SampleTally: Sendable {
             ("records", .int(records)),
             ("seed", .number(String(seed))),
             ("day", .string(SampleCatalog.dayText)),
-            ("files", .array(files.map { .fields([("name", .string($0.name)), ("bytes", .int($0.bytes)), ("lines", .int($0.lines))]) })),
+            (
+                "files",
+                .array(
+                    files.map {
+                        .fields([("name", .string($0.name)), ("bytes", .int($0.bytes)), ("lines", .int($0.lines))])
+                    })
+            ),
             ("expected", expected),
-            ("rejects", .array(rejects.map {
-                .fields([("file", .string($0.file)), ("line", .int($0.line)), ("kind", .string($0.kind)), ("why", .string($0.why))])
-            })),
+            (
+                "rejects",
+                .array(
+                    rejects.map {
+                        .fields([
+                            ("file", .string($0.file)), ("line", .int($0.line)), ("kind", .string($0.kind)),
+                            ("why", .string($0.why)),
+                        ])
+                    })
+            ),
         ]
         if let gateway {
-            lines.append(("gateway", .fields([
-                ("directory", .string(SampleGateway.directoryName)),
-                ("logs", .string(SampleGateway.directoryName + "/" + SampleGateway.logName)),
-                ("bodies", .string(SampleGateway.directoryName + "/" + SampleGateway.bodiesPath)),
-                ("files", .array(gateway.files.map { .fields([("name", .string($0.name)), ("bytes", .int($0.bytes)), ("lines", .int($0.lines))]) })),
-                ("rows", .int(gateway.rows)), ("requests", .int(gateway.requests)), ("captured_bodies", .int(gateway.bodies)),
-                ("rejected_log_lines", .int(0)),
-                ("classes", counts(gateway.classes, order: classOrder)),
-                ("columns_only_classes", counts(gateway.columnsClasses, order: classOrder)),
-                ("cases", .array(gateway.cases.map {
-                    .fields([("request_id", .string($0.requestID)), ("class", .string($0.outcomeClass)), ("cause", .string($0.cause)),
-                             ("detail", .string($0.detail))])
-                })),
-            ])))
+            lines.append(
+                (
+                    "gateway",
+                    .fields([
+                        ("directory", .string(SampleGateway.directoryName)),
+                        ("logs", .string(SampleGateway.directoryName + "/" + SampleGateway.logName)),
+                        ("bodies", .string(SampleGateway.directoryName + "/" + SampleGateway.bodiesPath)),
+                        (
+                            "files",
+                            .array(
+                                gateway.files.map {
+                                    .fields([
+                                        ("name", .string($0.name)), ("bytes", .int($0.bytes)),
+                                        ("lines", .int($0.lines)),
+                                    ])
+                                })
+                        ),
+                        ("rows", .int(gateway.rows)), ("requests", .int(gateway.requests)),
+                        ("captured_bodies", .int(gateway.bodies)),
+                        ("rejected_log_lines", .int(0)),
+                        ("classes", counts(gateway.classes, order: classOrder)),
+                        ("columns_only_classes", counts(gateway.columnsClasses, order: classOrder)),
+                        (
+                            "cases",
+                            .array(
+                                gateway.cases.map {
+                                    .fields([
+                                        ("request_id", .string($0.requestID)), ("class", .string($0.outcomeClass)),
+                                        ("cause", .string($0.cause)),
+                                        ("detail", .string($0.detail)),
+                                    ])
+                                })
+                        ),
+                    ])
+                ))
         }
-        return "{\n" + lines.map { "  " + SampleJSON.string(.string($0.0)) + ": " + SampleJSON.string($0.1) }.joined(separator: ",\n") + "\n}\n"
+        return "{\n"
+            + lines.map { "  " + SampleJSON.string(.string($0.0)) + ": " + SampleJSON.string($0.1) }.joined(
+                separator: ",\n") + "\n}\n"
     }
 }

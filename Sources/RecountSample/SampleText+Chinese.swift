@@ -1,4 +1,5 @@
 import RecountKit
+
 /// Chinese fragments: the platform's own users (客服, 写作, 翻译, 数据分析) and some classical
 /// poetry, as in the shared corpus's `zh.txt`. CJK text is the slowest to tokenize and the
 /// heaviest in bytes per token, so a realistic share of it matters to a benchmark.

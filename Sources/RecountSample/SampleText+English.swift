@@ -1,4 +1,5 @@
 import RecountKit
+
 /// English fragments the text composer draws from: prose, requests and replies of the kind a
 /// relay carries (support, writing, analysis, coding help). Embedded in source so the binary
 /// generates samples with no data files beside it.

@@ -1,4 +1,5 @@
 import RecountKit
+
 /// Other scripts, emoji and JSON vocabulary, matching the shared corpus's `multilingual.txt`,
 /// `emoji.txt` and `json.txt`: byte-level BPE behaves very differently on each (multi-byte
 /// scalars, ZWJ sequences, digits, punctuation runs), so a sample needs some of all of them.

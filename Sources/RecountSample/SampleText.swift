@@ -1,4 +1,5 @@
 import RecountKit
+
 /// Composes prompts and completions from the embedded fragment lists with a record's random
 /// stream.
 ///
@@ -45,7 +46,8 @@ enum SampleText {
         switch rng.below(10) {
         case 0, 1, 2: return nil
         case 3: return "You are a helpful assistant."
-        case 4: return style == .chinese ? "你是一名专业的客服，请耐心、礼貌地回答用户的问题。" : "You are a helpful assistant for a billing team."
+        case 4:
+            return style == .chinese ? "你是一名专业的客服，请耐心、礼貌地回答用户的问题。" : "You are a helpful assistant for a billing team."
         case 5: return "You are an expert software engineer. Answer with code first, then a short explanation."
         case 6: return "你是一个乐于助人的助手。回答要简洁、准确，必要时使用列表。"
         case 7: return "You are a careful analyst. Think step by step, show your working, and state any assumptions."
@@ -72,7 +74,8 @@ enum SampleText {
             if rng.chance(250) { text += "\n\nThe error:\n```\n\(rng.pick(stackTraces))\n```" }
             return text
         case .json:
-            let intro = rng.chance(300) ? "从下面的 JSON 中提取所有金额并求和：" : "Extract every amount from this JSON and give the total:"
+            let intro =
+                rng.chance(300) ? "从下面的 JSON 中提取所有金额并求和：" : "Extract every amount from this JSON and give the total:"
             return intro + "\n\n" + jsonDocument(items: 1 + rng.skewed(10), pretty: rng.chance(500), &rng)
         case .document:
             // "Summarise this document": the long prompts of a day (1k–5k tokens).
@@ -149,7 +152,8 @@ indirect enum JSONValueText {
             return "[" + items.map { newline + $0.text(indent: next) }.joined(separator: ",") + close + "]"
         case .object(let fields):
             let separator = level == nil ? ":" : ": "
-            return "{" + fields.map { newline + SampleJSON.string(.string($0.0)) + separator + $0.1.text(indent: next) }
+            return "{"
+                + fields.map { newline + SampleJSON.string(.string($0.0)) + separator + $0.1.text(indent: next) }
                 .joined(separator: ",") + close + "}"
         }
     }

@@ -7,8 +7,10 @@
 /// so a prompt and a completion carrying the same call count it the same way.
 public enum CompletionCounter {
     /// The completion tokens of `texts` (one per choice) and `toolCalls`.
-    public static func count(texts: [String], toolCalls: [(name: String, arguments: String)],
-                             encoding: Encoding, specials: SpecialTokenPolicy = .ordinary) -> Int {
+    public static func count(
+        texts: [String], toolCalls: [(name: String, arguments: String)],
+        encoding: Encoding, specials: SpecialTokenPolicy = .ordinary
+    ) -> Int {
         let textTokens = texts.reduce(0) { $0 + encoding.count($1, specials: specials) }
         let callTokens = toolCalls.reduce(0) {
             $0 + toolCallTokens(name: $1.name, arguments: $1.arguments, encoding: encoding, specials: specials)
@@ -17,8 +19,10 @@ public enum CompletionCounter {
     }
 
     /// One tool call: tokens(name) + tokens(arguments), no overhead.
-    public static func toolCallTokens(name: String, arguments: String, encoding: Encoding,
-                                      specials: SpecialTokenPolicy = .ordinary) -> Int {
+    public static func toolCallTokens(
+        name: String, arguments: String, encoding: Encoding,
+        specials: SpecialTokenPolicy = .ordinary
+    ) -> Int {
         encoding.count(name, specials: specials) + encoding.count(arguments, specials: specials)
     }
 }

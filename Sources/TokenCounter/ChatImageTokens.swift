@@ -39,8 +39,13 @@ public struct ImageTileRule: Sendable, Equatable {
         if matches(model, ["o1", "o1-pro", "o3"]) {
             return ImageTileRule(baseTokens: 75, tokensPerTile: 150)
         }
-        if matches(model, ["gpt-4o", "chatgpt-4o-latest", "gpt-4-turbo", "gpt-4-vision-preview",
-                           "gpt-4-1106-vision-preview", "gpt-4.5-preview"]) {
+        if matches(
+            model,
+            [
+                "gpt-4o", "chatgpt-4o-latest", "gpt-4-turbo", "gpt-4-vision-preview",
+                "gpt-4-1106-vision-preview", "gpt-4.5-preview",
+            ])
+        {
             return ImageTileRule(baseTokens: 85, tokensPerTile: 170)
         }
         return nil

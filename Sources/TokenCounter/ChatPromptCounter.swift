@@ -30,8 +30,10 @@ public enum ChatPromptCounter {
     ///   - body: the request body as sent.
     ///   - model: the model to count for, overriding `body.model` (e.g. the model as billed).
     ///   - specials: how special-token text is counted; billing counts it as text (SPEC §6).
-    public static func count(body: JSONValue, model: String? = nil,
-                             specials: SpecialTokenPolicy = .ordinary) throws(ChatPromptError) -> ChatPromptCount {
+    public static func count(
+        body: JSONValue, model: String? = nil,
+        specials: SpecialTokenPolicy = .ordinary
+    ) throws(ChatPromptError) -> ChatPromptCount {
         guard case .object(let request) = body else {
             throw .invalidShape(path: "request", expected: "object", found: body.typeName)
         }
@@ -40,10 +42,13 @@ public enum ChatPromptCounter {
         let rules = ModelRules.forModel(modelName)
         let resolved = rules.resolved
         let encoder: Encoding
-        do throws(TokenCounterError) { encoder = try Encoding.named(resolved.encoding) } catch { throw .encoding(error) }
+        do throws(TokenCounterError) { encoder = try Encoding.named(resolved.encoding) } catch {
+            throw .encoding(error)
+        }
 
-        var counting = MessageCounting(encoder: encoder, specials: specials, rule: rules.chat,
-                                       imageRule: rules.image, model: modelName)
+        var counting = MessageCounting(
+            encoder: encoder, specials: specials, rule: rules.chat,
+            imageRule: rules.image, model: modelName)
         guard let messagesValue = request["messages"], !messagesValue.isNull else {
             throw .missing(path: "messages")
         }
@@ -70,7 +75,9 @@ public enum ChatPromptCounter {
     }
 
     /// The string at `path`, or a typed error saying it is absent or of the wrong type.
-    static func requiredString(_ value: JSONValue?, at path: @autoclosure () -> String) throws(ChatPromptError) -> String {
+    static func requiredString(
+        _ value: JSONValue?, at path: @autoclosure () -> String
+    ) throws(ChatPromptError) -> String {
         guard let value, !value.isNull else { throw .missing(path: path()) }
         guard case .string(let text) = value else {
             throw .invalidShape(path: path(), expected: "string", found: value.typeName)
@@ -79,7 +86,9 @@ public enum ChatPromptCounter {
     }
 
     /// The string at `path` if present; a wrong type is an error.
-    static func optionalString(_ value: JSONValue?, at path: @autoclosure () -> String) throws(ChatPromptError) -> String? {
+    static func optionalString(
+        _ value: JSONValue?, at path: @autoclosure () -> String
+    ) throws(ChatPromptError) -> String? {
         guard let value, !value.isNull else { return nil }
         guard case .string(let text) = value else {
             throw .invalidShape(path: path(), expected: "string", found: value.typeName)
@@ -157,7 +166,9 @@ struct MessageCounting {
     func tokens(_ text: String) -> Int { encoder.count(text, specials: specials) }
 
     /// Text parts count their `text`; image parts by `ImageTileRule`; anything else is noted.
-    private mutating func countParts(_ parts: [JSONValue], at path: @autoclosure () -> String) throws(ChatPromptError) -> (text: Int, images: Int) {
+    private mutating func countParts(
+        _ parts: [JSONValue], at path: @autoclosure () -> String
+    ) throws(ChatPromptError) -> (text: Int, images: Int) {
         var text = 0, images = 0
         for (index, part) in parts.enumerated() {
             func partPath() -> String { "\(path())[\(index)]" }
@@ -178,7 +189,9 @@ struct MessageCounting {
     }
 
     /// One image part; 0 and a reason when its size or the model's constants are unknown.
-    private mutating func countImage(_ value: JSONValue?, at path: @autoclosure () -> String) throws(ChatPromptError) -> Int {
+    private mutating func countImage(
+        _ value: JSONValue?, at path: @autoclosure () -> String
+    ) throws(ChatPromptError) -> Int {
         guard let value, !value.isNull else { throw .missing(path: path()) }
         var detail: String?
         var size: (width: Int, height: Int)?
@@ -189,8 +202,9 @@ struct MessageCounting {
             detail = try ChatPromptCounter.optionalString(object["detail"], at: "\(path()).detail")
             if let width = object["width"], let height = object["height"] {
                 guard let w = Self.pixels(width), let h = Self.pixels(height) else {
-                    throw .invalidShape(path: "\(path()).width/height", expected: "positive whole numbers",
-                                        found: "\(width.typeName), \(height.typeName)")
+                    throw .invalidShape(
+                        path: "\(path()).width/height", expected: "positive whole numbers",
+                        found: "\(width.typeName), \(height.typeName)")
                 }
                 size = (w, h)
             }
@@ -217,7 +231,9 @@ struct MessageCounting {
     }
 
     /// `{"id", "type": "function", "function": {"name", "arguments"}}`: name + arguments.
-    private mutating func countToolCall(_ call: JSONValue, at path: @autoclosure () -> String) throws(ChatPromptError) -> Int {
+    private mutating func countToolCall(
+        _ call: JSONValue, at path: @autoclosure () -> String
+    ) throws(ChatPromptError) -> Int {
         guard case .object(let object) = call else {
             throw .invalidShape(path: path(), expected: "object", found: call.typeName)
         }
@@ -231,7 +247,9 @@ struct MessageCounting {
         return try countFunction(function, at: "\(path()).function")
     }
 
-    private func countFunction(_ function: JSONObject, at path: @autoclosure () -> String) throws(ChatPromptError) -> Int {
+    private func countFunction(
+        _ function: JSONObject, at path: @autoclosure () -> String
+    ) throws(ChatPromptError) -> Int {
         let name = try ChatPromptCounter.optionalString(function["name"], at: "\(path()).name") ?? ""
         let arguments = try ChatPromptCounter.optionalString(function["arguments"], at: "\(path()).arguments") ?? ""
         return CompletionCounter.toolCallTokens(name: name, arguments: arguments, encoding: encoder, specials: specials)

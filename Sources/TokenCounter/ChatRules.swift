@@ -82,14 +82,17 @@ public struct ToolRule: Sendable, Equatable {
         let functionInit = isO200k ? 7 : 10
         let name: String
         if isO200k {
-            name = model.containsBytes(of: "gpt-4o") ? "cookbook:gpt-4o-family" : "extrapolated:o200k-uses-gpt-4o-constants"
+            name =
+                model.containsBytes(of: "gpt-4o")
+                ? "cookbook:gpt-4o-family" : "extrapolated:o200k-uses-gpt-4o-constants"
         } else if model.containsBytes(of: "gpt-3.5-turbo") || model.containsBytes(of: "gpt-4") {
             name = "cookbook:gpt-3.5/gpt-4"
         } else {
             name = "extrapolated:non-o200k-uses-gpt-4-constants"
         }
-        return ToolRule(functionInit: functionInit, propertiesInit: 3, propertyKey: 3,
-                        enumInit: -3, enumItem: 3, functionsEnd: 12, name: name)
+        return ToolRule(
+            functionInit: functionInit, propertiesInit: 3, propertyKey: 3,
+            enumInit: -3, enumItem: 3, functionsEnd: 12, name: name)
     }
 }
 

@@ -41,7 +41,8 @@ struct ToolCounting {
                 incompleteReasons.append("\(path()): tool type '\(type)' not counted")
                 continue
             }
-            definitions.append((try Self.object(object["function"], at: "\(path()).function"), { "tools[\(index)].function" }))
+            definitions.append(
+                (try Self.object(object["function"], at: "\(path()).function"), { "tools[\(index)].function" }))
         }
         for (index, function) in try Self.array(functions, at: "functions").enumerated() {
             definitions.append((try Self.object(function, at: "functions[\(index)]"), { "functions[\(index)]" }))
@@ -57,7 +58,8 @@ struct ToolCounting {
 
     private func count(function: JSONObject, at path: @autoclosure () -> String) throws(ChatPromptError) -> Int {
         let name = try ChatPromptCounter.requiredString(function["name"], at: "\(path()).name")
-        let description = try ChatPromptCounter.optionalString(function["description"], at: "\(path()).description") ?? ""
+        let description =
+            try ChatPromptCounter.optionalString(function["description"], at: "\(path()).description") ?? ""
         var total = rule.functionInit + tokens(name + ":" + Self.droppingFinalPeriod(description))
         guard let parameters = function["parameters"], !parameters.isNull else { return total }
         let parametersObject = try Self.object(parameters, at: "\(path()).parameters")
@@ -76,7 +78,8 @@ struct ToolCounting {
                 }
             }
             let type = try Self.typeText(property["type"], at: "\(propertyPath()).type")
-            let description = try ChatPromptCounter.optionalString(property["description"], at: "\(propertyPath()).description") ?? ""
+            let description =
+                try ChatPromptCounter.optionalString(property["description"], at: "\(propertyPath()).description") ?? ""
             total += tokens("\(key):\(type):\(Self.droppingFinalPeriod(description))")
         }
         return total

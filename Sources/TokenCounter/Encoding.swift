@@ -148,12 +148,14 @@ public final class Encoding: Sendable {
             }
             var close = index + 2
             while close + 1 < text.count, close - index < 64,
-                  !(text[close] == UInt8(ascii: "|") && text[close + 1] == UInt8(ascii: ">")) {
+                !(text[close] == UInt8(ascii: "|") && text[close + 1] == UInt8(ascii: ">"))
+            {
                 close += 1
             }
             let end = close + 2
             if end <= text.count,
-               let id = specialIDs[String(decoding: UnsafeBufferPointer(rebasing: text[index..<end]), as: UTF8.self)] {
+                let id = specialIDs[String(decoding: UnsafeBufferPointer(rebasing: text[index..<end]), as: UTF8.self)]
+            {
                 if index > spanStart { ordinary(UnsafeBufferPointer(rebasing: text[spanStart..<index])) }
                 special(id)
                 spanStart = end

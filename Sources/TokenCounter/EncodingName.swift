@@ -37,11 +37,15 @@ public enum EncodingName: String, CaseIterable, Sendable, Hashable, Codable {
         case .r50k_base, .p50k_base:
             return ["<|endoftext|>": 50256]
         case .p50k_edit:
-            return ["<|endoftext|>": 50256, "<|fim_prefix|>": 50281,
-                    "<|fim_middle|>": 50282, "<|fim_suffix|>": 50283]
+            return [
+                "<|endoftext|>": 50256, "<|fim_prefix|>": 50281,
+                "<|fim_middle|>": 50282, "<|fim_suffix|>": 50283,
+            ]
         case .cl100k_base:
-            return ["<|endoftext|>": 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259,
-                    "<|fim_suffix|>": 100260, "<|endofprompt|>": 100276]
+            return [
+                "<|endoftext|>": 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259,
+                "<|fim_suffix|>": 100260, "<|endofprompt|>": 100276,
+            ]
         case .o200k_base:
             return ["<|endoftext|>": 199999, "<|endofprompt|>": 200018]
         case .o200k_harmony:

@@ -42,7 +42,8 @@ public struct JSONParser {
         var index = 0
         while index < count {
             if count - index >= 8,
-               UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
                 index += 8
                 continue
             }
@@ -295,7 +296,8 @@ public struct JSONParser {
         let first = try parseHex4()
         if (0xD800...0xDBFF).contains(first) {
             if bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"),
-               bytes[position + 1] == UInt8(ascii: "u") {
+                bytes[position + 1] == UInt8(ascii: "u")
+            {
                 let save = position
                 position += 2
                 let second = try parseHex4()
@@ -330,7 +332,9 @@ public struct JSONParser {
 
     /// The string of a string token's decoded bytes, starting at byte `offset` of the input.
     /// ASCII (known from the scan) needs no validation.
-    private static func makeString(_ buffer: UnsafeBufferPointer<UInt8>, isASCII: Bool, at offset: Int) throws(Error) -> String {
+    private static func makeString(
+        _ buffer: UnsafeBufferPointer<UInt8>, isASCII: Bool, at offset: Int
+    ) throws(Error) -> String {
         guard isASCII || isValidUTF8(buffer) else { throw Error(offset: offset, reason: "string is not valid UTF-8") }
         return string(knownValid: buffer, isASCII: isASCII)
     }

@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Token counts of pieces that needed the byte-pair merge, remembered per thread.
 ///
@@ -63,7 +64,8 @@ final class PieceCountCache {
             let location = locations[slot]
             if location == 0 { return nil }
             if hashes[slot] == hash, Int(truncatingIfNeeded: (location >> 16) & 0xFFFF) == length,
-               RankTable.sameBytes(UnsafeRawPointer(arena + Int(location >> 32)), UnsafeRawPointer(piece), length) {
+                RankTable.sameBytes(UnsafeRawPointer(arena + Int(location >> 32)), UnsafeRawPointer(piece), length)
+            {
                 return Int(truncatingIfNeeded: location & 0xFFFF)
             }
             slot = (slot + 1) & (Self.slotCount - 1)

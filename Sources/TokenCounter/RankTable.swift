@@ -157,8 +157,10 @@ final class RankTable: @unchecked Sendable {
     private func slotMatches(_ slot: Int, _ key: UnsafePointer<UInt8>, _ length: Int) -> Bool {
         let entry = slots[slot]
         guard entry.head == Self.headWord(key, length), Int((entry.value >> 20) & 0xFFF) == length else { return false }
-        return length <= 8 || Self.sameBytes(
-            UnsafeRawPointer(tokenBytes.baseAddress! + Int(entry.value >> 32) + 8), UnsafeRawPointer(key + 8), length - 8)
+        return length <= 8
+            || Self.sameBytes(
+                UnsafeRawPointer(tokenBytes.baseAddress! + Int(entry.value >> 32) + 8), UnsafeRawPointer(key + 8),
+                length - 8)
     }
 
     /// The first `min(length, 8)` bytes as a little-endian word, zero-padded; reads only the
@@ -197,7 +199,9 @@ final class RankTable: @unchecked Sendable {
                 i += 8
             }
             if i < length {
-                h = (h ^ (h >> 31) ^ raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)) &* 0xC4CE_B9FE_1A85_EC53
+                h =
+                    (h ^ (h >> 31) ^ raw.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self))
+                    &* 0xC4CE_B9FE_1A85_EC53
             }
         }
         return h ^ (h >> 32)
@@ -212,14 +216,15 @@ final class RankTable: @unchecked Sendable {
             if length > 16 { return memcmp(a, b, length) == 0 }
             return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
                 && a.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
-                == b.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+                    == b.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
         }
         if length >= 4 {
             return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
                 && a.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
-                == b.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+                    == b.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
         }
-        for i in 0..<length where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
+        for i in 0..<length where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self)
+        {
             return false
         }
         return true
@@ -499,7 +504,6 @@ extension RankTable {
     }
 }
 
-
 /// A lookup in `RankTable.slots` of a key of at least 3 bytes. A value type rather than a
 /// method of the class: the optimiser inlines it into the merge loop, where a call (and its
 /// register spills) cost as much as the lookup.
@@ -571,8 +575,11 @@ struct SlotLookup: @unchecked Sendable {
             let entry = slots[slot]
             if entry.value == 0 { return RankTable.missing }
             if entry.head == head && entry.value & 0xFFF0_0000 == lengthBits
-                && (length <= 8 || RankTable.sameBytes(
-                    UnsafeRawPointer(tokenBytes + Int(entry.value &>> 32) + 8), UnsafeRawPointer(key + 8), length - 8)) {
+                && (length <= 8
+                    || RankTable.sameBytes(
+                        UnsafeRawPointer(tokenBytes + Int(entry.value &>> 32) + 8), UnsafeRawPointer(key + 8),
+                        length - 8))
+            {
                 return UInt32(truncatingIfNeeded: entry.value & 0xF_FFFF)
             }
             slot = (slot + 1) & mask

@@ -85,7 +85,9 @@ enum Base64 {
     }()
 
     /// Decodes `text[range]` to `output`; returns the number of bytes written, or nil.
-    static func decode(_ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: UnsafeMutablePointer<UInt8>) -> Int? {
+    static func decode(
+        _ text: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into output: UnsafeMutablePointer<UInt8>
+    ) -> Int? {
         var end = range.upperBound
         while end > range.lowerBound, text[end - 1] == UInt8(ascii: "=") { end -= 1 }
         guard range.upperBound - end <= 2 else { return nil }

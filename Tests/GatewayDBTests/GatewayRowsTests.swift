@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import GatewayDB
 import RecountKit
+import Testing
+
+@testable import GatewayDB
 
 /// The same new-api rows, loaded into SQLite, PostgreSQL and MariaDB with the gateway's own
 /// table definitions, read back through `GatewayDatabase.openLogs`.
@@ -12,16 +13,20 @@ enum NewAPIRows {
     static let until: Int64 = 1_700_086_400
     static let window = GatewayLogWindow(from: from, until: until, marginSeconds: 3600)
 
-    static let columns = ["id", "user_id", "created_at", "type", "content", "username", "token_name", "model_name", "quota",
-                          "prompt_tokens", "completion_tokens", "use_time", "is_stream", "channel_id", "channel_name",
-                          "token_id", "group", "ip", "other"]
+    static let columns = [
+        "id", "user_id", "created_at", "type", "content", "username", "token_name", "model_name", "quota",
+        "prompt_tokens", "completion_tokens", "use_time", "is_stream", "channel_id", "channel_name",
+        "token_id", "group", "ip", "other",
+    ]
 
     static func row(_ id: Int64, created: Int64, useTime: Int64?, _ extra: [String: Value] = [:]) -> [String: Value] {
-        var row: [String: Value] = ["id": .int(id), "user_id": .int(1), "created_at": .int(created), "type": .int(2),
-                                    "content": .text("c"), "username": .text("alice"), "token_name": .text("k1"),
-                                    "model_name": .text("gpt-4o"), "quota": .int(100), "prompt_tokens": .int(10),
-                                    "completion_tokens": .int(5), "is_stream": .bool(false), "channel_id": .int(1),
-                                    "token_id": .int(7), "group": .text("default"), "ip": .text(""), "other": .text("{}")]
+        var row: [String: Value] = [
+            "id": .int(id), "user_id": .int(1), "created_at": .int(created), "type": .int(2),
+            "content": .text("c"), "username": .text("alice"), "token_name": .text("k1"),
+            "model_name": .text("gpt-4o"), "quota": .int(100), "prompt_tokens": .int(10),
+            "completion_tokens": .int(5), "is_stream": .bool(false), "channel_id": .int(1),
+            "token_id": .int(7), "group": .text("default"), "ip": .text(""), "other": .text("{}"),
+        ]
         if let useTime { row["use_time"] = .int(useTime) }
         for (key, value) in extra { row[key] = value }
         return row
@@ -32,9 +37,13 @@ enum NewAPIRows {
     static let rows: [[String: Value]] = [
         row(1, created: from - 10, useTime: 0),
         row(2, created: from + 5, useTime: 10),
-        row(3, created: from + 100, useTime: 3, [
-            "content": .text("say \"hi\"\n\tthen é 中 \u{01} C:\\path"), "quota": .int(1500), "prompt_tokens": .int(1000),
-            "completion_tokens": .int(50), "other": .text("{\"cache_tokens\":400,\"model_ratio\":1.25}")]),
+        row(
+            3, created: from + 100, useTime: 3,
+            [
+                "content": .text("say \"hi\"\n\tthen é 中 \u{01} C:\\path"), "quota": .int(1500),
+                "prompt_tokens": .int(1000),
+                "completion_tokens": .int(50), "other": .text("{\"cache_tokens\":400,\"model_ratio\":1.25}"),
+            ]),
         row(4, created: until + 1800, useTime: 1900),
         row(5, created: until + 10, useTime: 5),
         row(6, created: until + 3700, useTime: 3800),
@@ -105,7 +114,8 @@ enum NewAPIRows {
             return bytes.withUnsafeMutableBufferPointer { buffer in
                 switch RecordDecoder.decode(UnsafeBufferPointer(buffer), at: SourceLocation(file: "x", line: 1)) {
                 case .success(let record):
-                    return "\(record.id) \(record.time.seconds) \(record.account) \(record.key ?? "-") \(record.group) \(record.model) \(record.status) \(record.stream) \(String(describing: record.billed))"
+                    return
+                        "\(record.id) \(record.time.seconds) \(record.account) \(record.key ?? "-") \(record.group) \(record.model) \(record.status) \(record.stream) \(String(describing: record.billed))"
                 case .failure(let error):
                     return "reject \(error)"
                 }
@@ -148,16 +158,21 @@ struct SQLiteRowsTests {
     func oneAPIRows() throws {
         let database = try SQLiteScratch()
         defer { database.remove() }
-        try database.run(try TestServers.fixture("one-api.sqlite.sql") + """
-            INSERT INTO logs (id, user_id, created_at, type, content, username, token_name, model_name, quota, prompt_tokens, completion_tokens, channel_id, request_id, elapsed_time, is_stream, system_prompt_reset)
-            VALUES (1, 2, 1700000000, 2, 'x', 'bob', 't', 'gpt-3.5-turbo', 30, 20, 10, 3, 'req-1', 1500, 0, 0),
-                   (2, 2, 1699999999, 2, 'x', 'bob', 't', 'gpt-3.5-turbo', 30, 20, 10, 3, 'req-2', 1500, 1, 0);
-            """)
+        try database.run(
+            try TestServers.fixture("one-api.sqlite.sql") + """
+                INSERT INTO logs (id, user_id, created_at, type, content, username, token_name, model_name, quota, prompt_tokens, completion_tokens, channel_id, request_id, elapsed_time, is_stream, system_prompt_reset)
+                VALUES (1, 2, 1700000000, 2, 'x', 'bob', 't', 'gpt-3.5-turbo', 30, 20, 10, 3, 'req-1', 1500, 0, 0),
+                       (2, 2, 1699999999, 2, 'x', 'bob', 't', 'gpt-3.5-turbo', 30, 20, 10, 3, 'req-2', 1500, 1, 0);
+                """)
         let all = try readAll(database.url, window: GatewayLogWindow(from: nil, until: nil))
         #expect(all.dialect == .oneAPI)
         #expect(all.ids == [1, 2])
-        let day = try readAll(database.url, window: GatewayLogWindow(from: 1_700_000_000, until: 1_700_000_001, marginSeconds: 0))
-        #expect(day.lines == [#"{"id":1,"user_id":2,"created_at":1700000000,"type":2,"content":"x","username":"bob","token_name":"t","model_name":"gpt-3.5-turbo","quota":30,"prompt_tokens":20,"completion_tokens":10,"channel_id":3,"request_id":"req-1","elapsed_time":1500,"is_stream":0,"system_prompt_reset":0}"#])
+        let day = try readAll(
+            database.url, window: GatewayLogWindow(from: 1_700_000_000, until: 1_700_000_001, marginSeconds: 0))
+        #expect(
+            day.lines == [
+                #"{"id":1,"user_id":2,"created_at":1700000000,"type":2,"content":"x","username":"bob","token_name":"t","model_name":"gpt-3.5-turbo","quota":30,"prompt_tokens":20,"completion_tokens":10,"channel_id":3,"request_id":"req-1","elapsed_time":1500,"is_stream":0,"system_prompt_reset":0}"#
+            ])
     }
 
     @Test("options table")
@@ -176,7 +191,9 @@ struct SQLiteRowsTests {
         #expect(throws: GatewayDBError.databaseMissing(path: database.directory + "/nope.db")) {
             _ = try GatewayDatabase.openLogs(missing, window: NewAPIRows.window)
         }
-        #expect(!FileManager.default.fileExists(atPath: database.directory + "/nope.db"), "opening read-only creates nothing")
+        #expect(
+            !FileManager.default.fileExists(atPath: database.directory + "/nope.db"),
+            "opening read-only creates nothing")
         try database.run("CREATE TABLE other_table (x integer);")
         do {
             _ = try GatewayDatabase.openLogs(database.url, window: NewAPIRows.window)
@@ -185,7 +202,9 @@ struct SQLiteRowsTests {
             #expect(error == .missingTable(source: database.url.description, table: "logs"))
             #expect(error.exitStatus == 65)
         }
-        try database.run("CREATE TABLE logs (id integer primary key, created_at integer, type integer, model_name text, username text);")
+        try database.run(
+            "CREATE TABLE logs (id integer primary key, created_at integer, type integer, model_name text, username text);"
+        )
         do {
             _ = try GatewayDatabase.openLogs(database.url, window: NewAPIRows.window)
             Issue.record("expected a missing-column error")
@@ -208,7 +227,8 @@ struct SQLiteRowsTests {
         let first = try #require(try reader.next())
         #expect(first.id == 3)
         // Another process (the gateway) inserts a row inside the window and commits.
-        try database.run(NewAPIRows.insertSQL(.sqlite, rows: [NewAPIRows.row(11, created: NewAPIRows.from + 50, useTime: 0)]))
+        try database.run(
+            NewAPIRows.insertSQL(.sqlite, rows: [NewAPIRows.row(11, created: NewAPIRows.from + 50, useTime: 0)]))
         var ids = [first.id]
         while let row = try reader.next() { ids.append(row.id) }
         #expect(ids == NewAPIRows.expectedIDs, "the row written mid-read is not in this snapshot")
@@ -254,7 +274,9 @@ struct SQLiteRowsTests {
         try writer.execute("BEGIN IMMEDIATE")
         try writer.execute("INSERT INTO logs (id, created_at) VALUES (12, \(NewAPIRows.from + 1))")
         #expect(writer.status("COMMIT") == SQLiteAPI.busy)
-        defer { #expect(writer.status("COMMIT") == SQLiteAPI.done, "the gateway's commit goes through once the read stops") }
+        defer {
+            #expect(writer.status("COMMIT") == SQLiteAPI.done, "the gateway's commit goes through once the read stops")
+        }
         do {
             while try reader.next() != nil {}
             Issue.record("expected the lock to stop the read")
@@ -272,7 +294,9 @@ final class SQLiteWriter {
 
     init(path: String) throws {
         api = try SQLiteAPI.shared.get()
-        guard api.open(path, &db, 0x2 | 0x4, nil) == SQLiteAPI.ok else { throw ToolFailure(description: "open \(path)") }
+        guard api.open(path, &db, 0x2 | 0x4, nil) == SQLiteAPI.ok else {
+            throw ToolFailure(description: "open \(path)")
+        }
     }
 
     deinit { _ = api.close(db) }
@@ -289,7 +313,9 @@ final class SQLiteWriter {
 
     func execute(_ sql: String) throws {
         var statement: OpaquePointer?
-        guard api.prepare(db, sql, -1, &statement, nil) == SQLiteAPI.ok else { throw ToolFailure(description: "prepare \(sql)") }
+        guard api.prepare(db, sql, -1, &statement, nil) == SQLiteAPI.ok else {
+            throw ToolFailure(description: "prepare \(sql)")
+        }
         defer { _ = api.finalize(statement) }
         var status = api.step(statement)
         while status == SQLiteAPI.row { status = api.step(statement) }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GatewayDB
 @testable import RecountKit
 
@@ -12,7 +13,9 @@ struct GatewayURLTests {
         #expect(try GatewayDatabaseURL.parse("sqlite:///data/x.db").path == "/data/x.db")
         #expect(try GatewayDatabaseURL.parse("sqlite:x.db?busy_timeout=250").parameter("busy_timeout") == "250")
         let pg = try GatewayDatabaseURL.parse("postgresql://newapi@db.internal:5433/new-api?sslmode=require")
-        #expect(pg.kind == .postgres && pg.user == "newapi" && pg.host == "db.internal" && pg.port == 5433 && pg.database == "new-api")
+        #expect(
+            pg.kind == .postgres && pg.user == "newapi" && pg.host == "db.internal" && pg.port == 5433
+                && pg.database == "new-api")
         #expect(pg.parameter("sslmode") == "require")
         #expect(pg.description == "postgres://newapi@db.internal:5433/new-api?sslmode=require")
         let socket = try GatewayDatabaseURL.parse("postgres://recount@/oneapi?host=/run/postgresql")
@@ -27,9 +30,11 @@ struct GatewayURLTests {
 
     @Test("a password in the URL is a usage error (64) that does not repeat it")
     func passwordRefused() throws {
-        for url in ["postgres://user:s3cr3t-Xy@host/db", "mysql://user:s3cr3t-Xy@host:3306/db",
-                    "postgres://user:s3cr3t-Xy/with@slash@host/db", "postgres://user@host/db?password=s3cr3t-Xy",
-                    "mysql://user@host/db?pwd=s3cr3t-Xy"] {
+        for url in [
+            "postgres://user:s3cr3t-Xy@host/db", "mysql://user:s3cr3t-Xy@host:3306/db",
+            "postgres://user:s3cr3t-Xy/with@slash@host/db", "postgres://user@host/db?password=s3cr3t-Xy",
+            "mysql://user@host/db?pwd=s3cr3t-Xy",
+        ] {
             do {
                 _ = try GatewayDatabaseURL.parse(url)
                 Issue.record("accepted \(url.count)-character URL with a password")
@@ -43,7 +48,10 @@ struct GatewayURLTests {
 
     @Test("bad URLs are usage errors")
     func badURLs() {
-        for url in ["http://x/y", "sqlite:", "postgres://u@h:99999/d", "mysql://u@h:3306", "mysql://u@h/db?ssl=1", "sqlite:x.db?mode=rw"] {
+        for url in [
+            "http://x/y", "sqlite:", "postgres://u@h:99999/d", "mysql://u@h:3306", "mysql://u@h/db?ssl=1",
+            "sqlite:x.db?mode=rw",
+        ] {
             #expect(throws: GatewayDBError.self, "\(url)") { _ = try GatewayDatabaseURL.parse(url) }
         }
     }
@@ -55,10 +63,12 @@ struct GatewayURLTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = directory + "/db-password"
         try Data("from-file\n".utf8).write(to: URL(fileURLWithPath: file))
-        let fromFile = try GatewayCredentials.resolve(passwordFile: file, environment: ["RECOUNT_DB_PASSWORD": "from-env"])
+        let fromFile = try GatewayCredentials.resolve(
+            passwordFile: file, environment: ["RECOUNT_DB_PASSWORD": "from-env"])
         #expect(fromFile.password == "from-file")
         #expect(fromFile.description == "--db-password-file \(file)")
-        let fromEnvironment = try GatewayCredentials.resolve(passwordFile: nil, environment: ["RECOUNT_DB_PASSWORD": "from-env"])
+        let fromEnvironment = try GatewayCredentials.resolve(
+            passwordFile: nil, environment: ["RECOUNT_DB_PASSWORD": "from-env"])
         #expect(fromEnvironment.password == "from-env" && fromEnvironment.description == "RECOUNT_DB_PASSWORD")
         #expect(try GatewayCredentials.resolve(passwordFile: nil, environment: [:]).password == nil)
         #expect(throws: GatewayDBError.passwordFileUnreadable(path: directory + "/none", reason: "no such file")) {
@@ -70,22 +80,26 @@ struct GatewayURLTests {
     @Test("openLogs(url:passwordFile:): a password URL is refused before anything is opened")
     func openByText() throws {
         do {
-            _ = try GatewayDatabase.openLogs(url: "postgres://u:hunter2@127.0.0.1:1/d", passwordFile: nil,
-                                             window: GatewayLogWindow(from: nil, until: nil), environment: [:])
+            _ = try GatewayDatabase.openLogs(
+                url: "postgres://u:hunter2@127.0.0.1:1/d", passwordFile: nil,
+                window: GatewayLogWindow(from: nil, until: nil), environment: [:])
             Issue.record("accepted a password in the URL")
         } catch {
             #expect(error.exitStatus == 64)
             #expect(!error.description.contains("hunter2"))
         }
         #expect(throws: GatewayDBError.databaseMissing(path: "/nonexistent/one-api.db")) {
-            _ = try GatewayDatabase.openLogs(url: "sqlite:/nonexistent/one-api.db", passwordFile: nil,
-                                             window: GatewayLogWindow(from: nil, until: nil))
+            _ = try GatewayDatabase.openLogs(
+                url: "sqlite:/nonexistent/one-api.db", passwordFile: nil,
+                window: GatewayLogWindow(from: nil, until: nil))
         }
     }
 
     @Test("client messages have the password scrubbed out")
     func scrubbing() {
-        #expect(scrub("FATAL: bad password 'hunter2' for hunter2\n", secret: "hunter2") == "FATAL: bad password '***' for ***")
+        #expect(
+            scrub("FATAL: bad password 'hunter2' for hunter2\n", secret: "hunter2")
+                == "FATAL: bad password '***' for ***")
         #expect(scrub("no secret here", secret: nil) == "no secret here")
     }
 
@@ -103,10 +117,15 @@ struct GatewayURLTests {
 
     @Test("a missing client library is a typed error naming the Debian package (69)")
     func missingLibrary() {
-        #expect(throws: GatewayDBError.libraryMissing(client: "SQLite", library: "libsqlite3-nope.so.0", package: "libsqlite3-0")) {
+        #expect(
+            throws: GatewayDBError.libraryMissing(
+                client: "SQLite", library: "libsqlite3-nope.so.0", package: "libsqlite3-0")
+        ) {
             _ = try SQLiteAPI.load(["libsqlite3-nope.so.0"])
         }
-        #expect(throws: GatewayDBError.libraryMissing(client: "PostgreSQL", library: "libpq-nope.so.5", package: "libpq5")) {
+        #expect(
+            throws: GatewayDBError.libraryMissing(client: "PostgreSQL", library: "libpq-nope.so.5", package: "libpq5")
+        ) {
             _ = try PostgresAPI.load(["libpq-nope.so.5"])
         }
         do {
@@ -122,11 +141,16 @@ struct GatewayURLTests {
     @Test("the window's SQL: start in [from, until), created_at read to until + margin")
     func windowPredicate() {
         let window = GatewayLogWindow(from: 100, until: 200, marginSeconds: 30)
-        #expect(window.predicate(hasUseTime: true)
-            == "created_at >= 100 AND (created_at - COALESCE(use_time, 0)) >= 100 AND created_at < 230 AND (created_at - COALESCE(use_time, 0)) < 200")
-        #expect(window.predicate(hasUseTime: false) == "created_at >= 100 AND created_at >= 100 AND created_at < 230 AND created_at < 200")
+        #expect(
+            window.predicate(hasUseTime: true)
+                == "created_at >= 100 AND (created_at - COALESCE(use_time, 0)) >= 100 AND created_at < 230 AND (created_at - COALESCE(use_time, 0)) < 200"
+        )
+        #expect(
+            window.predicate(hasUseTime: false)
+                == "created_at >= 100 AND created_at >= 100 AND created_at < 230 AND created_at < 200")
         #expect(GatewayLogWindow(from: nil, until: nil).predicate(hasUseTime: true) == "1 = 1")
-        let run = GatewayLogWindow.run(from: Timestamp(seconds: 100, nanoseconds: 5), until: Timestamp(seconds: 200, nanoseconds: 1))
+        let run = GatewayLogWindow.run(
+            from: Timestamp(seconds: 100, nanoseconds: 5), until: Timestamp(seconds: 200, nanoseconds: 1))
         #expect(run.from == 100 && run.until == 201 && run.marginSeconds == 3600)
     }
 }
@@ -145,11 +169,15 @@ struct GatewayLineAdapterTests {
         defer { database.remove() }
         let lines = GatewayLogLines(try GatewayDatabase.openLogs(database.url, window: NewAPIRows.window))
         var numbered: [(Int, String)] = []
-        while let line = try lines.next() { numbered.append((line.number, String(decoding: line.bytes, as: UTF8.self))) }
+        while let line = try lines.next() {
+            numbered.append((line.number, String(decoding: line.bytes, as: UTF8.self)))
+        }
         #expect(numbered.map(\.0) == NewAPIRows.expectedIDs.map(Int.init))
         #expect(numbered.map(\.1) == NewAPIRows.expectedIntegerBooleans)
         #expect(lines.source == "sqlite:" + database.path)
-        let reader = LineReader(GatewayRowByteSource(try GatewayDatabase.openLogs(database.url, window: NewAPIRows.window)), bufferBytes: 64)
+        let reader = LineReader(
+            GatewayRowByteSource(try GatewayDatabase.openLogs(database.url, window: NewAPIRows.window)), bufferBytes: 64
+        )
         var read: [String] = []
         while let line = try reader.next() { read.append(String(decoding: line.bytes, as: UTF8.self)) }
         #expect(read == NewAPIRows.expectedIntegerBooleans)

@@ -1,8 +1,11 @@
 import Foundation
 import Testing
+
 @testable import GatewayDB
 
-@Suite("Gateway rows: PostgreSQL", .enabled(if: TestServers.postgresEnabled, "needs scripts/db-servers.sh (always on under CI=true)"))
+@Suite(
+    "Gateway rows: PostgreSQL",
+    .enabled(if: TestServers.postgresEnabled, "needs scripts/db-servers.sh (always on under CI=true)"))
 struct PostgresRowsTests {
     @Test("new-api rows come back exactly as row_to_json prints them, windowed by start time with the margin")
     func newAPIRows() throws {
@@ -15,7 +18,8 @@ struct PostgresRowsTests {
         #expect(read.lines == NewAPIRows.expectedPostgres)
         // psql printing row_to_json, unaligned, agrees byte for byte.
         let exported = try scratch.query("SELECT row_to_json(l) FROM logs l WHERE id IN (3,4,7,8,9,10) ORDER BY id")
-        #expect(read.lines == exported.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init))
+        #expect(
+            read.lines == exported.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init))
     }
 
     @Test("one FETCH batch at a time reads the same rows; the socket URL works too")
@@ -26,7 +30,8 @@ struct PostgresRowsTests {
         var options = GatewayReadOptions()
         options.batchRows = 2
         #expect(try readAll(scratch.url, window: NewAPIRows.window, options: options).ids == NewAPIRows.expectedIDs)
-        let socket = try GatewayDatabaseURL.parse(TestServers.postgresSocketURL + "&options=-csearch_path%3D\(scratch.schema)")
+        let socket = try GatewayDatabaseURL.parse(
+            TestServers.postgresSocketURL + "&options=-csearch_path%3D\(scratch.schema)")
         #expect(try readAll(socket, window: NewAPIRows.window).lines == NewAPIRows.expectedPostgres)
     }
 
@@ -37,9 +42,11 @@ struct PostgresRowsTests {
         try scratch.run(try TestServers.fixture("new-api.postgres.sql") + NewAPIRows.insertSQL(.postgres))
         var options = GatewayReadOptions()
         options.batchRows = 1
-        let reader = try GatewayDatabase.openLogs(scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window, options: options)
+        let reader = try GatewayDatabase.openLogs(
+            scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window, options: options)
         #expect(try reader.next()?.id == 3)
-        try scratch.run(NewAPIRows.insertSQL(.postgres, rows: [NewAPIRows.row(11, created: NewAPIRows.from + 50, useTime: 0)]))
+        try scratch.run(
+            NewAPIRows.insertSQL(.postgres, rows: [NewAPIRows.row(11, created: NewAPIRows.from + 50, useTime: 0)]))
         var ids: [Int64] = [3]
         while let row = try reader.next() { ids.append(row.id) }
         #expect(ids == NewAPIRows.expectedIDs)
@@ -51,7 +58,9 @@ struct PostgresRowsTests {
         let scratch = try PostgresScratch()
         defer { scratch.drop() }
         try scratch.run(try TestServers.fixture("new-api.postgres.sql") + NewAPIRows.optionsSQL)
-        #expect(try GatewayDatabase.readOptions(scratch.url, credentials: TestServers.credentials) == NewAPIRows.expectedOptions)
+        #expect(
+            try GatewayDatabase.readOptions(scratch.url, credentials: TestServers.credentials)
+                == NewAPIRows.expectedOptions)
     }
 
     @Test("missing table and missing column name the table and the column")
@@ -59,11 +68,17 @@ struct PostgresRowsTests {
         let scratch = try PostgresScratch()
         defer { scratch.drop() }
         #expect(throws: GatewayDBError.missingTable(source: scratch.url.description, table: "logs")) {
-            _ = try GatewayDatabase.openLogs(scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
+            _ = try GatewayDatabase.openLogs(
+                scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
         }
-        try scratch.run("CREATE TABLE logs (id bigserial primary key, user_id bigint, created_at bigint, type bigint, quota bigint);")
-        #expect(throws: GatewayDBError.missingColumn(source: scratch.url.description, table: "logs", column: "model_name")) {
-            _ = try GatewayDatabase.openLogs(scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
+        try scratch.run(
+            "CREATE TABLE logs (id bigserial primary key, user_id bigint, created_at bigint, type bigint, quota bigint);"
+        )
+        #expect(
+            throws: GatewayDBError.missingColumn(source: scratch.url.description, table: "logs", column: "model_name")
+        ) {
+            _ = try GatewayDatabase.openLogs(
+                scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
         }
     }
 
@@ -80,7 +95,8 @@ struct PostgresRowsTests {
         let wrong = "wrong-Pa55word-xyzzy"
         let url = try GatewayDatabaseURL.parse(TestServers.postgresURL)
         do {
-            _ = try GatewayDatabase.openLogs(url, credentials: .password(wrong, origin: "test"), window: NewAPIRows.window)
+            _ = try GatewayDatabase.openLogs(
+                url, credentials: .password(wrong, origin: "test"), window: NewAPIRows.window)
             Issue.record("expected an authentication error")
         } catch {
             guard case .unavailable(_, let reason) = error else { Issue.record("wrong error \(error)"); return }
@@ -103,8 +119,9 @@ struct PostgresRowsTests {
         #expect(try readAll(url, window: NewAPIRows.window, credentials: .clientLibrary).ids == NewAPIRows.expectedIDs)
         // And without it the server refuses: the password really came from the file.
         #expect(throws: GatewayDBError.self) {
-            _ = try readAll(try GatewayDatabaseURL.parse(scratch.url.description + "&passfile=/nonexistent"),
-                            window: NewAPIRows.window, credentials: .clientLibrary)
+            _ = try readAll(
+                try GatewayDatabaseURL.parse(scratch.url.description + "&passfile=/nonexistent"),
+                window: NewAPIRows.window, credentials: .clientLibrary)
         }
     }
 
@@ -112,16 +129,19 @@ struct PostgresRowsTests {
     func droppedMidway() throws {
         let scratch = try PostgresScratch()
         defer { scratch.drop() }
-        try scratch.run(try TestServers.fixture("new-api.postgres.sql") + """
-            INSERT INTO logs (id, user_id, created_at, type, model_name, quota) SELECT n, 1, \(NewAPIRows.from) + n, 2, 'gpt-4o', 1 FROM generate_series(1, 100) n;
-            """)
+        try scratch.run(
+            try TestServers.fixture("new-api.postgres.sql") + """
+                INSERT INTO logs (id, user_id, created_at, type, model_name, quota) SELECT n, 1, \(NewAPIRows.from) + n, 2, 'gpt-4o', 1 FROM generate_series(1, 100) n;
+                """)
         let name = TestServers.uniqueName("recount_drop")
         let url = try GatewayDatabaseURL.parse(scratch.url.description + "&application_name=\(name)")
         var options = GatewayReadOptions()
         options.batchRows = 10
-        let reader = try GatewayDatabase.openLogs(url, credentials: TestServers.credentials, window: NewAPIRows.window, options: options)
+        let reader = try GatewayDatabase.openLogs(
+            url, credentials: TestServers.credentials, window: NewAPIRows.window, options: options)
         #expect(try reader.next()?.id == 1)
-        let killed = try scratch.query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '\(name)'")
+        let killed = try scratch.query(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '\(name)'")
         #expect(killed.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
         var read = 1
         do {
@@ -135,7 +155,9 @@ struct PostgresRowsTests {
     }
 }
 
-@Suite("Gateway rows: MariaDB", .enabled(if: TestServers.mysqlEnabled, "needs scripts/db-servers.sh (always on under CI=true)"))
+@Suite(
+    "Gateway rows: MariaDB",
+    .enabled(if: TestServers.mysqlEnabled, "needs scripts/db-servers.sh (always on under CI=true)"))
 struct MySQLRowsTests {
     @Test("new-api rows come back as sqlite3 -json would print them, windowed by start time with the margin")
     func newAPIRows() throws {
@@ -146,7 +168,8 @@ struct MySQLRowsTests {
         #expect(read.dialect == .newAPI)
         #expect(read.ids == NewAPIRows.expectedIDs)
         #expect(read.lines == NewAPIRows.expectedIntegerBooleans)
-        let socket = try GatewayDatabaseURL.parse(TestServers.mysqlSocketURL.replacingOccurrences(of: "/recount_test?", with: "/\(scratch.database)?"))
+        let socket = try GatewayDatabaseURL.parse(
+            TestServers.mysqlSocketURL.replacingOccurrences(of: "/recount_test?", with: "/\(scratch.database)?"))
         #expect(try readAll(socket, window: NewAPIRows.window).lines == NewAPIRows.expectedIntegerBooleans)
     }
 
@@ -154,13 +177,18 @@ struct MySQLRowsTests {
     func oneAPIRows() throws {
         let scratch = try MySQLScratch()
         defer { scratch.drop() }
-        try scratch.run(try TestServers.fixture("one-api.mysql.sql") + """
-            INSERT INTO logs (id, user_id, created_at, type, content, username, token_name, model_name, quota, prompt_tokens, completion_tokens, channel_id, request_id, elapsed_time, is_stream, system_prompt_reset)
-            VALUES (1, 2, 1700000000, 2, 'x', 'bob', 't', 'gpt-3.5-turbo', 30, 20, 10, 3, 'req-1', 1500, FALSE, FALSE);
-            """)
-        let read = try readAll(scratch.url, window: GatewayLogWindow(from: 1_700_000_000, until: 1_700_000_001, marginSeconds: 0))
+        try scratch.run(
+            try TestServers.fixture("one-api.mysql.sql") + """
+                INSERT INTO logs (id, user_id, created_at, type, content, username, token_name, model_name, quota, prompt_tokens, completion_tokens, channel_id, request_id, elapsed_time, is_stream, system_prompt_reset)
+                VALUES (1, 2, 1700000000, 2, 'x', 'bob', 't', 'gpt-3.5-turbo', 30, 20, 10, 3, 'req-1', 1500, FALSE, FALSE);
+                """)
+        let read = try readAll(
+            scratch.url, window: GatewayLogWindow(from: 1_700_000_000, until: 1_700_000_001, marginSeconds: 0))
         #expect(read.dialect == .oneAPI)
-        #expect(read.lines == [#"{"id":1,"user_id":2,"created_at":1700000000,"type":2,"content":"x","username":"bob","token_name":"t","model_name":"gpt-3.5-turbo","quota":30,"prompt_tokens":20,"completion_tokens":10,"channel_id":3,"request_id":"req-1","elapsed_time":1500,"is_stream":0,"system_prompt_reset":0}"#])
+        #expect(
+            read.lines == [
+                #"{"id":1,"user_id":2,"created_at":1700000000,"type":2,"content":"x","username":"bob","token_name":"t","model_name":"gpt-3.5-turbo","quota":30,"prompt_tokens":20,"completion_tokens":10,"channel_id":3,"request_id":"req-1","elapsed_time":1500,"is_stream":0,"system_prompt_reset":0}"#
+            ])
     }
 
     @Test("the read is a consistent snapshot: rows committed meanwhile are not in it")
@@ -168,9 +196,11 @@ struct MySQLRowsTests {
         let scratch = try MySQLScratch()
         defer { scratch.drop() }
         try scratch.run(try TestServers.fixture("new-api.mysql.sql") + NewAPIRows.insertSQL(.mysql))
-        let reader = try GatewayDatabase.openLogs(scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
+        let reader = try GatewayDatabase.openLogs(
+            scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
         // The snapshot was taken at START TRANSACTION … WITH CONSISTENT SNAPSHOT, before this.
-        try scratch.run(NewAPIRows.insertSQL(.mysql, rows: [NewAPIRows.row(11, created: NewAPIRows.from + 50, useTime: 0)]))
+        try scratch.run(
+            NewAPIRows.insertSQL(.mysql, rows: [NewAPIRows.row(11, created: NewAPIRows.from + 50, useTime: 0)]))
         var ids: [Int64] = []
         while let row = try reader.next() { ids.append(row.id) }
         #expect(ids == NewAPIRows.expectedIDs)
@@ -180,8 +210,12 @@ struct MySQLRowsTests {
     func options() throws {
         let scratch = try MySQLScratch()
         defer { scratch.drop() }
-        try scratch.run(try TestServers.fixture("new-api.mysql.sql") + NewAPIRows.optionsSQL.replacingOccurrences(of: "(key,", with: "(`key`,"))
-        #expect(try GatewayDatabase.readOptions(scratch.url, credentials: TestServers.credentials) == NewAPIRows.expectedOptions)
+        try scratch.run(
+            try TestServers.fixture("new-api.mysql.sql")
+                + NewAPIRows.optionsSQL.replacingOccurrences(of: "(key,", with: "(`key`,"))
+        #expect(
+            try GatewayDatabase.readOptions(scratch.url, credentials: TestServers.credentials)
+                == NewAPIRows.expectedOptions)
     }
 
     @Test("missing table and missing column name the table and the column")
@@ -189,11 +223,17 @@ struct MySQLRowsTests {
         let scratch = try MySQLScratch()
         defer { scratch.drop() }
         #expect(throws: GatewayDBError.missingTable(source: scratch.url.description, table: "logs")) {
-            _ = try GatewayDatabase.openLogs(scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
+            _ = try GatewayDatabase.openLogs(
+                scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
         }
-        try scratch.run("CREATE TABLE logs (id bigint primary key, username varchar(10), type bigint, model_name varchar(10), quota bigint);")
-        #expect(throws: GatewayDBError.missingColumn(source: scratch.url.description, table: "logs", column: "created_at")) {
-            _ = try GatewayDatabase.openLogs(scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
+        try scratch.run(
+            "CREATE TABLE logs (id bigint primary key, username varchar(10), type bigint, model_name varchar(10), quota bigint);"
+        )
+        #expect(
+            throws: GatewayDBError.missingColumn(source: scratch.url.description, table: "logs", column: "created_at")
+        ) {
+            _ = try GatewayDatabase.openLogs(
+                scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
         }
     }
 
@@ -210,7 +250,8 @@ struct MySQLRowsTests {
         let wrong = "wrong-Pa55word-xyzzy"
         let url = try GatewayDatabaseURL.parse(TestServers.mysqlURL)
         do {
-            _ = try GatewayDatabase.openLogs(url, credentials: .password(wrong, origin: "test"), window: NewAPIRows.window)
+            _ = try GatewayDatabase.openLogs(
+                url, credentials: .password(wrong, origin: "test"), window: NewAPIRows.window)
             Issue.record("expected an authentication error")
         } catch {
             guard case .unavailable(_, let reason) = error else { Issue.record("wrong error \(error)"); return }
@@ -224,13 +265,16 @@ struct MySQLRowsTests {
         let scratch = try MySQLScratch()
         defer { scratch.drop() }
         // Enough rows (about 40 MB) that the server is still sending when it is killed.
-        try scratch.run(try TestServers.fixture("new-api.mysql.sql") + """
-            INSERT INTO logs (id, user_id, created_at, type, model_name, quota, content)
-            SELECT seq, 1, \(NewAPIRows.from) + seq, 2, 'gpt-4o', 1, REPEAT('x', 2000) FROM seq_1_to_20000;
-            """)
-        let reader = try GatewayDatabase.openLogs(scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
+        try scratch.run(
+            try TestServers.fixture("new-api.mysql.sql") + """
+                INSERT INTO logs (id, user_id, created_at, type, model_name, quota, content)
+                SELECT seq, 1, \(NewAPIRows.from) + seq, 2, 'gpt-4o', 1, REPEAT('x', 2000) FROM seq_1_to_20000;
+                """)
+        let reader = try GatewayDatabase.openLogs(
+            scratch.url, credentials: TestServers.credentials, window: NewAPIRows.window)
         #expect(try reader.next()?.id == 1)
-        try scratch.run("""
+        try scratch.run(
+            """
             SELECT ID INTO @victim FROM information_schema.PROCESSLIST WHERE DB = '\(scratch.database)' AND INFO LIKE 'SELECT `id`%' LIMIT 1;
             KILL CONNECTION @victim;
             """)
@@ -246,8 +290,11 @@ struct MySQLRowsTests {
     }
 }
 
-@Suite("Gateway rows: every source the same", .enabled(if: TestServers.postgresEnabled && TestServers.mysqlEnabled,
-                                                       "needs scripts/db-servers.sh (always on under CI=true)"))
+@Suite(
+    "Gateway rows: every source the same",
+    .enabled(
+        if: TestServers.postgresEnabled && TestServers.mysqlEnabled,
+        "needs scripts/db-servers.sh (always on under CI=true)"))
 struct SameRowsEverySourceTests {
     @Test("the same rows in SQLite, PostgreSQL and MariaDB decode to the same records")
     func sameRecords() throws {

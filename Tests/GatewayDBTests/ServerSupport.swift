@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import GatewayDB
 
 /// The test servers `scripts/db-servers.sh` starts, found through the variables it prints
@@ -11,16 +12,20 @@ enum TestServers {
     static let password = environment["RECOUNT_TEST_DB_PASSWORD"] ?? "recount-test-pw"
     static let postgresURL = environment["RECOUNT_TEST_PG"] ?? "postgres://recount@127.0.0.1:55432/recount_test"
     static let mysqlURL = environment["RECOUNT_TEST_MYSQL"] ?? "mysql://recount@127.0.0.1:53306/recount_test"
-    static let postgresSocketURL = environment["RECOUNT_TEST_PG_SOCKET"]
+    static let postgresSocketURL =
+        environment["RECOUNT_TEST_PG_SOCKET"]
         ?? "postgres://recount@/recount_test?host=/tmp/recount-db/pg/sock&port=55432"
-    static let mysqlSocketURL = environment["RECOUNT_TEST_MYSQL_SOCKET"]
+    static let mysqlSocketURL =
+        environment["RECOUNT_TEST_MYSQL_SOCKET"]
         ?? "mysql://recount@localhost/recount_test?socket=/tmp/recount-db/mariadb/mariadb.sock"
 
     static var postgresEnabled: Bool {
-        isCI || environment["RECOUNT_TEST_PG"] != nil || FileManager.default.fileExists(atPath: "/tmp/recount-db/pg/sock/.s.PGSQL.55432")
+        isCI || environment["RECOUNT_TEST_PG"] != nil
+            || FileManager.default.fileExists(atPath: "/tmp/recount-db/pg/sock/.s.PGSQL.55432")
     }
     static var mysqlEnabled: Bool {
-        isCI || environment["RECOUNT_TEST_MYSQL"] != nil || FileManager.default.fileExists(atPath: "/tmp/recount-db/mariadb/mariadb.sock")
+        isCI || environment["RECOUNT_TEST_MYSQL"] != nil
+            || FileManager.default.fileExists(atPath: "/tmp/recount-db/mariadb/mariadb.sock")
     }
 
     static var credentials: GatewayCredentials { .password(password, origin: "test") }
@@ -42,7 +47,9 @@ struct ToolFailure: Error, CustomStringConvertible {
 
 /// Runs a command-line client (psql, mariadb, sqlite3) with `input` on stdin; returns stdout.
 @discardableResult
-func runTool(_ executable: String, _ arguments: [String], input: String = "", environment extra: [String: String] = [:]) throws -> String {
+func runTool(
+    _ executable: String, _ arguments: [String], input: String = "", environment extra: [String: String] = [:]
+) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -68,7 +75,10 @@ func runTool(_ executable: String, _ arguments: [String], input: String = "", en
     let output = FileManager.default.contents(atPath: outputPath) ?? Data()
     let errorData = FileManager.default.contents(atPath: errorPath) ?? Data()
     guard process.terminationStatus == 0 else {
-        throw ToolFailure(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errorData, as: UTF8.self))")
+        throw ToolFailure(
+            description:
+                "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: errorData, as: UTF8.self))"
+        )
     }
     return String(decoding: output, as: UTF8.self)
 }
@@ -86,19 +96,25 @@ struct PostgresScratch {
 
     var connectionArguments: [String] {
         let base = try! GatewayDatabaseURL.parse(TestServers.postgresURL)
-        return ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", base.host ?? "127.0.0.1", "-p", String(base.port ?? 5432),
-                "-U", base.user ?? "recount", "-d", base.database ?? "recount_test"]
+        return [
+            "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", base.host ?? "127.0.0.1", "-p", String(base.port ?? 5432),
+            "-U", base.user ?? "recount", "-d", base.database ?? "recount_test",
+        ]
     }
 
     @discardableResult
     func run(_ sql: String, tuplesOnly: Bool = false) throws -> String {
-        try runTool("/usr/bin/psql", connectionArguments + (tuplesOnly ? ["-At"] : []) + ["-c", "SET search_path = \(schema)", "-f", "-"],
-                    input: sql, environment: ["PGPASSWORD": TestServers.password, "PGOPTIONS": "-c client_min_messages=warning"])
+        try runTool(
+            "/usr/bin/psql",
+            connectionArguments + (tuplesOnly ? ["-At"] : []) + ["-c", "SET search_path = \(schema)", "-f", "-"],
+            input: sql,
+            environment: ["PGPASSWORD": TestServers.password, "PGOPTIONS": "-c client_min_messages=warning"])
     }
 
     func query(_ sql: String) throws -> String {
-        try runTool("/usr/bin/psql", connectionArguments + ["-At", "-c", "SET search_path = \(schema)", "-c", sql],
-                    environment: ["PGPASSWORD": TestServers.password])
+        try runTool(
+            "/usr/bin/psql", connectionArguments + ["-At", "-c", "SET search_path = \(schema)", "-c", sql],
+            environment: ["PGPASSWORD": TestServers.password])
     }
 
     func drop() { _ = try? run("DROP SCHEMA \(schema) CASCADE;") }
@@ -113,22 +129,33 @@ struct MySQLScratch {
     init() throws {
         database = TestServers.uniqueName("recount_t")
         base = try GatewayDatabaseURL.parse(TestServers.mysqlURL)
-        url = try GatewayDatabaseURL.parse(TestServers.mysqlURL.replacingOccurrences(of: "/" + (base.database ?? ""), with: "/" + database))
-        try runTool("/usr/bin/mariadb", arguments(database: nil), input: "CREATE DATABASE \(database) CHARACTER SET utf8mb4;",
-                    environment: ["MYSQL_PWD": TestServers.password])
+        url = try GatewayDatabaseURL.parse(
+            TestServers.mysqlURL.replacingOccurrences(of: "/" + (base.database ?? ""), with: "/" + database))
+        try runTool(
+            "/usr/bin/mariadb", arguments(database: nil), input: "CREATE DATABASE \(database) CHARACTER SET utf8mb4;",
+            environment: ["MYSQL_PWD": TestServers.password])
     }
 
     func arguments(database: String?) -> [String] {
-        ["--no-defaults", "-h", base.host ?? "127.0.0.1", "-P", String(base.port ?? 3306), "-u", base.user ?? "recount", "-N", "-B"]
+        [
+            "--no-defaults", "-h", base.host ?? "127.0.0.1", "-P", String(base.port ?? 3306), "-u",
+            base.user ?? "recount", "-N", "-B",
+        ]
             + (database.map { [$0] } ?? [])
     }
 
     @discardableResult
     func run(_ sql: String) throws -> String {
-        try runTool("/usr/bin/mariadb", arguments(database: database), input: sql, environment: ["MYSQL_PWD": TestServers.password])
+        try runTool(
+            "/usr/bin/mariadb", arguments(database: database), input: sql,
+            environment: ["MYSQL_PWD": TestServers.password])
     }
 
-    func drop() { _ = try? runTool("/usr/bin/mariadb", arguments(database: nil), input: "DROP DATABASE \(database);", environment: ["MYSQL_PWD": TestServers.password]) }
+    func drop() {
+        _ = try? runTool(
+            "/usr/bin/mariadb", arguments(database: nil), input: "DROP DATABASE \(database);",
+            environment: ["MYSQL_PWD": TestServers.password])
+    }
 }
 
 /// A temporary SQLite database file made with the `sqlite3` shell.
@@ -153,8 +180,10 @@ struct SQLiteScratch {
 }
 
 /// Reads every row of a window as (id, line) pairs.
-func readAll(_ url: GatewayDatabaseURL, window: GatewayLogWindow, credentials: GatewayCredentials = TestServers.credentials,
-             options: GatewayReadOptions = .init()) throws -> (ids: [Int64], lines: [String], dialect: GatewayDialect) {
+func readAll(
+    _ url: GatewayDatabaseURL, window: GatewayLogWindow, credentials: GatewayCredentials = TestServers.credentials,
+    options: GatewayReadOptions = .init()
+) throws -> (ids: [Int64], lines: [String], dialect: GatewayDialect) {
     let reader = try GatewayDatabase.openLogs(url, credentials: credentials, window: window, options: options)
     var ids: [Int64] = [], lines: [String] = []
     while let row = try reader.next() {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RecountKit
+import Testing
 
 /// The README's "What happens when input is bad", case by case, through the real command line
 /// (in-process, or the built executable where only a process shows it). Each case asserts the
@@ -41,7 +41,8 @@ import RecountKit
     func runAround(_ bad: [UInt8], extra: [String] = []) throws -> (CLIFixture, CapturedRun) {
         let f = try CLIFixture()
         try f.write("in/pricing.json", cliCatalog)
-        try f.writeBytes("in/log.jsonl", Array((cliLine("before") + "\n").utf8) + bad + Array(("\n" + cliLine("after") + "\n").utf8))
+        try f.writeBytes(
+            "in/log.jsonl", Array((cliLine("before") + "\n").utf8) + bad + Array(("\n" + cliLine("after") + "\n").utf8))
         return (f, f.reconcile(["--all-rows"] + extra))
     }
 
@@ -81,33 +82,69 @@ import RecountKit
     static let badLines: [BadLine] = [
         BadLine("invalid JSON", #"{"id": "bad", oops}"#, field: nil, "invalid JSON at byte 15: expected a string key"),
         BadLine("not an object", "[1, 2]", field: nil, "expected a JSON object, found array"),
-        BadLine("invalid UTF-8", Array(#"{"id": "bad", "time": 1704844800, "account": "al"#.utf8) + [0xFF] + Array(#"ice", "model": "m"}"#.utf8),
-                field: nil, "invalid JSON at byte 47: string is not valid UTF-8"),
-        BadLine("raw NUL in a string", Array(#"{"id": "b"#.utf8) + [0x00] + Array(#"ad", "time": 1704844800, "account": "alice", "model": "m"}"#.utf8),
-                field: nil, "invalid JSON at byte 10: control character in string"),
-        BadLine("NUL after the object", Array((head + "}").utf8) + [0x00], field: nil, "invalid JSON at byte 68: unexpected data after the JSON value"),
+        BadLine(
+            "invalid UTF-8",
+            Array(#"{"id": "bad", "time": 1704844800, "account": "al"#.utf8) + [0xFF]
+                + Array(#"ice", "model": "m"}"#.utf8),
+            field: nil, "invalid JSON at byte 47: string is not valid UTF-8"),
+        BadLine(
+            "raw NUL in a string",
+            Array(#"{"id": "b"#.utf8) + [0x00]
+                + Array(#"ad", "time": 1704844800, "account": "alice", "model": "m"}"#.utf8),
+            field: nil, "invalid JSON at byte 10: control character in string"),
+        BadLine(
+            "NUL after the object", Array((head + "}").utf8) + [0x00], field: nil,
+            "invalid JSON at byte 68: unexpected data after the JSON value"),
         BadLine("a lone NUL", [0x00], field: nil, "invalid JSON at byte 1: unexpected character '\\x0'"),
-        BadLine("repeated request id", cliLine("before"), field: "id", "duplicate request id 'before' (seen earlier in the logs)"),
-        BadLine("negative amount", head + #", "billed": {"amount": "-5"}}"#, field: "billed.amount", "amount must not be negative (-5)"),
-        BadLine("negative amount number", head + #", "billed": {"amount": -0.5}}"#, field: "billed.amount", "amount must not be negative (-0.5)"),
-        BadLine("huge exponent amount", head + #", "billed": {"amount": 1e400}}"#, field: "billed.amount",
-                "'1e400' is not a decimal amount (invalid number '1e400': magnitude out of range (10^400))"),
-        BadLine("huge amount", head + #", "billed": {"amount": "123456789012345678901234567890123456789012"}}"#, field: "billed.amount",
-                "'1234567890123456789012345678901234567890' is not a decimal amount (invalid number '123456789012345678901234567890123456789012': more than 36 significant digits)"),
-        BadLine("Int.min exponent amount", head + #", "billed": {"amount": 1e-9223372036854775808}}"#, field: "billed.amount",
-                "'1e-9223372036854775808' is not a decimal amount (invalid number '1e-9223372036854775808': expected a decimal number such as 0.002, 1e-3 or a fraction such as 1/3.05)"),
-        BadLine("non-numeric amount", head + #", "billed": {"amount": "12 points"}}"#, field: "billed.amount",
-                "'12 points' is not a decimal amount (invalid number '12 points': expected a decimal number such as 0.002, 1e-3 or a fraction such as 1/3.05)"),
-        BadLine("NaN amount", head + #", "billed": {"amount": NaN}}"#, field: nil, "invalid JSON at byte 90: unexpected character 'N'"),
-        BadLine("amount of the wrong type", head + #", "billed": {"amount": true}}"#, field: "billed.amount", "expected a decimal amount, found boolean"),
-        BadLine("time without offset", #"{"id": "bad", "time": "2024-01-10T08:00:00", "account": "alice", "model": "m"}"#, field: "time",
-                "'2024-01-10T08:00:00' is not an RFC 3339 time with offset or a Unix time (no offset: add Z (UTC) or the zone's offset, e.g. +08:00)"),
-        BadLine("time that is not a time", #"{"id": "bad", "time": "yesterday", "account": "alice", "model": "m"}"#, field: "time",
-                "'yesterday' is not an RFC 3339 time with offset or a Unix time (expected YYYY-MM-DDTHH:MM:SS[.fraction] and Z or ±HH:MM, e.g. 2024-03-01T00:00:00+08:00)"),
-        BadLine("negative epoch", #"{"id": "bad", "time": -1, "account": "alice", "model": "m"}"#, field: "time",
-                "-1 is not a Unix time in seconds or milliseconds"),
-        BadLine("unknown endpoint", head + #", "endpoint": "moderations"}"#, field: "endpoint",
-                "unknown endpoint 'moderations' (known: chat.completions, completions, embeddings, images.generations, audio.transcriptions, audio.speech)"),
+        BadLine(
+            "repeated request id", cliLine("before"), field: "id",
+            "duplicate request id 'before' (seen earlier in the logs)"),
+        BadLine(
+            "negative amount", head + #", "billed": {"amount": "-5"}}"#, field: "billed.amount",
+            "amount must not be negative (-5)"),
+        BadLine(
+            "negative amount number", head + #", "billed": {"amount": -0.5}}"#, field: "billed.amount",
+            "amount must not be negative (-0.5)"),
+        BadLine(
+            "huge exponent amount", head + #", "billed": {"amount": 1e400}}"#, field: "billed.amount",
+            "'1e400' is not a decimal amount (invalid number '1e400': magnitude out of range (10^400))"),
+        BadLine(
+            "huge amount", head + #", "billed": {"amount": "123456789012345678901234567890123456789012"}}"#,
+            field: "billed.amount",
+            "'1234567890123456789012345678901234567890' is not a decimal amount (invalid number '123456789012345678901234567890123456789012': more than 36 significant digits)"
+        ),
+        BadLine(
+            "Int.min exponent amount", head + #", "billed": {"amount": 1e-9223372036854775808}}"#,
+            field: "billed.amount",
+            "'1e-9223372036854775808' is not a decimal amount (invalid number '1e-9223372036854775808': expected a decimal number such as 0.002, 1e-3 or a fraction such as 1/3.05)"
+        ),
+        BadLine(
+            "non-numeric amount", head + #", "billed": {"amount": "12 points"}}"#, field: "billed.amount",
+            "'12 points' is not a decimal amount (invalid number '12 points': expected a decimal number such as 0.002, 1e-3 or a fraction such as 1/3.05)"
+        ),
+        BadLine(
+            "NaN amount", head + #", "billed": {"amount": NaN}}"#, field: nil,
+            "invalid JSON at byte 90: unexpected character 'N'"),
+        BadLine(
+            "amount of the wrong type", head + #", "billed": {"amount": true}}"#, field: "billed.amount",
+            "expected a decimal amount, found boolean"),
+        BadLine(
+            "time without offset", #"{"id": "bad", "time": "2024-01-10T08:00:00", "account": "alice", "model": "m"}"#,
+            field: "time",
+            "'2024-01-10T08:00:00' is not an RFC 3339 time with offset or a Unix time (no offset: add Z (UTC) or the zone's offset, e.g. +08:00)"
+        ),
+        BadLine(
+            "time that is not a time", #"{"id": "bad", "time": "yesterday", "account": "alice", "model": "m"}"#,
+            field: "time",
+            "'yesterday' is not an RFC 3339 time with offset or a Unix time (expected YYYY-MM-DDTHH:MM:SS[.fraction] and Z or ±HH:MM, e.g. 2024-03-01T00:00:00+08:00)"
+        ),
+        BadLine(
+            "negative epoch", #"{"id": "bad", "time": -1, "account": "alice", "model": "m"}"#, field: "time",
+            "-1 is not a Unix time in seconds or milliseconds"),
+        BadLine(
+            "unknown endpoint", head + #", "endpoint": "moderations"}"#, field: "endpoint",
+            "unknown endpoint 'moderations' (known: chat.completions, completions, embeddings, images.generations, audio.transcriptions, audio.speech)"
+        ),
     ]
 
     @Test(arguments: badLines)
@@ -129,7 +166,9 @@ import RecountKit
     /// `rejects.jsonl` promises the line "as read"; a line that is not UTF-8 is written
     /// base64-encoded so its exact bytes survive (it once repaired them to U+FFFD first).
     @Test func invalidUTF8RejectKeepsTheExactBytes() throws {
-        let bad = Array(#"{"id": "bad", "time": 1704844800, "account": "al"#.utf8) + [0xFF] + Array(#"ice", "model": "m"}"#.utf8)
+        let bad =
+            Array(#"{"id": "bad", "time": 1704844800, "account": "al"#.utf8) + [0xFF]
+            + Array(#"ice", "model": "m"}"#.utf8)
         let (f, run) = try runAround(bad)
         #expect(run.status == 0)
         let encoded = try #require(try rejects(f).first?["raw_base64"] as? String)
@@ -153,7 +192,11 @@ import RecountKit
 
     @Test(arguments: [(#""2.5e1""#, "25"), ("2.5E+1", "25"), (#""2e1""#, "20"), ("20.0", "20"), (#"" 20 ""#, "20")])
     func exponentFormAmounts(_ amount: String, _ recorded: String) throws {
-        let (f, run) = try runAround(Array((Self.head.replacingOccurrences(of: "\"bad\"", with: "\"exp\"") + #", "usage": {"prompt_tokens": 10, "completion_tokens": 5}, "billed": {"amount": \#(amount)}}"#).utf8))
+        let (f, run) = try runAround(
+            Array(
+                (Self.head.replacingOccurrences(of: "\"bad\"", with: "\"exp\"")
+                    + #", "usage": {"prompt_tokens": 10, "completion_tokens": 5}, "billed": {"amount": \#(amount)}}"#)
+                    .utf8))
         #expect(run.status == 0)
         #expect(try rejects(f).isEmpty)
         let row = try #require(try rows(f).first { $0["request_id"] == "exp" })
@@ -171,11 +214,12 @@ import RecountKit
         ("1704844800.5", "2024-01-10T00:00:00.500Z"),
         ("1704844800000", "2024-01-10T00:00:00Z"),
         ("1704844800123", "2024-01-10T00:00:00.123Z"),
-        ("99999999999", "5138-11-16T09:46:39Z"),      // the largest Unix seconds
-        ("100000000000", "1973-03-03T09:46:40Z"),     // the smallest Unix milliseconds
+        ("99999999999", "5138-11-16T09:46:39Z"),  // the largest Unix seconds
+        ("100000000000", "1973-03-03T09:46:40Z"),  // the smallest Unix milliseconds
     ])
     func timeZonesAndEpochs(_ time: String, _ written: String) throws {
-        let line = #"{"id": "tz", "time": \#(time), "account": "alice", "model": "m", "usage": {"prompt_tokens": 10, "completion_tokens": 5}, "billed": {"amount": "20"}}"#
+        let line =
+            #"{"id": "tz", "time": \#(time), "account": "alice", "model": "m", "usage": {"prompt_tokens": 10, "completion_tokens": 5}, "billed": {"amount": "20"}}"#
         let (f, run) = try runAround(Array(line.utf8))
         #expect(run.status == 0)
         #expect(try rejects(f).isEmpty)
@@ -199,7 +243,8 @@ import RecountKit
     }
 
     @Test func unknownModelIsUnpriced() throws {
-        let (f, run) = try runAround(Array(cliLine("gpt").replacingOccurrences(of: "\"model\": \"m\"", with: "\"model\": \"gpt-9\"").utf8))
+        let (f, run) = try runAround(
+            Array(cliLine("gpt").replacingOccurrences(of: "\"model\": \"m\"", with: "\"model\": \"gpt-9\"").utf8))
         #expect(run.status == 0)
         #expect(try rejects(f).isEmpty)
         let row = try #require(try rows(f).first { $0["request_id"] == "gpt" })
@@ -214,7 +259,7 @@ import RecountKit
         #expect(run.status == 0)
         let row = try #require(try rows(f).first { $0["request_id"] == "g" })
         #expect(row["group"] == "platinum")
-        #expect(row["class"] == "ok") // multiplier 1
+        #expect(row["class"] == "ok")  // multiplier 1
         #expect(try f.read("summary.json").contains("platinum"))
     }
 
@@ -232,7 +277,10 @@ import RecountKit
         func line(_ id: String, _ content: String) -> String {
             #"{"id": "\#(id)", "time": "2024-01-10T00:00:00Z", "account": "a", "model": "m", "request": {"messages": [{"role": "user", "content": "\#(content)"}]}, "response": "ok", "billed": {"amount": "20"}}"#
         }
-        try f.standard([line("lone", #"x\ud800y \udc00"#), line("fffd", "x\u{FFFD}y \u{FFFD}"), line("pair", #"x\ud800\u0041"#), line("fffdA", "x\u{FFFD}A")])
+        try f.standard([
+            line("lone", #"x\ud800y \udc00"#), line("fffd", "x\u{FFFD}y \u{FFFD}"), line("pair", #"x\ud800\u0041"#),
+            line("fffdA", "x\u{FFFD}A"),
+        ])
         #expect(f.reconcile(["--all-rows", "--basis", "recount"]).status == 0)
         #expect(try rejects(f).isEmpty)
         let rows = try rows(f)
@@ -245,7 +293,8 @@ import RecountKit
     @Test func byteOrderMark() throws {
         let f = try CLIFixture()
         try f.write("in/pricing.json", cliCatalog)
-        try f.writeBytes("in/log.jsonl", [0xEF, 0xBB, 0xBF] + Array((cliLine("first") + "\r\n" + cliLine("second") + "\r\n").utf8))
+        try f.writeBytes(
+            "in/log.jsonl", [0xEF, 0xBB, 0xBF] + Array((cliLine("first") + "\r\n" + cliLine("second") + "\r\n").utf8))
         let run = f.reconcile(["--all-rows"])
         #expect(run.status == 0)
         #expect(try rejects(f).isEmpty)
@@ -270,8 +319,11 @@ import RecountKit
         let run = f.reconcile()
         #expect(run.status == 0)
         #expect(run.out.hasPrefix("recount: 0 requests, no discrepancies; 0 credits = 0 points"))
-        #expect(Set(try f.files().keys) == ["summary.json", "report.html", "discrepancies.csv", "accounts.csv", "daily.csv",
-                                            "credits.jsonl", "credits.csv", "rejects.jsonl"])
+        #expect(
+            Set(try f.files().keys) == [
+                "summary.json", "report.html", "discrepancies.csv", "accounts.csv", "daily.csv",
+                "credits.jsonl", "credits.csv", "rejects.jsonl",
+            ])
         #expect(try f.read("rejects.jsonl") == "")
     }
 
@@ -295,7 +347,9 @@ import RecountKit
 
     /// Over 64 MiB: rejected with its first 4 KiB; the lines after it are still read.
     @Test func lineOverTheLimit() throws {
-        let line = Array(cliLine("huge", extra: "\"note\": \"").utf8) + [UInt8](repeating: 0x78, count: (64 << 20) + 10) + Array("\"}".utf8)
+        let line =
+            Array(cliLine("huge", extra: "\"note\": \"").utf8) + [UInt8](repeating: 0x78, count: (64 << 20) + 10)
+            + Array("\"}".utf8)
         let (f, run) = try runAround(line)
         #expect(run.status == 0)
         let reject = try #require(try rejects(f).first)
@@ -355,9 +409,16 @@ import RecountKit
             try f.write("in/pricing.json", #"{"schema": "recount.pricing/2"}"#)
             expected = (65, "\(path): schema: expected \"recount.pricing/1\", found 'recount.pricing/2'")
         case .overlappingVersions:
-            let twice = cliCatalog.replacingOccurrences(of: "\"versions\": [{", with: "\"versions\": [{\"id\": \"v0\", \"effective_from\": \"2024-01-01T08:00:00+08:00\", \"rounding\": \"ceil\", \"models\": {\"m\": {\"input_per_1k\": \"1\", \"output_per_1k\": \"2\"}}}, {")
+            let twice = cliCatalog.replacingOccurrences(
+                of: "\"versions\": [{",
+                with:
+                    "\"versions\": [{\"id\": \"v0\", \"effective_from\": \"2024-01-01T08:00:00+08:00\", \"rounding\": \"ceil\", \"models\": {\"m\": {\"input_per_1k\": \"1\", \"output_per_1k\": \"2\"}}}, {"
+            )
             try f.write("in/pricing.json", twice)
-            expected = (65, "\(path): versions[1].effective_from: same effective_from as versions[0] ('v0'); which one applies would be ambiguous")
+            expected = (
+                65,
+                "\(path): versions[1].effective_from: same effective_from as versions[0] ('v0'); which one applies would be ambiguous"
+            )
         }
         let run = f.reconcile()
         #expect(run.status == expected.status)
@@ -414,7 +475,7 @@ import RecountKit
         let before = try directorySnapshot(f.out)
         chmod(f.out, 0o555)
         defer { chmod(f.out, 0o755) }
-        guard getuid() != 0 else { return } // root writes anyway; `outputUnderAFile` covers root
+        guard getuid() != 0 else { return }  // root writes anyway; `outputUnderAFile` covers root
         try f.standard([cliLine("b", amount: "99")])
         let run = f.reconcile()
         #expect(run.status == 74)
@@ -440,7 +501,8 @@ import RecountKit
         #expect(f.reconcile().status == 0)
         let before = try directorySnapshot(f.out)
         try f.standard((0..<200).map { cliLine("r\($0)", amount: "99") })
-        let process = try RecountProcess(["reconcile", f.input, "--out", f.out, "--jobs", "1"], in: f.directory, shell: "ulimit -f 8")
+        let process = try RecountProcess(
+            ["reconcile", f.input, "--out", f.out, "--jobs", "1"], in: f.directory, shell: "ulimit -f 8")
         let end = process.wait()
         #expect(end.exited && end.status == 74, "\(end)")
         #expect(end.err.hasPrefix("recount reconcile: \(f.out)/"), "\(end.err)")
@@ -461,9 +523,14 @@ import RecountKit
         let first = try RecountProcess(["reconcile", f.input, "--out", f.out, "--jobs", "1"], in: f.directory)
         try fifo.connect(to: first)
         try f.write("second.jsonl", cliLine("second") + "\n")
-        let second = runRecount(["reconcile", f.directory + "/second.jsonl", "--pricing", f.input + "/pricing.json", "--out", f.out])
+        let second = runRecount([
+            "reconcile", f.directory + "/second.jsonl", "--pricing", f.input + "/pricing.json", "--out", f.out,
+        ])
         #expect(second.status == 74)
-        #expect(second.err == "recount reconcile: \(f.out): another recount run is writing to this directory (lock held on \(f.out)/.recount.lock); not touching it\n")
+        #expect(
+            second.err
+                == "recount reconcile: \(f.out): another recount run is writing to this directory (lock held on \(f.out)/.recount.lock); not touching it\n"
+        )
         #expect(try directorySnapshot(f.out) == before)
         fifo.finish(with: cliLine("new") + "\n")
         let end = first.wait()
@@ -502,12 +569,15 @@ import RecountKit
         let end = run.wait()
         #expect(end.exited && end.status == status, "\(end)")
         // One line says what was left as it was.
-        #expect(end.err.hasSuffix("recount: stopped by a signal; the reports in \(f.out)/ were left as they were (this run's temporary files removed)\n"), "\(end.err)")
+        #expect(
+            end.err.hasSuffix(
+                "recount: stopped by a signal; the reports in \(f.out)/ were left as they were (this run's temporary files removed)\n"
+            ), "\(end.err)")
         #expect(temporaries().isEmpty)
         #expect(try directorySnapshot(f.out) == before)
         try FileManager.default.removeItem(atPath: fifo.path)
         try f.write("in/log.jsonl", cliLine("later") + "\n")
-        #expect(f.reconcile().status == 0) // the lock was released with the process
+        #expect(f.reconcile().status == 0)  // the lock was released with the process
     }
 }
 

@@ -81,9 +81,11 @@ private func chatCase(_ id: String) throws -> Data {
 
     /// A truncated 4-byte sequence is one maximal subpart (one U+FFFD); a UTF-8-encoded
     /// surrogate (ED A0 80) is three, since ED A0 is never valid.
-    @Test(arguments: [([0x61, 0xF0, 0x9F, 0x98, 0x62] as [UInt8], "a\u{FFFD}b", 1),
-                      ([0xED, 0xA0, 0x80], "\u{FFFD}\u{FFFD}\u{FFFD}", 3),
-                      ([0x61, 0xE2, 0x82], "a\u{FFFD}", 1)])
+    @Test(arguments: [
+        ([0x61, 0xF0, 0x9F, 0x98, 0x62] as [UInt8], "a\u{FFFD}b", 1),
+        ([0xED, 0xA0, 0x80], "\u{FFFD}\u{FFFD}\u{FFFD}", 3),
+        ([0x61, 0xE2, 0x82], "a\u{FFFD}", 1),
+    ])
     func truncatedAndSurrogateSequences(bytes: [UInt8], equivalent: String, replaced: Int) {
         let invalid = runRecount(["count", "--ids"], stdin: Data(bytes))
         let spelled = runRecount(["count", "--ids"], stdin: Data(equivalent.utf8))
@@ -106,9 +108,11 @@ private func chatCase(_ id: String) throws -> Data {
         #expect(run.err.contains(file.deletingLastPathComponent().path))
     }
 
-    @Test(arguments: [["count", "--chat", "--encoding", "cl100k_base"], ["count", "--chat", "--ids"],
-                      ["count", "--breakdown"], ["count", "--model", "gpt-4", "--encoding", "r50k_base"],
-                      ["count", "a", "b"]])
+    @Test(arguments: [
+        ["count", "--chat", "--encoding", "cl100k_base"], ["count", "--chat", "--ids"],
+        ["count", "--breakdown"], ["count", "--model", "gpt-4", "--encoding", "r50k_base"],
+        ["count", "a", "b"],
+    ])
     func usageErrors(argv: [String]) {
         #expect(runRecount(argv).status == 64)
     }
@@ -116,8 +120,10 @@ private func chatCase(_ id: String) throws -> Data {
 
 @Suite struct CountCommandChatTests {
     /// The cookbook's API-measured prompt_tokens (expected/chat.jsonl `api_prompt_tokens`).
-    @Test(arguments: [("cookbook-00", "127"), ("cookbook-02", "129"), ("cookbook-06", "124"),
-                      ("cookbook-09", "105"), ("cookbook-11", "101")])
+    @Test(arguments: [
+        ("cookbook-00", "127"), ("cookbook-02", "129"), ("cookbook-06", "124"),
+        ("cookbook-09", "105"), ("cookbook-11", "101"),
+    ])
     func printsThePromptTotalAlone(id: String, total: String) throws {
         let run = runRecount(["count", "--chat"], stdin: try chatCase(id))
         #expect(run.status == 0)
@@ -158,7 +164,8 @@ private func chatCase(_ id: String) throws -> Data {
     }
 
     @Test func incompleteCountSaysWhyOnStderr() {
-        let body = #"{"model": "gpt-4o", "messages": [{"role": "user", "content": [{"type": "text", "text": "Hello!"}, {"type": "image_url", "image_url": {"url": "u"}}]}]}"#
+        let body =
+            #"{"model": "gpt-4o", "messages": [{"role": "user", "content": [{"type": "text", "text": "Hello!"}, {"type": "image_url", "image_url": {"url": "u"}}]}]}"#
         let run = runRecount(["count", "--chat"], stdin: Data(body.utf8))
         #expect(run.status == 0)
         #expect(run.out == "9\n")  // single-user/gpt-4o without the image

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountCLI
 
 /// Golden files: `Tests/Fixtures/<dir>/expected/…` hold what a command prints. A mismatch
@@ -14,7 +15,8 @@ enum Golden {
 
     static func check(_ actual: String, against file: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
         if recording {
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(actual.utf8).write(to: file)
             return
         }
@@ -51,7 +53,8 @@ struct ExplainGoldenTests {
     /// Runs explain and writes the machine-specific fixture path as `input`.
     static func explain(_ arguments: [String]) -> CapturedRun {
         let run = runRecount(["explain"] + arguments)
-        return CapturedRun(status: run.status, out: run.out.replacingOccurrences(of: input, with: "input"), err: run.err)
+        return CapturedRun(
+            status: run.status, out: run.out.replacingOccurrences(of: input, with: "input"), err: run.err)
     }
 
     @Test("text explanation", arguments: ["stream-1", "tools-1", "boundary-1"])
@@ -69,8 +72,9 @@ struct ExplainGoldenTests {
     }
 
     /// The hand arithmetic of the fixture README, asserted independently of the golden files.
-    @Test("expected charges and credits match the README's arithmetic",
-          arguments: [("stream-1", "3", "30"), ("tools-1", "108", "27"), ("boundary-1", "1800", "2460")])
+    @Test(
+        "expected charges and credits match the README's arithmetic",
+        arguments: [("stream-1", "3", "30"), ("tools-1", "108", "27"), ("boundary-1", "1800", "2460")])
     func arithmetic(id: String, expected: String, credit: String) throws {
         let run = Self.explain([id, Self.input, "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.out.utf8)) as? [String: Any])
@@ -103,10 +107,13 @@ struct ExplainGoldenTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         for name in ["logs.jsonl", "pricing.json"] {
-            try FileManager.default.copyItem(atPath: Self.input + "/" + name, toPath: directory.appendingPathComponent(name).path)
+            try FileManager.default.copyItem(
+                atPath: Self.input + "/" + name, toPath: directory.appendingPathComponent(name).path)
         }
-        try Data(#"{"debit_id":"d-9","request_id":"ghost","account":"bob","time":"2024-02-01T00:00:00Z","amount":"5"}"#.utf8)
-            .write(to: directory.appendingPathComponent("debits.jsonl"))
+        try Data(
+            #"{"debit_id":"d-9","request_id":"ghost","account":"bob","time":"2024-02-01T00:00:00Z","amount":"5"}"#.utf8
+        )
+        .write(to: directory.appendingPathComponent("debits.jsonl"))
         let run = runRecount(["explain", "ghost", directory.path])
         #expect(run.status == 0, "\(run.err)")
         #expect(run.out.contains("class             orphan_debit"))

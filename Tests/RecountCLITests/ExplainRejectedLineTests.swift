@@ -6,7 +6,9 @@ import Testing
 @Suite struct ExplainRejectedLineTests {
     @Test func anIdOnARejectedLineIsNamedWithItsReason() throws {
         let f = try CLIFixture()
-        try f.standard([cliLine("good"), "{\"id\": \"bad-1\", \"time\": \"yesterday\", \"account\": \"alice\", \"model\": \"m\"}"])
+        try f.standard([
+            cliLine("good"), "{\"id\": \"bad-1\", \"time\": \"yesterday\", \"account\": \"alice\", \"model\": \"m\"}",
+        ])
         let run = runRecount(["explain", "bad-1", f.input])
         #expect(run.status == 65)
         #expect(run.err.contains("log.jsonl:2") && run.err.contains("time") && run.err.contains("rejects.jsonl"))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RecountKit
+import Testing
 
 /// Hostile names and prompts through `reconcile`, `statement` and `explain`: markup is escaped in
 /// the HTML, formulas neutralised in every CSV, nothing is written outside `--out`, no full API
@@ -33,8 +33,10 @@ import RecountKit
         return text + "\""
     }
 
-    static func line(id: String, account: String, model: String = "m", group: String = "default", key: String = key,
-                     prompt: String = "hello", amount: String = "25") -> String {
+    static func line(
+        id: String, account: String, model: String = "m", group: String = "default", key: String = key,
+        prompt: String = "hello", amount: String = "25"
+    ) -> String {
         #"{"id": \#(json(id)), "time": "2024-01-10T00:00:00Z", "account": \#(json(account)), "model": \#(json(model)), "group": \#(json(group)), "key": \#(json(key)), "request": {"messages": [{"role": "user", "content": \#(json(prompt))}]}, "response": {"choices": [{"message": {"content": \#(json(script))}}]}, "usage": {"prompt_tokens": 10, "completion_tokens": 5}, "billed": {"amount": "\#(amount)"}}"#
     }
 
@@ -46,8 +48,8 @@ import RecountKit
         line(id: "+cmd|' /C calc'!A0", account: "@SUM(1+1)", model: "-2+3", group: "\t=1", key: "sk-short"),
         line(id: image, account: control, model: control, group: control, prompt: control),
         line(id: "long", account: long, model: long, group: long, prompt: long),
-        line(id: "h1", account: hostileAccount, key: key),                            // repeated id: a reject
-        #"{"id": "broken", "key": "\#(key)", "account": \#(json(script))"#,         // not JSON: a reject
+        line(id: "h1", account: hostileAccount, key: key),  // repeated id: a reject
+        #"{"id": "broken", "key": "\#(key)", "account": \#(json(script))"#,  // not JSON: a reject
     ]
 
     static let values = [script, attribute, image, formula, traversal, control, long, hostileAccount]
@@ -58,7 +60,9 @@ import RecountKit
         guard let walker = FileManager.default.enumerator(atPath: directory) else { return files }
         for case let name as String in walker {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory),
+                !isDirectory.boolValue
+            {
                 files[name] = FileManager.default.contents(atPath: directory + "/" + name) ?? Data()
             }
         }
@@ -84,13 +88,20 @@ import RecountKit
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: f.directory)) == ["in", "out", "statements"])
         #expect(Set(try FileManager.default.contentsOfDirectory(atPath: f.input)) == ["pricing.json", "log.jsonl"])
         let statementFiles = allFiles(statementOut).keys.filter { !$0.hasPrefix(".") }
-        #expect(statementFiles.count == 2 && statementFiles.allSatisfy { $0.hasPrefix("statement-") && !$0.contains("/") && !$0.contains("..") })
+        #expect(
+            statementFiles.count == 2
+                && statementFiles.allSatisfy { $0.hasPrefix("statement-") && !$0.contains("/") && !$0.contains("..") })
         #expect(statementFiles.allSatisfy { $0.utf8.count <= 255 })
 
         var outputs = allFiles(f.out).mapValues { String(decoding: $0, as: UTF8.self) }
-        for (name, data) in allFiles(statementOut) { outputs["statements/" + name] = String(decoding: data, as: UTF8.self) }
+        for (name, data) in allFiles(statementOut) {
+            outputs["statements/" + name] = String(decoding: data, as: UTF8.self)
+        }
         #expect(outputs.keys.filter { !$0.split(separator: "/").last!.hasPrefix(".") }.count == 10)
-        #expect(outputs.keys.filter { $0.split(separator: "/").last!.hasPrefix(".") }.allSatisfy { $0.hasSuffix(".recount.lock") })
+        #expect(
+            outputs.keys.filter { $0.split(separator: "/").last!.hasPrefix(".") }.allSatisfy {
+                $0.hasSuffix(".recount.lock")
+            })
 
         // No full API key anywhere: files, summary line, explain (text and JSON).
         for (name, text) in outputs { #expect(!text.contains("HOSTILEKEY"), "\(name) holds the full key") }
@@ -107,7 +118,9 @@ import RecountKit
             }
             #expect(!html.contains("<img"), "\(name)")
             #expect(!html.contains("onerror=\""), "\(name)")
-            #expect(html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || html.contains("\\u003cscript\\u003e"), "\(name)")
+            #expect(
+                html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || html.contains("\\u003cscript\\u003e"),
+                "\(name)")
         }
         // Prompts never reach a report (the response text is the <script> too).
         for (name, text) in outputs where !name.hasSuffix(".html") && name != "rejects.jsonl" {
@@ -119,8 +132,11 @@ import RecountKit
         for name in outputs.keys where name.hasSuffix(".csv") {
             for record in parseCSV(outputs[name]!) {
                 for cell in record {
-                    guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { continue }
-                    let isNumber = cell.dropFirst().allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && first == "-"
+                    guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else {
+                        continue
+                    }
+                    let isNumber =
+                        cell.dropFirst().allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } && first == "-"
                     #expect(isNumber, "\(name): formula cell \(cell.prefix(40).debugDescription)")
                 }
             }
@@ -131,8 +147,9 @@ import RecountKit
         // explain shows the prompt, but no control character reaches the terminal.
         #expect(explainText.out.contains("&lt;") == false && explainText.out.contains(Self.script))
         for run in [explainText, explainControl] {
-            #expect(!run.out.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) },
-                    "explain printed a raw control character")
+            #expect(
+                !run.out.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || (0x7F...0x9F).contains($0.value) },
+                "explain printed a raw control character")
         }
         #expect(explainControl.out.contains("\\u{1b}]0;pwned\\u{7}"))
     }

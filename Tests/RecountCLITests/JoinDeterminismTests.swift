@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// `reconcile` as the nightly job runs it (rows and credits rendered on the join's workers,
@@ -19,7 +20,8 @@ import Testing
             for _ in 0..<(i == repeated ? large : 1) { logs.append(cliLine(id, account: account)) }
             let amount = i % 7 == 0 ? "25" : i % 11 == 0 ? "21" : "20"
             for d in 0..<(i == debitedOften ? large : 1) {
-                ledger.append(#"{"debit_id":"d\#(i)-\#(d)","request_id":"\#(id)","account":"\#(account)","amount":"\#(amount)"}"#)
+                ledger.append(
+                    #"{"debit_id":"d\#(i)-\#(d)","request_id":"\#(id)","account":"\#(account)","amount":"\#(amount)"}"#)
             }
         }
         ledger.append(#"{"debit_id":"orphan","request_id":"nobody","account":"bob","amount":"3"}"#)
@@ -35,7 +37,8 @@ import Testing
         // Every third credit of the first run counts as issued before.
         let credits = try f.read("credits.jsonl").split(separator: "\n")
         #expect(credits.count > Self.ids / 7)
-        try f.write("issued.jsonl", credits.enumerated().filter { $0.offset % 3 == 0 }.map { $0.element + "\n" }.joined())
+        try f.write(
+            "issued.jsonl", credits.enumerated().filter { $0.offset % 3 == 0 }.map { $0.element + "\n" }.joined())
         let flags = ["--issued", f.directory + "/issued.jsonl", "--min-credit", "2", "--all-rows"]
         var outputs: [[String: Data]] = []
         for jobs in ["1", "2"] {
@@ -51,7 +54,8 @@ import Testing
         let rejects = String(decoding: outputs[0]["rejects.jsonl"] ?? Data(), as: UTF8.self)
         #expect(rejects.split(separator: "\n").count == Self.large - 1)
         let rows = String(decoding: outputs[0]["discrepancies.csv"] ?? Data(), as: UTF8.self)
-        #expect(rows.contains(String(format: "r%05d", Self.debitedOften)) && rows.contains("duplicate_charge")
+        #expect(
+            rows.contains(String(format: "r%05d", Self.debitedOften)) && rows.contains("duplicate_charge")
                 && rows.contains("orphan_debit"))
     }
 
@@ -59,7 +63,9 @@ import Testing
         let f = try CLIFixture()
         try Self.write(f)
         let runs = ["1", "2"].map { jobs in
-            runRecount(["reconcile", f.input, "--out", f.directory + "/out" + jobs, "--jobs", jobs, "--max-rejects", "40"])
+            runRecount([
+                "reconcile", f.input, "--out", f.directory + "/out" + jobs, "--jobs", jobs, "--max-rejects", "40",
+            ])
         }
         #expect(runs[0].status == 65)
         #expect(runs[1].status == runs[0].status)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RecountKit
+import Testing
 
 /// Which ledger a run reads, said out loud (issue 19): the summary line and `summary.json` name
 /// it (or say that each line's `billed.amount` stood in), a directory file that looks like a
@@ -41,7 +41,9 @@ import RecountKit
         let run = f.reconcile()
         #expect(run.status == 0)
         #expect(run.err.contains("\(f.input)/ledger-march.csv looks like a debit ledger but is not read"), "\(run.err)")
-        #expect(run.err.contains("\(f.input)/debits-2024-03.jsonl looks like a debit ledger but is read as a log"), "\(run.err)")
+        #expect(
+            run.err.contains("\(f.input)/debits-2024-03.jsonl looks like a debit ledger but is read as a log"),
+            "\(run.err)")
         #expect(run.err.contains("--debits FILE"))
     }
 
@@ -97,7 +99,10 @@ import RecountKit
         try f.write("issued.jsonl", String(oldCredit) + "\n")
         let run = f.reconcile(["--min-credit", "5", "--issued", f.directory + "/issued.jsonl"])
         #expect(run.status == 0)
-        #expect(run.out.contains("; 1 credit = 10 points (1 credit = 5 points already issued, 1 credit = 2 points withheld under --min-credit);"), "\(run.out)")
+        #expect(
+            run.out.contains(
+                "; 1 credit = 10 points (1 credit = 5 points already issued, 1 credit = 2 points withheld under --min-credit);"
+            ), "\(run.out)")
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RecountKit
+import Testing
 
 /// Findings of a new user's first hour (issue 19), each a test that failed before its fix.
 @Suite struct NewUserFindingsTests {
@@ -10,7 +10,8 @@ import RecountKit
         try f.write("in/pricing.json", mine)
         let refused = runRecount(["sample", "--records", "20", "--out", f.input, "--jobs", "1"])
         #expect(refused.status == 64)
-        #expect(refused.err.contains("is not empty (pricing.json)") && refused.err.contains("--force"), "\(refused.err)")
+        #expect(
+            refused.err.contains("is not empty (pricing.json)") && refused.err.contains("--force"), "\(refused.err)")
         #expect(try f.read("pricing.json", in: f.input) == mine)
         #expect(try FileManager.default.contentsOfDirectory(atPath: f.input) == ["pricing.json"])
 
@@ -46,8 +47,10 @@ import RecountKit
         let f = try CLIFixture()
         let run = try RecountProcess(command, in: f.directory, workingDirectory: f.directory).wait()
         #expect(run.status == 66)
-        #expect(run.err.contains("no log PATH given, and there is no ./SampleLogs here") && run.err.contains("name the log directory"),
-                "\(run.err)")
+        #expect(
+            run.err.contains("no log PATH given, and there is no ./SampleLogs here")
+                && run.err.contains("name the log directory"),
+            "\(run.err)")
     }
 
     @Test func unknownOptionFarFromAnySuggestsNothing() {
@@ -59,7 +62,9 @@ import RecountKit
 
 @Suite struct PlainErrorMessageTests {
     @Test func monthThirteenSaysSo() {
-        let run = runRecount(["reconcile", "SampleLogs", "--from", "2024-13-01T00:00:00+08:00", "--out", "/nonexistent-recount"])
+        let run = runRecount([
+            "reconcile", "SampleLogs", "--from", "2024-13-01T00:00:00+08:00", "--out", "/nonexistent-recount",
+        ])
         #expect(run.status == 64)
         #expect(run.err.contains("month 13 is out of range"), "\(run.err)")
     }
@@ -80,11 +85,11 @@ import RecountKit
         let f = try CLIFixture()
         // Line 3, column 14: the `}` after the stray comma of `  "scale": 0,` (a key was expected).
         let broken = """
-        {"schema": "recount.pricing/1",
-         "unit": {"name": "points", "currency": "USD", "per_currency": "1000",
-          "scale": 0,},
-         "versions": []}
-        """
+            {"schema": "recount.pricing/1",
+             "unit": {"name": "points", "currency": "USD", "per_currency": "1000",
+              "scale": 0,},
+             "versions": []}
+            """
         try f.standard([cliLine("r1")], catalog: broken)
         let run = f.reconcile()
         #expect(run.status == 65)
@@ -98,13 +103,16 @@ import RecountKit
     @Test func unixAndOffsetTimesShareTheReportsZone() throws {
         let f = try CLIFixture()
         // 1704844800 = 2024-01-10T00:00:00Z = 08:00 at +08:00 (worked by hand: 19,732 days × 86,400).
-        let oneAPI = #"{"id": 7, "request_id": "row", "created_at": 1704844800, "username": "alice", "model_name": "m", "quota": 25, "prompt_tokens": 10, "completion_tokens": 5, "type": 2}"#
-        let canonical = cliLine("line", amount: "25", extra: #""stream": false"#).replacingOccurrences(of: "2024-01-10T00:00:00Z", with: "2024-01-10T09:30:00+08:00")
+        let oneAPI =
+            #"{"id": 7, "request_id": "row", "created_at": 1704844800, "username": "alice", "model_name": "m", "quota": 25, "prompt_tokens": 10, "completion_tokens": 5, "type": 2}"#
+        let canonical = cliLine("line", amount: "25", extra: #""stream": false"#).replacingOccurrences(
+            of: "2024-01-10T00:00:00Z", with: "2024-01-10T09:30:00+08:00")
         try f.standard([oneAPI, canonical])
         #expect(f.reconcile(["--day-offset", "+08:00"]).status == 0)
         let records = parseCSV(try f.read("discrepancies.csv"))
         let header = try #require(records.first)
-        let time = try #require(header.firstIndex(of: "time")), local = try #require(header.firstIndex(of: "local_time"))
+        let time = try #require(header.firstIndex(of: "time")),
+            local = try #require(header.firstIndex(of: "local_time"))
         let byID = Dictionary(uniqueKeysWithValues: records.dropFirst().map { ($0[0], $0) })
         #expect(byID["row"]?[time] == "2024-01-10T08:00:00+08:00")
         #expect(byID["row"]?[local] == "2024-01-10 08:00:00")
@@ -118,6 +126,8 @@ import RecountKit
         // 19:00 at the catalog's +08:00.
         let run = runRecount(["explain", "oneapi-7f3a", "SampleLogs"])
         #expect(run.status == 0, "\(run.err)")
-        #expect(run.out.contains("time              2024-03-01T19:00:00+08:00 (logged as 2024-03-01T11:00:00Z)"), "\(run.out)")
+        #expect(
+            run.out.contains("time              2024-03-01T19:00:00+08:00 (logged as 2024-03-01T11:00:00Z)"),
+            "\(run.out)")
     }
 }

@@ -8,7 +8,9 @@ import Testing
     }
 
     static func temporary(_ contents: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("recount-prices-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "recount-prices-\(UUID().uuidString).json"
+        ).path
         try contents.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
@@ -58,7 +60,8 @@ import Testing
     }
 
     @Test func schemaErrorsAreFindingsWithPaths() throws {
-        let path = try Self.temporary("""
+        let path = try Self.temporary(
+            """
             {"schema": "recount.pricing/1", "unit": {"name": "points", "currency": "CNY", "per_currency": "10000", "scale": 0},
              "versions": [{"id": "a", "effective_from": "2023-06-01T00:00:00Z", "rounding": "ceil",
                            "models": {"gpt-4": {"input_per_1k": "-0.03", "output_per_1k": "0.06"}}}]}
@@ -75,7 +78,9 @@ import Testing
         #expect(run.err.contains("/nonexistent/pricing.json"))
     }
 
-    @Test(arguments: [["prices"], ["prices", "verify", "x.json"], ["prices", "check"], ["prices", "check", "a", "b"]])
+    @Test(arguments: [
+        ["prices"], ["prices", "verify", "x.json"], ["prices", "check"], ["prices", "check", "a", "b"],
+    ])
     func usageErrorsExit64(argv: [String]) {
         #expect(runRecount(argv).status == 64)
     }

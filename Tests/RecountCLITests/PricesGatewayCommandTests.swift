@@ -15,8 +15,10 @@ import Testing
     @Test func importWritesACatalogThatChecksClean() throws {
         let dir = try Self.directory()
         let out = dir + "/pricing.json"
-        let run = runRecount(["prices", "import", "--settings", Self.settings, "--out", out, "--effective-from", "2026-01-01T00:00:00Z",
-                              "--unit", "points", "--per-currency", "10000", "--currency", "CNY", "--topup-rate", "7.3"])
+        let run = runRecount([
+            "prices", "import", "--settings", Self.settings, "--out", out, "--effective-from", "2026-01-01T00:00:00Z",
+            "--unit", "points", "--per-currency", "10000", "--currency", "CNY", "--topup-rate", "7.3",
+        ])
         #expect(run.status == 0, "\(run.err)")
         #expect(run.out == "wrote \(out) with version gateway-2026-01-01T00:00:00Z\n")
         // GroupGroupRatio cannot be expressed per using group: said on stderr, not fatal.
@@ -29,29 +31,45 @@ import Testing
     @Test func snapshotTwiceWithNoChangeAppendsNothingAndAChangeAppendsOne() throws {
         let dir = try Self.directory()
         let catalog = dir + "/pricing.json"
-        let first = runRecount(["prices", "snapshot", "--settings", Self.settings, "--catalog", catalog, "--effective-from", "2026-01-01T00:00:00Z"])
+        let first = runRecount([
+            "prices", "snapshot", "--settings", Self.settings, "--catalog", catalog, "--effective-from",
+            "2026-01-01T00:00:00Z",
+        ])
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out == "appended version gateway-2026-01-01T00:00:00Z\n")
         let before = try Data(contentsOf: URL(fileURLWithPath: catalog))
 
-        let second = runRecount(["prices", "snapshot", "--settings", Self.settings, "--catalog", catalog, "--effective-from", "2026-01-02T00:00:00Z"])
+        let second = runRecount([
+            "prices", "snapshot", "--settings", Self.settings, "--catalog", catalog, "--effective-from",
+            "2026-01-02T00:00:00Z",
+        ])
         #expect(second.status == 0)
         #expect(second.out == "unchanged\n")
         #expect(try Data(contentsOf: URL(fileURLWithPath: catalog)) == before)
 
         // The operator adds a group: exactly one version is appended.
-        var options = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.settings))) as? [String: Any])
+        var options = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.settings)))
+                as? [String: Any])
         options["GroupRatio"] = #"{"default": 1, "vip": 1, "svip": 1, "cheap": 0.5}"#
         let changed = dir + "/settings-2.json"
         try JSONSerialization.data(withJSONObject: options).write(to: URL(fileURLWithPath: changed))
-        let third = runRecount(["prices", "snapshot", "--settings", changed, "--catalog", catalog, "--effective-from", "2026-01-03T00:00:00Z"])
+        let third = runRecount([
+            "prices", "snapshot", "--settings", changed, "--catalog", catalog, "--effective-from",
+            "2026-01-03T00:00:00Z",
+        ])
         #expect(third.status == 0, "\(third.err)")
         #expect(third.out == "appended version gateway-2026-01-03T00:00:00Z\n")
-        let fourth = runRecount(["prices", "snapshot", "--settings", changed, "--catalog", catalog, "--effective-from", "2026-01-04T00:00:00Z"])
+        let fourth = runRecount([
+            "prices", "snapshot", "--settings", changed, "--catalog", catalog, "--effective-from",
+            "2026-01-04T00:00:00Z",
+        ])
         #expect(fourth.out == "unchanged\n")
-        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: catalog))) as? [String: Any])
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: catalog))) as? [String: Any])
         let versions = try #require(root["versions"] as? [[String: Any]])
-        #expect(versions.map { $0["id"] as? String } == ["gateway-2026-01-01T00:00:00Z", "gateway-2026-01-03T00:00:00Z"])
+        #expect(
+            versions.map { $0["id"] as? String } == ["gateway-2026-01-01T00:00:00Z", "gateway-2026-01-03T00:00:00Z"])
         // No temporary file is left beside the catalog.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }.isEmpty)
     }
@@ -59,18 +77,34 @@ import Testing
     @Test func usageAndUnavailableSources() throws {
         let dir = try Self.directory()
         #expect(runRecount(["prices", "import", "--settings", Self.settings]).status == 64)
-        #expect(runRecount(["prices", "import", "--settings", Self.settings, "--gateway-db", "postgres://x", "--out", dir + "/c.json"]).status == 64)
+        #expect(
+            runRecount([
+                "prices", "import", "--settings", Self.settings, "--gateway-db", "postgres://x", "--out",
+                dir + "/c.json",
+            ]).status == 64)
         #expect(runRecount(["prices", "snapshot", "--settings", Self.settings, "--out", dir + "/c.json"]).status == 64)
-        #expect(runRecount(["prices", "import", "--settings", Self.settings, "--out", dir + "/c.json", "--unit", "points"]).status == 64)
-        #expect(runRecount(["prices", "import", "--settings", dir + "/missing.json", "--out", dir + "/c.json"]).status == 66)
+        #expect(
+            runRecount(["prices", "import", "--settings", Self.settings, "--out", dir + "/c.json", "--unit", "points"])
+                .status == 64)
+        #expect(
+            runRecount(["prices", "import", "--settings", dir + "/missing.json", "--out", dir + "/c.json"]).status == 66
+        )
         // A password in the URL is refused (64) without repeating it; an unreachable server is 69.
-        let database = runRecount(["prices", "import", "--gateway-db", "mysql://u:secret@db/oneapi", "--out", dir + "/c.json"])
+        let database = runRecount([
+            "prices", "import", "--gateway-db", "mysql://u:secret@db/oneapi", "--out", dir + "/c.json",
+        ])
         #expect(database.status == 64)
         #expect(!database.err.contains("secret"))
-        let closed = runRecount(["prices", "import", "--gateway-db", "postgres://u@127.0.0.1:1/oneapi?connect_timeout=2", "--out", dir + "/c.json"])
+        let closed = runRecount([
+            "prices", "import", "--gateway-db", "postgres://u@127.0.0.1:1/oneapi?connect_timeout=2", "--out",
+            dir + "/c.json",
+        ])
         #expect(closed.status == 69)
         #expect(closed.err.contains("postgres://u@127.0.0.1:1/oneapi"))
-        #expect(runRecount(["prices", "import", "--settings", Self.settings, "--db-password-file", "x", "--out", dir + "/c.json"]).status == 64)
+        #expect(
+            runRecount([
+                "prices", "import", "--settings", Self.settings, "--db-password-file", "x", "--out", dir + "/c.json",
+            ]).status == 64)
         let bad = dir + "/bad.json"
         try #"{"ModelRatio": "{\"gpt-4o\": \"1.25\"}"}"#.write(toFile: bad, atomically: true, encoding: .utf8)
         let badRun = runRecount(["prices", "import", "--settings", bad, "--out", dir + "/c.json"])

@@ -29,7 +29,8 @@ final class RecountProcess {
     /// `shell` is a bash prefix run before `exec recount …` (e.g. `ulimit -f 2`).
     /// `workingDirectory`: where the process runs (default: the test runner's).
     init(_ arguments: [String], in directory: String, shell: String? = nil, workingDirectory: String? = nil) throws {
-        let binary = try #require(RecountExecutable.path, "the recount executable is not built; run `swift build` first")
+        let binary = try #require(
+            RecountExecutable.path, "the recount executable is not built; run `swift build` first")
         outPath = directory + "/process-\(UUID().uuidString).out"
         errPath = directory + "/process-\(UUID().uuidString).err"
         try #require(FileManager.default.createFile(atPath: outPath, contents: nil), "cannot create \(outPath)")
@@ -111,7 +112,10 @@ func directorySnapshot(_ path: String) throws -> [String: Data] {
     for name in try FileManager.default.contentsOfDirectory(atPath: path) where name != ".recount.lock" {
         // Only regular files are read (opening a FIFO left behind would block).
         let type = try FileManager.default.attributesOfItem(atPath: path + "/" + name)[.type] as? FileAttributeType
-        files[name] = type == .typeRegular ? FileManager.default.contents(atPath: path + "/" + name) ?? Data() : Data("<\(type?.rawValue ?? "?")>".utf8)
+        files[name] =
+            type == .typeRegular
+            ? FileManager.default.contents(atPath: path + "/" + name) ?? Data()
+            : Data("<\(type?.rawValue ?? "?")>".utf8)
     }
     return files
 }

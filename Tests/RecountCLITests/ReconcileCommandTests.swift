@@ -1,16 +1,16 @@
 import Foundation
-import Testing
 import RecountKit
 import TestSupport
+import Testing
 
 /// `recount reconcile` end to end, in-process: files written, exit statuses, messages.
 /// Catalog: 1000 points per USD, `m` at $1/$2 per 1K tokens = 1 / 2 points per token, ceil.
 let cliCatalog = """
-{"schema": "recount.pricing/1",
- "unit": {"name": "points", "currency": "USD", "per_currency": "1000", "scale": 0},
- "versions": [{"id": "v1", "effective_from": "2024-01-01T00:00:00Z", "rounding": "ceil", "minimum_charge": "1",
-   "models": {"m": {"input_per_1k": "1", "output_per_1k": "2"}}}]}
-"""
+    {"schema": "recount.pricing/1",
+     "unit": {"name": "points", "currency": "USD", "per_currency": "1000", "scale": 0},
+     "versions": [{"id": "v1", "effective_from": "2024-01-01T00:00:00Z", "rounding": "ceil", "minimum_charge": "1",
+       "models": {"m": {"input_per_1k": "1", "output_per_1k": "2"}}}]}
+    """
 
 final class CLIFixture: ScratchDirectory {
     init() throws {
@@ -45,8 +45,11 @@ final class CLIFixture: ScratchDirectory {
     }
 }
 
-func cliLine(_ id: String, account: String = "alice", amount: String? = "20", status: Int? = nil, extra: String = "") -> String {
-    var line = "{\"id\": \"\(id)\", \"time\": \"2024-01-10T00:00:00Z\", \"account\": \"\(account)\", \"model\": \"m\", \"usage\": {\"prompt_tokens\": 10, \"completion_tokens\": 5}"
+func cliLine(
+    _ id: String, account: String = "alice", amount: String? = "20", status: Int? = nil, extra: String = ""
+) -> String {
+    var line =
+        "{\"id\": \"\(id)\", \"time\": \"2024-01-10T00:00:00Z\", \"account\": \"\(account)\", \"model\": \"m\", \"usage\": {\"prompt_tokens\": 10, \"completion_tokens\": 5}"
     if let amount { line += ", \"billed\": {\"amount\": \"\(amount)\"}" }
     if let status { line += ", \"status\": \(status)" }
     if !extra.isEmpty { line += ", " + extra }
@@ -59,13 +62,20 @@ func cliLine(_ id: String, account: String = "alice", amount: String? = "20", st
         try f.standard([cliLine("ok"), cliLine("over", amount: "25"), "nope"])
         let run = f.reconcile()
         #expect(run.status == 0, "\(run.err)")
-        #expect(Set(try f.files().keys) == ["summary.json", "report.html", "discrepancies.csv", "accounts.csv", "daily.csv",
-                                            "credits.jsonl", "credits.csv", "rejects.jsonl"])
+        #expect(
+            Set(try f.files().keys) == [
+                "summary.json", "report.html", "discrepancies.csv", "accounts.csv", "daily.csv",
+                "credits.jsonl", "credits.csv", "rejects.jsonl",
+            ])
         #expect(run.out.split(separator: "\n").count == 1)
-        #expect(run.out.contains("2 requests") && run.out.contains("overcharge 1") && run.out.contains("1 credit = 5 points"))
+        #expect(
+            run.out.contains("2 requests") && run.out.contains("overcharge 1")
+                && run.out.contains("1 credit = 5 points"))
         #expect(run.out.contains("1 rejected line (rejects.jsonl)"))
         let rejects = try f.read("rejects.jsonl")
-        #expect(rejects.contains("\"line\":3") && rejects.contains("\"raw\":\"nope\"") && rejects.contains(f.input + "/log.jsonl"))
+        #expect(
+            rejects.contains("\"line\":3") && rejects.contains("\"raw\":\"nope\"")
+                && rejects.contains(f.input + "/log.jsonl"))
     }
 
     @Test func strictExitsOneOnlyWhenThereAreCredits() throws {
@@ -77,8 +87,10 @@ func cliLine(_ id: String, account: String = "alice", amount: String? = "20", st
         #expect(clean.reconcile(["--strict"]).status == 0)
     }
 
-    @Test(arguments: [["--bogus"], ["--basis", "nope"], ["--tolerance", "-1"], ["--jobs", "0"], ["--shard", "4/4"],
-                      ["--from", "2024-01-01"], ["--min-credit", "1/2"], ["--tolerance"]])
+    @Test(arguments: [
+        ["--bogus"], ["--basis", "nope"], ["--tolerance", "-1"], ["--jobs", "0"], ["--shard", "4/4"],
+        ["--from", "2024-01-01"], ["--min-credit", "1/2"], ["--tolerance"],
+    ])
     func usageErrorsExit64(flags: [String]) throws {
         let f = try CLIFixture()
         try f.standard([cliLine("ok")])
@@ -90,7 +102,8 @@ func cliLine(_ id: String, account: String = "alice", amount: String? = "20", st
 
     @Test func brokenCatalogExits65NamingTheFile() throws {
         let f = try CLIFixture()
-        try f.standard([cliLine("ok")], catalog: #"{"schema": "recount.pricing/1", "unit": {"name": "p"}, "versions": []}"#)
+        try f.standard(
+            [cliLine("ok")], catalog: #"{"schema": "recount.pricing/1", "unit": {"name": "p"}, "versions": []}"#)
         let run = f.reconcile()
         #expect(run.status == 65)
         #expect(run.err.contains("pricing.json"))
@@ -134,7 +147,7 @@ func cliLine(_ id: String, account: String = "alice", amount: String? = "20", st
             #expect(try f.files() == before)
             withExtendedLifetime(lock) {}
         }
-        #expect(f.reconcile().status == 0) // lock released
+        #expect(f.reconcile().status == 0)  // lock released
     }
 
     @Test func gzipInputAndTruncatedGzip() throws {
@@ -160,10 +173,12 @@ func cliLine(_ id: String, account: String = "alice", amount: String? = "20", st
 }
 
 @Suite struct ReconcileDeterminismTests {
-    static let lines = (0..<3000).map { i in
-        cliLine(String(format: "r%04d", (i * 7919) % 3000), account: "acct\(i % 13)", amount: String(18 + i % 5),
+    static let lines =
+        (0..<3000).map { i in
+            cliLine(
+                String(format: "r%04d", (i * 7919) % 3000), account: "acct\(i % 13)", amount: String(18 + i % 5),
                 status: i % 97 == 0 ? 500 : nil, extra: "\"key\": \"sk-live-\(i)abcdefghijklmnop\"")
-    } + ["garbage", cliLine("r0001")]
+        } + ["garbage", cliLine("r0001")]
 
     @Test func twoRunsAndJobsOneVersusTwoAreByteIdentical() throws {
         let f = try CLIFixture()
@@ -187,14 +202,17 @@ func cliLine(_ id: String, account: String = "alice", amount: String? = "20", st
         let issued = try f.read("credits.jsonl")
         #expect(issued.split(separator: "\n").count == 2)
         try f.write("credits-run1.jsonl", issued)
-        let rerun = f.reconcile(["--issued", f.directory + "/credits-run1.jsonl", "--strict"], out: f.directory + "/out2")
-        #expect(rerun.status == 0) // nothing left to credit
+        let rerun = f.reconcile(
+            ["--issued", f.directory + "/credits-run1.jsonl", "--strict"], out: f.directory + "/out2")
+        #expect(rerun.status == 0)  // nothing left to credit
         #expect(try f.read("credits.jsonl", in: f.directory + "/out2") == "")
-        let summary = try JSONSerialization.jsonObject(with: Data(f.read("summary.json", in: f.directory + "/out2").utf8)) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(f.read("summary.json", in: f.directory + "/out2").utf8))
+            as! [String: Any]
         let credits = summary["credits"] as! [String: [String: Any]]
         #expect(credits["issued"]?["count"] as? Int == 0)
         #expect(credits["already_issued"]?["count"] as? Int == 2)
-        #expect(credits["already_issued"]?["amount"] as? String == "25") // 5 + 20
+        #expect(credits["already_issued"]?["amount"] as? String == "25")  // 5 + 20
         // The same ids from credits.csv work too.
         let viaCSV = f.reconcile(["--issued", f.out + "/credits.csv"], out: f.directory + "/out3")
         #expect(viaCSV.status == 0)

@@ -4,7 +4,8 @@ import Testing
 /// `Reports/` is exactly what the README's run command writes for `SampleLogs/`. When the code
 /// or the sample changes, this fails and names the command that brings it up to date.
 @Suite struct ReportsGoldenTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test func reportsMatchAFreshRunOnSampleLogs() throws {
         let fresh = FileManager.default.temporaryDirectory.appendingPathComponent("recount-golden-\(UUID().uuidString)")
@@ -36,7 +37,9 @@ import Testing
         for index in 0..<max(a.count, b.count) {
             let left = index < a.count ? a[index] : "<missing>"
             let right = index < b.count ? b[index] : "<missing>"
-            if left != right { return "line \(index + 1):\n- committed: \(left.prefix(300))\n+ fresh:     \(right.prefix(300))" }
+            if left != right {
+                return "line \(index + 1):\n- committed: \(left.prefix(300))\n+ fresh:     \(right.prefix(300))"
+            }
         }
         return ""
     }

@@ -4,8 +4,10 @@ import Testing
 /// `recount sample` end to end: a generated day reconciles to exactly what `sample.json`
 /// says — every class, every overcharge cause, and only the injected broken lines rejected.
 @Suite struct SampleCommandTests {
-    static let allClasses = ["ok", "overcharge", "undercharge", "failed_request_charged", "duplicate_charge",
-                             "missing_charge", "orphan_debit", "unpriced_model"]
+    static let allClasses = [
+        "ok", "overcharge", "undercharge", "failed_request_charged", "duplicate_charge",
+        "missing_charge", "orphan_debit", "unpriced_model",
+    ]
     static let overchargeCauses = ["prompt_tokens", "completion_tokens", "price_version", "rounding", "rate"]
 
     func json(_ path: String) throws -> [String: Any] {
@@ -19,7 +21,8 @@ import Testing
     func reconcileFindsEveryInjectedClassCauseAndReject(profile: String) throws {
         let f = try CLIFixture()
         let profileFlag = profile == "classic" ? [] : ["--profile", profile]
-        let generated = runRecount(["sample", "--records", "2000", "--seed", "42", "--out", f.input, "--jobs", "2"] + profileFlag)
+        let generated = runRecount(
+            ["sample", "--records", "2000", "--seed", "42", "--out", f.input, "--jobs", "2"] + profileFlag)
         #expect(generated.status == 0, "\(generated.err)")
         #expect(generated.out.hasPrefix("recount sample: 2000 records (seed 42)"))
         let run = f.reconcile()
@@ -33,7 +36,9 @@ import Testing
         let expectedClasses = try #require(expected["classes"] as? [String: Int])
         for name in Self.allClasses {
             let found = classes[name]?["count"] as? Int
-            #expect(found == expectedClasses[name], "\(name): reconcile \(found ?? -1), sample.json \(expectedClasses[name] ?? -1)")
+            #expect(
+                found == expectedClasses[name],
+                "\(name): reconcile \(found ?? -1), sample.json \(expectedClasses[name] ?? -1)")
             #expect((found ?? 0) > 0, "no \(name) in a 2,000-record sample")
         }
         #expect(counts["requests"] as? Int == expected["requests"] as? Int)
@@ -44,11 +49,12 @@ import Testing
         // Rejected: exactly the injected lines, at the positions sample.json gives.
         let injected = try #require(manifest["rejects"] as? [[String: Any]])
         let wanted = Set(injected.map { "\($0["file"]!):\($0["line"]!)" })
-        let rejected = Set(try f.read("rejects.jsonl").split(separator: "\n").map { line -> String in
-            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            let file = (object?["file"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?"
-            return "\(file):\(object?["line"] ?? "?")"
-        })
+        let rejected = Set(
+            try f.read("rejects.jsonl").split(separator: "\n").map { line -> String in
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                let file = (object?["file"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?"
+                return "\(file):\(object?["line"] ?? "?")"
+            })
         #expect(rejected == wanted)
         #expect(wanted.count >= 5)
 

@@ -14,15 +14,20 @@ import Testing
         let fixture: CLIFixture
         let gateway: [String: Any]
         var cases: [String: [String: Any]] {
-            Dictionary(uniqueKeysWithValues: (gateway["cases"] as? [[String: Any]] ?? []).map { ($0["request_id"] as! String, $0) })
+            Dictionary(
+                uniqueKeysWithValues: (gateway["cases"] as? [[String: Any]] ?? []).map {
+                    ($0["request_id"] as! String, $0)
+                })
         }
         var directory: String { fixture.input + "/gateway" }
     }
 
     func generate(records: Int = 1500, seed: UInt64 = 5) throws -> Generated {
         let f = try CLIFixture()
-        let run = runRecount(["sample", "--records", String(records), "--seed", String(seed), "--profile", "realistic",
-                              "--out", f.input, "--jobs", "2"])
+        let run = runRecount([
+            "sample", "--records", String(records), "--seed", String(seed), "--profile", "realistic",
+            "--out", f.input, "--jobs", "2",
+        ])
         #expect(run.status == 0, "\(run.err)")
         let data = try Data(contentsOf: URL(fileURLWithPath: f.input + "/sample.json"))
         let manifest = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
@@ -70,10 +75,14 @@ import Testing
             // The gateway's formula by hand for plain gpt-4o-mini rows of the default group
             // (model ratio 0.075, completion ratio 4, SPEC §2.6): quota = round half away
             // from zero of (prompt + 4 × completion) × 75 / 1000, at least 1.
-            let other = try #require(try JSONSerialization.jsonObject(with: Data((row["other"] as! String).utf8)) as? [String: Any])
-            if row["model_name"] as? String == "gpt-4o-mini", row["type"] as? Int == 2, other["group_ratio"] as? Int == 1,
-               other["cache_tokens"] as? Int == 0, other["model_ratio"] as? Double == 0.075, other["completion_ratio"] as? Int == 4,
-               g.cases[row["request_id"] as! String] == nil {
+            let other = try #require(
+                try JSONSerialization.jsonObject(with: Data((row["other"] as! String).utf8)) as? [String: Any])
+            if row["model_name"] as? String == "gpt-4o-mini", row["type"] as? Int == 2,
+                other["group_ratio"] as? Int == 1,
+                other["cache_tokens"] as? Int == 0, other["model_ratio"] as? Double == 0.075,
+                other["completion_ratio"] as? Int == 4,
+                g.cases[row["request_id"] as! String] == nil
+            {
                 let scaled = ((row["prompt_tokens"] as! Int) + 4 * (row["completion_tokens"] as! Int)) * 75
                 #expect(row["quota"] as? Int == max(1, (scaled + 500) / 1000), "\(line)")
                 handWorked += 1
@@ -122,7 +131,9 @@ import Testing
         for (id, (klass, cause, detail)) in found.sorted(by: { $0.key < $1.key }) {
             if let injected = g.cases[id] {
                 let wanted = injected["cause"] as! String
-                if klass != injected["class"] as? String { wrongClass.append("\(id) \(klass) (want \(injected["class"]!))") }
+                if klass != injected["class"] as? String {
+                    wrongClass.append("\(id) \(klass) (want \(injected["class"]!))")
+                }
                 if !cause.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(wanted) {
                     missedCause.append("\(id) '\(cause)' (want \(wanted))")
                 }
@@ -135,7 +146,8 @@ import Testing
         }
         #expect(wrongClass.isEmpty, "\(wrongClass.count) injected cases of the wrong class: \(wrongClass.prefix(5))")
         #expect(missedCause.isEmpty, "\(missedCause.count) injected causes not found: \(missedCause.prefix(5))")
-        #expect(missedDetail.isEmpty, "\(missedDetail.count) rate cases without the ratio named: \(missedDetail.prefix(5))")
+        #expect(
+            missedDetail.isEmpty, "\(missedDetail.count) rate cases without the ratio named: \(missedDetail.prefix(5))")
         #expect(extra.isEmpty, "\(extra.count) rows found wrong where nothing is injected: \(extra.prefix(5))")
         let rejects = (try? g.fixture.read("rejects.jsonl", in: out)) ?? ""
         #expect(rejects.isEmpty, "rejected: \(rejects.prefix(300))")

@@ -1,12 +1,13 @@
 import Foundation
-import Testing
 import RecountKit
+import Testing
 
 /// The two rules `SPEC.md` §6 settled (issue 18), end to end through the CLI.
 @Suite struct SpecSixRulesTests {
     /// `cliCatalog`: `m` costs 1 point per prompt token, ceil, minimum 1. One prompt token and no
     /// completion is 1 point; with no `billed` field and no ledger the request has no debit.
-    static let tinyUndebited = #"{"id": "tiny", "time": "2024-01-10T00:00:00Z", "account": "alice", "model": "m", "usage": {"prompt_tokens": 1, "completion_tokens": 0}}"#
+    static let tinyUndebited =
+        #"{"id": "tiny", "time": "2024-01-10T00:00:00Z", "account": "alice", "model": "m", "usage": {"prompt_tokens": 1, "completion_tokens": 0}}"#
 
     @Test func undebitedRequestIsMissingChargeWhateverTheTolerance() throws {
         let f = try CLIFixture()
@@ -18,7 +19,7 @@ import RecountKit
         let classes = summary["classes"] as! [String: [String: Any]]
         #expect(classes["missing_charge"]?["count"] as? Int == 1)
         #expect(classes["missing_charge"]?["expected"] as? String == "1")
-        #expect(classes["ok"]?["count"] as? Int == 1) // "debited": 20 = 10 × 1 + 5 × 2
+        #expect(classes["ok"]?["count"] as? Int == 1)  // "debited": 20 = 10 × 1 + 5 × 2
 
         let rows = try f.read("discrepancies.csv").split(whereSeparator: \.isNewline)
         let tiny = try #require(rows.first { $0.hasPrefix("tiny,") })
@@ -35,8 +36,10 @@ import RecountKit
 
     @Test func digitStringTimeRejectsTheLineNamingTheField() throws {
         let f = try CLIFixture()
-        let digits = #"{"id": "digits", "time": "1720084877", "account": "alice", "model": "m", "usage": {"prompt_tokens": 1, "completion_tokens": 0}, "billed": {"amount": "1"}}"#
-        let number = #"{"id": "number", "time": 1720084877, "account": "alice", "model": "m", "usage": {"prompt_tokens": 1, "completion_tokens": 0}, "billed": {"amount": "1"}}"#
+        let digits =
+            #"{"id": "digits", "time": "1720084877", "account": "alice", "model": "m", "usage": {"prompt_tokens": 1, "completion_tokens": 0}, "billed": {"amount": "1"}}"#
+        let number =
+            #"{"id": "number", "time": 1720084877, "account": "alice", "model": "m", "usage": {"prompt_tokens": 1, "completion_tokens": 0}, "billed": {"amount": "1"}}"#
         try f.standard([digits, number])
         #expect(f.reconcile().status == 0)
 

@@ -1,16 +1,21 @@
 import Foundation
 import Testing
+
 @testable import RecountCLI
 
 @Suite("recount statement")
 struct StatementCommandTests {
     /// A fresh directory holding the explain fixture's catalog and ledger and the given log lines.
     static func workspace(_ lines: [String]) throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("statement-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("in"), withIntermediateDirectories: true)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "statement-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("in"), withIntermediateDirectories: true)
         let input = Golden.fixtures.appendingPathComponent("explain/input")
-        try FileManager.default.copyItem(at: input.appendingPathComponent("pricing.json"), to: directory.appendingPathComponent("in/pricing.json"))
-        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: directory.appendingPathComponent("in/logs.jsonl"))
+        try FileManager.default.copyItem(
+            at: input.appendingPathComponent("pricing.json"), to: directory.appendingPathComponent("in/pricing.json"))
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(
+            to: directory.appendingPathComponent("in/logs.jsonl"))
         return directory
     }
 
@@ -21,7 +26,8 @@ struct StatementCommandTests {
     ]
 
     static func files(in directory: URL) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { !$0.hasPrefix(".") }
+            .sorted()
     }
 
     @Test("an account named ../../etc/passwd writes inside --out only")
@@ -29,7 +35,9 @@ struct StatementCommandTests {
         let directory = try Self.workspace(Self.hostile)
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("out/deep")
-        let run = runRecount(["statement", "../../etc/passwd", directory.appendingPathComponent("in").path, "--out", out.path])
+        let run = runRecount([
+            "statement", "../../etc/passwd", directory.appendingPathComponent("in").path, "--out", out.path,
+        ])
         #expect(run.status == 0, "\(run.err)")
         let written = Self.files(in: out)
         #expect(written.count == 2)
@@ -37,7 +45,9 @@ struct StatementCommandTests {
         // Nothing escaped: the parent directories hold only what they held.
         #expect(Self.files(in: directory.appendingPathComponent("out")) == ["deep"])
         #expect(Self.files(in: directory) == ["in", "out"])
-        let csv = try String(contentsOf: out.appendingPathComponent(try #require(written.first { $0.hasSuffix(".csv") })), encoding: .utf8)
+        let csv = try String(
+            contentsOf: out.appendingPathComponent(try #require(written.first { $0.hasSuffix(".csv") })),
+            encoding: .utf8)
         // Version 2024-01: 1000 × $0.03/1K = 0.03 USD × 7.1 × 10000 = 2130 points expected.
         // Times in the catalog's zone (+08:00), as a spreadsheet reads a date and time.
         #expect(csv.contains("2024-02-01 10:00:00,p1,gpt-4,1000,0,300,2130,-1830,undercharged,"))
@@ -52,25 +62,33 @@ struct StatementCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("out")
         let account = "<script>alert('x')</script>"
-        let run = runRecount(["statement", account, directory.appendingPathComponent("in").path, "--out", out.path, "--csv-bom",
-                              "--from", "2024-02-01T00:00:00+08:00", "--until", "2024-02-02T00:00:00+08:00"])
+        let run = runRecount([
+            "statement", account, directory.appendingPathComponent("in").path, "--out", out.path, "--csv-bom",
+            "--from", "2024-02-01T00:00:00+08:00", "--until", "2024-02-02T00:00:00+08:00",
+        ])
         #expect(run.status == 0, "\(run.err)")
         let written = Self.files(in: out)
-        let html = try String(contentsOf: out.appendingPathComponent(try #require(written.first { $0.hasSuffix(".html") })), encoding: .utf8)
+        let html = try String(
+            contentsOf: out.appendingPathComponent(try #require(written.first { $0.hasSuffix(".html") })),
+            encoding: .utf8)
         #expect(!html.contains("<script"))
         #expect(html.contains("Statement for &lt;script&gt;alert(&#39;x&#39;)&lt;&#x2F;script&gt;"))
         #expect(html.contains("gpt-4&lt;b&gt;"))
         #expect(!html.lowercased().contains("http"))
         let csv = try Data(contentsOf: out.appendingPathComponent(try #require(written.first { $0.hasSuffix(".csv") })))
         #expect(Array(csv.prefix(3)) == [0xEF, 0xBB, 0xBF])
-        #expect(String(decoding: csv, as: UTF8.self).contains(",s1,gpt-4<b>,1000,0,213,,,no price to recompute (under review),"))
+        #expect(
+            String(decoding: csv, as: UTF8.self).contains(
+                ",s1,gpt-4<b>,1000,0,213,,,no price to recompute (under review),"))
     }
 
     @Test("usage errors: no account, empty account, bad period")
     func usage() {
         #expect(runRecount(["statement"]).status == 64)
         #expect(runRecount(["statement", ""]).status == 64)
-        #expect(runRecount(["statement", "a", "--from", "2024-02-02T00:00:00Z", "--until", "2024-02-01T00:00:00Z"]).status == 64)
+        #expect(
+            runRecount(["statement", "a", "--from", "2024-02-02T00:00:00Z", "--until", "2024-02-01T00:00:00Z"]).status
+                == 64)
         #expect(runRecount(["statement", "a", "/nonexistent/dir"]).status == 66)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RecountKit
+import Testing
 
 /// Statements a customer can read (issue 19): words instead of class codes, in English or
 /// Chinese; the CSV's headers the same as the HTML's; a TOTAL row that adds up to its columns;
@@ -9,13 +9,15 @@ import RecountKit
     /// SampleLogs, account initech: the rows and their sums are checked from the CSV itself
     /// (each number column summed here), not taken from Recount's own totals.
     func statement(_ account: String, _ extra: [String] = []) throws -> (out: String, run: CapturedRun) {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("statement-read-\(UUID().uuidString)").path
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("statement-read-\(UUID().uuidString)")
+            .path
         let run = runRecount(["statement", account, "SampleLogs", "--out", out] + extra)
         return (out, run)
     }
 
     func file(_ directory: String, suffix: String) throws -> String {
-        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(suffix) })
+        let name = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(suffix) })
         return try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
     }
 
@@ -30,11 +32,16 @@ import RecountKit
         #expect(rows.count == 6)
         for name in ["prompt tokens", "completion tokens", "charged", "recomputed", "difference", "credit"] {
             let column = try #require(header.firstIndex(of: name))
-            let sum = rows.reduce(Rational.zero) { try! $0.adding($1[column].isEmpty ? .zero : Rational(parsing: $1[column])) }
+            let sum = rows.reduce(Rational.zero) {
+                try! $0.adding($1[column].isEmpty ? .zero : Rational(parsing: $1[column]))
+            }
             #expect(Amounts.format(sum, scale: 0) == total[column], "column \(name)")
         }
         // The charge nobody could recompute (an orphan debit of 1500) is said separately.
-        #expect(records.last?.first == "1500 points charged on requests that could not be recomputed is not in the difference; it is reviewed by hand")
+        #expect(
+            records.last?.first
+                == "1500 points charged on requests that could not be recomputed is not in the difference; it is reviewed by hand"
+        )
     }
 
     @Test func csvAndHTMLShareTheirHeadersAndShowWords() throws {
@@ -46,7 +53,7 @@ import RecountKit
         #expect(html.contains("<td>overcharged</td>") && html.contains("<td>not charged</td>"))
         #expect(!html.contains("missing_charge") && !html.contains("orphan_debit"))
         #expect(html.contains("times in UTC+08:00"))
-        #expect(html.contains("11,715")) // thousands separators on the page (the CSV keeps 11715)
+        #expect(html.contains("11,715"))  // thousands separators on the page (the CSV keeps 11715)
     }
 
     @Test func chineseStatement() throws {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecountKit
 
 /// The engine's batch loop: every item scanned once, in order, in batches that respect both
@@ -16,10 +17,12 @@ import Testing
         func scan(_ pending: PendingBatch<Int>) { scanned += pending.takeAll() }
         for source in sources {
             var iterator = source.makeIterator()
-            scanner.scan(next: { iterator.next() }, bytes: size, start: { batch in
-                batchSizes.append((batch.count, batch.map(size).reduce(0, +)))
-                return workers.start(count: batch.count) { batch[$0] * 2 }
-            }, scan: scan)
+            scanner.scan(
+                next: { iterator.next() }, bytes: size,
+                start: { batch in
+                    batchSizes.append((batch.count, batch.map(size).reduce(0, +)))
+                    return workers.start(count: batch.count) { batch[$0] * 2 }
+                }, scan: scan)
         }
         scanner.finish(scan: scan)
         #expect(scanned == sources.joined().map { $0 * 2 })

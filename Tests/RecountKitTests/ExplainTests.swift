@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 @Suite("explain agrees with reconcile")
@@ -9,7 +10,8 @@ struct ExplainTests {
 
     static func options() throws -> ReconcileOptions {
         let catalog = try PriceCatalog.load(path: input + "/pricing.json")
-        var options = ReconcileOptions(logs: [input + "/logs.jsonl"], catalog: catalog, pricingPath: input + "/pricing.json")
+        var options = ReconcileOptions(
+            logs: [input + "/logs.jsonl"], catalog: catalog, pricingPath: input + "/pricing.json")
         options.debitsPath = input + "/debits.jsonl"
         options.allRows = true
         return options
@@ -49,7 +51,10 @@ struct ExplainTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let log = directory.appendingPathComponent("a.jsonl")
-        try Data(#"{"id":"\u0072\u0031","time":"2024-02-01T00:00:00+08:00","account":"a","model":"gpt-4","billed":{"amount":"1"}}"#.utf8).write(to: log)
+        try Data(
+            #"{"id":"\u0072\u0031","time":"2024-02-01T00:00:00+08:00","account":"a","model":"gpt-4","billed":{"amount":"1"}}"#
+                .utf8
+        ).write(to: log)
         var options = try Self.options()
         options.logs = [log.path]
         options.debitsPath = nil

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// `prices import` / `prices snapshot` (SPEC §2.7): new-api's settings → a catalog that prices
@@ -17,7 +18,8 @@ import Testing
 
     func imported() throws -> PriceCatalog {
         let settings = try GatewaySettings.parse(Self.fixture("new-api-settings.json"), source: "new-api-settings.json")
-        let (bytes, _, _) = try GatewayCatalog.document(settings, options: GatewayImportOptions(effectiveFrom: Self.from))
+        let (bytes, _, _) = try GatewayCatalog.document(
+            settings, options: GatewayImportOptions(effectiveFrom: Self.from))
         return try PriceCatalog.parse(bytes, source: "imported")
     }
 
@@ -29,7 +31,9 @@ import Testing
         var description: String { model }
     }
 
-    static func u(_ prompt: Int, _ cached: Int, _ completion: Int, _ configure: (inout ChargeUsage) -> Void = { _ in }) -> ChargeUsage {
+    static func u(
+        _ prompt: Int, _ cached: Int, _ completion: Int, _ configure: (inout ChargeUsage) -> Void = { _ in }
+    ) -> ChargeUsage {
         var usage = ChargeUsage(promptTokens: prompt, cachedPromptTokens: cached, completionTokens: completion)
         configure(&usage)
         return usage
@@ -46,7 +50,11 @@ import Testing
         Sample(model: "gpt-4o-2024-05-13", usage: u(100, 0, 100), quota: 1000),
         // Locked completion 5 (the option's 3 is ignored); writes 1000 × 1.25 + 2000 × 2:
         // (100 + 1250 + 4000 + 10 × 5) × 1.5 = 5400 × 1.5 = 8100.
-        Sample(model: "claude-3-7-sonnet-20250219", usage: u(3100, 0, 10) { $0.cacheWrite5mTokens = 1000; $0.cacheWrite1hTokens = 2000 }, quota: 8100),
+        Sample(
+            model: "claude-3-7-sonnet-20250219",
+            usage: u(3100, 0, 10) {
+                $0.cacheWrite5mTokens = 1000; $0.cacheWrite1hTokens = 2000
+            }, quota: 8100),
         // Ratio 0.27 / 2 = 0.135; option completion 4; cache 0.25:
         // (2000 + 8000 × 0.25 + 1000 × 4) × 0.135 = 8000 × 0.135 = 1080.
         Sample(model: "deepseek-chat", usage: u(10000, 8000, 1000), quota: 1080),
@@ -55,7 +63,11 @@ import Testing
         // Audio ratio 16, audio completion ratio unlisted for this name (the table has
         // "gpt-4o-realtime"), so 1: 100 × 1.25 + 200 × 1.25 × 16 + 50 × 1.25 × 4 + 300 × 1.25 × 16
         // = 125 + 4000 + 250 + 6000 = 10375.
-        Sample(model: "gpt-4o-audio-preview", usage: u(300, 0, 350) { $0.audioInputTokens = 200; $0.audioOutputTokens = 300 }, quota: 10375),
+        Sample(
+            model: "gpt-4o-audio-preview",
+            usage: u(300, 0, 350) {
+                $0.audioInputTokens = 200; $0.audioOutputTokens = 300
+            }, quota: 10375),
         // In this gateway version the `gpt-` branch of getHardcodedCompletionModelRatio returns
         // (2, unlocked) before its `gpt-3.5` rule (3, locked) is reached, and the option has no
         // entry: completion 2. (1000 + 1000 × 2) × 0.25 = 750.
@@ -72,7 +84,8 @@ import Testing
     @Test(arguments: samples)
     func importedCatalogPricesAsTheGatewayAndAsTheHandWrittenCatalog(sample: Sample) throws {
         let imported = try imported()
-        let hand = try PriceCatalog.parse(Self.fixture("hand-written-catalog.json"), source: "hand-written-catalog.json")
+        let hand = try PriceCatalog.parse(
+            Self.fixture("hand-written-catalog.json"), source: "hand-written-catalog.json")
         let at = "2026-06-01T00:00:00Z"
         let mine = try charge(sample.usage, model: sample.model, at: at, in: imported)
         let theirs = try charge(sample.usage, model: sample.model, at: at, in: hand)
@@ -97,10 +110,19 @@ import Testing
 
     @Test func settingsShapesReadTheSame() throws {
         // The options rows as (key, value), the /api/option/ answer, and objects instead of JSON text.
-        let rows = try GatewaySettings(optionRows: [("ModelRatio", #"{"gpt-4o": 1.25}"#), ("GroupRatio", #"{"default": 1}"#), ("Theme", "dark")], source: "db")
-        let api = try GatewaySettings.parse(Array(#"{"success": true, "message": "", "data": [{"key": "ModelRatio", "value": "{\"gpt-4o\": 1.25}"}, {"key": "GroupRatio", "value": "{\"default\": 1}"}]}"#.utf8), source: "api")
-        let objects = try GatewaySettings.parse(Array(#"{"ModelRatio": {"gpt-4o": 1.25}, "GroupRatio": {"default": 1}}"#.utf8), source: "file")
-        let sqlite = try GatewaySettings.parse(Array(#"[{"key": "ModelRatio", "value": "{\"gpt-4o\": 1.25}"}, {"key": "GroupRatio", "value": "{\"default\": 1}"}]"#.utf8), source: "sqlite3 -json")
+        let rows = try GatewaySettings(
+            optionRows: [("ModelRatio", #"{"gpt-4o": 1.25}"#), ("GroupRatio", #"{"default": 1}"#), ("Theme", "dark")],
+            source: "db")
+        let api = try GatewaySettings.parse(
+            Array(
+                #"{"success": true, "message": "", "data": [{"key": "ModelRatio", "value": "{\"gpt-4o\": 1.25}"}, {"key": "GroupRatio", "value": "{\"default\": 1}"}]}"#
+                    .utf8), source: "api")
+        let objects = try GatewaySettings.parse(
+            Array(#"{"ModelRatio": {"gpt-4o": 1.25}, "GroupRatio": {"default": 1}}"#.utf8), source: "file")
+        let sqlite = try GatewaySettings.parse(
+            Array(
+                #"[{"key": "ModelRatio", "value": "{\"gpt-4o\": 1.25}"}, {"key": "GroupRatio", "value": "{\"default\": 1}"}]"#
+                    .utf8), source: "sqlite3 -json")
         #expect(rows == api && api == objects && objects == sqlite)
         #expect(rows.modelRatio["gpt-4o"] == (try Rational(parsing: "1.25")))
     }
@@ -126,18 +148,23 @@ import Testing
 
     @Test func snapshotAppendsOnlyWhenTheSettingsChange() throws {
         let settings = try GatewaySettings.parse(Self.fixture("new-api-settings.json"), source: "s")
-        let first = try GatewayCatalog.snapshot(existing: nil, source: "c", settings: settings, options: .init(effectiveFrom: Self.from))
+        let first = try GatewayCatalog.snapshot(
+            existing: nil, source: "c", settings: settings, options: .init(effectiveFrom: Self.from))
         guard case .appended(let id, let bytes) = first.result else { Issue.record("expected a new catalog"); return }
         #expect(id == "gateway-2026-01-01T00:00:00Z")
         // Same settings a day later: nothing to add.
         let day2 = Timestamp(rfc3339: "2026-01-02T00:00:00Z")!
-        let again = try GatewayCatalog.snapshot(existing: bytes, source: "c", settings: settings, options: .init(effectiveFrom: day2))
+        let again = try GatewayCatalog.snapshot(
+            existing: bytes, source: "c", settings: settings, options: .init(effectiveFrom: day2))
         #expect(again.result == .unchanged(latest: id))
         // gpt-4o's ratio changes: exactly one version appended, the old one kept.
         var changed = settings
         changed.modelRatio["gpt-4o"] = try Rational(parsing: "1.5")
-        let third = try GatewayCatalog.snapshot(existing: bytes, source: "c", settings: changed, options: .init(effectiveFrom: day2))
-        guard case .appended(let newID, let newBytes) = third.result else { Issue.record("expected an appended version"); return }
+        let third = try GatewayCatalog.snapshot(
+            existing: bytes, source: "c", settings: changed, options: .init(effectiveFrom: day2))
+        guard case .appended(let newID, let newBytes) = third.result else {
+            Issue.record("expected an appended version"); return
+        }
         #expect(newID == "gateway-2026-01-02T00:00:00Z")
         let catalog = try PriceCatalog.parse(newBytes, source: "c")
         #expect(catalog.versions.map(\.id) == [id, newID])
@@ -146,18 +173,21 @@ import Testing
         #expect(try charge(usage, model: "gpt-4o", at: "2026-01-01T12:00:00Z", in: catalog).charge == Rational(1250))
         #expect(try charge(usage, model: "gpt-4o", at: "2026-01-02T12:00:00Z", in: catalog).charge == Rational(1500))
         // And after that, unchanged again.
-        let fourth = try GatewayCatalog.snapshot(existing: newBytes, source: "c", settings: changed,
-                                                 options: .init(effectiveFrom: Timestamp(rfc3339: "2026-01-03T00:00:00Z")!))
+        let fourth = try GatewayCatalog.snapshot(
+            existing: newBytes, source: "c", settings: changed,
+            options: .init(effectiveFrom: Timestamp(rfc3339: "2026-01-03T00:00:00Z")!))
         #expect(fourth.result == .unchanged(latest: newID))
         // A change dated before the latest version is refused.
         #expect(throws: GatewayImportError.self) {
-            _ = try GatewayCatalog.snapshot(existing: newBytes, source: "c", settings: settings, options: .init(effectiveFrom: Self.from))
+            _ = try GatewayCatalog.snapshot(
+                existing: newBytes, source: "c", settings: settings, options: .init(effectiveFrom: Self.from))
         }
     }
 
     @Test func siteUnitIsRecorded() throws {
         // A points site: 10,000 points per CNY, ¥7.3 paid per $1 of quota.
-        let site = PriceCatalog.SiteUnit(name: "points", currency: "CNY", perCurrency: Rational(10_000), topupRate: try Rational(parsing: "7.3"))
+        let site = PriceCatalog.SiteUnit(
+            name: "points", currency: "CNY", perCurrency: Rational(10_000), topupRate: try Rational(parsing: "7.3"))
         let settings = try GatewaySettings.parse(Array(#"{"ModelRatio": {"gpt-4o": 1.25}}"#.utf8), source: "s")
         let (bytes, _, _) = try GatewayCatalog.document(settings, options: .init(effectiveFrom: Self.from, site: site))
         let catalog = try PriceCatalog.parse(bytes, source: "c")

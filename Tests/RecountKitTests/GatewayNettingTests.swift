@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecountKit
 
 /// Refund rows and task deltas net into one request (SPEC §2.6); numbers by hand.
@@ -20,7 +21,9 @@ import Testing
         let settled = GatewayNetting.net([.init(.consume, quota: 5000), .init(.consume, quota: -1800)])
         #expect(settled.net == 3200)
         #expect(try GatewayNetting.creditDue(net: settled, expected: Rational(3200)) == .zero)
-        let more = GatewayNetting.net([.init(.consume, quota: 5000), .init(.consume, quota: -1800), .init(.consume, quota: 300)])
+        let more = GatewayNetting.net([
+            .init(.consume, quota: 5000), .init(.consume, quota: -1800), .init(.consume, quota: 300),
+        ])
         #expect(try GatewayNetting.creditDue(net: more, expected: Rational(3200)) == Rational(300))
         // Within a tolerance of 300: not credited.
         #expect(try GatewayNetting.creditDue(net: more, expected: Rational(3200), tolerance: Rational(300)) == .zero)

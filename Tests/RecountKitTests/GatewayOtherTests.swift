@@ -1,5 +1,6 @@
 import Testing
 import TokenCounter
+
 @testable import RecountKit
 
 /// `other` as new-api writes it (`service/log_info_generate.go`), and every malformed shape.
@@ -11,12 +12,14 @@ import TokenCounter
     }
 
     @Test func readsATextRowAsTheGatewayWritesIt() throws {
-        let other = try #require(try parse("""
-            {"admin_info":{"use_channel":["3"],"local_count_tokens":true,"usage_billing_path":"local"},
-             "cache_ratio":0.5,"cache_tokens":400,"completion_ratio":4,"frt":812,"group_ratio":1,
-             "model_price":-1,"model_ratio":1.25,"user_group_ratio":-1,"request_path":"/v1/chat/completions",
-             "stream_status":{"status":"error","end_reason":"client_gone","end_error":"context canceled"}}
-            """))
+        let other = try #require(
+            try parse(
+                """
+                {"admin_info":{"use_channel":["3"],"local_count_tokens":true,"usage_billing_path":"local"},
+                 "cache_ratio":0.5,"cache_tokens":400,"completion_ratio":4,"frt":812,"group_ratio":1,
+                 "model_price":-1,"model_ratio":1.25,"user_group_ratio":-1,"request_path":"/v1/chat/completions",
+                 "stream_status":{"status":"error","end_reason":"client_gone","end_error":"context canceled"}}
+                """))
         #expect(other.modelRatio == (try Rational(parsing: "1.25")))
         #expect(other.completionRatio == Rational(4))
         #expect(other.cacheTokens == 400)
@@ -67,10 +70,19 @@ import TokenCounter
         (#"{"stream_status":"done"}"#, "other.stream_status", "expected an object, found string"),
         (#"{"stream_status":{"end_reason":7}}"#, "other.stream_status.end_reason", "expected a string, found number"),
         (#"{"admin_info":[]}"#, "other.admin_info", "expected an object, found array"),
-        (#"{"admin_info":{"local_count_tokens":"true"}}"#, "other.admin_info.local_count_tokens", "expected true or false, found string"),
+        (
+            #"{"admin_info":{"local_count_tokens":"true"}}"#, "other.admin_info.local_count_tokens",
+            "expected true or false, found string"
+        ),
         (#"{"tool_surcharges":{}}"#, "other.tool_surcharges", "expected an array, found object"),
-        (#"{"tool_surcharges":[{"name":"web_search","count":-1,"price":10}]}"#, "other.tool_surcharges[0].count", "must not be negative (-1)"),
-        (#"{"tool_surcharges":[{"name":"web_search","count":1}]}"#, "other.tool_surcharges[0].price", "required field is missing"),
+        (
+            #"{"tool_surcharges":[{"name":"web_search","count":-1,"price":10}]}"#, "other.tool_surcharges[0].count",
+            "must not be negative (-1)"
+        ),
+        (
+            #"{"tool_surcharges":[{"name":"web_search","count":1}]}"#, "other.tool_surcharges[0].price",
+            "required field is missing"
+        ),
         (#"{"image_output":"1000"}"#, "other.image_output", "expected an integer, found string"),
         (#"{"task_id":12}"#, "other.task_id", "expected a string, found number"),
     ])
@@ -88,14 +100,16 @@ import TokenCounter
     }
 
     @Test func readsCacheWritesAudioToolsAndTasks() throws {
-        let other = try #require(try parse("""
-            {"usage_semantic":"anthropic","claude":true,"cache_creation_tokens":3000,"cache_creation_ratio":1.25,
-             "cache_creation_tokens_5m":1000,"cache_creation_ratio_5m":1.25,"cache_creation_tokens_1h":2000,
-             "cache_creation_ratio_1h":2,"cache_write_tokens":3000,"audio":true,"audio_input":200,"audio_output":300,
-             "text_input":100,"text_output":50,"audio_ratio":16,"audio_completion_ratio":2,
-             "tool_surcharges":[{"name":"web_search","count":2,"price":10}],"task_id":"task_9","quota_delta":-150,
-             "billing_mode":"tiered_expr","admin_info":{"quota_saturation":{"op":"QuotaFromDecimal"}}}
-            """))
+        let other = try #require(
+            try parse(
+                """
+                {"usage_semantic":"anthropic","claude":true,"cache_creation_tokens":3000,"cache_creation_ratio":1.25,
+                 "cache_creation_tokens_5m":1000,"cache_creation_ratio_5m":1.25,"cache_creation_tokens_1h":2000,
+                 "cache_creation_ratio_1h":2,"cache_write_tokens":3000,"audio":true,"audio_input":200,"audio_output":300,
+                 "text_input":100,"text_output":50,"audio_ratio":16,"audio_completion_ratio":2,
+                 "tool_surcharges":[{"name":"web_search","count":2,"price":10}],"task_id":"task_9","quota_delta":-150,
+                 "billing_mode":"tiered_expr","admin_info":{"quota_saturation":{"op":"QuotaFromDecimal"}}}
+                """))
         #expect(other.isAnthropicUsage)
         #expect(other.cacheCreationTokens5m == 1000 && other.cacheCreationTokens1h == 2000)
         #expect(other.cacheCreationRatio1h == Rational(2))
@@ -122,8 +136,12 @@ import TokenCounter
             mantissa = String(mantissa.prefix(digits))
             let point = Int(next() % UInt64(digits + 8))
             let text: String
-            if point == 0 { text = mantissa } else if point <= mantissa.count {
-                text = String(mantissa.dropLast(point)).isEmpty ? "0." + mantissa : String(mantissa.dropLast(point)) + "." + String(mantissa.suffix(point))
+            if point == 0 {
+                text = mantissa
+            } else if point <= mantissa.count {
+                text =
+                    String(mantissa.dropLast(point)).isEmpty
+                    ? "0." + mantissa : String(mantissa.dropLast(point)) + "." + String(mantissa.suffix(point))
             } else {
                 text = "0." + String(repeating: "0", count: point - mantissa.count) + mantissa
             }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecountKit
 
 /// A new-api row whose `other` is malformed is rejected naming the key (SPEC §2.6); a good
@@ -16,7 +17,8 @@ import Testing
     }
 
     @Test func goodOtherDecodes() throws {
-        let record = try decode(Self.row(other: #""{\"model_ratio\":1.25,\"cache_tokens\":400,\"cache_ratio\":0.5}""#)).get()
+        let record = try decode(Self.row(other: #""{\"model_ratio\":1.25,\"cache_tokens\":400,\"cache_ratio\":0.5}""#))
+            .get()
         #expect(record.id == "req-7")
         #expect(record.billed.amount == Rational(2000))
         #expect(try decode(Self.row(other: #""""#)).get().id == "req-7")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// `report.html` must work offline and never let a logged value become markup.
@@ -11,23 +12,32 @@ struct HTMLReportTests {
 
     /// A small run whose model, account, key and group are hostile, over the explain fixture's catalog.
     static func report() throws -> (html: String, result: ReconcileResult) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("html-report-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "html-report-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         func line(_ object: [String: Any]) throws -> String {
             String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         }
         let lines = [
-            try line(["id": "x1", "time": "2024-02-01T10:00:00+08:00", "account": evilAccount, "key": "sk-<script>0123456789'\"",
-                      "group": evilGroup, "model": evilModel,
-                      "request": ["messages": [["role": "user", "content": "SECRET PROMPT <b>bold</b>"]]],
-                      "response": ["choices": [["message": ["role": "assistant", "content": "SECRET ANSWER"]]]],
-                      "usage": ["prompt_tokens": 1000, "completion_tokens": 10], "billed": ["amount": "9999"]]),
-            try line(["id": "x2", "time": "2024-02-02T10:00:00+08:00", "account": "张三", "model": "gpt-4",
-                      "usage": ["prompt_tokens": 100, "completion_tokens": 10], "billed": ["amount": "1"]]),
+            try line([
+                "id": "x1", "time": "2024-02-01T10:00:00+08:00", "account": evilAccount,
+                "key": "sk-<script>0123456789'\"",
+                "group": evilGroup, "model": evilModel,
+                "request": ["messages": [["role": "user", "content": "SECRET PROMPT <b>bold</b>"]]],
+                "response": ["choices": [["message": ["role": "assistant", "content": "SECRET ANSWER"]]]],
+                "usage": ["prompt_tokens": 1000, "completion_tokens": 10], "billed": ["amount": "9999"],
+            ]),
+            try line([
+                "id": "x2", "time": "2024-02-02T10:00:00+08:00", "account": "张三", "model": "gpt-4",
+                "usage": ["prompt_tokens": 100, "completion_tokens": 10], "billed": ["amount": "1"],
+            ]),
             // A logged URL (formula-injection style) must not put a URL into the page's bytes.
-            try line(["id": "x3", "time": "2024-02-02T11:00:00+08:00", "account": #"=HYPERLINK("http://evil.example/a")"#,
-                      "model": "gpt-4", "usage": ["prompt_tokens": 100, "completion_tokens": 10], "billed": ["amount": "9000"]]),
+            try line([
+                "id": "x3", "time": "2024-02-02T11:00:00+08:00", "account": #"=HYPERLINK("http://evil.example/a")"#,
+                "model": "gpt-4", "usage": ["prompt_tokens": 100, "completion_tokens": 10],
+                "billed": ["amount": "9000"],
+            ]),
         ]
         let log = directory.appendingPathComponent("a.jsonl")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: log)
@@ -45,7 +55,10 @@ struct HTMLReportTests {
     @Test("the page references no external URL")
     func noExternalURL() throws {
         let html = try Self.report().html.lowercased()
-        for forbidden in ["http://", "https://", "@import", "src=\"//", "href=\"//", "src='//", "href='//", "<link", "<img", "<iframe"] {
+        for forbidden in [
+            "http://", "https://", "@import", "src=\"//", "href=\"//", "src='//", "href='//", "<link", "<img",
+            "<iframe",
+        ] {
             #expect(!html.contains(forbidden), "found \(forbidden)")
         }
         // `url(` only without a scheme would be tolerable; the page uses none at all.
@@ -101,6 +114,7 @@ struct HTMLReportTests {
 
     @Test("the escaper handles all five characters")
     func escaper() {
-        #expect(HTMLEscape.text(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;&#x2F;a&gt;")
+        #expect(
+            HTMLEscape.text(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;&#x2F;a&gt;")
     }
 }

@@ -1,16 +1,18 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// SPEC §6 "Lines and debits": rejects carry file and 1-based physical line; nothing is dropped.
 @Suite struct IngestRejectTests {
     @Test func crlfBlankLinesAndLastLineWithoutNewline() throws {
         let fixture = try ReconcileFixture()
-        let text = logLine("a", amount: "20") + "\r\n"   // line 1
-            + "\r\n"                                      // line 2: blank
-            + "   \t \r\n"                                // line 3: whitespace only
-            + "not json\r\n"                              // line 4: rejected
-            + logLine("b", amount: "20")                  // line 5: no newline at the end
+        let text =
+            logLine("a", amount: "20") + "\r\n"  // line 1
+            + "\r\n"  // line 2: blank
+            + "   \t \r\n"  // line 3: whitespace only
+            + "not json\r\n"  // line 4: rejected
+            + logLine("b", amount: "20")  // line 5: no newline at the end
         let path = try fixture.write("log.jsonl", text)
         let result = try fixture.run { $0.allRows = true }
         #expect(result.rows.map(\.requestID).sorted() == ["a", "b"])
@@ -18,7 +20,7 @@ import Testing
         let reject = try #require(result.rejects.first)
         #expect(result.rejects.count == 1)
         #expect(reject.source == SourceLocation(file: path, line: 4))
-        #expect(reject.raw == Array("not json".utf8)) // CR not part of the raw line
+        #expect(reject.raw == Array("not json".utf8))  // CR not part of the raw line
         #expect(try result.row("b").source?.line == 5)
         #expect(result.inputs.first?.lines == 5)
     }
@@ -38,15 +40,29 @@ import Testing
         RejectCase(line: #"{"time": 1704844800, "account": "a", "model": "m"}"#, field: "id"),
         RejectCase(line: #"{"id": "x", "time": 1704844800, "model": "m"}"#, field: "account"),
         RejectCase(line: #"{"id": "x", "time": 1704844800, "account": 5, "model": "m"}"#, field: "account"),
-        RejectCase(line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "billed": {"amount": "-1"}}"#, field: "billed.amount"),
-        RejectCase(line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "billed": {"amount": -0.5}}"#, field: "billed.amount"),
-        RejectCase(line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "billed": {"amount": "1/3"}}"#, field: "billed.amount"),
-        RejectCase(line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "status": "ok"}"#, field: "status"),
-        RejectCase(line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "status": 200.5}"#, field: "status"),
-        RejectCase(line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "usage": {"prompt_tokens": -3}}"#, field: "usage.prompt_tokens"),
-        RejectCase(line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "stream": "yes"}"#, field: "stream"),
-        RejectCase(line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "endpoint": "moderations"}"#, field: "endpoint"),
-        RejectCase(line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "response": 5}"#, field: "response"),
+        RejectCase(
+            line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "billed": {"amount": "-1"}}"#,
+            field: "billed.amount"),
+        RejectCase(
+            line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "billed": {"amount": -0.5}}"#,
+            field: "billed.amount"),
+        RejectCase(
+            line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "billed": {"amount": "1/3"}}"#,
+            field: "billed.amount"),
+        RejectCase(
+            line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "status": "ok"}"#, field: "status"),
+        RejectCase(
+            line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "status": 200.5}"#, field: "status"),
+        RejectCase(
+            line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "usage": {"prompt_tokens": -3}}"#,
+            field: "usage.prompt_tokens"),
+        RejectCase(
+            line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "stream": "yes"}"#, field: "stream"),
+        RejectCase(
+            line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "endpoint": "moderations"}"#,
+            field: "endpoint"),
+        RejectCase(
+            line: #"{"id": "x", "time": 1704844800, "account": "a", "model": "m", "response": 5}"#, field: "response"),
     ])
     func rejectedLine(_ c: RejectCase) throws {
         let fixture = try ReconcileFixture()
@@ -63,7 +79,9 @@ import Testing
     @Test func invalidUTF8IsRejectedNotDropped() throws {
         let fixture = try ReconcileFixture()
         var bytes = Array((logLine("a") + "\n").utf8)
-        let bad = Array(#"{"id": "b", "time": 1704844800, "account": "a"#.utf8) + [0xFF, 0xFE] + Array(#"", "model": "m"}"#.utf8)
+        let bad =
+            Array(#"{"id": "b", "time": 1704844800, "account": "a"#.utf8) + [0xFF, 0xFE]
+            + Array(#"", "model": "m"}"#.utf8)
         bytes += bad + [0x0A]
         try fixture.write("log.jsonl", bytes: bytes)
         let result = try fixture.run()
@@ -75,7 +93,9 @@ import Testing
 
     @Test func numericStringsAreAccepted() throws {
         let fixture = try ReconcileFixture()
-        try fixture.log([#"{"id": "n", "time": 1704844800, "account": "a", "model": "m", "status": "500", "usage": {"prompt_tokens": "10", "completion_tokens": " 5 "}, "billed": {"amount": 20, "prompt_tokens": "10"}}"#])
+        try fixture.log([
+            #"{"id": "n", "time": 1704844800, "account": "a", "model": "m", "status": "500", "usage": {"prompt_tokens": "10", "completion_tokens": " 5 "}, "billed": {"amount": 20, "prompt_tokens": "10"}}"#
+        ])
         let result = try fixture.run()
         #expect(result.rejects.isEmpty)
         let row = try result.row("n")
@@ -86,7 +106,9 @@ import Testing
 
     @Test func nullMeansAbsent() throws {
         let fixture = try ReconcileFixture()
-        try fixture.log([#"{"id": "n", "time": 1704844800, "account": "a", "model": "m", "status": null, "key": null, "group": null, "usage": {"prompt_tokens": 10, "completion_tokens": 5}, "billed": null}"#])
+        try fixture.log([
+            #"{"id": "n", "time": 1704844800, "account": "a", "model": "m", "status": null, "key": null, "group": null, "usage": {"prompt_tokens": 10, "completion_tokens": 5}, "billed": null}"#
+        ])
         let result = try fixture.run()
         #expect(result.rejects.isEmpty)
         #expect(try result.row("n").outcomeClass == .missing_charge)
@@ -98,7 +120,7 @@ import Testing
         let path = try fixture.log([logLine("dup", amount: "20"), logLine("other", amount: "20"), later])
         let result = try fixture.run { $0.allRows = true }
         let row = try result.row("dup")
-        #expect(row.recorded == points("20")) // the first line is the request
+        #expect(row.recorded == points("20"))  // the first line is the request
         let reject = try #require(result.rejects.first)
         #expect(reject.source == SourceLocation(file: path, line: 3))
         #expect(reject.raw == Array(later.utf8))

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecountKit
 
 /// `JSONWriter.quote` copies a value whole when no byte of it can need an escape; otherwise it
@@ -32,11 +33,14 @@ import Testing
     }
 
     @Test func quoteMatchesTheScalarRules() {
-        let pieces = ["plain", "中文", "emoji 😀", "\"", "\\", "\n", "\r", "\t", "<", ">", "&", "\u{2028}", "\u{2029}",
-                      "\u{2027}", "\u{2030}", "€", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "é", "/", "'", " "]
+        let pieces = [
+            "plain", "中文", "emoji 😀", "\"", "\\", "\n", "\r", "\t", "<", ">", "&", "\u{2028}", "\u{2029}",
+            "\u{2027}", "\u{2030}", "€", "\u{0}", "\u{1F}", "\u{7F}", "\u{80}", "é", "/", "'", " ",
+        ]
         var generator = FuzzRandom(seed: 5)
         for _ in 0..<2_000 {
-            let text = (0..<Int(generator.next() % 6)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            let text = (0..<Int(generator.next() % 6)).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }
+                .joined()
             var out = ""
             JSONWriter.quote(text, into: &out)
             #expect(out == Self.reference(text), "\(text.debugDescription)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// The join works ids out in chunks on the workers and streams ids too large for a chunk on the
@@ -19,13 +20,16 @@ import Testing
             for _ in 0..<copies { logs.append(LedgerBatchTests.fixtureLine(id, account: "acct\(i % 5)", amount: "20")) }
             let debits = i == 2 * ids / 3 ? repeats : 1
             for d in 0..<debits {
-                ledger.append(#"{"debit_id":"d\#(i)-\#(d)","request_id":"\#(id)","account":"acct\#(i % 5)","amount":"\#(i % 4 == 0 ? 25 : 20)"}"#)
+                ledger.append(
+                    #"{"debit_id":"d\#(i)-\#(d)","request_id":"\#(id)","account":"acct\#(i % 5)","amount":"\#(i % 4 == 0 ? 25 : 20)"}"#
+                )
             }
         }
         let log = fixture.directory + "/day.jsonl", debits = fixture.directory + "/debits.jsonl"
         try (logs.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
         try (ledger.joined(separator: "\n") + "\n").write(toFile: debits, atomically: true, encoding: .utf8)
-        let catalog = try PriceCatalog.load(path: SpillTests.root.appendingPathComponent("SampleLogs/pricing.json").path)
+        let catalog = try PriceCatalog.load(
+            path: SpillTests.root.appendingPathComponent("SampleLogs/pricing.json").path)
         var options = ReconcileOptions(logs: [log], catalog: catalog, pricingPath: "pricing.json")
         options.debitsPath = debits
         options.spillDirectory = fixture.directory
@@ -41,7 +45,8 @@ import Testing
             #expect(result.rejects.count == repeats - 1)
             #expect(result.classTotals[.duplicate_charge]?.count == 1, "one id is debited \(repeats) times")
             #expect((result.classTotals[.overcharge]?.count ?? 0) > ids / 5, "\(result.classTotals)")
-            reports.append(ReportFiles(result: result, parameters: parameters).files().map { ($0.name, Array($0.bytes)) })
+            reports.append(
+                ReportFiles(result: result, parameters: parameters).files().map { ($0.name, Array($0.bytes)) })
         }
         for (a, b) in zip(reports[0], reports[1]) { #expect(a.bytes == b.bytes, "\(a.name)") }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// With more than one job a JSONL ledger is parsed in batches on the workers
@@ -26,7 +27,9 @@ import Testing
                 rejected += 1
                 ledger.append("not json")
             default:
-                ledger.append("{\"debit_id\":\"d\(i)\",\"request_id\":\"\(id)\",\"account\":\"acct\(i % 7)\",\"amount\":\"\(10 + i % 9)\",\"time\":\"2024-02-10T00:00:\(String(format: "%02d", i % 60))Z\"}")
+                ledger.append(
+                    "{\"debit_id\":\"d\(i)\",\"request_id\":\"\(id)\",\"account\":\"acct\(i % 7)\",\"amount\":\"\(10 + i % 9)\",\"time\":\"2024-02-10T00:00:\(String(format: "%02d", i % 60))Z\"}"
+                )
             }
             if i % 3 == 0 && i < lines - 700 {
                 logs.append(fixtureLine(id, account: "acct\(i % 7)", amount: String(10 + i % 9)))
@@ -46,7 +49,8 @@ import Testing
     @Test func batchedLedgerGivesTheSameRunAsLineByLine() throws {
         let fixture = try ReconcileFixture()
         let (log, debits, blank, rejected) = try Self.write(fixture)
-        let catalog = try PriceCatalog.load(path: SpillTests.root.appendingPathComponent("SampleLogs/pricing.json").path)
+        let catalog = try PriceCatalog.load(
+            path: SpillTests.root.appendingPathComponent("SampleLogs/pricing.json").path)
         var options = ReconcileOptions(logs: [log], catalog: catalog, pricingPath: "pricing.json")
         options.debitsPath = debits
         options.spillDirectory = fixture.directory

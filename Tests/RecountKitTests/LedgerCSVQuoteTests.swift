@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// A stray `"` in a CSV ledger used to swallow every later line into one reject (and re-parse

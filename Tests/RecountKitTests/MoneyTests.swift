@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RecountKit
 @testable import RecountSample
 
@@ -12,7 +13,7 @@ func q(_ text: String) throws -> Rational { try Rational(parsing: text) }
         ("0.002", 1, 500),
         ("1e-3", 1, 1000),
         ("2.5E+2", 250, 1),
-        ("1/3.05", 20, 61),             // 1 / (305/100) = 100/305 = 20/61
+        ("1/3.05", 20, 61),  // 1 / (305/100) = 100/305 = 20/61
         ("0.0", 0, 1),
         (".5", 1, 2),
         ("7.10", 71, 10),
@@ -32,8 +33,10 @@ func q(_ text: String) throws -> Rational { try Rational(parsing: text) }
         #expect(value.numerator == 20 && value.denominator == 61)
     }
 
-    @Test(arguments: ["", "abc", "1.", "1..2", "1/0", "1/2/3", " 1", "1 ", "0x10", "NaN", "1e", "--1",
-                      "1,000", "1e-39", "1e39", "1234567890123456789012345678901234567", String(repeating: "1", count: 101)])
+    @Test(arguments: [
+        "", "abc", "1.", "1..2", "1/0", "1/2/3", " 1", "1 ", "0x10", "NaN", "1e", "--1",
+        "1,000", "1e-39", "1e39", "1234567890123456789012345678901234567", String(repeating: "1", count: 101),
+    ])
     func rejectsWithAReason(text: String) {
         #expect(throws: MoneyError.self) { try Rational(parsing: text) }
     }
@@ -101,16 +104,16 @@ extension Int128 {
 @Suite struct MoneyRoundingTests {
     // (value, scale, ceil, floor, half_up, half_even, half_away_from_zero), each worked by hand.
     static let cases: [(String, Int, String, String, String, String, String)] = [
-        ("2.5", 0, "3", "2", "3", "2", "3"),        // tie, even below
-        ("3.5", 0, "4", "3", "4", "4", "4"),        // tie, even above
-        ("2.4999", 0, "3", "2", "2", "2", "2"),     // just below the tie
-        ("2.5001", 0, "3", "2", "3", "3", "3"),     // just above the tie
-        ("2130", 0, "2130", "2130", "2130", "2130", "2130"), // exact: unchanged by every mode
+        ("2.5", 0, "3", "2", "3", "2", "3"),  // tie, even below
+        ("3.5", 0, "4", "3", "4", "4", "4"),  // tie, even above
+        ("2.4999", 0, "3", "2", "2", "2", "2"),  // just below the tie
+        ("2.5001", 0, "3", "2", "3", "3", "3"),  // just above the tie
+        ("2130", 0, "2130", "2130", "2130", "2130", "2130"),  // exact: unchanged by every mode
         ("0.125", 2, "0.13", "0.12", "0.13", "0.12", "0.13"),
         ("0.135", 2, "0.14", "0.13", "0.14", "0.14", "0.14"),
         ("1/3", 0, "1", "0", "0", "0", "0"),
         ("2/3", 0, "1", "0", "1", "1", "1"),
-        ("0.0001", 0, "1", "0", "0", "0", "0"),     // tiny positive: only ceil reaches 1
+        ("0.0001", 0, "1", "0", "0", "0", "0"),  // tiny positive: only ceil reaches 1
         ("-2.5", 0, "-2", "-3", "-2", "-2", "-3"),  // negatives: half_up toward +∞, away from 0
         ("-0.5", 0, "0", "-1", "0", "0", "-1"),
     ]
@@ -166,8 +169,10 @@ extension Int128 {
     static let values: [UInt128] = {
         // Seeded (the sample generator's SplitMix64), so a failure names values that come back.
         var random = SampleRandom(seed: 0x6763_64, index: 0)
-        var values: [UInt128] = [0, 1, 2, 3, 6, 10, 1_000_000, UInt128(UInt64.max), UInt128(UInt64.max) + 1,
-                                 UInt128(UInt64.max) * 6, 1 << 100, (1 << 100) * 3]
+        var values: [UInt128] = [
+            0, 1, 2, 3, 6, 10, 1_000_000, UInt128(UInt64.max), UInt128(UInt64.max) + 1,
+            UInt128(UInt64.max) * 6, 1 << 100, (1 << 100) * 3,
+        ]
         for _ in 0..<40 {
             let small = UInt128(random.next() >> 8 | 1)  // below 2^56: the 64-bit path, and sums of it
             let wide = UInt128(random.next() | 1)
@@ -193,9 +198,12 @@ extension Int128 {
             let b = values[(index * 7 + 3) % values.count]
             let x = try Rational(numerator: a, denominator: b)
             let y = try Rational(numerator: -b, denominator: a % 1000 + 1)
-            let whole = try Rational(numerator: a, denominator: 1), negativeWhole = try Rational(numerator: -b, denominator: 1)
-            for value in [try x.adding(y), try x.multiplied(by: y), try whole.adding(negativeWhole),
-                          try x.multiplied(by: Rational(2))] {
+            let whole = try Rational(numerator: a, denominator: 1),
+                negativeWhole = try Rational(numerator: -b, denominator: 1)
+            for value in [
+                try x.adding(y), try x.multiplied(by: y), try whole.adding(negativeWhole),
+                try x.multiplied(by: Rational(2)),
+            ] {
                 #expect(value.denominator > 0)
                 #expect(Self.referenceGCD(value.numerator.magnitude, value.denominator.magnitude) == 1)
             }

@@ -1,7 +1,8 @@
-import Testing
 import TestSupport
-@testable import RecountKit
+import Testing
 import TokenCounter
+
+@testable import RecountKit
 
 /// `Rational(parsing:)`, `DecimalText` and `FieldReader.amount` against the `Character`-based
 /// readers they replaced (`ReferenceNumberParsing`): the same value or the same error, over
@@ -18,11 +19,13 @@ import TokenCounter
         "170141183460469231731687303715884105727", "1e38/1e-38", "1e-38/1e38", "99999999999999999999e18/3",
         " 1", "1 ", "1_000", "0x10", "NaN", "Infinity", "١٢", "1\u{301}", "-\u{301}5", "1/\u{301}3", "1/\u{301}2/3",
         "1234567890123456789012345678901234567/\u{301}5", "\u{301}/1", "1/2\u{301}", "1e\u{301}5", "1.\u{301}5",
-        "\u{600}/2", "1\r\n/2", "1\r\n", "é", "1/é", "１", "1e１", "12" + String(repeating: "0", count: 99), String(repeating: "9", count: 101),
+        "\u{600}/2", "1\r\n/2", "1\r\n", "é", "1/é", "１", "1e１", "12" + String(repeating: "0", count: 99),
+        String(repeating: "9", count: 101),
     ]
 
     static let pieces: [String] = [
-        "0", "1", "9", "00", "12", "5", ".", "e", "E", "+", "-", "/", " ", "\u{301}", "é", "١", "\r\n", "\u{600}", "x", "38", "1000",
+        "0", "1", "9", "00", "12", "5", ".", "e", "E", "+", "-", "/", " ", "\u{301}", "é", "١", "\r\n", "\u{600}", "x",
+        "38", "1000",
     ]
 
     static var inputs: [String] {
@@ -38,7 +41,9 @@ import TokenCounter
         var failures = 0
         for text in Self.inputs {
             let expected: Result<Rational, MoneyError>
-            do { expected = .success(try ReferenceNumberParsing.rational(parsing: text)) } catch { expected = .failure(error) }
+            do { expected = .success(try ReferenceNumberParsing.rational(parsing: text)) } catch {
+                expected = .failure(error)
+            }
             let actual: Result<Rational, MoneyError>
             do { actual = .success(try Rational(parsing: text)) } catch { actual = .failure(error) }
             if expected != actual {
@@ -51,11 +56,18 @@ import TokenCounter
     @Test func decimalTextMatchesTheReference() {
         var failures = 0
         for text in Self.inputs {
-            let expected = ReferenceDecimalText(text).map { [$0.negative.description, $0.integer, $0.fraction, String($0.exponent)] }
-            let actual = DecimalText(text).map { [$0.negative.description, $0.integer, $0.fraction, String($0.exponent)] }
+            let expected = ReferenceDecimalText(text).map {
+                [$0.negative.description, $0.integer, $0.fraction, String($0.exponent)]
+            }
+            let actual = DecimalText(text).map {
+                [$0.negative.description, $0.integer, $0.fraction, String($0.exponent)]
+            }
             if expected != actual {
                 failures += 1
-                if failures <= 10 { Issue.record("\(text.debugDescription): \(String(describing: expected)) vs \(String(describing: actual))") }
+                if failures <= 10 {
+                    Issue.record(
+                        "\(text.debugDescription): \(String(describing: expected)) vs \(String(describing: actual))")
+                }
             }
         }
     }
@@ -68,13 +80,17 @@ import TokenCounter
             if ReferenceNumberParsing.hasSlash(text) {
                 expected = .failure(FieldError("f", "'\(text.prefix(40))' is not a decimal amount"))
             } else {
-                switch Result(catching: { () throws(MoneyError) in try ReferenceNumberParsing.rational(parsing: text) }) {
-                case .failure(let error): expected = .failure(FieldError("f", "'\(text.prefix(40))' is not a decimal amount (\(error))"))
-                case .success(let value) where value.isNegative: expected = .failure(FieldError("f", "amount must not be negative (\(text.prefix(40)))"))
+                switch Result(catching: { () throws(MoneyError) in try ReferenceNumberParsing.rational(parsing: text) })
+                {
+                case .failure(let error):
+                    expected = .failure(FieldError("f", "'\(text.prefix(40))' is not a decimal amount (\(error))"))
+                case .success(let value) where value.isNegative:
+                    expected = .failure(FieldError("f", "amount must not be negative (\(text.prefix(40)))"))
                 case .success(let value): expected = .success(value)
                 }
             }
-            let actual = Result(catching: { () throws(FieldError) in try FieldReader.amount(.number(text), field: "f") })
+            let actual = Result(catching: { () throws(FieldError) in try FieldReader.amount(.number(text), field: "f") }
+            )
             if expected != actual {
                 failures += 1
                 if failures <= 10 { Issue.record("\(text.debugDescription): \(expected) vs \(actual)") }

@@ -1,12 +1,14 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// A failure between staging and commit leaves the previous reports intact and no temp files.
 @Suite struct OutputAtomicTests {
     func listing(_ dir: String) throws -> [String: Data] {
         var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir) where name != ".recount.lock" && name != "blocker" {
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir)
+        where name != ".recount.lock" && name != "blocker" {
             files[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
         }
         return files
@@ -53,7 +55,7 @@ import Testing
         do {
             let output = try OutputDirectory(path: dir)
             try output.stage("a.csv", "new\n")
-            chmod(dir, 0o500) // no new temporary can be created
+            chmod(dir, 0o500)  // no new temporary can be created
             defer { chmod(dir, 0o755) }
             if getuid() != 0 { #expect(throws: OutputError.self) { try output.stage("b.csv", "new\n") } }
             output.discard()

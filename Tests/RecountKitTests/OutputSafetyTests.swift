@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 @testable import RecountSample
 
@@ -30,11 +31,13 @@ import Testing
         #expect(fields == ["'=1+1", "a,\u{301}b", "c\"\u{301}d", "e\r\nf", "'-3", "ok"])
     }
 
-    @Test(arguments: [
-        ("sk-abcdefghijklmnop1234", "sk-…1234"), ("short", "…"), (nil, ""), ("12345678", "…"), ("123456789", "…6789"),
-        ("abcdefghij-klm", "…-klm"), ("sk-proj-abcdefgh", "sk-…efgh"), ("abcdef-ghijk", "abcdef-…hijk"),
-        ("ключ-секретный1234", "ключ-…1234"), ("密钥密钥密钥密钥", "…"), ("密钥-密钥密钥密钥x", "密钥-…钥密钥x"),
-    ] as [(String?, String)])
+    @Test(
+        arguments: [
+            ("sk-abcdefghijklmnop1234", "sk-…1234"), ("short", "…"), (nil, ""), ("12345678", "…"),
+            ("123456789", "…6789"),
+            ("abcdefghij-klm", "…-klm"), ("sk-proj-abcdefgh", "sk-…efgh"), ("abcdef-ghijk", "abcdef-…hijk"),
+            ("ключ-секретный1234", "ключ-…1234"), ("密钥密钥密钥密钥", "…"), ("密钥-密钥密钥密钥x", "密钥-…钥密钥x"),
+        ] as [(String?, String)])
     func keyMask(key: String?, masked: String) {
         #expect(KeyMask.mask(key) == masked)
     }
@@ -44,8 +47,8 @@ import Testing
         let fixture = try ReconcileFixture()
         try fixture.log([
             logLine("over", amount: "25", extra: "\"key\": \"\(key)\""),
-            logLine("bad", time: "\"never\"", extra: "\"key\": \"\(key)\""),      // rejected: raw line
-            "{\"id\": \"broken\", \"key\": \"\(key)\"",                              // not JSON
+            logLine("bad", time: "\"never\"", extra: "\"key\": \"\(key)\""),  // rejected: raw line
+            "{\"id\": \"broken\", \"key\": \"\(key)\"",  // not JSON
             #"{"id": 9, "created_at": 1704844800, "username": "u", "token_name": "sk-SECRETSECRETSECRET0000", "model_name": "m", "quota": 5, "type": 1}"#,
         ])
         let result = try fixture.run { $0.allRows = true }
@@ -54,9 +57,10 @@ import Testing
             let text = String(decoding: file.bytes, as: UTF8.self)
             #expect(!text.contains("SECRETSECRET"), "\(file.name) holds a full API key")
         }
-        let discrepancies = String(decoding: try #require(files.first { $0.name == "discrepancies.csv" }).bytes, as: UTF8.self)
+        let discrepancies = String(
+            decoding: try #require(files.first { $0.name == "discrepancies.csv" }).bytes, as: UTF8.self)
         #expect(discrepancies.contains("sk-…9f3a"))
-        #expect(result.rejects.count == 2)   // the type-1 row is a top-up: skipped, not rejected
+        #expect(result.rejects.count == 2)  // the type-1 row is a top-up: skipped, not rejected
         #expect(result.counters.nonRequestRows == 1)
     }
 }
@@ -64,9 +68,9 @@ import Testing
 @Suite struct OutputRedactTests {
     @Test(arguments: [
         (#"{"key": "sk-abcdefghijkl1234", "x": 1}"#, #"{"key": "sk-…1234", "x": 1}"#),
-        (#"{"key": "tok_abcdefghijkl5678"}"#, #"{"key": "…5678"}"#),   // the key field, whatever its shape
+        (#"{"key": "tok_abcdefghijkl5678"}"#, #"{"key": "…5678"}"#),  // the key field, whatever its shape
         ("broken sk-live-abcdefghij9999 line", "broken sk-…9999 line"),
-        ("task-abcdefghijklmnop", "task-abcdefghijklmnop"),             // not a key: "sk-" inside a word
+        ("task-abcdefghijklmnop", "task-abcdefghijklmnop"),  // not a key: "sk-" inside a word
         ("sk-short", "sk-short"),
     ])
     func redact(raw: String, written: String) {
@@ -76,11 +80,13 @@ import Testing
 
 /// `String.replacingAll`, which escapes `/` in the JSON embedded in `report.html`.
 @Suite struct ReplacingAllTests {
-    @Test(arguments: [
-        ("a/b/c", "/", "\\/", "a\\/b\\/c"), ("</script>", "/", "\\/", "<\\/script>"), ("no slash", "/", "\\/", "no slash"),
-        ("路径/文件/", "/", "\\/", "路径\\/文件\\/"), ("", "/", "\\/", ""), ("//", "/", "", ""),
-        ("a·b·c", "·", "-", "a-b-c"), ("e\u{301}e", "e\u{301}", "x", "xe"), ("a\r\nb\nc", "\r\n", "|", "a|b\nc"),
-    ] as [(String, Character, String, String)])
+    @Test(
+        arguments: [
+            ("a/b/c", "/", "\\/", "a\\/b\\/c"), ("</script>", "/", "\\/", "<\\/script>"),
+            ("no slash", "/", "\\/", "no slash"),
+            ("路径/文件/", "/", "\\/", "路径\\/文件\\/"), ("", "/", "\\/", ""), ("//", "/", "", ""),
+            ("a·b·c", "·", "-", "a-b-c"), ("e\u{301}e", "e\u{301}", "x", "xe"), ("a\r\nb\nc", "\r\n", "|", "a|b\nc"),
+        ] as [(String, Character, String, String)])
     func replacesEveryOccurrence(text: String, target: Character, replacement: String, expected: String) {
         #expect(text.replacingAll(target, with: replacement) == expected)
     }

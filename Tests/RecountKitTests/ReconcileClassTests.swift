@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// Every class and every cause of SPEC §3 / §6, with a JSONL ledger. Expected amounts are worked
@@ -22,8 +23,11 @@ import Testing
         logLine("r-unpriced-dup", model: "nope"),
         logLine("r-early", time: "\"2023-12-31T23:59:59Z\""),
         logLine("r-img-nosize", model: "img", extra: #""endpoint": "images.generations", "request": {"n": 1}"#),
-        logLine("r-img-badsize", model: "img", extra: #""endpoint": "images.generations", "request": {"size": "512x512"}"#),
-        logLine("r-img-hd", model: "img", extra: #""endpoint": "images.generations", "request": {"size": "1024x1024", "quality": "hd", "n": 2}"#),
+        logLine(
+            "r-img-badsize", model: "img", extra: #""endpoint": "images.generations", "request": {"size": "512x512"}"#),
+        logLine(
+            "r-img-hd", model: "img",
+            extra: #""endpoint": "images.generations", "request": {"size": "1024x1024", "quality": "hd", "n": 2}"#),
     ]
     static let ledger = [
         debitLine("d-ok", request: "r-ok", amount: "20"),
@@ -56,14 +60,14 @@ import Testing
     @Test func okRequestHasNoRowAndCountsAsOK() throws {
         let result = try result()
         #expect(result.rows.allSatisfy { $0.requestID != "r-ok" })
-        #expect(result.classTotals[.ok]?.count == 3) // r-ok, r-img-hd, and r-fail-nodebit (failed, not debited)
+        #expect(result.classTotals[.ok]?.count == 3)  // r-ok, r-img-hd, and r-fail-nodebit (failed, not debited)
     }
 
     @Test func overchargeIsCreditedTheDifference() throws {
         let row = try result().row("r-over")
         #expect(row.outcomeClass == .overcharge)
         #expect(row.expected == points("20"))
-        #expect(row.delta == points("5")) // 25 − 20
+        #expect(row.delta == points("5"))  // 25 − 20
         #expect(row.credits.map(\.amount) == [points("5")])
         #expect(row.credits.map(\.creditClass) == [.overcharge])
         #expect(row.causeLabel == "rate")
@@ -72,7 +76,7 @@ import Testing
     @Test func underchargeIsNotCredited() throws {
         let row = try result().row("r-under")
         #expect(row.outcomeClass == .undercharge)
-        #expect(row.delta == points("-5")) // 15 − 20
+        #expect(row.delta == points("-5"))  // 15 − 20
         #expect(row.credits.isEmpty)
     }
 
@@ -96,7 +100,7 @@ import Testing
     @Test func duplicateChargeCreditsEachExtraDebitToTheDebitedAccount() throws {
         let row = try result().row("r-dup")
         #expect(row.outcomeClass == .duplicate_charge)
-        #expect(row.recorded == points("47")) // 20 + 20 + 7
+        #expect(row.recorded == points("47"))  // 20 + 20 + 7
         let credits = row.credits.sorted { $0.debitID! < $1.debitID! }
         #expect(credits.map(\.debitID) == ["d-dup-2", "d-dup-3"])
         #expect(credits.map(\.amount) == [points("20"), points("7")])
@@ -163,9 +167,13 @@ import Testing
 
     @Test func classTotalsAddUp() throws {
         let result = try result()
-        let counts = Dictionary(uniqueKeysWithValues: DiscrepancyClass.allCases.map { ($0, result.classTotals[$0]?.count ?? 0) })
-        #expect(counts == [.ok: 3, .overcharge: 1, .undercharge: 1, .failed_request_charged: 2, .duplicate_charge: 3,
-                           .missing_charge: 1, .orphan_debit: 2, .unpriced_model: 5])
+        let counts = Dictionary(
+            uniqueKeysWithValues: DiscrepancyClass.allCases.map { ($0, result.classTotals[$0]?.count ?? 0) })
+        #expect(
+            counts == [
+                .ok: 3, .overcharge: 1, .undercharge: 1, .failed_request_charged: 2, .duplicate_charge: 3,
+                .missing_charge: 1, .orphan_debit: 2, .unpriced_model: 5,
+            ])
         // Issued credits: 5 + 40 + 9 + 27 + 23 + 6 = 110.
         let issued = result.issuedCredits.reduce(Rational.zero) { try! $0.adding($1.amount) }
         #expect(issued == points("110"))
@@ -183,7 +191,8 @@ import Testing
 
     @Test func promptTokens() throws {
         // Billed 12 prompt tokens instead of 10: 12 × 1 + 5 × 2 = 22; expected 20.
-        let row = try row(logLine("r", extra: #""billed": {"prompt_tokens": 12, "completion_tokens": 5, "amount": "22"}"#))
+        let row = try row(
+            logLine("r", extra: #""billed": {"prompt_tokens": 12, "completion_tokens": 5, "amount": "22"}"#))
         #expect(row.outcomeClass == .overcharge)
         #expect(row.causeLabel == "prompt_tokens")
         #expect(row.credits.map(\.amount) == [points("2")])
@@ -191,14 +200,17 @@ import Testing
 
     @Test func completionTokens() throws {
         // Billed 7 completion tokens: 10 + 7 × 2 = 24; expected 20.
-        let row = try row(logLine("r", extra: #""billed": {"prompt_tokens": 10, "completion_tokens": 7, "amount": "24"}"#))
+        let row = try row(
+            logLine("r", extra: #""billed": {"prompt_tokens": 10, "completion_tokens": 7, "amount": "24"}"#))
         #expect(row.causeLabel == "completion_tokens")
         #expect(row.credits.map(\.amount) == [points("4")])
     }
 
     @Test func priceVersion() throws {
         // In force on 2024-02-10: v2, 10 × 2 + 5 × 4 = 40. Debited under v1: 20.
-        let row = try row(logLine("r", time: "\"2024-02-10T00:00:00Z\"", extra: #""billed": {"amount": "20", "pricing_version": "v1"}"#))
+        let row = try row(
+            logLine(
+                "r", time: "\"2024-02-10T00:00:00Z\"", extra: #""billed": {"amount": "20", "pricing_version": "v1"}"#))
         #expect(row.outcomeClass == .undercharge)
         #expect(row.pricingVersion == "v2")
         #expect(row.expected == points("40"))
@@ -217,6 +229,6 @@ import Testing
         let row = try row(logLine("r", amount: "33"))
         #expect(row.outcomeClass == .overcharge)
         #expect(row.causeLabel == "rate")
-        #expect(row.credits.map(\.amount) == [points("13")]) // 33 − 20
+        #expect(row.credits.map(\.amount) == [points("13")])  // 33 − 20
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// The recount basis through the pipeline, against figures from `scripts/expected_charges.py`
@@ -14,12 +15,17 @@ import Testing
         let split = completion.index(completion.startIndex, offsetBy: 17)
         func chunk(_ text: Substring) throws -> String {
             let object: [String: Any] = ["choices": [["index": 0, "delta": ["content": String(text)]]]]
-            return "data: " + String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\r\n"
+            return "data: " + String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+                + "\r\n"
         }
         let line: [String: Any] = [
             "id": "rc", "time": "2024-01-10T00:00:00Z", "account": "a", "model": "gpt-4", "stream": true,
-            "request": ["messages": [["role": "system", "content": "You are terse."],
-                                     ["role": "user", "name": "ann", "content": user]]],
+            "request": [
+                "messages": [
+                    ["role": "system", "content": "You are terse."],
+                    ["role": "user", "name": "ann", "content": user],
+                ]
+            ],
             "response": [try chunk(completion[..<split]), try chunk(completion[split...]), "data: [DONE]"],
             "billed": ["amount": "26"],
         ]
@@ -30,7 +36,7 @@ import Testing
         #expect(row.counts?.basisLabel == "recount/recount")
         #expect(row.counts?.prompt == 417)
         #expect(row.counts?.completion == 214)
-        #expect(row.expected == points("26")) // 25.35 → ceil
+        #expect(row.expected == points("26"))  // 25.35 → ceil
         #expect(row.outcomeClass == .ok)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import RecountKit
 import TestSupport
+import Testing
+
+@testable import RecountKit
 
 /// A throw-away directory with a catalog, logs and (optionally) a ledger, and a way to run the
 /// pipeline over them. Every test builds its own, so tests run in parallel without sharing files.
@@ -14,8 +15,10 @@ final class ReconcileFixture: ScratchDirectory {
         try write(name, lines.map { $0 + "\n" }.joined())
     }
 
-    func run(logs: [String]? = nil, catalogJSON: String = testCatalogJSON(), debits: String? = nil,
-             configure: (inout ReconcileOptions) -> Void = { _ in }) throws -> ReconcileResult {
+    func run(
+        logs: [String]? = nil, catalogJSON: String = testCatalogJSON(), debits: String? = nil,
+        configure: (inout ReconcileOptions) -> Void = { _ in }
+    ) throws -> ReconcileResult {
         let pricing = try write("pricing.json", catalogJSON)
         let catalog = try PriceCatalog.load(path: pricing)
         var options = ReconcileOptions(logs: logs ?? [path("log.jsonl")], catalog: catalog, pricingPath: pricing)
@@ -57,37 +60,45 @@ func testCatalogJSON(rounding: String = "ceil", minimum: String? = "1", chargeFa
         """
     }
     return """
-    {"schema": "recount.pricing/1",
-     "unit": {"name": "points", "currency": "USD", "per_currency": "1000", "scale": 0},
-     "versions": [
-       \(version("v2", "2024-02-01T00:00:00+08:00", m: ("2", "4"))),
-       \(version("v1", "2024-01-01T00:00:00Z", m: ("1", "2")))
-     ]}
-    """
+        {"schema": "recount.pricing/1",
+         "unit": {"name": "points", "currency": "USD", "per_currency": "1000", "scale": 0},
+         "versions": [
+           \(version("v2", "2024-02-01T00:00:00+08:00", m: ("2", "4"))),
+           \(version("v1", "2024-01-01T00:00:00Z", m: ("1", "2")))
+         ]}
+        """
 }
 
 /// One canonical log line. `usage` fixes the counts (basis upstream), so no tokenizer is involved.
-func logLine(_ id: String, time: String = "\"2024-01-10T00:00:00Z\"", account: String = "alice", model: String = "m",
-             prompt: Int = 10, completion: Int = 5, amount: String? = nil, status: Int? = nil,
-             extra: String = "") -> String {
-    var fields = ["\"id\": \"\(id)\"", "\"time\": \(time)", "\"account\": \"\(account)\"", "\"model\": \"\(model)\"",
-                  "\"usage\": {\"prompt_tokens\": \(prompt), \"completion_tokens\": \(completion)}"]
+func logLine(
+    _ id: String, time: String = "\"2024-01-10T00:00:00Z\"", account: String = "alice", model: String = "m",
+    prompt: Int = 10, completion: Int = 5, amount: String? = nil, status: Int? = nil,
+    extra: String = ""
+) -> String {
+    var fields = [
+        "\"id\": \"\(id)\"", "\"time\": \(time)", "\"account\": \"\(account)\"", "\"model\": \"\(model)\"",
+        "\"usage\": {\"prompt_tokens\": \(prompt), \"completion_tokens\": \(completion)}",
+    ]
     if let status { fields.append("\"status\": \(status)") }
     if let amount { fields.append("\"billed\": {\"amount\": \"\(amount)\"}") }
     if !extra.isEmpty { fields.append(extra) }
     return "{" + fields.joined(separator: ", ") + "}"
 }
 
-func debitLine(_ debitID: String, request: String, account: String = "alice", amount: String,
-               version: String? = nil) -> String {
+func debitLine(
+    _ debitID: String, request: String, account: String = "alice", amount: String,
+    version: String? = nil
+) -> String {
     let versionField = version.map { ", \"pricing_version\": \"\($0)\"" } ?? ""
-    return "{\"debit_id\": \"\(debitID)\", \"request_id\": \"\(request)\", \"account\": \"\(account)\", \"time\": \"2024-01-10T00:00:01Z\", \"amount\": \(amount)\(versionField)}"
+    return
+        "{\"debit_id\": \"\(debitID)\", \"request_id\": \"\(request)\", \"account\": \"\(account)\", \"time\": \"2024-01-10T00:00:01Z\", \"amount\": \(amount)\(versionField)}"
 }
 
 extension ReconcileResult {
     func row(_ id: String, sourceFile: StaticString = #filePath, line: UInt = #line) throws -> RequestOutcome {
         let matches = rows.filter { $0.requestID == id }
-        return try #require(matches.count == 1 ? matches.first : nil, "expected one row for \(id), found \(matches.count)")
+        return try #require(
+            matches.count == 1 ? matches.first : nil, "expected one row for \(id), found \(matches.count)")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import RecountKit
 
 /// Number reading as it was before it went to bytes (commit fb7bf33), kept verbatim as the
@@ -8,7 +9,8 @@ enum ReferenceNumberParsing {
     static func rational(parsing text: String) throws(MoneyError) -> Rational {
         guard !text.isEmpty else { throw .invalidNumber(text: text, reason: "empty") }
         guard text.utf8.count <= Rational.textLengthMax else {
-            throw .invalidNumber(text: String(text.prefix(24)) + "…", reason: "longer than \(Rational.textLengthMax) characters")
+            throw .invalidNumber(
+                text: String(text.prefix(24)) + "…", reason: "longer than \(Rational.textLengthMax) characters")
         }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         switch parts.count {
@@ -30,7 +32,8 @@ enum ReferenceNumberParsing {
 
     static func parseDecimal(_ part: Substring, whole: String) throws(MoneyError) -> Rational {
         guard let parsed = ReferenceDecimalText(String(part)) else {
-            throw .invalidNumber(text: whole, reason: "expected a decimal number such as 0.002, 1e-3 or a fraction such as 1/3.05")
+            throw .invalidNumber(
+                text: whole, reason: "expected a decimal number such as 0.002, 1e-3 or a fraction such as 1/3.05")
         }
         var digits = Substring(parsed.integer + parsed.fraction).drop(while: { $0 == "0" })
         var exponent = parsed.exponent - parsed.fraction.count
@@ -85,7 +88,8 @@ struct ReferenceDecimalText {
         integer = String(parts[0])
         fraction = parts.count == 2 ? String(parts[1]) : ""
         guard !(integer.isEmpty && fraction.isEmpty),
-              integer.allSatisfy(\.isReferenceASCIIDigit), fraction.allSatisfy(\.isReferenceASCIIDigit) else { return nil }
+            integer.allSatisfy(\.isReferenceASCIIDigit), fraction.allSatisfy(\.isReferenceASCIIDigit)
+        else { return nil }
         if parts.count == 2, fraction.isEmpty { return nil }
         if integer.isEmpty { integer = "0" }
         self.exponent = exponent

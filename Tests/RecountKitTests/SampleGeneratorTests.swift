@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 @testable import RecountSample
 
@@ -7,7 +8,8 @@ import Testing
 /// count; another seed gives another day.
 @Suite struct SampleGeneratorTests {
     final class Directory {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("recount-sample-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("recount-sample-\(UUID().uuidString)")
+            .path
         deinit { try? FileManager.default.removeItem(atPath: path) }
 
         /// Every file's bytes, by path under `sub` (the realistic profile's `gateway/` included).
@@ -16,17 +18,23 @@ import Testing
             let root = path + "/" + sub
             for name in try FileManager.default.subpathsOfDirectory(atPath: root) {
                 var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                guard FileManager.default.fileExists(atPath: root + "/" + name, isDirectory: &isDirectory),
+                    !isDirectory.boolValue
+                else { continue }
                 files[name] = try Data(contentsOf: URL(fileURLWithPath: root + "/" + name))
             }
             return files
         }
     }
 
-    func generate(_ directory: Directory, _ sub: String, records: Int = 400, seed: UInt64, jobs: Int,
-                  profile: SampleProfile = .classic) throws -> [String: Data] {
-        _ = try SampleGenerator.generate(SampleOptions(records: records, seed: seed, jobs: jobs, directory: directory.path + "/" + sub,
-                                                       profile: profile))
+    func generate(
+        _ directory: Directory, _ sub: String, records: Int = 400, seed: UInt64, jobs: Int,
+        profile: SampleProfile = .classic
+    ) throws -> [String: Data] {
+        _ = try SampleGenerator.generate(
+            SampleOptions(
+                records: records, seed: seed, jobs: jobs, directory: directory.path + "/" + sub,
+                profile: profile))
         return try directory.files(sub)
     }
 
@@ -46,7 +54,9 @@ import Testing
         let first = try generate(directory, "a", seed: 7, jobs: 1, profile: .realistic)
         let second = try generate(directory, "b", seed: 7, jobs: 3, profile: .realistic)
         let gateway = ["gateway/pricing.json", "gateway/logs.jsonl", "gateway/bodies/captures.jsonl"]
-        #expect(Set(first.keys) == Set(["pricing.json", "debits.jsonl", "sample.json"] + SampleGenerator.logFileNames + gateway))
+        #expect(
+            Set(first.keys)
+                == Set(["pricing.json", "debits.jsonl", "sample.json"] + SampleGenerator.logFileNames + gateway))
         for (name, bytes) in first { #expect(bytes == second[name], "\(name) differs between --jobs 1 and --jobs 3") }
         let classic = try generate(directory, "c", seed: 7, jobs: 2)
         #expect(classic[SampleGenerator.logFileNames[0]] != first[SampleGenerator.logFileNames[0]])
@@ -64,15 +74,18 @@ import Testing
             for line in try #require(files[name]).split(separator: UInt8(ascii: "\n")) {
                 sizes.append(line.count)
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
-                      let request = object["request"] as? [String: Any],
-                      let messages = request["messages"] as? [[String: Any]] else { continue }
+                    let request = object["request"] as? [String: Any],
+                    let messages = request["messages"] as? [[String: Any]]
+                else { continue }
                 let users = messages.filter { $0["role"] as? String == "user" }.compactMap { $0["content"] as? String }
                 if let last = users.last { lastUser.append(last) }
                 histories.append(users)
             }
         }
         #expect(lastUser.count > 900)
-        #expect(Set(lastUser).count * 1000 >= lastUser.count * 995, "new user turns repeat: \(Set(lastUser).count) of \(lastUser.count)")
+        #expect(
+            Set(lastUser).count * 1000 >= lastUser.count * 995,
+            "new user turns repeat: \(Set(lastUser).count) of \(lastUser.count)")
         // Multi-turn: some request resends, as its history, the new turn of an earlier request.
         let newTurns = Set(lastUser)
         let resent = histories.filter { $0.dropLast().contains(where: newTurns.contains) }.count
@@ -94,7 +107,8 @@ import Testing
 
     @Test func logsAreInTimeOrderAcrossFilesAndCarryTheInjectedBrokenLines() throws {
         let directory = Directory()
-        let tally = try SampleGenerator.generate(SampleOptions(records: 400, seed: 3, jobs: 2, directory: directory.path))
+        let tally = try SampleGenerator.generate(
+            SampleOptions(records: 400, seed: 3, jobs: 2, directory: directory.path))
         var previous = ""
         for name in SampleGenerator.logFileNames {
             let text = try String(contentsOfFile: directory.path + "/" + name, encoding: .isoLatin1)
@@ -114,8 +128,11 @@ import Testing
         #expect(catalog.versions.map(\.id) == [SampleCatalog.morningVersion, SampleCatalog.afternoonVersion])
         let boundary = try #require(Timestamp(rfc3339: "2024-03-01T12:00:00+08:00"))
         #expect(catalog.versions[1].effectiveFrom == boundary)
-        #expect(SampleGenerator.firstSlot(at: SampleCatalog.boundaryMilliseconds, day: SampleDay(seed: 1, records: 1000)) == 500)
-        #expect(SampleDay(seed: 1, records: 1000).milliseconds(ofSlot: 500) == SampleCatalog.boundaryMilliseconds,
-                "the slot holding noon starts exactly at the boundary")
+        #expect(
+            SampleGenerator.firstSlot(at: SampleCatalog.boundaryMilliseconds, day: SampleDay(seed: 1, records: 1000))
+                == 500)
+        #expect(
+            SampleDay(seed: 1, records: 1000).milliseconds(ofSlot: 500) == SampleCatalog.boundaryMilliseconds,
+            "the slot holding noon starts exactly at the boundary")
     }
 }

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
 import TokenCounter
+
+import struct RecountKit.SourceLocation
+
 @testable import RecountKit
 @testable import RecountSample
-import struct RecountKit.SourceLocation
 
 /// Every type a run writes to disk (join entries, sorted runs, `shard.state`) reads back as
 /// exactly what was written, for seeded random values of every field.
@@ -30,7 +32,9 @@ import struct RecountKit.SourceLocation
     @Test func classTotals() throws { try check(ClassTotals.self) { Self.classTotals(&$0) } }
     @Test func accountTotals() throws { try check(AccountTotals.self) { Self.account(&$0) } }
     @Test func dailyTotals() throws { try check(DailyTotals.self) { Self.daily(&$0) } }
-    @Test func creditTally() throws { try check(CreditTally.self) { CreditTally(count: $0.int(0...99), amount: Self.rational(&$0)) } }
+    @Test func creditTally() throws {
+        try check(CreditTally.self) { CreditTally(count: $0.int(0...99), amount: Self.rational(&$0)) }
+    }
     @Test func runParameters() throws { try check(RunParameters.self) { Self.parameters(&$0) } }
 
     /// The rows, credits and rejects of a result are in `shard.state`'s sections, not in its
@@ -51,8 +55,11 @@ import struct RecountKit.SourceLocation
         var random = SampleRandom(seed: 7, index: 0)
         var record = Self.record(&random)
         let prompt = JSONValue.array([.object(JSONObject(["role": .string("user"), "content": .string("secret")]))])
-        record.request = .object(JSONObject(["model": .string("m"), "n": .number("2"), "messages": prompt,
-                                             "input": .string("héllo 中文")]))
+        record.request = .object(
+            JSONObject([
+                "model": .string("m"), "n": .number("2"), "messages": prompt,
+                "input": .string("héllo 中文"),
+            ]))
         record.response = .string("the answer")
         var input = SpillDecoder(record.spillBytes)
         let decoded = try input.value(LogRecord.self)
@@ -69,8 +76,10 @@ import struct RecountKit.SourceLocation
         for _ in 0..<Self.samples {
             let amount = Self.rational(&random)
             let reason = Self.string(&random)
-            for (charge, expected) in [(JoinCharge.priced(charge: amount, breakdown: nil), "priced \(amount)"),
-                                       (.notBillable(breakdown: nil), "notBillable"), (.unpriced(reason: reason), "unpriced \(reason)")] {
+            for (charge, expected) in [
+                (JoinCharge.priced(charge: amount, breakdown: nil), "priced \(amount)"),
+                (.notBillable(breakdown: nil), "notBillable"), (.unpriced(reason: reason), "unpriced \(reason)"),
+            ] {
                 var input = SpillDecoder(charge.spillBytes)
                 #expect(Self.describe(try input.value(JoinCharge.self)) == expected)
                 #expect(input.isAtEnd)
@@ -93,7 +102,9 @@ import struct RecountKit.SourceLocation
             #expect(canonical(decoded.result) == canonical(summary.result))
             #expect(canonical(decoded.parameters) == canonical(summary.parameters))
         }
-        #expect(throws: SpillCorrupt.self) { try ShardSummary.decode(ShardSummary(result: .init(), parameters: .init()).encoded() + [0]) }
+        #expect(throws: SpillCorrupt.self) {
+            try ShardSummary.decode(ShardSummary(result: .init(), parameters: .init()).encoded() + [0])
+        }
     }
 
     // MARK: The checks
@@ -101,8 +112,10 @@ import struct RecountKit.SourceLocation
     /// Round-trips `samples` values of `T` and checks the generator varies every stored
     /// property but `notSpilled` (which must come back as it was in a fresh value: see the
     /// callers for why each is not written).
-    func check<T: SpillCodable>(_: T.Type, notSpilled: Set<String> = [], strings: SpillStrings = SpillStrings(),
-                                _ make: (inout SampleRandom) -> T) throws {
+    func check<T: SpillCodable>(
+        _: T.Type, notSpilled: Set<String> = [], strings: SpillStrings = SpillStrings(),
+        _ make: (inout SampleRandom) -> T
+    ) throws {
         var random = SampleRandom(seed: 1, index: UInt64(String(describing: T.self).utf8.count))
         var seen: [String: Set<String>] = [:]
         for _ in 0..<Self.samples {
@@ -176,23 +189,28 @@ import struct RecountKit.SourceLocation
     }
 
     static func time(_ random: inout SampleRandom) -> Timestamp {
-        Timestamp(seconds: Int64(random.int(-2_000_000_000...4_000_000_000)), nanoseconds: Int32(random.below(1_000_000_000)),
-                  offsetSeconds: Int32(random.int(-86_399...86_399)))
+        Timestamp(
+            seconds: Int64(random.int(-2_000_000_000...4_000_000_000)), nanoseconds: Int32(random.below(1_000_000_000)),
+            offsetSeconds: Int32(random.int(-86_399...86_399)))
     }
 
     static func source(_ random: inout SampleRandom) -> SourceLocation {
-        SourceLocation(file: random.chance(500) ? random.pick(["a.jsonl", "b.jsonl"]) : string(&random), line: random.int(1...99_999))
+        SourceLocation(
+            file: random.chance(500) ? random.pick(["a.jsonl", "b.jsonl"]) : string(&random),
+            line: random.int(1...99_999))
     }
 
     static func usage(_ random: inout SampleRandom) -> ReportedUsage {
-        ReportedUsage(promptTokens: optional(&random, int), completionTokens: optional(&random, int),
-                      cachedTokens: optional(&random, int), reasoningTokens: optional(&random, int),
-                      seconds: optional(&random, rational), images: optional(&random, int))
+        ReportedUsage(
+            promptTokens: optional(&random, int), completionTokens: optional(&random, int),
+            cachedTokens: optional(&random, int), reasoningTokens: optional(&random, int),
+            seconds: optional(&random, rational), images: optional(&random, int))
     }
 
     static func billed(_ random: inout SampleRandom) -> BilledFields {
-        BilledFields(promptTokens: optional(&random, int), completionTokens: optional(&random, int),
-                     amount: optional(&random, rational), pricingVersion: optional(&random, string))
+        BilledFields(
+            promptTokens: optional(&random, int), completionTokens: optional(&random, int),
+            amount: optional(&random, rational), pricingVersion: optional(&random, string))
     }
 
     static func record(_ random: inout SampleRandom) -> LogRecord {
@@ -215,10 +233,11 @@ import struct RecountKit.SourceLocation
     }
 
     static func gatewayRow(_ random: inout SampleRandom) -> GatewayRow {
-        GatewayRow(logType: random.int(0...6), role: random.pick([GatewayRow.Role.request, .refund, .taskDelta]),
-                   rowID: optional(&random, string), useTime: optional(&random, int),
-                   upstreamRequestID: optional(&random, string), channel: optional(&random, int),
-                   quota: optional(&random) { $0.int(0...4000) - 2000 }, other: optional(&random, other))
+        GatewayRow(
+            logType: random.int(0...6), role: random.pick([GatewayRow.Role.request, .refund, .taskDelta]),
+            rowID: optional(&random, string), useTime: optional(&random, int),
+            upstreamRequestID: optional(&random, string), channel: optional(&random, int),
+            quota: optional(&random) { $0.int(0...4000) - 2000 }, other: optional(&random, other))
     }
 
     /// Every key of `other`, each present about half the time.
@@ -241,13 +260,16 @@ import struct RecountKit.SourceLocation
         o.webSearchCalls = i(&random); o.webSearchPrice = r(&random); o.fileSearchCalls = i(&random)
         o.fileSearchPrice = r(&random)
         o.toolSurcharges = optional(&random) { random in
-            (0..<random.int(0...3)).map { _ in GatewayOther.ToolSurcharge(name: string(&random), count: int(&random), price: rational(&random)) }
+            (0..<random.int(0...3)).map { _ in
+                GatewayOther.ToolSurcharge(name: string(&random), count: int(&random), price: rational(&random))
+            }
         }
         o.imageGenerationCallPrice = r(&random); o.billingMode = s(&random); o.taskID = s(&random)
         o.taskPreConsumed = i(&random); o.taskActualQuota = i(&random); o.taskQuotaDelta = i(&random)
         o.streamStatus = optional(&random) { random in
-            GatewayOther.StreamStatus(status: optional(&random, string), endReason: optional(&random, string),
-                                      endError: optional(&random, string), errorCount: optional(&random, int))
+            GatewayOther.StreamStatus(
+                status: optional(&random, string), endReason: optional(&random, string),
+                endError: optional(&random, string), errorCount: optional(&random, int))
         }
         o.usageBillingPath = s(&random); o.localCountTokens = b(&random); o.quotaSaturated = random.chance(500)
         o.firstResponseMilliseconds = r(&random)
@@ -275,31 +297,38 @@ import struct RecountKit.SourceLocation
     }
 
     static func debit(_ random: inout SampleRandom) -> Debit {
-        Debit(debitID: string(&random), requestID: string(&random), account: string(&random), time: optional(&random, time),
-              amount: rational(&random), pricingVersion: optional(&random, string), source: source(&random),
-              sequence: random.int(0...1_000_000))
+        Debit(
+            debitID: string(&random), requestID: string(&random), account: string(&random),
+            time: optional(&random, time),
+            amount: rational(&random), pricingVersion: optional(&random, string), source: source(&random),
+            sequence: random.int(0...1_000_000))
     }
 
     static func input(_ random: inout SampleRandom) -> InputFileInfo {
-        InputFileInfo(path: string(&random), kind: random.pick(["log", "debits", "pricing", "issued"]), bytes: int(&random),
-                      lines: int(&random))
+        InputFileInfo(
+            path: string(&random), kind: random.pick(["log", "debits", "pricing", "issued"]), bytes: int(&random),
+            lines: int(&random))
     }
 
     static func unit(_ random: inout SampleRandom) -> PriceCatalog.Unit {
-        var unit = PriceCatalog.Unit(name: string(&random), currency: string(&random), perCurrency: rational(&random),
-                                     scale: random.int(0...18))
+        var unit = PriceCatalog.Unit(
+            name: string(&random), currency: string(&random), perCurrency: rational(&random),
+            scale: random.int(0...18))
         if random.int(0...1) == 1 {
-            unit.site = PriceCatalog.SiteUnit(name: string(&random), currency: string(&random), perCurrency: rational(&random),
-                                              topupRate: rational(&random))
+            unit.site = PriceCatalog.SiteUnit(
+                name: string(&random), currency: string(&random), perCurrency: rational(&random),
+                topupRate: rational(&random))
         }
         return unit
     }
 
     static func counters(_ random: inout SampleRandom) -> RunCounters {
         var counters = RunCounters()
-        for field in [\RunCounters.requests, \.debits, \.orphanDebits, \.blankLines, \.debitBlankLines, \.logRejected,
-                      \.debitsRejected, \.outsideWindow, \.otherShard, \.billedAmountMismatches, \.nonRequestRows,
-                      \.nettedRows, \.recountedRequests, \.repricedRequests] {
+        for field in [
+            \RunCounters.requests, \.debits, \.orphanDebits, \.blankLines, \.debitBlankLines, \.logRejected,
+            \.debitsRejected, \.outsideWindow, \.otherShard, \.billedAmountMismatches, \.nonRequestRows,
+            \.nettedRows, \.recountedRequests, \.repricedRequests,
+        ] {
             counters[keyPath: field] = int(&random)
         }
         return counters
@@ -312,12 +341,15 @@ import struct RecountKit.SourceLocation
     }
 
     static func warnings(_ random: inout SampleRandom) -> RunWarnings {
-        RunWarnings(unlistedGroups: countMap(&random), fallbackEncodingModels: countMap(&random), recountIncomplete: int(&random),
-                    streamOutcomes: countMap(&random), streamEndReasons: countMap(&random))
+        RunWarnings(
+            unlistedGroups: countMap(&random), fallbackEncodingModels: countMap(&random),
+            recountIncomplete: int(&random),
+            streamOutcomes: countMap(&random), streamEndReasons: countMap(&random))
     }
 
     static func tally(_ random: inout SampleRandom) -> TokenDrift.Tally {
-        TokenDrift.Tally(requests: int(&random), differing: int(&random), recountTokens: int(&random), upstreamTokens: int(&random))
+        TokenDrift.Tally(
+            requests: int(&random), differing: int(&random), recountTokens: int(&random), upstreamTokens: int(&random))
     }
 
     static func drift(_ random: inout SampleRandom) -> TokenDrift {
@@ -327,17 +359,20 @@ import struct RecountKit.SourceLocation
     }
 
     static func classTotals(_ random: inout SampleRandom) -> ClassTotals {
-        ClassTotals(count: int(&random), recorded: rational(&random), expected: rational(&random), credits: rational(&random))
+        ClassTotals(
+            count: int(&random), recorded: rational(&random), expected: rational(&random), credits: rational(&random))
     }
 
     static func account(_ random: inout SampleRandom) -> AccountTotals {
-        AccountTotals(account: string(&random), requests: int(&random), recorded: rational(&random), expected: rational(&random),
-                      over: rational(&random), under: rational(&random), credits: rational(&random))
+        AccountTotals(
+            account: string(&random), requests: int(&random), recorded: rational(&random), expected: rational(&random),
+            over: rational(&random), under: rational(&random), credits: rational(&random))
     }
 
     static func daily(_ random: inout SampleRandom) -> DailyTotals {
-        DailyTotals(day: string(&random), model: string(&random), requests: int(&random), promptTokens: int(&random),
-                    completionTokens: int(&random), recorded: rational(&random), expected: rational(&random))
+        DailyTotals(
+            day: string(&random), model: string(&random), requests: int(&random), promptTokens: int(&random),
+            completionTokens: int(&random), recorded: rational(&random), expected: rational(&random))
     }
 
     static func parameters(_ random: inout SampleRandom) -> RunParameters {
@@ -360,7 +395,9 @@ import struct RecountKit.SourceLocation
         parameters.pricing = optional(&random, input)
         parameters.issued = (0..<random.int(0...2)).map { _ in input(&random) }
         parameters.gatewayDatabase = optional(&random) { random in
-            GatewayDatabaseSummary(source: string(&random), passwordFrom: string(&random), readMarginSeconds: Int64(random.int(0...86_400)))
+            GatewayDatabaseSummary(
+                source: string(&random), passwordFrom: string(&random), readMarginSeconds: Int64(random.int(0...86_400))
+            )
         }
         return parameters
     }
@@ -378,7 +415,9 @@ import struct RecountKit.SourceLocation
         }
         result.discrepancyRowCount = int(&random)
         result.rejectCount = int(&random)
-        for klass in DiscrepancyClass.allCases where random.chance(400) { result.classTotals[klass] = classTotals(&random) }
+        for klass in DiscrepancyClass.allCases where random.chance(400) {
+            result.classTotals[klass] = classTotals(&random)
+        }
         result.accounts = (0..<random.int(0...3)).map { _ in account(&random) }
         result.daily = (0..<random.int(0...3)).map { _ in daily(&random) }
         result.totals = classTotals(&random)

@@ -1,11 +1,13 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// The external sort and the streaming run: whatever the memory budget — everything in
 /// memory, or a sorted run written after every record — the reports are the same bytes.
 @Suite struct SpillTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test(arguments: [1, 200, 1 << 20])
     func sorterReturnsKeyOrderAndKeepsInsertionOrderForEqualKeys(budget: Int) throws {
@@ -27,7 +29,8 @@ import Testing
         while let record = try stream.next() { out.append(record) }
         // Swift's sort is not documented as stable, so the expectation uses the index.
         let expected = added.enumerated().sorted { a, b in
-            a.element.key != b.element.key ? a.element.key.lexicographicallyPrecedes(b.element.key) : a.offset < b.offset
+            a.element.key != b.element.key
+                ? a.element.key.lexicographicallyPrecedes(b.element.key) : a.offset < b.offset
         }.map(\.element)
         #expect(out.map(\.key) == expected.map(\.key))
         #expect(out.map(\.payload) == expected.map(\.payload))
@@ -40,8 +43,10 @@ import Testing
         let texts = ["", "a", "a\u{0}", "a\u{0}b", "ab", "b", "é", "中"]
         #expect(texts.map(key) == texts.map(key).sorted { $0.lexicographicallyPrecedes($1) })
         func time(_ t: Timestamp?) -> [UInt8] { var k = SortKey(); k.time(t); return k.bytes }
-        let times: [Timestamp?] = [Timestamp(seconds: -5), Timestamp(seconds: 0), Timestamp(seconds: 0, nanoseconds: 1),
-                                   Timestamp(seconds: 1_700_000_000, offsetSeconds: 28_800), nil]
+        let times: [Timestamp?] = [
+            Timestamp(seconds: -5), Timestamp(seconds: 0), Timestamp(seconds: 0, nanoseconds: 1),
+            Timestamp(seconds: 1_700_000_000, offsetSeconds: 28_800), nil,
+        ]
         #expect(times.map(time) == times.map(time).sorted { $0.lexicographicallyPrecedes($1) })
         // The offset a time was written with does not change its place.
         #expect(time(Timestamp(seconds: 7, offsetSeconds: 3600)) == time(Timestamp(seconds: 7)))
@@ -61,7 +66,8 @@ import Testing
         var parameters = RunParameters()
         parameters.pricing = InputFileInfo(path: inputs.pricing!, kind: "pricing")
 
-        let inMemory = ReportFiles(result: try ReconcilePipeline(options: options).run(), parameters: parameters).files()
+        let inMemory = ReportFiles(result: try ReconcilePipeline(options: options).run(), parameters: parameters)
+            .files()
         for budget in [1, 64 << 20] {
             options.sortMemoryBytes = budget
             let sink = SpillingSink(unit: catalog.unit, directory: fixture.directory, memory: budget)
@@ -69,13 +75,18 @@ import Testing
             let streams = try sink.finish()
             let destination = MemoryDestination()
             try ReportWriter(result: result, parameters: parameters).write(
-                to: destination, rows: streams.rows, credits: streams.credits, rejects: streams.rejects, writeState: false)
+                to: destination, rows: streams.rows, credits: streams.credits, rejects: streams.rejects,
+                writeState: false)
             let streamed = destination.files.map { ($0.name, $0.bytes) }
             #expect(streamed.map(\.0) == inMemory.map(\.name))
-            for ((name, bytes), file) in zip(streamed, inMemory) { #expect(bytes == file.bytes, "\(name) with budget \(budget)") }
+            for ((name, bytes), file) in zip(streamed, inMemory) {
+                #expect(bytes == file.bytes, "\(name) with budget \(budget)")
+            }
             if budget == 1 { #expect(sink.rows.spilledRuns > 0 && sink.rejects.spilledRuns > 0) }
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.directory).filter { $0.contains("spill") }.isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: fixture.directory).filter { $0.contains("spill") }
+                .isEmpty)
     }
 
     @Test func requestIDFilterNeverMissesARepeat() {

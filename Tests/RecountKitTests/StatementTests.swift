@@ -1,20 +1,25 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 @Suite("statement file names")
 struct StatementTests {
-    @Test("a stem never leaves the directory", arguments: [
-        "../../etc/passwd", "..", ".", "/", "a/../../b", "<script>alert(1)</script>", "张三工作室", "...hidden", "a\u{0}b", "con",
-    ])
+    @Test(
+        "a stem never leaves the directory",
+        arguments: [
+            "../../etc/passwd", "..", ".", "/", "a/../../b", "<script>alert(1)</script>", "张三工作室", "...hidden",
+            "a\u{0}b", "con",
+        ])
     func safeStem(account: String) {
         let stem = AccountStatement.fileStem(for: account)
         #expect(!stem.contains("/"))
         #expect(!stem.contains(".."))
         #expect(!stem.hasPrefix("."))
-        #expect(stem.unicodeScalars.allSatisfy {
-            $0 == "." || $0 == "_" || $0 == "-" || AccountStatement.isLetterOrDigit($0)
-        })
+        #expect(
+            stem.unicodeScalars.allSatisfy {
+                $0 == "." || $0 == "_" || $0 == "-" || AccountStatement.isLetterOrDigit($0)
+            })
         #expect(!stem.unicodeScalars.contains { $0.properties.generalCategory == .control || $0 == " " })
         #expect(stem.hasPrefix("statement-"))
     }

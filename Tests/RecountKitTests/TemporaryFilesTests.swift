@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// The registry the SIGTERM/SIGINT handler empties (`removeAll()` itself runs in
@@ -28,11 +29,11 @@ import Testing
     @Test func registerAndUnregister() {
         let path = "/nonexistent/recount-\(UUID().uuidString)"
         #expect(TemporaryFiles.register(path))
-        #expect(TemporaryFiles.register(path)) // twice: still one entry
+        #expect(TemporaryFiles.register(path))  // twice: still one entry
         #expect(TemporaryFiles.registered.filter { $0 == path }.count == 1)
         TemporaryFiles.unregister(path)
         #expect(!TemporaryFiles.registered.contains(path))
-        TemporaryFiles.unregister(path) // unknown: ignored
+        TemporaryFiles.unregister(path)  // unknown: ignored
     }
 
     @Test func pathsThatDoNotFitAreRefused() {

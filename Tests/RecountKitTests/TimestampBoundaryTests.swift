@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// Version boundaries (SPEC §6): v2 starts 2024-02-01T00:00:00+08:00 = 2024-01-31T16:00:00Z =
@@ -11,16 +12,16 @@ import Testing
         ("\"2024-01-31T16:00:00Z\"", "v2"),
         ("\"2024-02-01T00:00:00+08:00\"", "v2"),
         ("\"2024-02-01T00:00:00.001+08:00\"", "v2"),
-        ("\"2024-01-31T23:59:59.999999999+08:00\"", "v1"), // 9 fractional digits, 1 ns before
+        ("\"2024-01-31T23:59:59.999999999+08:00\"", "v1"),  // 9 fractional digits, 1 ns before
         ("\"2024-01-31T11:00:00-05:00\"", "v2"),
         ("\"2024-01-31T10:59:59.999-05:00\"", "v1"),
-        ("1706716799999", "v1"),   // milliseconds (≥ 10^11)
+        ("1706716799999", "v1"),  // milliseconds (≥ 10^11)
         ("1706716800000", "v2"),
         ("1706716800001", "v2"),
-        ("1706716799", "v1"),      // seconds (< 10^11)
+        ("1706716799", "v1"),  // seconds (< 10^11)
         ("1706716800", "v2"),
         ("1706716799.999", "v1"),  // fractional seconds
-        ("99999999999", "v2"),     // the largest seconds value: year 5138
+        ("99999999999", "v2"),  // the largest seconds value: year 5138
     ])
     func versionAtBoundary(time: String, version: String) throws {
         let fixture = try ReconcileFixture()
@@ -41,14 +42,14 @@ import Testing
     }
 
     @Test(arguments: [
-        "\"2024-01-31T16:00:00\"",           // no offset
-        "\"2024-01-31T16:00:00.1234567891Z\"", // 10 fractional digits
+        "\"2024-01-31T16:00:00\"",  // no offset
+        "\"2024-01-31T16:00:00.1234567891Z\"",  // 10 fractional digits
         "\"2024-02-30T00:00:00Z\"",
         "\"yesterday\"",
         "-1706716800",
         "1.7e9",
         "true",
-        "\"1706716800\"", // digits in a string are text that is not RFC 3339 (SPEC §6)
+        "\"1706716800\"",  // digits in a string are text that is not RFC 3339 (SPEC §6)
         "\" 1706716800000 \"",
     ])
     func unparseableTimeRejectsTheLine(time: String) throws {

@@ -7,8 +7,10 @@ import TokenCounter
     /// 1024² → shortest 1024 > 768 → 768² → 2×2; 2048×4096 → 1024×2048 → 768×1536 → 2×3;
     /// 500² → no scaling → 1; 513×500 → 2×1; 512² → 1; 1920×1080 → 1365×768 → 3×2;
     /// 4096×8192 → 1024×2048 → 768×1536 → 2×3; 768×768 → 2×2; 100×3000 → 68×2048 → 1×4.
-    @Test(arguments: [(1024, 1024, 4), (2048, 4096, 6), (500, 500, 1), (513, 500, 2), (512, 512, 1),
-                      (1920, 1080, 6), (4096, 8192, 6), (768, 768, 4), (100, 3000, 4)])
+    @Test(arguments: [
+        (1024, 1024, 4), (2048, 4096, 6), (500, 500, 1), (513, 500, 2), (512, 512, 1),
+        (1920, 1080, 6), (4096, 8192, 6), (768, 768, 4), (100, 3000, 4),
+    ])
     func tileCount(width: Int, height: Int, tiles: Int) {
         #expect(ImageTileRule.tileCount(width: width, height: height) == tiles)
     }
@@ -20,9 +22,11 @@ import TokenCounter
         #expect(rule.tokens(width: 4096, height: 8192, lowDetail: true) == 85)
     }
 
-    @Test(arguments: [("gpt-4o-2024-08-06", 85, 170), ("gpt-4-turbo", 85, 170),
-                      ("gpt-4o-mini", 2833, 5667), ("gpt-4o-mini-2024-07-18", 2833, 5667),
-                      ("o1", 75, 150), ("o3-2025-04-16", 75, 150)])
+    @Test(arguments: [
+        ("gpt-4o-2024-08-06", 85, 170), ("gpt-4-turbo", 85, 170),
+        ("gpt-4o-mini", 2833, 5667), ("gpt-4o-mini-2024-07-18", 2833, 5667),
+        ("o1", 75, 150), ("o3-2025-04-16", 75, 150),
+    ])
     func documentedConstants(model: String, base: Int, perTile: Int) throws {
         let rule = try #require(ImageTileRule.forModel(model))
         #expect(rule.baseTokens == base)
@@ -40,14 +44,17 @@ import TokenCounter
     }
 
     private func count(_ model: String, _ imageURL: String) throws -> ChatPromptCount {
-        try ChatPromptCounter.count(body: JSONParser.parse(#"""
-            {"model": "\#(model)", "messages": [{"role": "user", "content": [
-              {"type": "text", "text": "Hello!"}, {"type": "image_url", "image_url": \#(imageURL)}]}]}
-            """#))
+        try ChatPromptCounter.count(
+            body: JSONParser.parse(
+                #"""
+                {"model": "\#(model)", "messages": [{"role": "user", "content": [
+                  {"type": "text", "text": "Hello!"}, {"type": "image_url", "image_url": \#(imageURL)}]}]}
+                """#))
     }
 
     @Test func sizedImageInAMessage() throws {
-        let result = try count("gpt-4o", #"{"url": "https://x/y.png", "detail": "high", "width": 1024, "height": 1024}"#)
+        let result = try count(
+            "gpt-4o", #"{"url": "https://x/y.png", "detail": "high", "width": 1024, "height": 1024}"#)
         #expect(result.messages[0].imageTokens == 765)
         #expect(result.messages[0].contentTokens == 2)
         #expect(result.total == 9 + 765)  // single-user/gpt-4o + the image

@@ -15,7 +15,8 @@ enum ChatOracle {
     static let answers: [String: JSONValue] = lines("expected/chat.jsonl")
     /// Every case id, in file order.
     static let ids: [String] = {
-        let text = (try? String(contentsOf: fixtures.appendingPathComponent("expected/chat.jsonl"), encoding: .utf8)) ?? ""
+        let text =
+            (try? String(contentsOf: fixtures.appendingPathComponent("expected/chat.jsonl"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { try? JSONParser.parse(String($0))["id"]?.stringValue }
     }()
 

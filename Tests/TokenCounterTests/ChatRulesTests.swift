@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TokenCounter
 
 /// Hand-worked arithmetic for the rules beyond the oracle's cases. Token counts of the small
@@ -25,9 +26,12 @@ private let weatherMessages = """
     @Test func gpt35Turbo0301UsesFourPerMessageAndMinusOnePerName() throws {
         // cookbook-01 (3/1) counts the named message as 17 = 3 + 13 + 1, so its values are 13
         // tokens; 0301 must give 4 + 13 − 1 = 16 (cookbook-00's second message).
-        let message = #"{"role": "system", "name": "example_user", "content": "New synergies will help drive top-line growth."}"#
-        let old = try ChatPromptCounter.count(body: body(#"{"model": "gpt-3.5-turbo-0301", "messages": [\#(message)]}"#))
-        let new = try ChatPromptCounter.count(body: body(#"{"model": "gpt-3.5-turbo-0613", "messages": [\#(message)]}"#))
+        let message =
+            #"{"role": "system", "name": "example_user", "content": "New synergies will help drive top-line growth."}"#
+        let old = try ChatPromptCounter.count(
+            body: body(#"{"model": "gpt-3.5-turbo-0301", "messages": [\#(message)]}"#))
+        let new = try ChatPromptCounter.count(
+            body: body(#"{"model": "gpt-3.5-turbo-0613", "messages": [\#(message)]}"#))
         #expect(old.messages[0].overhead == 4)
         #expect(old.messages[0].nameAdjustment == -1)
         #expect(old.messages[0].fieldTokens + old.messages[0].contentTokens == 13)
@@ -39,39 +43,48 @@ private let weatherMessages = """
     }
 
     @Test func contentArrayTextPartsCountLikeAString() throws {
-        let parts = try ChatPromptCounter.count(body: body(
-            #"{"model": "gpt-4o", "messages": [{"role": "user", "content": [{"type": "text", "text": "Hello!"}]}]}"#))
+        let parts = try ChatPromptCounter.count(
+            body: body(
+                #"{"model": "gpt-4o", "messages": [{"role": "user", "content": [{"type": "text", "text": "Hello!"}]}]}"#
+            ))
         #expect(parts.total == 9)  // single-user/gpt-4o
         #expect(parts.messages[0].contentTokens == 2)
         #expect(parts.isComplete)
     }
 
     @Test func nullContentCountsZero() throws {
-        let count = try ChatPromptCounter.count(body: body(
-            #"{"model": "gpt-4o", "messages": [{"role": "user", "content": null}]}"#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"{"model": "gpt-4o", "messages": [{"role": "user", "content": null}]}"#))
         #expect(count.messages[0].total == 4)  // empty-content/gpt-4o: 3 + "user"
         #expect(count.messages[0].contentTokens == 0)
     }
 
     @Test func assistantToolCallsCountNameAndArguments() throws {
-        let count = try ChatPromptCounter.count(body: body(#"""
-            {"model": "gpt-4o", "messages": [{"role": "user", "content": null, "tool_calls": [
-              {"id": "call_abc", "type": "function", "function": {"name": "hello world", "arguments": "hello world"}},
-              {"id": "call_def", "type": "function", "function": {"name": "hello world", "arguments": "hello world"}}]}]}
-            """#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"""
+                {"model": "gpt-4o", "messages": [{"role": "user", "content": null, "tool_calls": [
+                  {"id": "call_abc", "type": "function", "function": {"name": "hello world", "arguments": "hello world"}},
+                  {"id": "call_def", "type": "function", "function": {"name": "hello world", "arguments": "hello world"}}]}]}
+                """#))
         #expect(count.messages[0].toolCallTokens == 8)  // 2 calls × (2 + 2); ids not counted
         #expect(count.messages[0].total == 4 + 8)
     }
 
     @Test func legacyFunctionCallCountsLikeAToolCall() throws {
-        let count = try ChatPromptCounter.count(body: body(
-            #"{"model": "gpt-4o", "messages": [{"role": "user", "function_call": {"name": "hello world", "arguments": "hello world"}}]}"#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"{"model": "gpt-4o", "messages": [{"role": "user", "function_call": {"name": "hello world", "arguments": "hello world"}}]}"#
+            ))
         #expect(count.messages[0].toolCallTokens == 4)
     }
 
     @Test func toolCallIDCountsAsAStringValue() throws {
-        let count = try ChatPromptCounter.count(body: body(
-            #"{"model": "gpt-4o", "messages": [{"role": "user", "tool_call_id": "hello world", "content": "Hello!"}]}"#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"{"model": "gpt-4o", "messages": [{"role": "user", "tool_call_id": "hello world", "content": "Hello!"}]}"#
+            ))
         #expect(count.messages[0].fieldTokens == 1 + 2)
         #expect(count.messages[0].total == 6 + 2)
         #expect(count.messages[0].nameAdjustment == 0)
@@ -87,8 +100,9 @@ private let weatherMessages = """
     }
 
     @Test func unknownModelFallsBackToO200kAndIsFlagged() throws {
-        let count = try ChatPromptCounter.count(body: body(
-            #"{"model": "claude-relay-x", "messages": [{"role": "user", "content": "Hello!"}]}"#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"{"model": "claude-relay-x", "messages": [{"role": "user", "content": "Hello!"}]}"#))
         #expect(count.modelIsFallback)
         #expect(count.encoding == .o200k_base)
         #expect(count.rule.name == "extrapolated:not-in-cookbook")
@@ -96,8 +110,9 @@ private let weatherMessages = """
     }
 
     @Test func objectValuedKeysMarkTheCountIncomplete() throws {
-        let count = try ChatPromptCounter.count(body: body(
-            #"{"model": "gpt-4o", "messages": [{"role": "user", "content": "Hello!", "audio": {"id": "a1"}}]}"#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"{"model": "gpt-4o", "messages": [{"role": "user", "content": "Hello!", "audio": {"id": "a1"}}]}"#))
         #expect(!count.isComplete)
         #expect(count.incompleteReasons == ["messages[0].audio: object value not counted"])
         #expect(count.total == 9)
@@ -107,8 +122,9 @@ private let weatherMessages = """
 @Suite struct ChatToolRuleTests {
     @Test(arguments: [("gpt-4", 71, "cookbook:gpt-3.5/gpt-4"), ("gpt-4o", 68, "cookbook:gpt-4o-family")])
     func legacyFunctionsUseTheToolsRule(model: String, tokens: Int, rule: String) throws {
-        let count = try ChatPromptCounter.count(body: body(
-            #"{"model": "\#(model)", "messages": \#(weatherMessages), "functions": [\#(weatherFunction)]}"#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"{"model": "\#(model)", "messages": \#(weatherMessages), "functions": [\#(weatherFunction)]}"#))
         #expect(count.toolDefinitionTokens == tokens)
         #expect(count.toolRule?.name == rule)
         #expect(count.total == (model == "gpt-4" ? 105 : 101))  // the cookbook's API numbers
@@ -116,30 +132,37 @@ private let weatherMessages = """
 
     /// SPEC §6: gpt-4.1 (o200k) gets the gpt-4o constants, although its name contains "gpt-4";
     /// a cl100k model outside the cookbook gets gpt-4's.
-    @Test(arguments: [("gpt-4.1", 68, "extrapolated:o200k-uses-gpt-4o-constants"),
-                      ("o3", 68, "extrapolated:o200k-uses-gpt-4o-constants"),
-                      ("text-embedding-3-small", 71, "extrapolated:non-o200k-uses-gpt-4-constants")])
+    @Test(arguments: [
+        ("gpt-4.1", 68, "extrapolated:o200k-uses-gpt-4o-constants"),
+        ("o3", 68, "extrapolated:o200k-uses-gpt-4o-constants"),
+        ("text-embedding-3-small", 71, "extrapolated:non-o200k-uses-gpt-4-constants"),
+    ])
     func toolConstantsFollowTheEncoding(model: String, tokens: Int, rule: String) throws {
-        let count = try ChatPromptCounter.count(body: body(
-            #"{"model": "\#(model)", "messages": [], "tools": [{"type": "function", "function": \#(weatherFunction)}]}"#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"{"model": "\#(model)", "messages": [], "tools": [{"type": "function", "function": \#(weatherFunction)}]}"#
+            ))
         #expect(count.toolDefinitionTokens == tokens)
         #expect(count.toolRule?.name == rule)
         #expect(count.total == tokens + 3)
     }
 
     @Test func toolsAndFunctionsTogetherShareOneEnd() throws {
-        let count = try ChatPromptCounter.count(body: body(#"""
-            {"model": "gpt-4", "messages": [], "tools": [{"type": "function", "function": \#(weatherFunction)}],
-             "functions": [\#(weatherFunction)]}
-            """#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"""
+                {"model": "gpt-4", "messages": [], "tools": [{"type": "function", "function": \#(weatherFunction)}],
+                 "functions": [\#(weatherFunction)]}
+                """#))
         #expect(count.toolDefinitionTokens == 71 + 71 - 12)
     }
 
     @Test func oneTrailingPeriodOfADescriptionIsDropped() throws {
         let dotted = weatherFunction.replacingOccurrences(of: "given location\"", with: "given location.\"")
         #expect(dotted != weatherFunction)
-        let count = try ChatPromptCounter.count(body: body(
-            #"{"model": "gpt-4", "messages": [], "functions": [\#(dotted)]}"#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"{"model": "gpt-4", "messages": [], "functions": [\#(dotted)]}"#))
         #expect(count.toolDefinitionTokens == 71)
     }
 
@@ -151,8 +174,9 @@ private let weatherMessages = """
     }
 
     @Test func builtInToolsMarkTheCountIncomplete() throws {
-        let count = try ChatPromptCounter.count(body: body(
-            #"{"model": "gpt-4o", "messages": [], "tools": [{"type": "web_search"}]}"#))
+        let count = try ChatPromptCounter.count(
+            body: body(
+                #"{"model": "gpt-4o", "messages": [], "tools": [{"type": "web_search"}]}"#))
         #expect(count.incompleteReasons == ["tools[0]: tool type 'web_search' not counted"])
         #expect(count.toolDefinitionTokens == 0)
     }
@@ -164,17 +188,27 @@ private let weatherMessages = """
         (#"{"model": "gpt-4o"}"#, "messages: missing"),
         (#"{"messages": []}"#, "model: missing"),
         (#"[1]"#, "request: expected object, found array"),
-        (#"{"model": "gpt-4o", "messages": [{"role": "user", "content": "a"}, "hi"]}"#,
-         "messages[1]: expected object, found string"),
-        (#"{"model": "gpt-4o", "messages": [{}, {}, {}, {"role": "user", "content": 7}]}"#,
-         "messages[3].content: expected string or array, found number"),
+        (
+            #"{"model": "gpt-4o", "messages": [{"role": "user", "content": "a"}, "hi"]}"#,
+            "messages[1]: expected object, found string"
+        ),
+        (
+            #"{"model": "gpt-4o", "messages": [{}, {}, {}, {"role": "user", "content": 7}]}"#,
+            "messages[3].content: expected string or array, found number"
+        ),
         (#"{"model": "gpt-4o", "messages": [{"role": 1}]}"#, "messages[0].role: expected string, found number"),
-        (#"{"model": "gpt-4o", "messages": [{"content": [{"type": "text"}]}]}"#,
-         "messages[0].content[0].text: missing"),
-        (#"{"model": "gpt-4o", "messages": [{"content": ["hi"]}]}"#,
-         "messages[0].content[0]: expected object, found string"),
-        (#"{"model": "gpt-4o", "messages": [{"tool_calls": {}}]}"#,
-         "messages[0].tool_calls: expected array, found object"),
+        (
+            #"{"model": "gpt-4o", "messages": [{"content": [{"type": "text"}]}]}"#,
+            "messages[0].content[0].text: missing"
+        ),
+        (
+            #"{"model": "gpt-4o", "messages": [{"content": ["hi"]}]}"#,
+            "messages[0].content[0]: expected object, found string"
+        ),
+        (
+            #"{"model": "gpt-4o", "messages": [{"tool_calls": {}}]}"#,
+            "messages[0].tool_calls: expected array, found object"
+        ),
         (#"{"model": "gpt-4o", "messages": [], "tools": [{"type": "function"}]}"#, "tools[0].function: missing"),
         (#"{"model": "gpt-4o", "messages": [], "functions": [{"description": "x"}]}"#, "functions[0].name: missing"),
         (#"{"model": "gpt-4o", "messages": [], "tools": {}}"#, "tools: expected array, found object"),
@@ -189,9 +223,10 @@ private let weatherMessages = """
 @Suite struct CompletionCounterTests {
     @Test func countsEveryChoiceAndToolCall() throws {
         let o200k = try Encoding.named(.o200k_base)
-        let tokens = CompletionCounter.count(texts: ["hello world", "hello world"],
-                                             toolCalls: [(name: "hello world", arguments: "hello world")],
-                                             encoding: o200k)
+        let tokens = CompletionCounter.count(
+            texts: ["hello world", "hello world"],
+            toolCalls: [(name: "hello world", arguments: "hello world")],
+            encoding: o200k)
         #expect(tokens == 2 + 2 + 2 + 2)
         #expect(CompletionCounter.count(texts: [], toolCalls: [], encoding: o200k) == 0)
     }
@@ -214,7 +249,10 @@ private let weatherMessages = """
 /// the tables decide for those exact bytes, whatever was asked before.
 @Suite struct ModelRulesMemoTests {
     @Test func rememberedRulesEqualFreshOnes() {
-        let names = ["gpt-4o", "gpt-4o-mini", "gpt-4", "gpt-3.5-turbo-0301", "o1", "claude-3-5-sonnet", "gpt-4o", "ft:gpt-4o:acme:x"]
+        let names = [
+            "gpt-4o", "gpt-4o-mini", "gpt-4", "gpt-3.5-turbo-0301", "o1", "claude-3-5-sonnet", "gpt-4o",
+            "ft:gpt-4o:acme:x",
+        ]
         for name in names + names {
             let remembered = ModelRules.forModel(name)
             let fresh = ModelRules(model: name)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TokenCounter
 
 /// `JSONParser` against `ReferenceJSONParser` (the parser before it read strings eight bytes
@@ -23,8 +23,10 @@ import TokenCounter
         ].map { Array($0.utf8) }
         // Raw bytes: invalid UTF-8 in a key, a value, an escaped string, outside strings, and
         // after / before a syntax error; valid multi-byte text around 8-byte word boundaries.
-        let invalid: [[UInt8]] = [[0xFF], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80],
-                                  [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x98], [0xE4, 0xB8], [0x80], [0xF8, 0x88, 0x80, 0x80, 0x80]]
+        let invalid: [[UInt8]] = [
+            [0xFF], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80],
+            [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x9F, 0x98], [0xE4, 0xB8], [0x80], [0xF8, 0x88, 0x80, 0x80, 0x80],
+        ]
         let valid: [[UInt8]] = [Array("é".utf8), Array("中文".utf8), Array("😀".utf8), Array("\u{2028}".utf8)]
         for bad in invalid + valid {
             let q = Array("\"".utf8)
@@ -42,14 +44,17 @@ import TokenCounter
         }
         for depth in [255, 256, 257] {
             inputs.append(Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8))
-            inputs.append(Array((String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth)).utf8))
+            inputs.append(
+                Array((String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth)).utf8))
         }
         for control in 0..<0x20 {
             inputs.append([0x22, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, UInt8(control), 0x22])
         }
         // Each kind of byte the word-at-a-time scan stops at, at each place in a word, with
         // more of them right after it in the same word.
-        let stops: [[UInt8]] = [Array("\\n".utf8), [0x01], [0x1F], Array("é".utf8), [0xFF], Array("\\\"".utf8), [0x22], [0x7F, 0x80]]
+        let stops: [[UInt8]] = [
+            Array("\\n".utf8), [0x01], [0x1F], Array("é".utf8), [0xFF], Array("\\\"".utf8), [0x22], [0x7F, 0x80],
+        ]
         for prefix in 0..<17 {
             for stop in stops {
                 let plain = [UInt8](repeating: 0x61, count: prefix)
@@ -79,7 +84,10 @@ import TokenCounter
     /// control and non-ASCII bytes, truncations, splices.
     @Test func matchesTheReferenceOnMutations() {
         var random = SeededRandom(seed: 0x4A53_4F4E)
-        let specials: [UInt8] = [0x22, 0x5C, 0x00, 0x1F, 0x20, 0x7F, 0x80, 0xBF, 0xC3, 0xE4, 0xED, 0xF0, 0xFF, 0x75, 0x7B, 0x7D, 0x5B, 0x5D, 0x3A, 0x2C]
+        let specials: [UInt8] = [
+            0x22, 0x5C, 0x00, 0x1F, 0x20, 0x7F, 0x80, 0xBF, 0xC3, 0xE4, 0xED, 0xF0, 0xFF, 0x75, 0x7B, 0x7D, 0x5B, 0x5D,
+            0x3A, 0x2C,
+        ]
         var failures = 0
         for _ in 0..<20_000 {
             var bytes = Self.tricky[random.below(Self.tricky.count)]

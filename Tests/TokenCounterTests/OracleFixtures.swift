@@ -31,11 +31,12 @@ enum OracleFixtures {
     /// Every expected case for `encoding` (`p50k_edit` and `o200k_harmony` use their base's file:
     /// for ordinary text they count exactly like it).
     static func cases(for encoding: EncodingName) throws -> [Case] {
-        let base: String = switch encoding {
-        case .p50k_edit: "p50k_base"
-        case .o200k_harmony: "o200k_base"
-        default: encoding.rawValue
-        }
+        let base: String =
+            switch encoding {
+            case .p50k_edit: "p50k_base"
+            case .o200k_harmony: "o200k_base"
+            default: encoding.rawValue
+            }
         let url = root.appendingPathComponent("expected/\(base).jsonl")
         return try jsonLines(url).map { value in
             let kind = try #require(value["kind"]?.stringValue.flatMap(Case.Kind.init(rawValue:)))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TokenCounter
 
 /// `count` remembers merged pieces per thread (`PieceCountCache`); a remembered count must be
@@ -63,7 +64,9 @@ import Testing
         var keys: [[UInt8]] = []
         for i in 0..<(PieceCountCache.slotCount / 2) { keys.append(Array("k\(i)xyz".utf8)) }
         for (i, key) in keys.enumerated() {
-            key.withUnsafeBufferPointer { cache.remember($0.baseAddress!, $0.count, hash: UInt64(i) << 16, count: i % 7 + 1) }
+            key.withUnsafeBufferPointer {
+                cache.remember($0.baseAddress!, $0.count, hash: UInt64(i) << 16, count: i % 7 + 1)
+            }
         }
         keys[0].withUnsafeBufferPointer { #expect(cache.count($0.baseAddress!, $0.count, hash: 0) == 1) }
         let extra = Array("extra".utf8)

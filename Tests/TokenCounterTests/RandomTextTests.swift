@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 import TokenCounter
 
 /// The fast encoder against the slow reference (regex split + textbook BPE) on seeded random
@@ -80,7 +80,8 @@ import TokenCounter
         }
         var generator = Generator(state: 77)
         for _ in 0..<40 {
-            let text = (0..<(120 + generator.below(300))).map { _ in generator.pick(["a", "b", "c", "ab", "ba"]) }.joined()
+            let text = (0..<(120 + generator.below(300))).map { _ in generator.pick(["a", "b", "c", "ab", "ba"]) }
+                .joined()
             #expect(encoding.encode(text) == reference.encode(text), "\(name) \(text)")
         }
     }

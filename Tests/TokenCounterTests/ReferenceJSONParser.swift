@@ -204,7 +204,8 @@ struct ReferenceJSONParser {
         let first = try parseHex4()
         if (0xD800...0xDBFF).contains(first) {
             if bytes.count - position >= 6, bytes[position] == UInt8(ascii: "\\"),
-               bytes[position + 1] == UInt8(ascii: "u") {
+                bytes[position + 1] == UInt8(ascii: "u")
+            {
                 let save = position
                 position += 2
                 let second = try parseHex4()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TokenCounter
 
 /// Pins the generated Unicode 16.0 class table (`ScalarClassRanges.swift`, written by
@@ -28,7 +29,8 @@ import Testing
             guard let scalar = Unicode.Scalar(value) else { continue }
             if table(value) != Self.derivedClass(scalar) { mismatches.append(value) }
         }
-        #expect(mismatches.isEmpty, "stale table; rerun scripts/generate-scalar-classes.swift: \(mismatches.prefix(10))")
+        #expect(
+            mismatches.isEmpty, "stale table; rerun scripts/generate-scalar-classes.swift: \(mismatches.prefix(10))")
     }
 
     @Test(arguments: [

@@ -70,7 +70,10 @@ final class ExternalSorter {
     func add(entry: [UInt8], keyLength: Int, keyTail: UInt64? = nil, trailer: [UInt8]) throws(SpillError) {
         reserveArena()
         let start = arena.count
-        entries.append(Entry(start: start, keyLength: Int32(keyLength), payloadLength: Int32(entry.count - keyLength + trailer.count)))
+        entries.append(
+            Entry(
+                start: start, keyLength: Int32(keyLength), payloadLength: Int32(entry.count - keyLength + trailer.count)
+            ))
         arena += entry
         if let keyTail {
             precondition(keyLength >= 8, "a key tail needs an eight-byte key")
@@ -107,8 +110,9 @@ final class ExternalSorter {
             try writeRun { (writer) throws(SpillError) in
                 for entry in sorted {
                     let keyEnd = entry.start + Int(entry.keyLength)
-                    try writer.append(key: UnsafeBufferPointer(rebasing: base[entry.start..<keyEnd]),
-                                      payload: UnsafeBufferPointer(rebasing: base[keyEnd..<(keyEnd + Int(entry.payloadLength))]))
+                    try writer.append(
+                        key: UnsafeBufferPointer(rebasing: base[entry.start..<keyEnd]),
+                        payload: UnsafeBufferPointer(rebasing: base[keyEnd..<(keyEnd + Int(entry.payloadLength))]))
                 }
             }
         }

@@ -26,7 +26,8 @@ protocol GroupJoinTarget {
     /// A chunk's results, worked out on the workers.
     mutating func apply(_ chunk: Rules.ChunkResult) throws(Rules.Failure)
     /// One entry of a streamed (large) group: the payload at `range` of `bytes`.
-    mutating func stream(_ bytes: [UInt8], _ range: Range<Int>, into cursor: inout Rules.Cursor, rules: Rules) throws(Rules.Failure)
+    mutating func stream(
+        _ bytes: [UInt8], _ range: Range<Int>, into cursor: inout Rules.Cursor, rules: Rules) throws(Rules.Failure)
     /// The end of a streamed group.
     mutating func finish(_ cursor: inout Rules.Cursor, rules: Rules) throws(Rules.Failure)
 }
@@ -84,7 +85,8 @@ struct GroupedJoin<Rules: GroupJoinRules> {
             pending = next()
             while pending, sameID() {
                 if chunk.payloadEnds.count - groupStart >= Self.groupEntriesMax
-                    || chunk.endOfPayloads - groupStartByte >= Self.groupBytesMax {
+                    || chunk.endOfPayloads - groupStartByte >= Self.groupBytesMax
+                {
                     large = true
                     break
                 }
@@ -94,7 +96,9 @@ struct GroupedJoin<Rules: GroupJoinRules> {
             if readError != nil { break }  // the group may be incomplete: it is not joined
             if !large {
                 chunk.groupEnds.append(chunk.payloadEnds.count)
-                guard chunk.groupEnds.count >= Self.chunkGroups || chunk.endOfPayloads >= Self.chunkBytes else { continue }
+                guard chunk.groupEnds.count >= Self.chunkGroups || chunk.endOfPayloads >= Self.chunkBytes else {
+                    continue
+                }
                 try dispatch(&chunk, after: &inFlight, into: &target)
                 continue
             }
@@ -127,12 +131,18 @@ struct GroupedJoin<Rules: GroupJoinRules> {
 
     /// Hands `chunk`'s whole groups (if any) to the workers, keeping in it only the bytes read
     /// past them; then applies the chunk in flight before it.
-    private func dispatch<Target: GroupJoinTarget>(_ chunk: inout JoinChunk, after inFlight: inout PendingBatch<Rules.ChunkResult>?,
-                                                   into target: inout Target) throws(Rules.Failure) where Target.Rules == Rules {
+    private func dispatch<Target: GroupJoinTarget>(
+        _ chunk: inout JoinChunk, after inFlight: inout PendingBatch<Rules.ChunkResult>?,
+        into target: inout Target
+    ) throws(Rules.Failure) where Target.Rules == Rules {
         guard !chunk.groupEnds.isEmpty else { return }
         let groups = chunk.takeGroups()
         let rules = self.rules
-        let started = workers.start(count: groups.groupEnds.count) { rules.work(groups, group: $0) } reduce: { rules.reduce($0) }
+        let started = workers.start(count: groups.groupEnds.count) {
+            rules.work(groups, group: $0)
+        } reduce: {
+            rules.reduce($0)
+        }
         if let previous = inFlight { try target.apply(previous.takeAll()[0]) }
         inFlight = started
     }

@@ -38,8 +38,9 @@ struct JoinChunk: Sendable {
     mutating func split(atPayload index: Int) -> JoinChunk {
         let start = index == 0 ? 0 : payloadEnds[index - 1]
         let end = endOfPayloads
-        let partial = JoinChunk(bytes: Array(bytes[start..<end]), payloadEnds: payloadEnds[index...].map { $0 - start },
-                                groupEnds: [payloadEnds.count - index])
+        let partial = JoinChunk(
+            bytes: Array(bytes[start..<end]), payloadEnds: payloadEnds[index...].map { $0 - start },
+            groupEnds: [payloadEnds.count - index])
         bytes.removeSubrange(start..<end)
         payloadEnds.removeSubrange(index...)
         return partial

@@ -96,7 +96,9 @@ final class RunReader {
             let oldCount = buffer.count
             buffer += repeatElement(0, count: chunk)
             let offset = fileOffset
-            let got = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + oldCount, chunk, off_t(offset)) }
+            let got = buffer.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + oldCount, chunk, off_t(offset))
+            }
             if got < 0 {
                 buffer.removeLast(chunk)
                 if errno == EINTR { continue }
@@ -135,7 +137,9 @@ final class RunReader {
     func next() throws(SpillError) -> SortedRecord? {
         guard let keyLength = try varint() else { return nil }
         let key = try bytes(keyLength)
-        guard let payloadLength = try varint() else { throw SpillError(path: path, reason: "sorted run ends inside a record") }
+        guard let payloadLength = try varint() else {
+            throw SpillError(path: path, reason: "sorted run ends inside a record")
+        }
         return SortedRecord(key: key, payload: try bytes(payloadLength))
     }
 }

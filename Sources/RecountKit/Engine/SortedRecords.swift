@@ -36,8 +36,9 @@ public final class SortedRecords {
             let entry = memory.entries[memoryIndex]
             memoryIndex += 1
             let keyEnd = entry.start + Int(entry.keyLength)
-            return SortedRecord(key: Array(memory.arena[entry.start..<keyEnd]),
-                                payload: Array(memory.arena[keyEnd..<(keyEnd + Int(entry.payloadLength))]))
+            return SortedRecord(
+                key: Array(memory.arena[entry.start..<keyEnd]),
+                payload: Array(memory.arena[keyEnd..<(keyEnd + Int(entry.payloadLength))]))
         }
         guard let top = heap.first else { return nil }
         let record = heads[top]!

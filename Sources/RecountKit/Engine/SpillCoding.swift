@@ -143,8 +143,12 @@ struct SpillDecoder {
         try bool() ? try read(&self) : nil
     }
 
-    mutating func optionalString() throws(SpillCorrupt) -> String? { try optional { decoder throws(SpillCorrupt) in try decoder.string() } }
-    mutating func optionalInt() throws(SpillCorrupt) -> Int? { try optional { decoder throws(SpillCorrupt) in try decoder.int() } }
+    mutating func optionalString() throws(SpillCorrupt) -> String? {
+        try optional { decoder throws(SpillCorrupt) in try decoder.string() }
+    }
+    mutating func optionalInt() throws(SpillCorrupt) -> Int? {
+        try optional { decoder throws(SpillCorrupt) in try decoder.int() }
+    }
 
     mutating func int128() throws(SpillCorrupt) -> Int128 {
         let high = try uint()
@@ -156,7 +160,8 @@ struct SpillDecoder {
         let numerator = try int128()
         let denominator = try int128()
         guard let value = try? Rational(numerator: numerator, denominator: denominator),
-              value.numerator == numerator, value.denominator == denominator else {
+            value.numerator == numerator, value.denominator == denominator
+        else {
             throw SpillCorrupt(what: "bad rational \(numerator)/\(denominator) at byte \(index)")
         }
         return value
@@ -168,8 +173,11 @@ struct SpillDecoder {
         for _ in 0..<8 { seconds = seconds << 8 | UInt64(bytes[index]); index += 1 }
         let nanoseconds = try int()
         let offset = try int()
-        guard (0..<1_000_000_000).contains(nanoseconds), (-86_399...86_399).contains(offset) else { throw SpillCorrupt(what: "bad time") }
-        return Timestamp(seconds: Int64(bitPattern: seconds), nanoseconds: Int32(nanoseconds), offsetSeconds: Int32(offset))
+        guard (0..<1_000_000_000).contains(nanoseconds), (-86_399...86_399).contains(offset) else {
+            throw SpillCorrupt(what: "bad time")
+        }
+        return Timestamp(
+            seconds: Int64(bitPattern: seconds), nanoseconds: Int32(nanoseconds), offsetSeconds: Int32(offset))
     }
 
     mutating func array<T>(_ read: (inout SpillDecoder) throws(SpillCorrupt) -> T) throws(SpillCorrupt) -> [T] {

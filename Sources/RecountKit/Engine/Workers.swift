@@ -9,15 +9,17 @@ struct Workers: Sendable {
     let jobs: Int
 
     /// Starts `work` over `0 ..< count`: inline with one job, in the background with more.
-    func start<Output: Sendable>(count: Int, sequences: [Int] = [], bytesRead: Int = 0,
-                                 _ work: @escaping @Sendable (Int) -> Output) -> PendingBatch<Output> {
+    func start<Output: Sendable>(
+        count: Int, sequences: [Int] = [], bytesRead: Int = 0,
+        _ work: @escaping @Sendable (Int) -> Output
+    ) -> PendingBatch<Output> {
         let pending = PendingBatch<Output>(sequences: sequences, bytesRead: bytesRead)
         if jobs <= 1 {
             pending.results = (0..<count).map(work)
             pending.done.signal()
         } else {
             DispatchQueue.global().async {
-                    pending.results = self.map(count, work)
+                pending.results = self.map(count, work)
                 pending.done.signal()
             }
         }
@@ -26,15 +28,17 @@ struct Workers: Sendable {
 
     /// Starts `work` over `0 ..< count` and then `reduce` over the results, both off this
     /// thread when there is more than one job; the batch's one result is `reduce`'s.
-    func start<Output: Sendable, Reduced: Sendable>(count: Int, _ work: @escaping @Sendable (Int) -> Output,
-                                                    reduce: @escaping @Sendable ([Output]) -> Reduced) -> PendingBatch<Reduced> {
+    func start<Output: Sendable, Reduced: Sendable>(
+        count: Int, _ work: @escaping @Sendable (Int) -> Output,
+        reduce: @escaping @Sendable ([Output]) -> Reduced
+    ) -> PendingBatch<Reduced> {
         let pending = PendingBatch<Reduced>(sequences: [], bytesRead: 0)
         if jobs <= 1 {
             pending.results = [reduce((0..<count).map(work))]
             pending.done.signal()
         } else {
             DispatchQueue.global().async {
-                    pending.results = [reduce(self.map(count, work))]
+                pending.results = [reduce(self.map(count, work))]
                 pending.done.signal()
             }
         }

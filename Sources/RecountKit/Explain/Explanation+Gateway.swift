@@ -22,19 +22,30 @@ extension Explanation {
         var pairs: [RatioPair] = []
         let input = price?.inputPerToken.flatMap { $0.isZero ? nil : $0 }
         if other.usesModelPrice || price?.perRequest != nil {
-            pairs.append(RatioPair(name: "model_price", row: other.modelPrice,
-                                   catalog: price?.perRequest.flatMap { try? $0.multiplied(by: price!.multiplier) }))
+            pairs.append(
+                RatioPair(
+                    name: "model_price", row: other.modelPrice,
+                    catalog: price?.perRequest.flatMap { try? $0.multiplied(by: price!.multiplier) }))
         } else {
-            pairs.append(RatioPair(name: "model_ratio", row: other.modelRatio,
-                                   catalog: input.flatMap { try? $0.multiplied(by: GatewayQuota.quotaPerUSD).multiplied(by: price!.multiplier) }))
-            pairs.append(RatioPair(name: "completion_ratio", row: other.completionRatio,
-                                   catalog: input.flatMap { i in price?.outputPerToken.flatMap { try? $0.divided(by: i) } }))
+            pairs.append(
+                RatioPair(
+                    name: "model_ratio", row: other.modelRatio,
+                    catalog: input.flatMap {
+                        try? $0.multiplied(by: GatewayQuota.quotaPerUSD).multiplied(by: price!.multiplier)
+                    }))
+            pairs.append(
+                RatioPair(
+                    name: "completion_ratio", row: other.completionRatio,
+                    catalog: input.flatMap { i in price?.outputPerToken.flatMap { try? $0.divided(by: i) } }))
             if other.cacheRatio != nil || (other.cacheTokens ?? 0) > 0 {
-                pairs.append(RatioPair(name: "cache_ratio", row: other.cacheRatio,
-                                       catalog: input.flatMap { i in price?.cachedInputPerToken.flatMap { try? $0.divided(by: i) } }))
+                pairs.append(
+                    RatioPair(
+                        name: "cache_ratio", row: other.cacheRatio,
+                        catalog: input.flatMap { i in price?.cachedInputPerToken.flatMap { try? $0.divided(by: i) } }))
             }
         }
-        pairs.append(RatioPair(name: "group_ratio", row: other.groupRatio, catalog: version?.groupMultiplier(record.group).0))
+        pairs.append(
+            RatioPair(name: "group_ratio", row: other.groupRatio, catalog: version?.groupMultiplier(record.group).0))
         if let special = other.userGroupRatio, !special.isNegative {
             pairs.append(RatioPair(name: "user_group_ratio", row: special, catalog: nil))
         }
@@ -43,9 +54,12 @@ extension Explanation {
 
     /// The gateway's own formula on the row's own ratios and tokens (`GatewayQuota`).
     public var gatewayReplay: GatewayQuota.Outcome? {
-        guard let record, let gateway = record.gateway, gateway.role == .request, let other = gateway.other else { return nil }
-        return GatewayQuota.replay(promptTokens: record.billed.promptTokens ?? 0,
-                                   completionTokens: record.billed.completionTokens ?? 0, other: other)
+        guard let record, let gateway = record.gateway, gateway.role == .request, let other = gateway.other else {
+            return nil
+        }
+        return GatewayQuota.replay(
+            promptTokens: record.billed.promptTokens ?? 0,
+            completionTokens: record.billed.completionTokens ?? 0, other: other)
     }
 
     func gatewaySection(_ out: inout TextLines) {
@@ -60,8 +74,10 @@ extension Explanation {
         if !ratios.isEmpty {
             var table = TextTable(["ratio", "row (other)", "catalog (\(version?.id ?? "none"))", ""])
             for pair in ratios {
-                table.row([pair.name, pair.row.map(GatewayCatalog.text) ?? "-", pair.catalog.map(GatewayCatalog.text) ?? "-",
-                           pair.differs ? "DIFFERS" : ""])
+                table.row([
+                    pair.name, pair.row.map(GatewayCatalog.text) ?? "-", pair.catalog.map(GatewayCatalog.text) ?? "-",
+                    pair.differs ? "DIFFERS" : "",
+                ])
             }
             out.table(table)
         }
@@ -72,7 +88,11 @@ extension Explanation {
             var result = "exact \(replay.exact.decimalString(maxScale: 6)) → quota \(replay.quota)"
             if replay.flooredToOne { result += " (floor of 1)" }
             if replay.clamped { result += " (clamped to 32 bits)" }
-            if let quota = gateway.quota { result += quota == replay.quota ? "; the row wrote \(quota): consistent" : "; the row wrote \(quota): INCONSISTENT" }
+            if let quota = gateway.quota {
+                result +=
+                    quota == replay.quota
+                    ? "; the row wrote \(quota): consistent" : "; the row wrote \(quota): INCONSISTENT"
+            }
             out.field("replayed quota", result)
         case .notCheckable(let reason)?:
             out.field("gateway formula", "not checkable from the row: \(reason)")
@@ -80,9 +100,13 @@ extension Explanation {
             break
         }
         if record.stream {
-            let stream = StreamOutcome.classify(isStream: true, quota: gateway.quota ?? 0,
-                                                completionTokens: record.billed.completionTokens ?? 0, other: gateway.other)
-            out.field("stream", stream.outcome.rawValue + (stream.endReason.map { " (end_reason \($0.isEmpty ? "(none)" : $0))" } ?? ""))
+            let stream = StreamOutcome.classify(
+                isStream: true, quota: gateway.quota ?? 0,
+                completionTokens: record.billed.completionTokens ?? 0, other: gateway.other)
+            out.field(
+                "stream",
+                stream.outcome.rawValue + (stream.endReason.map { " (end_reason \($0.isEmpty ? "(none)" : $0))" } ?? "")
+            )
         }
     }
 
@@ -91,30 +115,55 @@ extension Explanation {
         var pairs: [(String, JSONValue)] = [
             ("log_type", .num(gateway.logType)), ("role", .string(gateway.role.rawValue)),
             ("row_id", .str(gateway.rowID)), ("upstream_request_id", .str(gateway.upstreamRequestID)),
-            ("channel", gateway.channel.map { .num($0) } ?? .null), ("use_time", gateway.useTime.map { .num($0) } ?? .null),
+            ("channel", gateway.channel.map { .num($0) } ?? .null),
+            ("use_time", gateway.useTime.map { .num($0) } ?? .null),
             ("quota", gateway.quota.map { .num($0) } ?? .null),
-            ("ratios", .array(gatewayRatios.map {
-                .obj([("name", .string($0.name)), ("row", .str($0.row.map(GatewayCatalog.text))),
-                      ("catalog", .str($0.catalog.map(GatewayCatalog.text))), ("differs", .bool($0.differs))])
-            })),
+            (
+                "ratios",
+                .array(
+                    gatewayRatios.map {
+                        .obj([
+                            ("name", .string($0.name)), ("row", .str($0.row.map(GatewayCatalog.text))),
+                            ("catalog", .str($0.catalog.map(GatewayCatalog.text))), ("differs", .bool($0.differs)),
+                        ])
+                    })
+            ),
         ]
         switch gatewayReplay {
         case .quota(let replay)?:
-            pairs.append(("replay", .obj([
-                ("mode", .string(replay.mode.rawValue)),
-                ("terms", .array(replay.terms.map { .obj([("label", .string($0.label)), ("quota", .string($0.quota.decimalString(maxScale: 12)))]) })),
-                ("exact", .string(replay.exact.decimalString(maxScale: 12))), ("quota", .num(replay.quota)),
-                ("floored_to_one", .bool(replay.flooredToOne)), ("clamped", .bool(replay.clamped)),
-            ])))
+            pairs.append(
+                (
+                    "replay",
+                    .obj([
+                        ("mode", .string(replay.mode.rawValue)),
+                        (
+                            "terms",
+                            .array(
+                                replay.terms.map {
+                                    .obj([
+                                        ("label", .string($0.label)),
+                                        ("quota", .string($0.quota.decimalString(maxScale: 12))),
+                                    ])
+                                })
+                        ),
+                        ("exact", .string(replay.exact.decimalString(maxScale: 12))), ("quota", .num(replay.quota)),
+                        ("floored_to_one", .bool(replay.flooredToOne)), ("clamped", .bool(replay.clamped)),
+                    ])
+                ))
         case .notCheckable(let reason)?:
             pairs.append(("replay", .obj([("not_checkable", .string(reason))])))
         case nil:
             break
         }
         if record.stream {
-            let stream = StreamOutcome.classify(isStream: true, quota: gateway.quota ?? 0,
-                                                completionTokens: record.billed.completionTokens ?? 0, other: gateway.other)
-            pairs.append(("stream", .obj([("outcome", .string(stream.outcome.rawValue)), ("end_reason", .str(stream.endReason))])))
+            let stream = StreamOutcome.classify(
+                isStream: true, quota: gateway.quota ?? 0,
+                completionTokens: record.billed.completionTokens ?? 0, other: gateway.other)
+            pairs.append(
+                (
+                    "stream",
+                    .obj([("outcome", .string(stream.outcome.rawValue)), ("end_reason", .str(stream.endReason))])
+                ))
         }
         return .obj(pairs)
     }

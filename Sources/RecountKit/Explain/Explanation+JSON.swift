@@ -25,18 +25,32 @@ extension Explanation {
         if let prompt { pairs.append(("prompt", promptJSON(prompt))) }
         if let completion { pairs.append(("completion", completionJSON(completion))) }
         if let counts { pairs.append(("basis", basisJSON(counts))) }
-        pairs.append(("pricing_version", version.map {
-            .obj([("id", .string($0.id)), ("effective_from", .string($0.effectiveFrom.description)),
-                  ("effective_until", .str($0.effectiveUntil?.description))])
-        } ?? .null))
+        pairs.append(
+            (
+                "pricing_version",
+                version.map {
+                    .obj([
+                        ("id", .string($0.id)), ("effective_from", .string($0.effectiveFrom.description)),
+                        ("effective_until", .str($0.effectiveUntil?.description)),
+                    ])
+                } ?? .null
+            ))
         pairs.append(("debit_pricing_version", .str(row.debitPricingVersion)))
         if let breakdown = row.breakdown { pairs.append(("charge", chargeJSON(breakdown))) }
         if let gateway = gatewayJSON { pairs.append(("gateway", gateway)) }
         pairs.append(("unpriced_reason", .str(row.unpricedReason)))
-        pairs.append(("debits", .array(row.debits.map {
-            .obj([("debit_id", .string($0.debitID)), ("account", .string($0.account)), ("amount", .string(amount($0.amount))),
-                  ("pricing_version", .str($0.pricingVersion)), ("source", .string($0.source.description))])
-        })))
+        pairs.append(
+            (
+                "debits",
+                .array(
+                    row.debits.map {
+                        .obj([
+                            ("debit_id", .string($0.debitID)), ("account", .string($0.account)),
+                            ("amount", .string(amount($0.amount))),
+                            ("pricing_version", .str($0.pricingVersion)), ("source", .string($0.source.description)),
+                        ])
+                    })
+            ))
         pairs.append(("unit", .string(unitName)))
         pairs.append(("recorded", .string(amount(row.recorded))))
         pairs.append(("expected", .str(row.expected.map(amount))))
@@ -44,11 +58,20 @@ extension Explanation {
         pairs.append(("class", .string(row.outcomeClass.rawValue)))
         pairs.append(("cause", .string(row.causeLabel)))
         pairs.append(("cause_detail", .string(row.causeDetail)))
-        pairs.append(("credits", .array(row.credits.map {
-            .obj([("credit_id", .string($0.creditID)), ("account", .string($0.account)), ("class", .string($0.creditClass.rawValue)),
-                  ("amount", .string(amount($0.amount))), ("status", .string($0.status.rawValue)), ("debit_id", .str($0.debitID)),
-                  ("reason", .string($0.reason))])
-        })))
+        pairs.append(
+            (
+                "credits",
+                .array(
+                    row.credits.map {
+                        .obj([
+                            ("credit_id", .string($0.creditID)), ("account", .string($0.account)),
+                            ("class", .string($0.creditClass.rawValue)),
+                            ("amount", .string(amount($0.amount))), ("status", .string($0.status.rawValue)),
+                            ("debit_id", .str($0.debitID)),
+                            ("reason", .string($0.reason)),
+                        ])
+                    })
+            ))
         return JSONWriter.string(.obj(pairs), indent: 2) + "\n"
     }
 
@@ -59,17 +82,23 @@ extension Explanation {
             ("rule", .string(prompt.rule.name)),
             ("tokens_per_message", .num(prompt.rule.tokensPerMessage)),
             ("tokens_per_name", .num(prompt.rule.tokensPerName)),
-            ("messages", .array(prompt.messages.map { message in
-                let text = Preview.messageText(message.index < messages.count ? messages[message.index] : nil)
-                return .obj([
-                    ("index", .num(message.index)), ("role", .str(message.role)), ("name", .str(message.name)),
-                    ("overhead", .num(message.overhead)), ("field_tokens", .num(message.fieldTokens)),
-                    ("content_tokens", .num(message.contentTokens)), ("name_adjustment", .num(message.nameAdjustment)),
-                    ("tool_call_tokens", .num(message.toolCallTokens)), ("image_tokens", .num(message.imageTokens)),
-                    ("total", .num(message.total)),
-                    ("text_preview", .str(text.map { String($0.prefix(Preview.charactersMax)) })),
-                ])
-            })),
+            (
+                "messages",
+                .array(
+                    prompt.messages.map { message in
+                        let text = Preview.messageText(message.index < messages.count ? messages[message.index] : nil)
+                        return .obj([
+                            ("index", .num(message.index)), ("role", .str(message.role)), ("name", .str(message.name)),
+                            ("overhead", .num(message.overhead)), ("field_tokens", .num(message.fieldTokens)),
+                            ("content_tokens", .num(message.contentTokens)),
+                            ("name_adjustment", .num(message.nameAdjustment)),
+                            ("tool_call_tokens", .num(message.toolCallTokens)),
+                            ("image_tokens", .num(message.imageTokens)),
+                            ("total", .num(message.total)),
+                            ("text_preview", .str(text.map { String($0.prefix(Preview.charactersMax)) })),
+                        ])
+                    })
+            ),
             ("tool_definition_tokens", .num(prompt.toolDefinitionTokens)),
             ("tool_rule", .str(prompt.toolRule?.name)),
             ("reply_priming", .num(prompt.replyPriming)),
@@ -80,13 +109,26 @@ extension Explanation {
 
     func completionJSON(_ completion: CompletionDetail) -> JSONValue {
         .obj([
-            ("choices", .array(completion.choices.map {
-                .obj([("index", .num($0.index)), ("tokens", .num($0.tokens)),
-                      ("text_preview", .string(String($0.text.prefix(Preview.charactersMax))))])
-            })),
-            ("tool_calls", .array(completion.toolCalls.map {
-                .obj([("name", .string($0.name)), ("name_tokens", .num($0.nameTokens)), ("argument_tokens", .num($0.argumentTokens))])
-            })),
+            (
+                "choices",
+                .array(
+                    completion.choices.map {
+                        .obj([
+                            ("index", .num($0.index)), ("tokens", .num($0.tokens)),
+                            ("text_preview", .string(String($0.text.prefix(Preview.charactersMax)))),
+                        ])
+                    })
+            ),
+            (
+                "tool_calls",
+                .array(
+                    completion.toolCalls.map {
+                        .obj([
+                            ("name", .string($0.name)), ("name_tokens", .num($0.nameTokens)),
+                            ("argument_tokens", .num($0.argumentTokens)),
+                        ])
+                    })
+            ),
             ("total", .num(completion.total)),
         ])
     }
@@ -94,12 +136,22 @@ extension Explanation {
     func basisJSON(_ counts: TokenCounts) -> JSONValue {
         .obj([
             ("policy", .string(basis.rawValue)),
-            ("prompt", .obj([("used", .num(counts.prompt)), ("source", .string(counts.promptSource.rawValue)),
-                             ("upstream", number(counts.upstreamPrompt)), ("recount", number(counts.recountPrompt)),
-                             ("billed", number(counts.billedPrompt)), ("cached", .num(counts.cachedPrompt))])),
-            ("completion", .obj([("used", .num(counts.completion)), ("source", .string(counts.completionSource.rawValue)),
-                                 ("upstream", number(counts.upstreamCompletion)), ("recount", number(counts.recountCompletion)),
-                                 ("billed", number(counts.billedCompletion))])),
+            (
+                "prompt",
+                .obj([
+                    ("used", .num(counts.prompt)), ("source", .string(counts.promptSource.rawValue)),
+                    ("upstream", number(counts.upstreamPrompt)), ("recount", number(counts.recountPrompt)),
+                    ("billed", number(counts.billedPrompt)), ("cached", .num(counts.cachedPrompt)),
+                ])
+            ),
+            (
+                "completion",
+                .obj([
+                    ("used", .num(counts.completion)), ("source", .string(counts.completionSource.rawValue)),
+                    ("upstream", number(counts.upstreamCompletion)), ("recount", number(counts.recountCompletion)),
+                    ("billed", number(counts.billedCompletion)),
+                ])
+            ),
             ("notes", .array(counts.notes.map { .string($0) })),
         ])
     }
@@ -107,13 +159,21 @@ extension Explanation {
     func chargeJSON(_ breakdown: ChargeBreakdown) -> JSONValue {
         .obj([
             ("model_key", .string(breakdown.modelKey)),
-            ("terms", .array(breakdown.terms.map {
-                .obj([("label", .string($0.label)), ("quantity", exact($0.quantity)), ("unit_price", exact($0.unitPrice)),
-                      ("currency", .string($0.currency)), ("subtotal", exact($0.subtotal))])
-            })),
+            (
+                "terms",
+                .array(
+                    breakdown.terms.map {
+                        .obj([
+                            ("label", .string($0.label)), ("quantity", exact($0.quantity)),
+                            ("unit_price", exact($0.unitPrice)),
+                            ("currency", .string($0.currency)), ("subtotal", exact($0.subtotal)),
+                        ])
+                    })
+            ),
             ("list", exact(breakdown.list)), ("list_currency", .string(breakdown.listCurrency)),
             ("exchange_rate", exact(breakdown.exchangeRate)), ("per_currency", exact(breakdown.perCurrency)),
-            ("model_multiplier", exact(breakdown.modelMultiplier)), ("group_multiplier", exact(breakdown.groupMultiplier)),
+            ("model_multiplier", exact(breakdown.modelMultiplier)),
+            ("group_multiplier", exact(breakdown.groupMultiplier)),
             ("group_is_listed", .bool(breakdown.groupIsListed)),
             ("amount", exact(breakdown.amount)), ("rounding", .string(breakdown.rounding.rawValue)),
             ("scale", .num(breakdown.scale)), ("charge", .string(amount(breakdown.charge))),
@@ -126,7 +186,9 @@ extension Explanation {
 
     /// A decimal string where the value terminates within 18 places, else the exact fraction.
     private func exact(_ value: Rational) -> JSONValue {
-        if let scale = value.terminatingScale, scale <= 18, let text = value.decimalString(scale: scale) { return .string(text) }
+        if let scale = value.terminatingScale, scale <= 18, let text = value.decimalString(scale: scale) {
+            return .string(text)
+        }
         return .string("\(value.numerator)/\(value.denominator)")
     }
 }

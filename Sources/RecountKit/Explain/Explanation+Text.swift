@@ -34,10 +34,14 @@ extension Explanation {
             var model = record.model
             if let counts = row.counts, let encoding = counts.encoding {
                 model += " → encoding \(encoding.rawValue)"
-                model += counts.encodingIsFallback ? " (FALLBACK: tiktoken does not know this model)" : " (tiktoken's model map)"
+                model +=
+                    counts.encodingIsFallback
+                    ? " (FALLBACK: tiktoken does not know this model)" : " (tiktoken's model map)"
             }
             out.field("model", model)
-            out.field("endpoint", "\(record.endpoint.rawValue), status \(record.status), streamed: \(record.stream ? "yes" : "no")")
+            out.field(
+                "endpoint",
+                "\(record.endpoint.rawValue), status \(record.status), streamed: \(record.stream ? "yes" : "no")")
         } else {
             out.field("model", "(no request line: this is a debit whose request is not in the logs)")
         }
@@ -46,26 +50,41 @@ extension Explanation {
     func tokenSections(_ out: inout TextLines) {
         guard let record, let counts = outcome.counts else { return }
         if let prompt {
-            out.heading("prompt tokens: recount (rule '\(prompt.rule.name)': \(prompt.rule.tokensPerMessage) per message, \(prompt.rule.tokensPerName >= 0 ? "+" : "")\(prompt.rule.tokensPerName) per name)")
-            var table = TextTable(["message", "role", "overhead", "fields", "content", "name", "tool calls", "images", "total", "text (first \(Preview.charactersMax) characters)"])
+            out.heading(
+                "prompt tokens: recount (rule '\(prompt.rule.name)': \(prompt.rule.tokensPerMessage) per message, \(prompt.rule.tokensPerName >= 0 ? "+" : "")\(prompt.rule.tokensPerName) per name)"
+            )
+            var table = TextTable([
+                "message", "role", "overhead", "fields", "content", "name", "tool calls", "images", "total",
+                "text (first \(Preview.charactersMax) characters)",
+            ])
             let messages: [JSONValue]
             if case .array(let items)? = record.request?["messages"] { messages = items } else { messages = [] }
             for message in prompt.messages {
                 let text = Preview.messageText(message.index < messages.count ? messages[message.index] : nil)
-                table.row([String(message.index), (message.role ?? "?") + (message.name.map { " (\($0))" } ?? ""),
-                           String(message.overhead), String(message.fieldTokens), String(message.contentTokens),
-                           String(message.nameAdjustment), String(message.toolCallTokens), String(message.imageTokens),
-                           String(message.total), text.map { "\"" + Preview.text($0) + "\"" } ?? ""])
+                table.row([
+                    String(message.index), (message.role ?? "?") + (message.name.map { " (\($0))" } ?? ""),
+                    String(message.overhead), String(message.fieldTokens), String(message.contentTokens),
+                    String(message.nameAdjustment), String(message.toolCallTokens), String(message.imageTokens),
+                    String(message.total), text.map { "\"" + Preview.text($0) + "\"" } ?? "",
+                ])
             }
             out.table(table)
-            out.field("tool definitions", String(prompt.toolDefinitionTokens) + (prompt.toolRule.map { " (tool rule '\($0.name)')" } ?? ""))
+            out.field(
+                "tool definitions",
+                String(prompt.toolDefinitionTokens) + (prompt.toolRule.map { " (tool rule '\($0.name)')" } ?? ""))
             out.field("reply priming", String(prompt.replyPriming))
-            out.field("prompt total", String(prompt.total) + (prompt.isComplete ? "" : " (incomplete: " + prompt.incompleteReasons.joined(separator: "; ") + ")"))
+            out.field(
+                "prompt total",
+                String(prompt.total)
+                    + (prompt.isComplete
+                        ? "" : " (incomplete: " + prompt.incompleteReasons.joined(separator: "; ") + ")"))
         } else if let promptNote {
             out.heading("prompt tokens")
             out.field("note", promptNote)
         } else if let recount = counts.recountPrompt {
-            out.heading("prompt tokens: recount of \(record.endpoint == .embeddings ? "input" : "prompt") (no per-message overhead)")
+            out.heading(
+                "prompt tokens: recount of \(record.endpoint == .embeddings ? "input" : "prompt") (no per-message overhead)"
+            )
             out.field("prompt total", String(recount))
         }
         if let completion {
@@ -74,20 +93,35 @@ extension Explanation {
                 out.field("choice \(choice.index)", "\(choice.tokens)  \"\(Preview.text(choice.text))\"")
             }
             for call in completion.toolCalls {
-                out.field("tool call", "\(Preview.text(call.name, limit: 60)): name \(call.nameTokens) + arguments \(call.argumentTokens) = \(call.nameTokens + call.argumentTokens)  \(Preview.text(call.arguments))")
+                out.field(
+                    "tool call",
+                    "\(Preview.text(call.name, limit: 60)): name \(call.nameTokens) + arguments \(call.argumentTokens) = \(call.nameTokens + call.argumentTokens)  \(Preview.text(call.arguments))"
+                )
             }
             out.field("completion total", String(completion.total))
         }
         for note in counts.notes { out.field("recount note", note) }
 
-        out.heading("token basis (--basis \(basis.rawValue)\(basis == .auto ? ": upstream usage, else recount, else billed; per side" : ""))")
+        out.heading(
+            "token basis (--basis \(basis.rawValue)\(basis == .auto ? ": upstream usage, else recount, else billed; per side" : ""))"
+        )
         var table = TextTable(["side", "used", "upstream", "recount", "billed"])
         func cell(_ value: Int?) -> String { value.map(String.init) ?? "-" }
-        table.row(["prompt", "\(counts.prompt) (\(counts.promptSource.rawValue))", cell(counts.upstreamPrompt), cell(counts.recountPrompt), cell(counts.billedPrompt)])
-        table.row(["completion", "\(counts.completion) (\(counts.completionSource.rawValue))", cell(counts.upstreamCompletion), cell(counts.recountCompletion), cell(counts.billedCompletion)])
+        table.row([
+            "prompt", "\(counts.prompt) (\(counts.promptSource.rawValue))", cell(counts.upstreamPrompt),
+            cell(counts.recountPrompt), cell(counts.billedPrompt),
+        ])
+        table.row([
+            "completion", "\(counts.completion) (\(counts.completionSource.rawValue))", cell(counts.upstreamCompletion),
+            cell(counts.recountCompletion), cell(counts.billedCompletion),
+        ])
         out.table(table)
-        if counts.cachedPrompt > 0 { out.field("cached prompt", "\(counts.cachedPrompt) of the prompt tokens (upstream usage)") }
-        if let reasoning = record.usage?.reasoningTokens { out.field("reasoning", "\(reasoning) tokens (upstream usage; invisible in the text)") }
+        if counts.cachedPrompt > 0 {
+            out.field("cached prompt", "\(counts.cachedPrompt) of the prompt tokens (upstream usage)")
+        }
+        if let reasoning = record.usage?.reasoningTokens {
+            out.field("reasoning", "\(reasoning) tokens (upstream usage; invisible in the text)")
+        }
     }
 
     func versionSection(_ out: inout TextLines) {
@@ -105,7 +139,8 @@ extension Explanation {
         if let named = outcome.debitPricingVersion, named != version.id {
             var text = "the debit names version '\(named)'"
             if let debitVersion {
-                text += ", window [\(debitVersion.effectiveFrom), \(debitVersion.effectiveUntil?.description ?? "open"))"
+                text +=
+                    ", window [\(debitVersion.effectiveFrom), \(debitVersion.effectiveUntil?.description ?? "open"))"
             } else {
                 text += " (not in the catalog)"
             }
@@ -125,29 +160,45 @@ extension Explanation {
             return
         }
         guard let breakdown = outcome.breakdown else {
-            out.field("not billable", "status \(outcome.status ?? 0) ≥ 400 and the version does not charge failed requests: expected 0")
+            out.field(
+                "not billable",
+                "status \(outcome.status ?? 0) ≥ 400 and the version does not charge failed requests: expected 0")
             return
         }
         for term in breakdown.terms {
-            out.field(term.label, "\(ExactText.text(term.quantity)) × \(ExactText.text(term.unitPrice)) \(term.currency) = \(ExactText.text(term.subtotal)) \(term.currency)")
+            out.field(
+                term.label,
+                "\(ExactText.text(term.quantity)) × \(ExactText.text(term.unitPrice)) \(term.currency) = \(ExactText.text(term.subtotal)) \(term.currency)"
+            )
         }
         out.field("list", "\(ExactText.text(breakdown.list)) \(breakdown.listCurrency)")
         let group = outcome.group ?? "default"
-        out.field("amount", "\(ExactText.text(breakdown.list)) \(breakdown.listCurrency)"
-            + " × \(ExactText.text(breakdown.exchangeRate)) (\(unit.currency) per \(breakdown.listCurrency))"
-            + " × \(ExactText.text(breakdown.perCurrency)) (\(unitName) per \(unit.currency))"
-            + " × \(ExactText.text(breakdown.modelMultiplier)) (model multiplier)"
-            + " × \(ExactText.text(breakdown.groupMultiplier)) (group '\(group)'\(breakdown.groupIsListed ? "" : ", not listed: 1"))"
-            + " = \(ExactText.text(breakdown.amount)) \(unitName)")
-        let rounded = (try? breakdown.amount.rounded(scale: breakdown.scale, mode: breakdown.rounding)) ?? breakdown.charge
-        out.field("rounding", "\(breakdown.rounding.rawValue) to \(breakdown.scale) decimals: \(ExactText.text(breakdown.amount)) → \(amount(rounded))")
+        out.field(
+            "amount",
+            "\(ExactText.text(breakdown.list)) \(breakdown.listCurrency)"
+                + " × \(ExactText.text(breakdown.exchangeRate)) (\(unit.currency) per \(breakdown.listCurrency))"
+                + " × \(ExactText.text(breakdown.perCurrency)) (\(unitName) per \(unit.currency))"
+                + " × \(ExactText.text(breakdown.modelMultiplier)) (model multiplier)"
+                + " × \(ExactText.text(breakdown.groupMultiplier)) (group '\(group)'\(breakdown.groupIsListed ? "" : ", not listed: 1"))"
+                + " = \(ExactText.text(breakdown.amount)) \(unitName)")
+        let rounded =
+            (try? breakdown.amount.rounded(scale: breakdown.scale, mode: breakdown.rounding)) ?? breakdown.charge
+        out.field(
+            "rounding",
+            "\(breakdown.rounding.rawValue) to \(breakdown.scale) decimals: \(ExactText.text(breakdown.amount)) → \(amount(rounded))"
+        )
         if breakdown.minimumChargeApplied {
-            out.field("minimum", "amount > 0 but rounds to 0: the version's minimum charge \(amount(breakdown.charge)) applies")
+            out.field(
+                "minimum",
+                "amount > 0 but rounds to 0: the version's minimum charge \(amount(breakdown.charge)) applies")
         }
         if billable {
             out.field("expected", "\(amount(breakdown.charge)) \(unitName)")
         } else {
-            out.field("not billable", "status \(outcome.status ?? 0) ≥ 400 and the version does not charge failed requests: expected 0 (it would have cost \(amount(breakdown.charge)))")
+            out.field(
+                "not billable",
+                "status \(outcome.status ?? 0) ≥ 400 and the version does not charge failed requests: expected 0 (it would have cost \(amount(breakdown.charge)))"
+            )
         }
     }
 
@@ -176,7 +227,10 @@ extension Explanation {
             out.field("credits", "none")
         }
         for credit in outcome.credits {
-            out.field("credit", "\(credit.creditID): \(amount(credit.amount)) \(unitName), \(credit.creditClass.rawValue), \(credit.status.rawValue), to \(credit.account)\(credit.debitID.map { " for debit \($0)" } ?? "")")
+            out.field(
+                "credit",
+                "\(credit.creditID): \(amount(credit.amount)) \(unitName), \(credit.creditClass.rawValue), \(credit.status.rawValue), to \(credit.account)\(credit.debitID.map { " for debit \($0)" } ?? "")"
+            )
         }
     }
 }

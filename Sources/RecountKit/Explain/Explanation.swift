@@ -42,7 +42,9 @@ public struct Explanation: Sendable {
         }
         public let choices: [Choice]
         public let toolCalls: [ToolCall]
-        public var total: Int { choices.reduce(0) { $0 + $1.tokens } + toolCalls.reduce(0) { $0 + $1.nameTokens + $1.argumentTokens } }
+        public var total: Int {
+            choices.reduce(0) { $0 + $1.tokens } + toolCalls.reduce(0) { $0 + $1.nameTokens + $1.argumentTokens }
+        }
     }
 
     init(outcome: RequestOutcome, record: LogRecord?, catalog: PriceCatalog, basis: BasisPolicy) {
@@ -70,10 +72,13 @@ public struct Explanation: Sendable {
             if let response = record.response, record.endpoint != .embeddings {
                 let output = StreamAssembler.output(of: response)
                 completion = CompletionDetail(
-                    choices: output.choiceTexts.enumerated().map { CompletionDetail.Choice(index: $0.offset, tokens: encoder.count($0.element), text: $0.element) },
+                    choices: output.choiceTexts.enumerated().map {
+                        CompletionDetail.Choice(index: $0.offset, tokens: encoder.count($0.element), text: $0.element)
+                    },
                     toolCalls: output.toolCalls.map {
-                        CompletionDetail.ToolCall(name: $0.name, arguments: $0.arguments, nameTokens: encoder.count($0.name),
-                                 argumentTokens: encoder.count($0.arguments))
+                        CompletionDetail.ToolCall(
+                            name: $0.name, arguments: $0.arguments, nameTokens: encoder.count($0.name),
+                            argumentTokens: encoder.count($0.arguments))
                     })
             }
         }
@@ -88,7 +93,9 @@ public struct Explanation: Sendable {
 /// computation used the exact fraction).
 enum ExactText {
     static func text(_ value: Rational) -> String {
-        if let scale = value.terminatingScale, scale <= 18, let exact = value.decimalString(scale: scale) { return exact }
+        if let scale = value.terminatingScale, scale <= 18, let exact = value.decimalString(scale: scale) {
+            return exact
+        }
         return "\(value.numerator)/\(value.denominator) (≈ \(value.decimalString(maxScale: 6)))"
     }
 }
@@ -110,7 +117,9 @@ enum Preview {
                 case "\r": out += "\\r"
                 case "\t": out += "\\t"
                 default:
-                    if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}"
+                        || scalar == "\u{2029}"
+                    {
                         out += "\\u{" + String(scalar.value, radix: 16) + "}"
                     } else {
                         out.unicodeScalars.append(scalar)

@@ -35,7 +35,9 @@ public struct NearestIDs {
 
     public var best: [String] { ranked.map(\.id) }
 
-    static func better(_ a: (prefix: Int, distance: Int, id: String), _ b: (prefix: Int, distance: Int, id: String)) -> Bool {
+    static func better(
+        _ a: (prefix: Int, distance: Int, id: String), _ b: (prefix: Int, distance: Int, id: String)
+    ) -> Bool {
         if a.prefix != b.prefix { return a.prefix > b.prefix }
         if a.distance != b.distance { return a.distance < b.distance }
         return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)

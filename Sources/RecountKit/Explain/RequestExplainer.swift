@@ -56,7 +56,9 @@ public struct RequestExplainer: Sendable {
         }
         var needles = Self.needles(for: requestID)
         // A task's id is `task:<task_id>`, which no row spells out: its rows hold the task id.
-        if requestID.hasPrefix("task:"), requestID.count > 5 { needles += Self.needles(for: String(requestID.dropFirst(5))) }
+        if requestID.hasPrefix("task:"), requestID.count > 5 {
+            needles += Self.needles(for: String(requestID.dropFirst(5)))
+        }
         var lines = try find(requestID, lineFilter: { line in needles.contains { Self.contains(line, $0) } })
         if lines.isEmpty { lines = try find(requestID, lineFilter: { _ in true }) }
 
@@ -77,7 +79,8 @@ public struct RequestExplainer: Sendable {
         var result = state.finish()
         collected.attach(to: &result)
         if let outcome = result.rows.first {
-            var explanation = Explanation(outcome: outcome, record: record, catalog: options.catalog, basis: options.basis)
+            var explanation = Explanation(
+                outcome: outcome, record: record, catalog: options.catalog, basis: options.basis)
             explanation.zoneOffset = options.dayOffsetSeconds
             return explanation
         }
@@ -97,7 +100,8 @@ public struct RequestExplainer: Sendable {
     /// The lines (in input order) that decode to a record with this id: the request `reconcile`
     /// keeps (the first request row; a later one is rejected there as a duplicate) and the
     /// gateway's refund and task-delta rows that net into it.
-    func find(_ requestID: String, lineFilter: ([UInt8]) -> Bool) throws(ExplainError) -> [ReconcilePipeline.Evaluated] {
+    func find(_ requestID: String, lineFilter: ([UInt8]) -> Bool) throws(ExplainError) -> [ReconcilePipeline.Evaluated]
+    {
         var found: [ReconcilePipeline.Evaluated] = []
         var requestRowSeen = false
         let _: Bool? = try firstLine(passing: lineFilter) { evaluated in
@@ -120,8 +124,10 @@ public struct RequestExplainer: Sendable {
     }
 
     /// Evaluates, in input order, the lines `lineFilter` lets through, until `match` finds one.
-    func firstLine<T>(passing lineFilter: ([UInt8]) -> Bool,
-                      _ match: (ReconcilePipeline.Evaluated) -> T?) throws(ExplainError) -> T? {
+    func firstLine<T>(
+        passing lineFilter: ([UInt8]) -> Bool,
+        _ match: (ReconcilePipeline.Evaluated) -> T?
+    ) throws(ExplainError) -> T? {
         let pipeline = ReconcilePipeline(options: options)
         for input in options.logInputs {
             let path = input.name

@@ -53,20 +53,32 @@ public struct GatewayImportOptions: Sendable {
 public enum GatewayCatalog {
     /// The catalog's unit for a gateway's quota ledger.
     static func unitObject(settings: GatewaySettings, site: PriceCatalog.SiteUnit?) -> JSONValue {
-        var unit: [(String, JSONValue)] = [("name", .string("quota")), ("currency", .string("USD")),
-                                           ("per_currency", .string(text(settings.quotaPerUnit))), ("scale", .number("0"))]
+        var unit: [(String, JSONValue)] = [
+            ("name", .string("quota")), ("currency", .string("USD")),
+            ("per_currency", .string(text(settings.quotaPerUnit))), ("scale", .number("0")),
+        ]
         if let site {
-            unit.append(("site", .obj([("name", .string(site.name)), ("currency", .string(site.currency)),
-                                       ("per_currency", .string(text(site.perCurrency))),
-                                       ("topup_rate", .string(text(site.topupRate)))])))
+            unit.append(
+                (
+                    "site",
+                    .obj([
+                        ("name", .string(site.name)), ("currency", .string(site.currency)),
+                        ("per_currency", .string(text(site.perCurrency))),
+                        ("topup_rate", .string(text(site.topupRate))),
+                    ])
+                ))
         }
         return .obj(unit)
     }
 
     /// The version object the settings describe, and warnings about what it cannot say.
-    public static func version(_ settings: GatewaySettings, effectiveFrom: Timestamp) throws(GatewayImportError) -> (version: JSONObject, warnings: [String]) {
+    public static func version(
+        _ settings: GatewaySettings, effectiveFrom: Timestamp
+    ) throws(GatewayImportError) -> (version: JSONObject, warnings: [String]) {
         guard settings.quotaPerUnit == Rational(500_000) else {
-            throw .unsupported("QuotaPerUnit is \(text(settings.quotaPerUnit)), not 500000: one-api ratios (1 = $0.002 per 1K tokens) assume 500,000 quota per USD; Recount cannot yet import such a site")
+            throw .unsupported(
+                "QuotaPerUnit is \(text(settings.quotaPerUnit)), not 500000: one-api ratios (1 = $0.002 per 1K tokens) assume 500,000 quota per USD; Recount cannot yet import such a site"
+            )
         }
         var warnings: [String] = []
         var models: [(String, JSONValue)] = []
@@ -74,16 +86,21 @@ public enum GatewayCatalog {
         var keyChecker = CatalogReader()
         for name in names {
             guard keyChecker.checkModelKey(name, path: name) else {
-                warnings.append("model \(CatalogReader.quoted(name)) skipped: no billed model name can select that key in a catalog")
+                warnings.append(
+                    "model \(CatalogReader.quoted(name)) skipped: no billed model name can select that key in a catalog"
+                )
                 continue
             }
             models.append((name, modelEntry(name, settings)))
         }
         if !keyChecker.problems.isEmpty { keyChecker.problems.removeAll() }
         if settings.groupGroupRatio.values.contains(where: { !$0.isEmpty }) {
-            warnings.append("GroupGroupRatio (special ratios by the user's own group) is not in the catalog: such requests are priced at their using group's GroupRatio; the row's other.group_ratio shows the ratio applied")
+            warnings.append(
+                "GroupGroupRatio (special ratios by the user's own group) is not in the catalog: such requests are priced at their using group's GroupRatio; the row's other.group_ratio shows the ratio applied"
+            )
         }
-        let groups = JSONValue.obj(settings.groupRatio.keys.sorted().map { ($0, .string(text(settings.groupRatio[$0]!))) })
+        let groups = JSONValue.obj(
+            settings.groupRatio.keys.sorted().map { ($0, .string(text(settings.groupRatio[$0]!))) })
         let modelsValue = JSONValue.obj(models)
         let from = effectiveFrom.rfc3339(offsetSeconds: 0)
         let version = JSONObject([
@@ -105,9 +122,12 @@ public enum GatewayCatalog {
             return .obj([("model_price", .string(text(price)))])
         }
         var entry: [(String, JSONValue)] = [("model_ratio", .string(text(settings.modelRatio[name]!)))]
-        entry.append(("completion_ratio", .string(text(GatewayCompletionRatio.resolve(name, option: settings.completionRatio)))))
+        entry.append(
+            ("completion_ratio", .string(text(GatewayCompletionRatio.resolve(name, option: settings.completionRatio)))))
         if let cache = settings.cacheRatio[name] { entry.append(("cache_ratio", .string(text(cache)))) }
-        entry.append(("cache_creation_ratio", .string(text(settings.createCacheRatio[name] ?? Rational(parsingGateway: "1.25")))))
+        entry.append(
+            ("cache_creation_ratio", .string(text(settings.createCacheRatio[name] ?? Rational(parsingGateway: "1.25"))))
+        )
         if let image = settings.imageRatio[name] { entry.append(("image_ratio", .string(text(image)))) }
         if settings.audioRatio[name] != nil || settings.audioCompletionRatio[name] != nil {
             entry.append(("audio_ratio", .string(text(settings.audioRatio[name] ?? .one))))
@@ -117,11 +137,15 @@ public enum GatewayCatalog {
     }
 
     /// `prices import`: a whole catalog of one version.
-    public static func document(_ settings: GatewaySettings, options: GatewayImportOptions) throws(GatewayImportError) -> (bytes: [UInt8], versionID: String, warnings: [String]) {
+    public static func document(
+        _ settings: GatewaySettings, options: GatewayImportOptions
+    ) throws(GatewayImportError) -> (bytes: [UInt8], versionID: String, warnings: [String]) {
         let (version, warnings) = try self.version(settings, effectiveFrom: options.effectiveFrom)
-        let root = JSONValue.obj([("schema", .string(PriceCatalog.schema)),
-                                  ("unit", unitObject(settings: settings, site: options.site)),
-                                  ("versions", .array([.object(version)]))])
+        let root = JSONValue.obj([
+            ("schema", .string(PriceCatalog.schema)),
+            ("unit", unitObject(settings: settings, site: options.site)),
+            ("versions", .array([.object(version)])),
+        ])
         let bytes = Array((JSONWriter.string(root, indent: 2) + "\n").utf8)
         try validate(bytes, source: "the imported catalog")
         return (bytes, version["id"]!.stringValue!, warnings)
@@ -136,8 +160,10 @@ public enum GatewayCatalog {
 
     /// `prices snapshot`: the catalog with one more version when the settings changed since its
     /// latest version, else `unchanged`. `existing` nil creates the catalog.
-    public static func snapshot(existing: [UInt8]?, source: String, settings: GatewaySettings,
-                                options: GatewayImportOptions) throws(GatewayImportError) -> (result: SnapshotResult, warnings: [String]) {
+    public static func snapshot(
+        existing: [UInt8]?, source: String, settings: GatewaySettings,
+        options: GatewayImportOptions
+    ) throws(GatewayImportError) -> (result: SnapshotResult, warnings: [String]) {
         guard let existing else {
             let (bytes, id, warnings) = try document(settings, options: options)
             return (.appended(versionID: id, bytes: bytes), warnings)
@@ -145,25 +171,31 @@ public enum GatewayCatalog {
         let catalog: PriceCatalog
         do { catalog = try PriceCatalog.parse(existing, source: source) } catch { throw .catalog(error) }
         guard case .object(var root)? = try? JSONParser.parse(existing), case .array(var versions)? = root["versions"],
-              let latest = catalog.versions.last,
-              let latestRaw = versions.first(where: { $0.objectValue?["id"]?.stringValue == latest.id })?.objectValue else {
+            let latest = catalog.versions.last,
+            let latestRaw = versions.first(where: { $0.objectValue?["id"]?.stringValue == latest.id })?.objectValue
+        else {
             throw .catalog(CatalogError(source: source, path: "versions", reason: "cannot find the latest version"))
         }
         var (version, warnings) = try self.version(settings, effectiveFrom: options.effectiveFrom)
-        let latestPrint = latestRaw["_gateway_settings"]?.stringValue
+        let latestPrint =
+            latestRaw["_gateway_settings"]?.stringValue
             ?? fingerprint(groups: latestRaw["groups"] ?? .obj([]), models: latestRaw["models"] ?? .obj([]))
         if latestPrint == version["_gateway_settings"]?.stringValue {
             return (.unchanged(latest: latest.id), warnings)
         }
         guard options.effectiveFrom > latest.effectiveFrom else {
-            throw .notAfterLatest(source: source, latest: latest.id, latestFrom: latest.effectiveFrom, effectiveFrom: options.effectiveFrom)
+            throw .notAfterLatest(
+                source: source, latest: latest.id, latestFrom: latest.effectiveFrom,
+                effectiveFrom: options.effectiveFrom)
         }
         var id = version["id"]!.stringValue!
         var suffix = 2
         while catalog.version(id: id) != nil { id = version["id"]!.stringValue! + "-\(suffix)"; suffix += 1 }
         version["id"] = .string(id)
         if let site = options.site, site != catalog.unit.site {
-            warnings.append("the catalog's unit is kept; --unit/--per-currency/--currency/--topup-rate apply only when a catalog is created")
+            warnings.append(
+                "the catalog's unit is kept; --unit/--per-currency/--currency/--topup-rate apply only when a catalog is created"
+            )
         }
         versions.append(.object(version))
         root["versions"] = .array(versions)
@@ -196,7 +228,9 @@ public enum GatewayCatalog {
     /// A price as the catalog writes it: the exact decimal (every gateway value terminates),
     /// else a fraction.
     static func text(_ value: Rational) -> String {
-        if let scale = value.terminatingScale, scale <= Rational.scaleRange.upperBound, let text = value.decimalString(scale: scale) {
+        if let scale = value.terminatingScale, scale <= Rational.scaleRange.upperBound,
+            let text = value.decimalString(scale: scale)
+        {
             return text
         }
         return "\(value.numerator)/\(value.denominator)"

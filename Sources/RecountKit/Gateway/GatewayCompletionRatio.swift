@@ -34,18 +34,25 @@ enum GatewayCompletionRatio {
             }
             if name.hasPrefix("gpt-5") {
                 if !name.contains(".") { return (r("8"), true) }
-                if name.hasPrefix("gpt-5.4") { return name.hasPrefix("gpt-5.4-nano") ? (r("6.25"), true) : (r("6"), true) }
+                if name.hasPrefix("gpt-5.4") {
+                    return name.hasPrefix("gpt-5.4-nano") ? (r("6.25"), true) : (r("6"), true)
+                }
                 return (r("6"), false)
             }
             if name.hasPrefix("gpt-4.5-preview") { return (r("2"), true) }
-            if name.hasPrefix("gpt-4-turbo") || name.hasSuffix("gpt-4-1106") || name.hasSuffix("gpt-4-1105") { return (r("3"), true) }
+            if name.hasPrefix("gpt-4-turbo") || name.hasSuffix("gpt-4-1106") || name.hasSuffix("gpt-4-1105") {
+                return (r("3"), true)
+            }
             return (r("2"), false)
         }
         if name.hasPrefix("o1") || name.hasPrefix("o3") { return (r("4"), true) }
         if name == "chatgpt-4o-latest" { return (r("3"), true) }
         if name.contains("claude-3") { return (r("5"), true) }
         if ["claude-sonnet-4", "claude-opus-4", "claude-haiku-4", "claude-fable-5", "claude-sonnet-5", "claude-opus-5"]
-            .contains(where: { name.contains($0) }) { return (r("5"), true) }
+            .contains(where: { name.contains($0) })
+        {
+            return (r("5"), true)
+        }
         if name.hasPrefix("gpt-3.5") {
             if name == "gpt-3.5-turbo" || name.hasSuffix("0125") { return (r("3"), true) }
             if name.hasSuffix("1106") { return (r("2"), true) }
@@ -63,7 +70,9 @@ enum GatewayCompletionRatio {
                 return (q("2.5", "0.3"), false)
             }
             if name.hasPrefix("gemini-robotics-er-1.5") { return (q("2.5", "0.3"), false) }
-            if name.hasPrefix("gemini-3-pro") { return name.hasPrefix("gemini-3-pro-image") ? (r("60"), false) : (r("6"), false) }
+            if name.hasPrefix("gemini-3-pro") {
+                return name.hasPrefix("gemini-3-pro-image") ? (r("60"), false) : (r("6"), false)
+            }
             return (r("4"), false)
         }
         if name.hasPrefix("command") {
@@ -74,7 +83,8 @@ enum GatewayCompletionRatio {
             default: return (r("4"), false)
             }
         }
-        if ["ERNIE-Speed-", "ERNIE-Lite-", "ERNIE-Character", "ERNIE-Functions"].contains(where: { name.hasPrefix($0) }) {
+        if ["ERNIE-Speed-", "ERNIE-Lite-", "ERNIE-Character", "ERNIE-Functions"].contains(where: { name.hasPrefix($0) })
+        {
             return (r("2"), true)
         }
         switch name {

@@ -28,13 +28,18 @@ public struct GatewayFinding: Sendable, Equatable, CustomStringConvertible {
 public enum GatewayConsistency {
     /// The row's quota against `GatewayQuota`'s replay of its own `other`. Nil when they agree
     /// or the row is not checkable (the replay's reason is then in `replay`).
-    public static func arithmetic(recordedQuota: Int, promptTokens: Int, completionTokens: Int,
-                                  other: GatewayOther) -> (finding: GatewayFinding?, replay: GatewayQuota.Outcome) {
+    public static func arithmetic(
+        recordedQuota: Int, promptTokens: Int, completionTokens: Int,
+        other: GatewayOther
+    ) -> (finding: GatewayFinding?, replay: GatewayQuota.Outcome) {
         let replay = GatewayQuota.replay(promptTokens: promptTokens, completionTokens: completionTokens, other: other)
         guard case .quota(let expected) = replay, expected.quota != recordedQuota else { return (nil, replay) }
         let exact = expected.exact.decimalString(maxScale: 6)
-        return (GatewayFinding(.gatewayArithmetic,
-                               "quota \(recordedQuota), but the row's own ratios give \(expected.quota) (exact \(exact))"), replay)
+        return (
+            GatewayFinding(
+                .gatewayArithmetic,
+                "quota \(recordedQuota), but the row's own ratios give \(expected.quota) (exact \(exact))"), replay
+        )
     }
 
     /// The ratios the row applied against the catalog's price for the model in `version`:
@@ -43,21 +48,33 @@ public enum GatewayConsistency {
     /// USD-priced models; a ratio the row or the catalog lacks is not compared. A row whose
     /// `user_group_ratio` applied is compared on that ratio only if the catalog lists the group
     /// at it (the catalog cannot hold special ratios by user group).
-    public static func rates(other: GatewayOther, model: String, group: String, version: PriceVersion) -> [GatewayFinding] {
+    public static func rates(
+        other: GatewayOther, model: String, group: String, version: PriceVersion
+    ) -> [GatewayFinding] {
         guard let (key, price) = version.price(forModel: model), price.currency == "USD" else { return [] }
         var findings: [GatewayFinding] = []
         func differ(_ name: String, row: Rational?, catalog: Rational?) {
             guard let row, let catalog, row != catalog else { return }
-            findings.append(GatewayFinding(.rate, "\(name): row \(GatewayCatalog.text(row)), catalog \(GatewayCatalog.text(catalog)) ('\(key)' in version '\(version.id)')"))
+            findings.append(
+                GatewayFinding(
+                    .rate,
+                    "\(name): row \(GatewayCatalog.text(row)), catalog \(GatewayCatalog.text(catalog)) ('\(key)' in version '\(version.id)')"
+                ))
         }
         if other.usesModelPrice {
-            differ("model_price", row: other.modelPrice, catalog: price.perRequest.map { (try? $0.multiplied(by: price.multiplier)) ?? $0 })
+            differ(
+                "model_price", row: other.modelPrice,
+                catalog: price.perRequest.map { (try? $0.multiplied(by: price.multiplier)) ?? $0 })
         } else if let input = price.inputPerToken, !input.isZero {
             let catalogRatio = try? input.multiplied(by: GatewayQuota.quotaPerUSD).multiplied(by: price.multiplier)
             differ("model_ratio", row: other.modelRatio, catalog: catalogRatio)
-            differ("completion_ratio", row: other.completionRatio, catalog: price.outputPerToken.flatMap { try? $0.divided(by: input) })
+            differ(
+                "completion_ratio", row: other.completionRatio,
+                catalog: price.outputPerToken.flatMap { try? $0.divided(by: input) })
             if (other.cacheTokens ?? 0) > 0 {
-                differ("cache_ratio", row: other.cacheRatio, catalog: price.cachedInputPerToken.flatMap { try? $0.divided(by: input) })
+                differ(
+                    "cache_ratio", row: other.cacheRatio,
+                    catalog: price.cachedInputPerToken.flatMap { try? $0.divided(by: input) })
             }
         }
         let special = other.userGroupRatio.map { !$0.isNegative } ?? false
@@ -87,8 +104,10 @@ public enum StreamOutcome: String, Sendable, CaseIterable {
 
     /// The outcome of one row, and the `stream_incomplete` finding where the charge rests on
     /// a local estimate of an unfinished stream.
-    public static func classify(isStream: Bool, quota: Int, completionTokens: Int,
-                                other: GatewayOther?) -> (outcome: StreamOutcome, endReason: String?, finding: GatewayFinding?) {
+    public static func classify(
+        isStream: Bool, quota: Int, completionTokens: Int,
+        other: GatewayOther?
+    ) -> (outcome: StreamOutcome, endReason: String?, finding: GatewayFinding?) {
         guard isStream else { return (.notStream, nil, nil) }
         guard let status = other?.streamStatus else { return (.unknown, nil, nil) }
         let reason = status.endReason ?? ""

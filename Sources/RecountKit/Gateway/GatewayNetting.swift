@@ -45,7 +45,9 @@ public enum GatewayNetting {
     /// The credit an overcharge still deserves after the gateway's own refunds: the net paid
     /// above the expected charge, beyond the tolerance; 0 when the refunds already covered it.
     /// So an overcharge is credited once, net of the refund, never twice (SPEC §3 "Credits").
-    public static func creditDue(net: Net, expected: Rational, tolerance: Rational = .zero) throws(MoneyError) -> Rational {
+    public static func creditDue(
+        net: Net, expected: Rational, tolerance: Rational = .zero
+    ) throws(MoneyError) -> Rational {
         let over = try Rational(net.net).subtracting(expected)
         return over > tolerance ? over : .zero
     }

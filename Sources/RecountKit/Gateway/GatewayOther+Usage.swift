@@ -12,8 +12,9 @@ extension GatewayOther {
     /// tokens added back. Writes the gateway prices at `cache_creation_ratio` (OpenAI usage,
     /// and Anthropic writes not split by lifetime) count as 5-minute writes, whose ratio that is.
     public func chargeUsage(promptTokens: Int, completionTokens: Int) -> ChargeUsage {
-        var usage = ChargeUsage(promptTokens: promptTokens, cachedPromptTokens: cacheTokens ?? 0,
-                                completionTokens: completionTokens)
+        var usage = ChargeUsage(
+            promptTokens: promptTokens, cachedPromptTokens: cacheTokens ?? 0,
+            completionTokens: completionTokens)
         let created = cacheCreationTokens ?? 0
         if promptExcludesCache {
             let fiveMinutes = cacheCreationTokens5m ?? 0, oneHour = cacheCreationTokens1h ?? 0

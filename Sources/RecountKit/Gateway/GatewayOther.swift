@@ -184,8 +184,9 @@ extension GatewayOther {
         o.firstResponseMilliseconds = try r.ratio("frt")
         if let stream = try r.object("stream_status") {
             let s = OtherReader(object: stream, path: "other.stream_status")
-            o.streamStatus = StreamStatus(status: try s.string("status"), endReason: try s.string("end_reason"),
-                                          endError: try s.string("end_error"), errorCount: try s.count("error_count"))
+            o.streamStatus = StreamStatus(
+                status: try s.string("status"), endReason: try s.string("end_reason"),
+                endError: try s.string("end_error"), errorCount: try s.count("error_count"))
         }
         if let admin = try r.object("admin_info") {
             let a = OtherReader(object: admin, path: "other.admin_info")
@@ -237,7 +238,8 @@ struct OtherReader {
             throw FieldError(name(key), "expected an integer, found \(value.typeName)")
         }
         guard let number = try? Rational(parsing: text), number.isInteger,
-              let whole = Int(exactly: number.numerator), abs(whole) <= 1 << 53 else {
+            let whole = Int(exactly: number.numerator), abs(whole) <= 1 << 53
+        else {
             throw FieldError(name(key), "expected an integer, found \(text.prefix(40))")
         }
         return whole
@@ -275,9 +277,13 @@ struct OtherReader {
         var list: [GatewayOther.ToolSurcharge] = []
         for (index, item) in items.enumerated() {
             let at = "\(name(key))[\(index)]"
-            guard case .object(let entry) = item else { throw FieldError(at, "expected an object, found \(item.typeName)") }
+            guard case .object(let entry) = item else {
+                throw FieldError(at, "expected an object, found \(item.typeName)")
+            }
             let e = OtherReader(object: entry, path: at)
-            guard let toolName = try e.string("name"), !toolName.isEmpty else { throw FieldError(at + ".name", "required field is missing") }
+            guard let toolName = try e.string("name"), !toolName.isEmpty else {
+                throw FieldError(at + ".name", "required field is missing")
+            }
             guard let count = try e.count("count") else { throw FieldError(at + ".count", "required field is missing") }
             guard let price = try e.ratio("price") else { throw FieldError(at + ".price", "required field is missing") }
             guard !price.isNegative else { throw FieldError(at + ".price", "must not be negative") }

@@ -125,8 +125,9 @@ public enum GatewayQuota {
             } else {
                 mode = .ratio
                 _ = try require(other.modelRatio, "model_ratio", "ratio mode")
-                exact = try textQuota(promptTokens: promptTokens, completionTokens: completionTokens, other: other,
-                                      ratio: ratio, group: group, terms: &terms)
+                exact = try textQuota(
+                    promptTokens: promptTokens, completionTokens: completionTokens, other: other,
+                    ratio: ratio, group: group, terms: &terms)
                 exact = try exact.adding(surcharge)
             }
         }
@@ -158,26 +159,38 @@ public enum GatewayQuota {
             quota = 1
             flooredToOne = true
         }
-        return .quota(Replay(mode: mode, terms: terms, exact: exact, quota: quota, flooredToOne: flooredToOne, clamped: clamped))
+        return .quota(
+            Replay(mode: mode, terms: terms, exact: exact, quota: quota, flooredToOne: flooredToOne, clamped: clamped))
     }
 
     /// Tool-call surcharges: USD per 1,000 calls × calls / 1000 × group × 500000. The newer
     /// `tool_surcharges` list supersedes the older per-tool keys when both are present.
-    static func toolSurcharge(_ other: GatewayOther, group: Rational, terms: inout [(label: String, quota: Rational)]) throws -> Rational {
+    static func toolSurcharge(
+        _ other: GatewayOther, group: Rational, terms: inout [(label: String, quota: Rational)]
+    ) throws -> Rational {
         var items: [(String, Int, Rational)] = []
         if let list = other.toolSurcharges {
             items = list.map { ($0.name, $0.count, $0.price) }
         } else {
             if let calls = other.webSearchCalls, calls > 0 {
-                items.append(("web_search", calls, try require(other.webSearchPrice, "web_search_price", "\(calls) web search calls")))
+                items.append(
+                    (
+                        "web_search", calls,
+                        try require(other.webSearchPrice, "web_search_price", "\(calls) web search calls")
+                    ))
             }
             if let calls = other.fileSearchCalls, calls > 0 {
-                items.append(("file_search", calls, try require(other.fileSearchPrice, "file_search_price", "\(calls) file search calls")))
+                items.append(
+                    (
+                        "file_search", calls,
+                        try require(other.fileSearchPrice, "file_search_price", "\(calls) file search calls")
+                    ))
             }
         }
         var total = Rational.zero
         for (name, calls, price) in items where calls > 0 {
-            let quota = try price.multiplied(by: calls).divided(by: Rational(1000)).multiplied(by: group).multiplied(by: quotaPerUSD)
+            let quota = try price.multiplied(by: calls).divided(by: Rational(1000)).multiplied(by: group).multiplied(
+                by: quotaPerUSD)
             terms.append(("\(name): \(calls) calls × price / 1000 × group_ratio × 500000", quota))
             total = try total.adding(quota)
         }
@@ -189,8 +202,10 @@ public enum GatewayQuota {
         return total
     }
 
-    static func textQuota(promptTokens: Int, completionTokens: Int, other: GatewayOther, ratio: Rational, group: Rational,
-                          terms: inout [(label: String, quota: Rational)]) throws -> Rational {
+    static func textQuota(
+        promptTokens: Int, completionTokens: Int, other: GatewayOther, ratio: Rational, group: Rational,
+        terms: inout [(label: String, quota: Rational)]
+    ) throws -> Rational {
         // Anthropic usage: `prompt_tokens` already excludes cached and written tokens. Older rows
         // carry 5m/1h writes without usage_semantic when the usage came from Claude without a
         // source tag (`isLegacyClaudeDerivedOpenAIUsage`); `input_tokens_total` is written only
@@ -210,21 +225,26 @@ public enum GatewayQuota {
         if created != 0 || split5m > 0 || split1h > 0 {
             var part = Rational.zero
             if !anthropicStyle {
-                let creationRatio = try require(other.cacheCreationRatio, "cache_creation_ratio", "\(created) cache_creation_tokens")
+                let creationRatio = try require(
+                    other.cacheCreationRatio, "cache_creation_ratio", "\(created) cache_creation_tokens")
                 base = try base.subtracting(Rational(created))
                 part = try Rational(created).multiplied(by: creationRatio)
             } else {
                 let remaining = max(created - split5m - split1h, 0)
                 if remaining > 0 {
-                    let r = try require(other.cacheCreationRatio, "cache_creation_ratio", "\(remaining) cache writes not split by lifetime")
+                    let r = try require(
+                        other.cacheCreationRatio, "cache_creation_ratio",
+                        "\(remaining) cache writes not split by lifetime")
                     part = try part.adding(Rational(remaining).multiplied(by: r))
                 }
                 if split5m > 0 {
-                    let r = try require(other.cacheCreationRatio5m, "cache_creation_ratio_5m", "\(split5m) 5-minute cache writes")
+                    let r = try require(
+                        other.cacheCreationRatio5m, "cache_creation_ratio_5m", "\(split5m) 5-minute cache writes")
                     part = try part.adding(Rational(split5m).multiplied(by: r))
                 }
                 if split1h > 0 {
-                    let r = try require(other.cacheCreationRatio1h, "cache_creation_ratio_1h", "\(split1h) 1-hour cache writes")
+                    let r = try require(
+                        other.cacheCreationRatio1h, "cache_creation_ratio_1h", "\(split1h) 1-hour cache writes")
                     part = try part.adding(Rational(split1h).multiplied(by: r))
                 }
             }
@@ -253,17 +273,21 @@ public enum GatewayQuota {
         prompt = try prompt.adding(base)
         var completion = Rational.zero
         if completionTokens != 0 {
-            let completionRatio = try require(other.completionRatio, "completion_ratio", "\(completionTokens) completion tokens")
+            let completionRatio = try require(
+                other.completionRatio, "completion_ratio", "\(completionTokens) completion tokens")
             completion = try Rational(completionTokens).multiplied(by: completionRatio)
-            terms.append(("completion × completion_ratio × model_ratio × group_ratio", try completion.multiplied(by: ratio)))
+            terms.append(
+                ("completion × completion_ratio × model_ratio × group_ratio", try completion.multiplied(by: ratio)))
         }
         return try prompt.adding(completion).multiplied(by: ratio).adding(audioInput)
     }
 
     /// `calculateAudioQuota`: four counts at their own ratios. A fixed-price audio row is
     /// `IntPart(model_price × 500000 × group)`: truncated, not rounded.
-    static func audioQuota(_ other: GatewayOther, modelRatio: Rational, group: Rational,
-                           terms: inout [(label: String, quota: Rational)]) throws -> (Rational, Bool) {
+    static func audioQuota(
+        _ other: GatewayOther, modelRatio: Rational, group: Rational,
+        terms: inout [(label: String, quota: Rational)]
+    ) throws -> (Rational, Bool) {
         if let price = other.modelPrice, !price.isNegative {
             let fixed = try price.multiplied(by: quotaPerUSD).multiplied(by: group)
             terms.append(("model_price × 500000 × group_ratio (truncated)", fixed))
@@ -275,7 +299,8 @@ public enum GatewayQuota {
         var sum = Rational(textIn)
         terms.append(("text_input × model_ratio × group_ratio", try Rational(textIn).multiplied(by: ratio)))
         if textOut != 0 {
-            let part = try Rational(textOut).multiplied(by: require(other.completionRatio, "completion_ratio", "\(textOut) text output tokens"))
+            let part = try Rational(textOut).multiplied(
+                by: require(other.completionRatio, "completion_ratio", "\(textOut) text output tokens"))
             terms.append(("text_output × completion_ratio × …", try part.multiplied(by: ratio)))
             sum = try sum.adding(part)
         }
@@ -285,9 +310,11 @@ public enum GatewayQuota {
             terms.append(("audio_input × audio_ratio × …", try inPart.multiplied(by: ratio)))
             sum = try sum.adding(inPart)
             if audioOut != 0 {
-                let completionRatio = try require(other.audioCompletionRatio, "audio_completion_ratio", "\(audioOut) audio output tokens")
+                let completionRatio = try require(
+                    other.audioCompletionRatio, "audio_completion_ratio", "\(audioOut) audio output tokens")
                 let outPart = try Rational(audioOut).multiplied(by: audioRatio).multiplied(by: completionRatio)
-                terms.append(("audio_output × audio_ratio × audio_completion_ratio × …", try outPart.multiplied(by: ratio)))
+                terms.append(
+                    ("audio_output × audio_ratio × audio_completion_ratio × …", try outPart.multiplied(by: ratio)))
                 sum = try sum.adding(outPart)
             }
         }

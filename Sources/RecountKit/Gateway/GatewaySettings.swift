@@ -28,9 +28,11 @@ public struct GatewaySettingsError: Error, Sendable, Equatable, CustomStringConv
 /// (`{"success": true, "data": [{"key": …, "value": …}]}`); or a bare array of such pairs.
 public struct GatewaySettings: Sendable, Equatable {
     /// The options Recount prices from; any other option is ignored.
-    public static let priceOptions = ["ModelRatio", "CompletionRatio", "ModelPrice", "GroupRatio", "GroupGroupRatio",
-                                      "CacheRatio", "CreateCacheRatio", "ImageRatio", "AudioRatio",
-                                      "AudioCompletionRatio", "QuotaPerUnit"]
+    public static let priceOptions = [
+        "ModelRatio", "CompletionRatio", "ModelPrice", "GroupRatio", "GroupGroupRatio",
+        "CacheRatio", "CreateCacheRatio", "ImageRatio", "AudioRatio",
+        "AudioCompletionRatio", "QuotaPerUnit",
+    ]
 
     public var modelRatio: [String: Rational] = [:]
     public var completionRatio: [String: Rational] = [:]
@@ -64,8 +66,10 @@ public struct GatewaySettings: Sendable, Equatable {
         var settings = GatewaySettings()
         func pairs(_ items: [JSONValue], path: String) throws(GatewaySettingsError) {
             for (index, item) in items.enumerated() {
-                guard let object = item.objectValue, let key = object["key"]?.stringValue, let value = object["value"] else {
-                    throw GatewaySettingsError(source: source, path: "\(path)[\(index)]", reason: "expected {\"key\": …, \"value\": …}")
+                guard let object = item.objectValue, let key = object["key"]?.stringValue, let value = object["value"]
+                else {
+                    throw GatewaySettingsError(
+                        source: source, path: "\(path)[\(index)]", reason: "expected {\"key\": …, \"value\": …}")
                 }
                 if priceOptions.contains(key) { try settings.set(key, value, source: source) }
             }
@@ -82,7 +86,9 @@ public struct GatewaySettings: Sendable, Equatable {
                 }
             }
         default:
-            throw GatewaySettingsError(source: source, path: "", reason: "expected a JSON object of option name → value, found \(root.typeName)")
+            throw GatewaySettingsError(
+                source: source, path: "",
+                reason: "expected a JSON object of option name → value, found \(root.typeName)")
         }
         return settings
     }
@@ -98,7 +104,9 @@ public struct GatewaySettings: Sendable, Equatable {
             case .number(let number): text = number
             default: throw fail(key, "expected a number, found \(value.typeName)")
             }
-            guard let number = GatewayFloat.decimal(text), number > .zero else { throw fail(key, "'\(text.prefix(40))' is not a positive number") }
+            guard let number = GatewayFloat.decimal(text), number > .zero else {
+                throw fail(key, "'\(text.prefix(40))' is not a positive number")
+            }
             quotaPerUnit = number
             return
         }
@@ -107,7 +115,9 @@ public struct GatewaySettings: Sendable, Equatable {
         switch value {
         case .string(let text):
             do {
-                guard case .object(let parsed) = try JSONParser.parse(text) else { throw fail(key, "expected JSON text of an object") }
+                guard case .object(let parsed) = try JSONParser.parse(text) else {
+                    throw fail(key, "expected JSON text of an object")
+                }
                 object = parsed
             } catch let error as JSONParser.Error {
                 throw fail(key, "not JSON (\(error.description))")
@@ -125,9 +135,12 @@ public struct GatewaySettings: Sendable, Equatable {
             var table: [String: [String: Rational]] = [:]
             for (userGroup, inner) in object.pairs {
                 guard let innerObject = inner.objectValue else {
-                    throw fail("\(key)[\(CatalogReader.quoted(userGroup))]", "expected an object of group → ratio, found \(inner.typeName)")
+                    throw fail(
+                        "\(key)[\(CatalogReader.quoted(userGroup))]",
+                        "expected an object of group → ratio, found \(inner.typeName)")
                 }
-                table[userGroup] = try Self.numbers(innerObject, path: "\(key)[\(CatalogReader.quoted(userGroup))]", source: source)
+                table[userGroup] = try Self.numbers(
+                    innerObject, path: "\(key)[\(CatalogReader.quoted(userGroup))]", source: source)
             }
             groupGroupRatio = table
             return
@@ -149,15 +162,19 @@ public struct GatewaySettings: Sendable, Equatable {
 
     /// `{"name": number}` as the gateway's `map[string]float64`: JSON numbers only (Go's
     /// `json.Unmarshal` rejects a string), negatives rejected (no gateway price is negative).
-    static func numbers(_ object: JSONObject, path: String, source: String) throws(GatewaySettingsError) -> [String: Rational] {
+    static func numbers(
+        _ object: JSONObject, path: String, source: String
+    ) throws(GatewaySettingsError) -> [String: Rational] {
         var table: [String: Rational] = [:]
         for (name, item) in object.pairs {
             let at = "\(path)[\(CatalogReader.quoted(name))]"
             guard case .number(let text) = item else {
-                throw GatewaySettingsError(source: source, path: at, reason: "expected a number, found \(item.typeName)")
+                throw GatewaySettingsError(
+                    source: source, path: at, reason: "expected a number, found \(item.typeName)")
             }
             guard let number = GatewayFloat.decimal(text) else {
-                throw GatewaySettingsError(source: source, path: at, reason: "'\(text.prefix(40))' is not a finite number")
+                throw GatewaySettingsError(
+                    source: source, path: at, reason: "'\(text.prefix(40))' is not a finite number")
             }
             guard !number.isNegative else {
                 throw GatewaySettingsError(source: source, path: at, reason: "negative value \(text)")

@@ -1,6 +1,6 @@
-import GatewayDB
 import CZlib
 import Foundation
+import GatewayDB
 
 /// Errors reading inputs. Each names the file.
 public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -102,7 +102,9 @@ final class GzipSource: ByteSource {
         var produced = 0
         while produced == 0 {
             if inputStart == inputEnd {
-                let count = try typedThrows(InputError.self) { try input.withUnsafeMutableBytes { try inner.read(into: $0) } }
+                let count = try typedThrows(InputError.self) {
+                    try input.withUnsafeMutableBytes { try inner.read(into: $0) }
+                }
                 inputStart = 0
                 inputEnd = count
                 if count == 0 {
@@ -139,7 +141,9 @@ final class GzipSource: ByteSource {
 /// Runs `body` and rethrows its error as `E`. The standard library's `withUnsafe…` methods are
 /// untyped `rethrows`; the only error that can come out of them here is the body's own.
 func typedThrows<T, E: Error>(_ type: E.Type, _ body: () throws -> T) throws(E) -> T {
-    do { return try body() } catch let error as E { throw error } catch { preconditionFailure("unexpected error \(error)") }
+    do { return try body() } catch let error as E { throw error } catch {
+        preconditionFailure("unexpected error \(error)")
+    }
 }
 
 /// Opens `path` for reading: `-` is standard input; a `.gz` name is inflated.

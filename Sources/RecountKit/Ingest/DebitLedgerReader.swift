@@ -43,8 +43,10 @@ public enum DebitLedgerReader {
         return result
     }
 
-    static func debit(debitID: String, requestID: String, account: String, time: JSONValue?, amount: JSONValue?,
-                      pricingVersion: String?, source: SourceLocation, sequence: Int) throws(FieldError) -> Debit {
+    static func debit(
+        debitID: String, requestID: String, account: String, time: JSONValue?, amount: JSONValue?,
+        pricingVersion: String?, source: SourceLocation, sequence: Int
+    ) throws(FieldError) -> Debit {
         guard let amount else { throw FieldError("amount", "required field is missing") }
         var parsedTime: Timestamp?
         if let time { parsedTime = try FieldReader.timestamp(time, field: "time", text: .rfc3339OrUnixDigits) }
@@ -124,9 +126,11 @@ public final class DebitLedgerStream {
     /// A debit's place in the ledger: `sequence` set from the debits accepted so far.
     func numbered(_ item: Item) -> Item {
         guard case .debit(let debit) = item else { return item }
-        return accepted(Debit(debitID: debit.debitID, requestID: debit.requestID, account: debit.account,
-                              time: debit.time, amount: debit.amount, pricingVersion: debit.pricingVersion,
-                              source: debit.source, sequence: debits))
+        return accepted(
+            Debit(
+                debitID: debit.debitID, requestID: debit.requestID, account: debit.account,
+                time: debit.time, amount: debit.amount, pricingVersion: debit.pricingVersion,
+                source: debit.source, sequence: debits))
     }
 
     /// The next debit's `sequence`, counted as accepted (what `numbered` does, for a debit
@@ -142,23 +146,30 @@ public final class DebitLedgerStream {
         let source = SourceLocation(file: path, line: line.number)
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
         if line.truncated {
-            return .reject(Reject(kind: .debit, source: source, reason: "line longer than \(LineReader.lineBytesMax) bytes", raw: line.bytes, rawTruncated: true))
+            return .reject(
+                Reject(
+                    kind: .debit, source: source, reason: "line longer than \(LineReader.lineBytesMax) bytes",
+                    raw: line.bytes, rawTruncated: true))
         }
         do throws(FieldError) {
             let value: JSONValue
             do { value = try JSONParser.parse(line.bytes) } catch { throw FieldError(nil, error.description) }
-            guard case .object(let object) = value else { throw FieldError(nil, "expected a JSON object, found \(value.typeName)") }
+            guard case .object(let object) = value else {
+                throw FieldError(nil, "expected a JSON object, found \(value.typeName)")
+            }
             let fields = FieldReader(object)
-            return .debit(try DebitLedgerReader.debit(
-                debitID: fields.requiredString("debit_id"),
-                requestID: fields.requiredString("request_id"),
-                account: fields.requiredString("account"),
-                time: fields.value("time"),
-                amount: fields.value("amount"),
-                pricingVersion: fields.optionalString("pricing_version"),
-                source: source, sequence: 0))
+            return .debit(
+                try DebitLedgerReader.debit(
+                    debitID: fields.requiredString("debit_id"),
+                    requestID: fields.requiredString("request_id"),
+                    account: fields.requiredString("account"),
+                    time: fields.value("time"),
+                    amount: fields.value("amount"),
+                    pricingVersion: fields.optionalString("pricing_version"),
+                    source: source, sequence: 0))
         } catch {
-            return .reject(Reject(kind: .debit, source: source, field: error.field, reason: error.reason, raw: line.bytes))
+            return .reject(
+                Reject(kind: .debit, source: source, field: error.field, reason: error.reason, raw: line.bytes))
         }
     }
 
@@ -172,9 +183,12 @@ public final class DebitLedgerStream {
         let first = pendingLines[0]
         replay = Array(pendingLines.dropFirst()) + replay
         pendingLines = []
-        return .reject(Reject(kind: .debit, source: SourceLocation(file: path, line: first.number),
-                              reason: "unterminated quoted field (no closing quote within \(DebitLedgerReader.quotedFieldLinesMax) lines)",
-                              raw: first.bytes))
+        return .reject(
+            Reject(
+                kind: .debit, source: SourceLocation(file: path, line: first.number),
+                reason:
+                    "unterminated quoted field (no closing quote within \(DebitLedgerReader.quotedFieldLinesMax) lines)",
+                raw: first.bytes))
     }
 
     private func nextCSV() throws(InputError) -> Item? {
@@ -192,8 +206,10 @@ public final class DebitLedgerStream {
                 replay.insert(line, at: 0)
                 return unterminated()
             }
-            return .reject(Reject(kind: .debit, source: SourceLocation(file: path, line: line.number),
-                                  reason: "line longer than \(LineReader.lineBytesMax) bytes", raw: line.bytes, rawTruncated: true))
+            return .reject(
+                Reject(
+                    kind: .debit, source: SourceLocation(file: path, line: line.number),
+                    reason: "line longer than \(LineReader.lineBytesMax) bytes", raw: line.bytes, rawTruncated: true))
         }
         // A quoted field may hold a newline: join physical lines until the quotes balance.
         // (`LineReader` has already dropped a UTF-8 BOM before the header: Excel's "CSV UTF-8".)
@@ -207,7 +223,9 @@ public final class DebitLedgerStream {
         switch CSVRecord.parse(raw) {
         case .incomplete:
             pendingLines.append(line)
-            if pendingLines.count > DebitLedgerReader.quotedFieldLinesMax || raw.count > DebitLedgerReader.quotedFieldBytesMax {
+            if pendingLines.count > DebitLedgerReader.quotedFieldLinesMax
+                || raw.count > DebitLedgerReader.quotedFieldBytesMax
+            {
                 return unterminated()
             }
             return nil
@@ -223,18 +241,23 @@ public final class DebitLedgerStream {
             for required in ["debit_id", "request_id", "account", "amount"] where !names.contains(required) {
                 // European Excel saves "CSV" with semicolons: one field holding them all.
                 let semicolons = names.count == 1 && names[0].contains(";")
-                let hint = semicolons
+                let hint =
+                    semicolons
                     ? "; the header is separated by semicolons — save the ledger as comma-separated CSV (in Excel: \"CSV UTF-8 (Comma delimited)\")"
                     : "; the header needs debit_id, request_id, account, amount (time and pricing_version optional)"
                 let shown = String(names.joined(separator: ",").prefix(200))
-                throw .malformed(path: path, line: source.line,
-                                 reason: "ledger CSV header has no '\(required)' column (header: \(shown))\(hint)")
+                throw .malformed(
+                    path: path, line: source.line,
+                    reason: "ledger CSV header has no '\(required)' column (header: \(shown))\(hint)")
             }
             header = names
             return nil
         }
         guard fields.count == columns.count else {
-            return .reject(Reject(kind: .debit, source: source, reason: "expected \(columns.count) fields, found \(fields.count)", raw: raw))
+            return .reject(
+                Reject(
+                    kind: .debit, source: source, reason: "expected \(columns.count) fields, found \(fields.count)",
+                    raw: raw))
         }
         var row: [String: String] = [:]
         for (name, value) in zip(columns, fields) { row[name] = value }
@@ -243,12 +266,13 @@ public final class DebitLedgerStream {
             return value
         }
         do {
-            return accepted(try DebitLedgerReader.debit(
-                debitID: required("debit_id"), requestID: required("request_id"), account: required("account"),
-                time: row["time"].flatMap { $0.isEmpty ? nil : .string($0) },
-                amount: .string(try required("amount")),
-                pricingVersion: row["pricing_version"],
-                source: source, sequence: debits))
+            return accepted(
+                try DebitLedgerReader.debit(
+                    debitID: required("debit_id"), requestID: required("request_id"), account: required("account"),
+                    time: row["time"].flatMap { $0.isEmpty ? nil : .string($0) },
+                    amount: .string(try required("amount")),
+                    pricingVersion: row["pricing_version"],
+                    source: source, sequence: debits))
         } catch {
             return .reject(Reject(kind: .debit, source: source, field: error.field, reason: error.reason, raw: raw))
         }
@@ -282,7 +306,9 @@ enum CSVRecord {
             } else if byte == 0x22, fieldStart {
                 quoted = true
             } else if byte == 0x2C {
-                guard let text = String(validating: field, as: UTF8.self) else { return .invalid("field \(fields.count + 1) is not valid UTF-8") }
+                guard let text = String(validating: field, as: UTF8.self) else {
+                    return .invalid("field \(fields.count + 1) is not valid UTF-8")
+                }
                 fields.append(text)
                 field = []
                 fieldStart = true
@@ -297,7 +323,9 @@ enum CSVRecord {
             index += 1
         }
         if quoted { return .incomplete }
-        guard let text = String(validating: field, as: UTF8.self) else { return .invalid("field \(fields.count + 1) is not valid UTF-8") }
+        guard let text = String(validating: field, as: UTF8.self) else {
+            return .invalid("field \(fields.count + 1) is not valid UTF-8")
+        }
         fields.append(text)
         return .fields(fields)
     }

@@ -29,7 +29,8 @@ final class GatewayLogLines {
         lineNumber += 1
         lastNumber = max(lastNumber, Int(id))
         if buffer.count > LineReader.lineBytesMax {
-            return LineReader.Line(number: Int(id), bytes: Array(buffer.prefix(LineReader.rawBytesKept)), truncated: true)
+            return LineReader.Line(
+                number: Int(id), bytes: Array(buffer.prefix(LineReader.rawBytesKept)), truncated: true)
         }
         return LineReader.Line(number: Int(id), bytes: buffer, truncated: false)
     }
@@ -75,10 +76,13 @@ final class GatewayRowByteSource: ByteSource {
 extension GatewayLogWindow {
     /// The database read for a run's `[from, until)`: whole seconds, widened outward (`from`
     /// down, `until` up) — the pipeline still applies the exact bounds to every record.
-    public static func run(from: Timestamp?, until: Timestamp?,
-                           marginSeconds: Int64 = GatewayLogWindow.defaultMarginSeconds) -> GatewayLogWindow {
-        GatewayLogWindow(from: from.map(\.seconds),
-                  until: until.map { $0.nanoseconds > 0 ? $0.seconds + 1 : $0.seconds },
-                  marginSeconds: marginSeconds)
+    public static func run(
+        from: Timestamp?, until: Timestamp?,
+        marginSeconds: Int64 = GatewayLogWindow.defaultMarginSeconds
+    ) -> GatewayLogWindow {
+        GatewayLogWindow(
+            from: from.map(\.seconds),
+            until: until.map { $0.nanoseconds > 0 ? $0.seconds + 1 : $0.seconds },
+            marginSeconds: marginSeconds)
     }
 }

@@ -43,9 +43,11 @@ public enum InputFiles {
                 throw .unreadable(path: path, reason: "cannot list the directory")
             }
             let joined = { (name: String) in path.hasSuffix("/") ? path + name : path + "/" + name }
-            let logs = names.filter { ($0.hasSuffix(".jsonl") || $0.hasSuffix(".jsonl.gz")) && !ledgerNames.contains($0) }
-                .filter { ledgerPath == nil || URL(fileURLWithPath: joined($0)).standardizedFileURL.path != ledgerPath }
-                .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            let logs = names.filter {
+                ($0.hasSuffix(".jsonl") || $0.hasSuffix(".jsonl.gz")) && !ledgerNames.contains($0)
+            }
+            .filter { ledgerPath == nil || URL(fileURLWithPath: joined($0)).standardizedFileURL.path != ledgerPath }
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
             guard !logs.isEmpty else { throw .noLogs(directory: path) }
             set.logs += logs.map(joined)
             if set.pricing == nil, names.contains("pricing.json") { set.pricing = joined("pricing.json") }
@@ -53,11 +55,17 @@ public enum InputFiles {
             guard ledgers.count <= 1 || ledger != nil else { throw .ambiguousLedger(directory: path, names: ledgers) }
             if set.debits == nil, let ledger = ledgers.first { set.debits = joined(ledger) }
             for name in names.sorted() where looksLikeLedger(name) && !ledgerNames.contains(name) {
-                if let ledgerPath, URL(fileURLWithPath: joined(name)).standardizedFileURL.path == ledgerPath { continue }
+                if let ledgerPath, URL(fileURLWithPath: joined(name)).standardizedFileURL.path == ledgerPath {
+                    continue
+                }
                 let readAsLog = logs.contains(name)
-                set.ledgerLookalikes.append((joined(name), readAsLog
-                    ? "looks like a debit ledger but is read as a log (its lines will be rejected); pass it with --debits FILE"
-                    : "looks like a debit ledger but is not read (only debits.jsonl, debits.jsonl.gz or debits.csv are); pass it with --debits FILE"))
+                set.ledgerLookalikes.append(
+                    (
+                        joined(name),
+                        readAsLog
+                            ? "looks like a debit ledger but is read as a log (its lines will be rejected); pass it with --debits FILE"
+                            : "looks like a debit ledger but is not read (only debits.jsonl, debits.jsonl.gz or debits.csv are); pass it with --debits FILE"
+                    ))
             }
         }
         return set

@@ -54,7 +54,9 @@ final class LineReader {
                 lineNumber += 1
                 defer { start = newline + 1 }
                 if var kept = long {
-                    if kept.count < Self.rawBytesKept { kept += buffer[start..<min(lineEnd, start + Self.rawBytesKept - kept.count)] }
+                    if kept.count < Self.rawBytesKept {
+                        kept += buffer[start..<min(lineEnd, start + Self.rawBytesKept - kept.count)]
+                    }
                     return Line(number: lineNumber, bytes: kept, truncated: true)
                 }
                 return Line(number: lineNumber, bytes: Array(buffer[start..<lineEnd]), truncated: false)
@@ -66,7 +68,9 @@ final class LineReader {
                 if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 defer { start = end }
                 if var kept = long {
-                    if kept.count < Self.rawBytesKept { kept += buffer[start..<min(lineEnd, start + Self.rawBytesKept - kept.count)] }
+                    if kept.count < Self.rawBytesKept {
+                        kept += buffer[start..<min(lineEnd, start + Self.rawBytesKept - kept.count)]
+                    }
                     return Line(number: lineNumber, bytes: kept, truncated: true)
                 }
                 return Line(number: lineNumber, bytes: Array(buffer[start..<lineEnd]), truncated: false)
@@ -87,7 +91,9 @@ final class LineReader {
             }
             if end == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
             let count = try typedThrows(InputError.self) {
-                try buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[end...])) }
+                try buffer.withUnsafeMutableBytes {
+                    try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[end...]))
+                }
             }
             bytesRead += count
             if count == 0 { atEnd = true } else { end += count }

@@ -10,8 +10,10 @@ public struct GatewayLogSource: Sendable {
     public var marginSeconds: Int64
     public var readOptions: GatewayReadOptions
 
-    public init(url: GatewayDatabaseURL, credentials: GatewayCredentials,
-                marginSeconds: Int64 = GatewayLogWindow.defaultMarginSeconds, readOptions: GatewayReadOptions = .init()) {
+    public init(
+        url: GatewayDatabaseURL, credentials: GatewayCredentials,
+        marginSeconds: Int64 = GatewayLogWindow.defaultMarginSeconds, readOptions: GatewayReadOptions = .init()
+    ) {
         self.url = url
         self.credentials = credentials
         self.marginSeconds = marginSeconds
@@ -27,7 +29,10 @@ public struct GatewayLogSource: Sendable {
     /// Opens the rows whose request started in `[from, until)` (plus the margin), one snapshot.
     func open(from: Timestamp?, until: Timestamp?) throws(InputError) -> GatewayLogLines {
         let window = GatewayLogWindow.run(from: from, until: until, marginSeconds: marginSeconds)
-        do { return GatewayLogLines(try GatewayDatabase.openLogs(url, credentials: credentials, window: window, options: readOptions)) } catch {
+        do {
+            return GatewayLogLines(
+                try GatewayDatabase.openLogs(url, credentials: credentials, window: window, options: readOptions))
+        } catch {
             throw .gatewayDatabase(error)
         }
     }

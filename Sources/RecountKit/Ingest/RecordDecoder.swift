@@ -37,7 +37,9 @@ public enum RecordDecoder {
 
     /// `decodeLine` for callers that want a record or a reason: a non-request row is a
     /// failure here, saying its type.
-    public static func decode(_ line: UnsafeBufferPointer<UInt8>, at source: SourceLocation) -> Result<LogRecord, FieldError> {
+    public static func decode(
+        _ line: UnsafeBufferPointer<UInt8>, at source: SourceLocation
+    ) -> Result<LogRecord, FieldError> {
         switch decodeLine(line, at: source) {
         case .record(let record): .success(record)
         case .nonRequest(let type): .failure(OneAPIDialect.nonRequestError(type))
@@ -54,7 +56,10 @@ public enum RecordDecoder {
         let model = try fields.requiredString("model")
         let endpointName = try fields.optionalString("endpoint") ?? Endpoint.chatCompletions.rawValue
         guard let endpoint = Endpoint(rawValue: endpointName) else {
-            throw FieldError("endpoint", "unknown endpoint '\(endpointName.prefix(60))' (known: \(Endpoint.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw FieldError(
+                "endpoint",
+                "unknown endpoint '\(endpointName.prefix(60))' (known: \(Endpoint.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         let status = try fields.optionalCount("status", max: 999) ?? 200
         let request = fields.value("request")
@@ -119,15 +124,19 @@ public enum RecordDecoder {
         usage.completionTokens = try fields.optionalCount("completion_tokens")
         if usage.completionTokens == nil { usage.completionTokens = try fields.optionalCount("output_tokens") }
         if let details = try fields.optionalObject("prompt_tokens_details") {
-            usage.cachedTokens = try FieldReader(details, path: path + ".prompt_tokens_details").optionalCount("cached_tokens")
+            usage.cachedTokens = try FieldReader(details, path: path + ".prompt_tokens_details").optionalCount(
+                "cached_tokens")
         }
         if let details = try fields.optionalObject("completion_tokens_details") {
-            usage.reasoningTokens = try FieldReader(details, path: path + ".completion_tokens_details").optionalCount("reasoning_tokens")
+            usage.reasoningTokens = try FieldReader(details, path: path + ".completion_tokens_details").optionalCount(
+                "reasoning_tokens")
         }
         usage.seconds = try fields.optionalAmount("seconds")
         usage.images = try fields.optionalCount("images")
         if let cached = usage.cachedTokens, let prompt = usage.promptTokens, cached > prompt {
-            throw FieldError(path + ".prompt_tokens_details.cached_tokens", "cached tokens (\(cached)) exceed prompt tokens (\(prompt))")
+            throw FieldError(
+                path + ".prompt_tokens_details.cached_tokens",
+                "cached tokens (\(cached)) exceed prompt tokens (\(prompt))")
         }
         return usage
     }
@@ -164,7 +173,9 @@ enum OneAPIDialect {
         case 2, 6: status = 200
         case 5: status = 500
         case 0, 1, 3, 4: return .nonRequest(logType: type)
-        default: throw FieldError("type", "unknown log type \(type) (2 = consume, 5 = error, 6 = refund; 0, 1, 3, 4 are skipped)")
+        default:
+            throw FieldError(
+                "type", "unknown log type \(type) (2 = consume, 5 = error, 6 = refund; 0, 1, 3, 4 are skipped)")
         }
         // new-api's `other` (SPEC §2.6): a row whose `other` is not JSON, or holds a key of the
         // wrong type, is rejected naming the key.
@@ -188,19 +199,24 @@ enum OneAPIDialect {
         } else if let rowID, type != 6 {
             id = rowID
         } else if type == 6 {
-            throw FieldError("request_id", "a refund row (type 6) names no request: neither request_id nor other.task_id")
+            throw FieldError(
+                "request_id", "a refund row (type 6) names no request: neither request_id nor other.task_id")
         } else {
             throw FieldError("request_id", "required field is missing (neither request_id nor id)")
         }
         let role: GatewayRow.Role
         if type == 6 {
             role = .refund
-        } else if other?.taskID != nil, other?.taskQuotaDelta != nil || other?.taskPreConsumed != nil || other?.taskActualQuota != nil {
+        } else if other?.taskID != nil,
+            other?.taskQuotaDelta != nil || other?.taskPreConsumed != nil || other?.taskActualQuota != nil
+        {
             role = .taskDelta
         } else {
             role = .request
         }
-        guard let created = fields.value("created_at") else { throw FieldError("created_at", "required field is missing") }
+        guard let created = fields.value("created_at") else {
+            throw FieldError("created_at", "required field is missing")
+        }
         let createdSeconds = try FieldReader.count(created, field: "created_at", max: 99_999_999_999)
         let useTime = try fields.optionalCount("use_time", max: 86_400 * 366)
         guard (useTime ?? 0) <= createdSeconds else { throw FieldError("use_time", "longer than created_at") }
@@ -229,9 +245,10 @@ enum OneAPIDialect {
         }
         var channel = try fields.optionalCount("channel_id")
         if channel == nil { channel = try fields.optionalCount("channel") }
-        let gateway = GatewayRow(logType: type, role: role, rowID: rowID == id ? nil : rowID, useTime: useTime,
-                                 upstreamRequestID: try fields.optionalString("upstream_request_id").flatMap { $0.isEmpty ? nil : $0 },
-                                 channel: channel, quota: quota, other: other)
+        let gateway = GatewayRow(
+            logType: type, role: role, rowID: rowID == id ? nil : rowID, useTime: useTime,
+            upstreamRequestID: try fields.optionalString("upstream_request_id").flatMap { $0.isEmpty ? nil : $0 },
+            channel: channel, quota: quota, other: other)
         var record = LogRecord(
             id: id,
             time: Timestamp(seconds: Int64(createdSeconds - (useTime ?? 0))),
@@ -258,12 +275,17 @@ enum OneAPIDialect {
         case .string(let string): text = string.trimmingASCIISpaces()
         default: throw FieldError("quota", "expected a whole number, found \(value.typeName)")
         }
-        guard let rational = try? Rational(parsing: text) else { throw FieldError("quota", "'\(text.prefix(40))' is not a number") }
+        guard let rational = try? Rational(parsing: text) else {
+            throw FieldError("quota", "'\(text.prefix(40))' is not a number")
+        }
         guard rational.isInteger, let whole = Int(exactly: rational.numerator), abs(whole) <= 1 << 52 else {
             throw FieldError("quota", "expected a whole number of quota, found \(text.prefix(40))")
         }
         guard signed || whole >= 0 else {
-            throw FieldError("quota", "amount must not be negative (\(text.prefix(40))); only a task's settlement row carries a negative delta")
+            throw FieldError(
+                "quota",
+                "amount must not be negative (\(text.prefix(40))); only a task's settlement row carries a negative delta"
+            )
         }
         return whole
     }

@@ -61,8 +61,9 @@ public enum StreamAssembler {
             func take(_ start: Int, _ end: Int) {
                 let prefix = 5  // "data:"
                 guard end - start >= prefix, bytes[start] == UInt8(ascii: "d"), bytes[start + 1] == UInt8(ascii: "a"),
-                      bytes[start + 2] == UInt8(ascii: "t"), bytes[start + 3] == UInt8(ascii: "a"),
-                      bytes[start + 4] == UInt8(ascii: ":") else { return }
+                    bytes[start + 2] == UInt8(ascii: "t"), bytes[start + 3] == UInt8(ascii: "a"),
+                    bytes[start + 4] == UInt8(ascii: ":")
+                else { return }
                 var payload = start + prefix
                 if payload < end, bytes[payload] == 0x20 { payload += 1 }
                 let line = UnsafeBufferPointer(rebasing: bytes[payload..<end])
@@ -119,10 +120,12 @@ public enum StreamAssembler {
         var calls: [GeneratedOutput.ToolCallText] = []
         for call in message["tool_calls"]?.arrayValue ?? [] {
             guard let function = call.objectValue?["function"]?.objectValue else { continue }
-            calls.append(.init(name: function["name"]?.stringValue ?? "", arguments: function["arguments"]?.stringValue ?? ""))
+            calls.append(
+                .init(name: function["name"]?.stringValue ?? "", arguments: function["arguments"]?.stringValue ?? ""))
         }
         if let function = message["function_call"]?.objectValue {
-            calls.append(.init(name: function["name"]?.stringValue ?? "", arguments: function["arguments"]?.stringValue ?? ""))
+            calls.append(
+                .init(name: function["name"]?.stringValue ?? "", arguments: function["arguments"]?.stringValue ?? ""))
         }
         return calls
     }

@@ -21,7 +21,8 @@ public enum MergeError: Error, Sendable, CustomStringConvertible {
         case .corrupt(let path, let reason): "\(path): not a usable shard state: \(reason)"
         case .mismatch(let reason): "the shards do not make one run: \(reason)"
         case .arithmetic(let error): "summing the shards: \(error)"
-        case .tooManyRejects(let limit, let count): "the shards rejected \(count) lines, more than --max-rejects \(limit); see their rejects.jsonl"
+        case .tooManyRejects(let limit, let count):
+            "the shards rejected \(count) lines, more than --max-rejects \(limit); see their rejects.jsonl"
         }
     }
 }
@@ -42,15 +43,20 @@ final class ShardState {
         }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard fstat(descriptor, &info) == 0 else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
         let size = Int(info.st_size)
         guard size >= ShardStateFormat.magic.count + ShardStateFormat.trailerLength else {
             throw .corrupt(path: path, reason: "too short")
         }
         let head = try Self.read(descriptor, at: 0, count: ShardStateFormat.magic.count, path: path)
         guard head == ShardStateFormat.magic else { throw .corrupt(path: path, reason: "no shard-state header") }
-        let trailer = try Self.read(descriptor, at: size - ShardStateFormat.trailerLength, count: ShardStateFormat.trailerLength, path: path)
-        guard Array(trailer.suffix(8)) == ShardStateFormat.endMagic else { throw .corrupt(path: path, reason: "incomplete (no trailer)") }
+        let trailer = try Self.read(
+            descriptor, at: size - ShardStateFormat.trailerLength, count: ShardStateFormat.trailerLength, path: path)
+        guard Array(trailer.suffix(8)) == ShardStateFormat.endMagic else {
+            throw .corrupt(path: path, reason: "incomplete (no trailer)")
+        }
         var offsets: [Int] = []
         for index in 0..<4 {
             var value = 0
@@ -58,7 +64,8 @@ final class ShardState {
             offsets.append(value)
         }
         offsets.append(size - ShardStateFormat.trailerLength)
-        guard offsets[0] == ShardStateFormat.magic.count, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+        guard offsets[0] == ShardStateFormat.magic.count, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 })
+        else {
             throw .corrupt(path: path, reason: "bad section offsets")
         }
         sections = offsets
@@ -70,9 +77,13 @@ final class ShardState {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done)) }
+            let got = bytes.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress! + done, count - done, off_t(offset + done))
+            }
             if got < 0, errno == EINTR { continue }
-            guard got > 0 else { throw .unreadable(path: path, reason: got == 0 ? "ends early" : String(cString: strerror(errno))) }
+            guard got > 0 else {
+                throw .unreadable(path: path, reason: got == 0 ? "ends early" : String(cString: strerror(errno)))
+            }
             done += got
         }
         return bytes
@@ -99,7 +110,8 @@ public struct ShardMerge {
         var states: [ShardState] = []
         for directory in directories {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
                 throw .missing(path: directory)
             }
             states.append(try ShardState(directory: directory))
@@ -111,7 +123,9 @@ public struct ShardMerge {
         var seen = Set<Int>()
         for state in states {
             guard let shard = state.summary.parameters.shard, shard.count == count else {
-                throw .mismatch("\(state.path) is shard \(state.summary.parameters.shard?.description ?? "none"), expected one of \(count)")
+                throw .mismatch(
+                    "\(state.path) is shard \(state.summary.parameters.shard?.description ?? "none"), expected one of \(count)"
+                )
             }
             guard seen.insert(shard.index).inserted else { throw .mismatch("shard \(shard) is given twice") }
             guard Self.sharedParameters(state.summary.parameters) == Self.sharedParameters(first.parameters) else {
@@ -121,7 +135,8 @@ public struct ShardMerge {
                 throw .mismatch("\(state.path) read other inputs (paths or sizes) than \(states[0].path)")
             }
             guard state.summary.result.unit?.name == first.result.unit?.name,
-                  state.summary.result.unit?.scale == first.result.unit?.scale else {
+                state.summary.result.unit?.scale == first.result.unit?.scale
+            else {
                 throw .mismatch("\(state.path) used another catalog unit than \(states[0].path)")
             }
         }
@@ -147,11 +162,15 @@ public struct ShardMerge {
     }
 
     /// The streams of the merged run, in report order.
-    public func records() throws(SpillError) -> (rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords) {
+    public func records() throws(SpillError) -> (
+        rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords
+    ) {
         func merged(_ section: Int) throws(SpillError) -> any ReportRecords {
             var readers: [RunReader] = []
             for state in states {
-                do { readers.append(try state.section(section)) } catch { throw SpillError(path: state.path, reason: error.description) }
+                do { readers.append(try state.section(section)) } catch {
+                    throw SpillError(path: state.path, reason: error.description)
+                }
             }
             return try SortedRecords(runs: readers)
         }
@@ -174,9 +193,13 @@ public struct ShardMerge {
                 try accounts[account.account, default: AccountTotals(account: account.account)].add(account)
             }
             for day in part.daily {
-                try daily[DayModel(day: day.day, model: day.model), default: DailyTotals(day: day.day, model: day.model)].add(day)
+                try daily[
+                    DayModel(day: day.day, model: day.model), default: DailyTotals(day: day.day, model: day.model)
+                ].add(day)
             }
-            for (status, tally) in part.creditTallies { try total.creditTallies[status, default: CreditTally()].add(tally) }
+            for (status, tally) in part.creditTallies {
+                try total.creditTallies[status, default: CreditTally()].add(tally)
+            }
             total.discrepancyRowCount += part.discrepancyRowCount
             total.rejectCount += part.rejectCount
         }

@@ -94,7 +94,8 @@ extension RunParameters: SpillCodable {
         pricing = try input.optional { input throws(SpillCorrupt) in try input.value(InputFileInfo.self) }
         issued = try input.array { input throws(SpillCorrupt) in try input.value(InputFileInfo.self) }
         gatewayDatabase = try input.optional { input throws(SpillCorrupt) in
-            GatewayDatabaseSummary(source: try input.string(), passwordFrom: try input.string(), readMarginSeconds: Int64(try input.int()))
+            GatewayDatabaseSummary(
+                source: try input.string(), passwordFrom: try input.string(), readMarginSeconds: Int64(try input.int()))
         }
     }
 }
@@ -110,7 +111,8 @@ extension ReconcileResult: SpillCodable {
         out.value(counters)
         out.value(warnings)
         out.value(drift)
-        out.array(DiscrepancyClass.allCases.compactMap { klass in classTotals[klass].map { (klass, $0) } }) { out, pair in
+        out.array(DiscrepancyClass.allCases.compactMap { klass in classTotals[klass].map { (klass, $0) } }) {
+            out, pair in
             out.string(pair.0.rawValue)
             out.value(pair.1)
         }
@@ -129,9 +131,13 @@ extension ReconcileResult: SpillCodable {
         counters = try input.value()
         warnings = try input.value()
         drift = try input.value()
-        let classes = try input.array { input throws(SpillCorrupt) in (try input.string(), try input.value(ClassTotals.self)) }
+        let classes = try input.array { input throws(SpillCorrupt) in
+            (try input.string(), try input.value(ClassTotals.self))
+        }
         for (name, totals) in classes {
-            guard let klass = DiscrepancyClass(rawValue: name) else { throw SpillCorrupt(what: "unknown class \(name)") }
+            guard let klass = DiscrepancyClass(rawValue: name) else {
+                throw SpillCorrupt(what: "unknown class \(name)")
+            }
             classTotals[klass] = totals
         }
         accounts = try input.array { input throws(SpillCorrupt) in try input.value(AccountTotals.self) }
@@ -160,11 +166,13 @@ extension PriceCatalog.Unit: SpillCodable {
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
-        self.init(name: try input.string(), currency: try input.string(), perCurrency: try input.rational(),
-                  scale: try input.int())
+        self.init(
+            name: try input.string(), currency: try input.string(), perCurrency: try input.rational(),
+            scale: try input.int())
         site = try input.optional { input throws(SpillCorrupt) in
-            PriceCatalog.SiteUnit(name: try input.string(), currency: try input.string(), perCurrency: try input.rational(),
-                                  topupRate: try input.rational())
+            PriceCatalog.SiteUnit(
+                name: try input.string(), currency: try input.string(), perCurrency: try input.rational(),
+                topupRate: try input.rational())
         }
     }
 }
@@ -202,9 +210,11 @@ extension SpilledCounts {
 
 extension RunCounters: SpilledCounts {
     static var spilledFields: [WritableKeyPath<RunCounters, Int>] {
-        [\.requests, \.debits, \.orphanDebits, \.blankLines, \.debitBlankLines, \.logRejected, \.debitsRejected,
-         \.outsideWindow, \.otherShard, \.billedAmountMismatches, \.nonRequestRows, \.nettedRows,
-         \.recountedRequests, \.repricedRequests]
+        [
+            \.requests, \.debits, \.orphanDebits, \.blankLines, \.debitBlankLines, \.logRejected, \.debitsRejected,
+            \.outsideWindow, \.otherShard, \.billedAmountMismatches, \.nonRequestRows, \.nettedRows,
+            \.recountedRequests, \.repricedRequests,
+        ]
     }
 }
 
@@ -241,14 +251,18 @@ extension TokenDrift: SpillCodable {
         self.init()
         prompt = try input.value()
         completion = try input.value()
-        for (model, tally) in try input.array({ input throws(SpillCorrupt) in (try input.string(), try input.value(Tally.self)) }) {
+        for (model, tally) in try input.array({ input throws(SpillCorrupt) in
+            (try input.string(), try input.value(Tally.self))
+        }) {
             byModel[model] = tally
         }
     }
 }
 
 extension TokenDrift.Tally: SpilledCounts {
-    static var spilledFields: [WritableKeyPath<Self, Int>] { [\.requests, \.differing, \.recountTokens, \.upstreamTokens] }
+    static var spilledFields: [WritableKeyPath<Self, Int>] {
+        [\.requests, \.differing, \.recountTokens, \.upstreamTokens]
+    }
 }
 
 extension ClassTotals: SpillCodable {
@@ -260,13 +274,16 @@ extension ClassTotals: SpillCodable {
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
-        self.init(count: try input.int(), recorded: try input.rational(), expected: try input.rational(),
-                  credits: try input.rational())
+        self.init(
+            count: try input.int(), recorded: try input.rational(), expected: try input.rational(),
+            credits: try input.rational())
     }
 }
 
 extension AccountTotals: SpillCodable {
-    static var spilledAmounts: [WritableKeyPath<Self, Rational>] { [\.recorded, \.expected, \.over, \.under, \.credits] }
+    static var spilledAmounts: [WritableKeyPath<Self, Rational>] {
+        [\.recorded, \.expected, \.over, \.under, \.credits]
+    }
 
     func encode(to out: inout SpillEncoder) {
         out.string(account)
@@ -326,7 +343,9 @@ extension SpillEncoder {
 extension SpillDecoder {
     mutating func countMap() throws(SpillCorrupt) -> [String: Int] {
         var map: [String: Int] = [:]
-        for (key, value) in try array({ input throws(SpillCorrupt) in (try input.string(), try input.int()) }) { map[key] = value }
+        for (key, value) in try array({ input throws(SpillCorrupt) in (try input.string(), try input.int()) }) {
+            map[key] = value
+        }
         return map
     }
 }

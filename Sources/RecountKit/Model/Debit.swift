@@ -13,8 +13,10 @@ public struct Debit: Sendable, Equatable {
     /// Position in the ledger (0-based), which orders a request's debits ("earliest").
     public let sequence: Int
 
-    public init(debitID: String, requestID: String, account: String, time: Timestamp?, amount: Rational,
-                pricingVersion: String?, source: SourceLocation, sequence: Int) {
+    public init(
+        debitID: String, requestID: String, account: String, time: Timestamp?, amount: Rational,
+        pricingVersion: String?, source: SourceLocation, sequence: Int
+    ) {
         self.debitID = debitID
         self.requestID = requestID
         self.account = account

@@ -31,8 +31,10 @@ public struct ReportedUsage: Sendable, Equatable {
     public var seconds: Rational?
     public var images: Int?
 
-    public init(promptTokens: Int? = nil, completionTokens: Int? = nil, cachedTokens: Int? = nil,
-                reasoningTokens: Int? = nil, seconds: Rational? = nil, images: Int? = nil) {
+    public init(
+        promptTokens: Int? = nil, completionTokens: Int? = nil, cachedTokens: Int? = nil,
+        reasoningTokens: Int? = nil, seconds: Rational? = nil, images: Int? = nil
+    ) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.cachedTokens = cachedTokens
@@ -49,7 +51,9 @@ public struct BilledFields: Sendable, Equatable {
     public var amount: Rational?
     public var pricingVersion: String?
 
-    public init(promptTokens: Int? = nil, completionTokens: Int? = nil, amount: Rational? = nil, pricingVersion: String? = nil) {
+    public init(
+        promptTokens: Int? = nil, completionTokens: Int? = nil, amount: Rational? = nil, pricingVersion: String? = nil
+    ) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.amount = amount
@@ -105,9 +109,11 @@ public struct LogRecord: Sendable {
 extension LogRecord {
     /// Every field as logged (`inputScalars` is the join's, set only on a spilled copy). In an
     /// extension, so the memberwise initializer stays for the module's own use.
-    public init(id: String, time: Timestamp, account: String, key: String?, group: String, model: String, endpoint: Endpoint,
-                status: Int, stream: Bool, request: JSONValue?, response: JSONValue?, usage: ReportedUsage?,
-                billed: BilledFields, source: SourceLocation, dialect: LogDialect) {
+    public init(
+        id: String, time: Timestamp, account: String, key: String?, group: String, model: String, endpoint: Endpoint,
+        status: Int, stream: Bool, request: JSONValue?, response: JSONValue?, usage: ReportedUsage?,
+        billed: BilledFields, source: SourceLocation, dialect: LogDialect
+    ) {
         self.id = id
         self.time = time
         self.account = account
@@ -165,8 +171,10 @@ public struct GatewayRow: Sendable, Equatable {
     /// new-api's `other`, parsed (nil for one-api rows and an empty `other`).
     public var other: GatewayOther?
 
-    public init(logType: Int, role: Role = .request, rowID: String? = nil, useTime: Int? = nil,
-                upstreamRequestID: String? = nil, channel: Int? = nil, quota: Int? = nil, other: GatewayOther? = nil) {
+    public init(
+        logType: Int, role: Role = .request, rowID: String? = nil, useTime: Int? = nil,
+        upstreamRequestID: String? = nil, channel: Int? = nil, quota: Int? = nil, other: GatewayOther? = nil
+    ) {
         self.logType = logType
         self.role = role
         self.rowID = rowID

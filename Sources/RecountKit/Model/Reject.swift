@@ -15,7 +15,10 @@ public struct Reject: Sendable, Equatable {
     /// True when `raw` holds only the start of a line too long to keep.
     public let rawTruncated: Bool
 
-    public init(kind: Kind, source: SourceLocation, field: String? = nil, reason: String, raw: [UInt8], rawTruncated: Bool = false) {
+    public init(
+        kind: Kind, source: SourceLocation, field: String? = nil, reason: String, raw: [UInt8],
+        rawTruncated: Bool = false
+    ) {
         self.kind = kind
         self.source = source
         self.field = field

@@ -10,9 +10,11 @@ extension Timestamp {
     public static func parseOffset(_ text: String) -> Int32? {
         if text == "Z" || text == "z" { return 0 }
         let bytes = Array(text.utf8)
-        guard bytes.count == 6, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"), bytes[3] == UInt8(ascii: ":"),
-              let hours = Int(String(decoding: bytes[1...2], as: UTF8.self)),
-              let minutes = Int(String(decoding: bytes[4...5], as: UTF8.self)), hours < 24, minutes < 60 else { return nil }
+        guard bytes.count == 6, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"),
+            bytes[3] == UInt8(ascii: ":"),
+            let hours = Int(String(decoding: bytes[1...2], as: UTF8.self)),
+            let minutes = Int(String(decoding: bytes[4...5], as: UTF8.self)), hours < 24, minutes < 60
+        else { return nil }
         let magnitude = Int32(hours * 3600 + minutes * 60)
         return bytes[0] == UInt8(ascii: "-") ? -magnitude : magnitude
     }

@@ -72,10 +72,13 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         let shape = "expected YYYY-MM-DDTHH:MM:SS[.fraction] and Z or ±HH:MM, e.g. 2024-03-01T00:00:00+08:00"
         guard b.count >= 19, let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2) else { return shape }
+            let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
+        else { return shape }
         if !(1...12).contains(month) { return "month \(month) is out of range (1–12)" }
         let days = daysIn(month: month, year: year)
-        if day < 1 || day > days { return "day \(day) is out of range (\(year)-\(String(month).leftPadded(to: 2)) has \(days) days)" }
+        if day < 1 || day > days {
+            return "day \(day) is out of range (\(year)-\(String(month).leftPadded(to: 2)) has \(days) days)"
+        }
         if hour > 23 { return "hour \(hour) is out of range (0–23)" }
         if minute > 59 { return "minute \(minute) is out of range (0–59)" }
         if second > 60 { return "second \(second) is out of range (0–60)" }
@@ -104,16 +107,17 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             return value
         }
         guard b.count >= 20,
-              let year = digits(0, 4), b[4] == UInt8(ascii: "-"),
-              let month = digits(5, 2), b[7] == UInt8(ascii: "-"),
-              let day = digits(8, 2),
-              [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(b[10]),
-              let hour = digits(11, 2), b[13] == UInt8(ascii: ":"),
-              let minute = digits(14, 2), b[16] == UInt8(ascii: ":"),
-              let second = digits(17, 2)
+            let year = digits(0, 4), b[4] == UInt8(ascii: "-"),
+            let month = digits(5, 2), b[7] == UInt8(ascii: "-"),
+            let day = digits(8, 2),
+            [UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")].contains(b[10]),
+            let hour = digits(11, 2), b[13] == UInt8(ascii: ":"),
+            let minute = digits(14, 2), b[16] == UInt8(ascii: ":"),
+            let second = digits(17, 2)
         else { return nil }
         guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year),
-              hour < 24, minute < 60, second < 61 else { return nil }
+            hour < 24, minute < 60, second < 61
+        else { return nil }
         var index = 19
         var nanos = 0
         if index < b.count, b[index] == UInt8(ascii: ".") {
@@ -133,7 +137,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             let sign = b[index] == UInt8(ascii: "-") ? -1 : 1
             guard let oh = digits(index + 1, 2), index + 3 < b.count, b[index + 3] == UInt8(ascii: ":"),
-                  let om = digits(index + 4, 2), oh < 24, om < 60 else { return nil }
+                let om = digits(index + 4, 2), oh < 24, om < 60
+            else { return nil }
             offset = sign * (oh * 3600 + om * 60)
             index += 6
         default:
@@ -184,7 +189,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let secondOfDay = Int(local - days * 86_400)
         let (y, m, d) = Self.civilFromDays(Int(days))
         var text = "\(String(y).leftPadded(to: 4))-\(String(m).leftPadded(to: 2))-\(String(d).leftPadded(to: 2))T"
-        text += "\(String(secondOfDay / 3600).leftPadded(to: 2)):\(String(secondOfDay / 60 % 60).leftPadded(to: 2)):\(String(secondOfDay % 60).leftPadded(to: 2))"
+        text +=
+            "\(String(secondOfDay / 3600).leftPadded(to: 2)):\(String(secondOfDay / 60 % 60).leftPadded(to: 2)):\(String(secondOfDay % 60).leftPadded(to: 2))"
         if nanoseconds != 0 {
             var digits = String(nanoseconds).leftPadded(to: 9)
             while digits.count > 3, digits.hasSuffix("000") { digits.removeLast(3) }
@@ -193,7 +199,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         if offset == 0 { return text + "Z" }
         let sign = offset < 0 ? "-" : "+"
         let magnitude = abs(Int(offset))
-        return text + sign + String(magnitude / 3600).leftPadded(to: 2) + ":" + String(magnitude / 60 % 60).leftPadded(to: 2)
+        return text + sign + String(magnitude / 3600).leftPadded(to: 2) + ":"
+            + String(magnitude / 60 % 60).leftPadded(to: 2)
     }
 
     /// `YYYY-MM-DD HH:MM:SS` (milliseconds when non-zero) in the given offset, with no zone:
@@ -202,7 +209,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public func spreadsheetText(offsetSeconds offset: Int32) -> String {
         let rfc = rfc3339(offsetSeconds: offset)
         var text = rfc.replacingOccurrences(of: "T", with: " ")
-        if let zone = text.firstIndex(where: { $0 == "Z" || $0 == "+" }) ?? text.lastIndex(of: "-").flatMap({ $0 > text.index(text.startIndex, offsetBy: 10) ? $0 : nil }) {
+        if let zone = text.firstIndex(where: { $0 == "Z" || $0 == "+" })
+            ?? text.lastIndex(of: "-").flatMap({ $0 > text.index(text.startIndex, offsetBy: 10) ? $0 : nil })
+        {
             text = String(text[..<zone])
         }
         if let dot = text.firstIndex(of: ".") {
@@ -255,12 +264,14 @@ struct DecimalText {
 
     init?(_ text: String) {
         var text = text
-        guard let parts = text.withUTF8({ bytes -> (Bool, String, String, Int)? in
-            guard let digits = DecimalDigits(bytes) else { return nil }
-            let integer = String(decoding: UnsafeBufferPointer(rebasing: bytes[digits.integer]), as: UTF8.self)
-            let fraction = String(decoding: UnsafeBufferPointer(rebasing: bytes[digits.fraction]), as: UTF8.self)
-            return (digits.negative, integer.isEmpty ? "0" : integer, fraction, digits.exponent)
-        }) else { return nil }
+        guard
+            let parts = text.withUTF8({ bytes -> (Bool, String, String, Int)? in
+                guard let digits = DecimalDigits(bytes) else { return nil }
+                let integer = String(decoding: UnsafeBufferPointer(rebasing: bytes[digits.integer]), as: UTF8.self)
+                let fraction = String(decoding: UnsafeBufferPointer(rebasing: bytes[digits.fraction]), as: UTF8.self)
+                return (digits.negative, integer.isEmpty ? "0" : integer, fraction, digits.exponent)
+            })
+        else { return nil }
         (negative, integer, fraction, exponent) = parts
     }
 }

@@ -16,7 +16,8 @@ extension Rational {
     public init(parsing text: String) throws(MoneyError) {
         guard !text.isEmpty else { throw .invalidNumber(text: text, reason: "empty") }
         guard text.utf8.count <= Self.textLengthMax else {
-            throw .invalidNumber(text: String(text.prefix(24)) + "…", reason: "longer than \(Self.textLengthMax) characters")
+            throw .invalidNumber(
+                text: String(text.prefix(24)) + "…", reason: "longer than \(Self.textLengthMax) characters")
         }
         var bytes = text
         self = try bytes.withUTF8 { bytes in
@@ -42,7 +43,9 @@ extension Rational {
             // character that is not "/". (Such text is never a number; this keeps which of
             // the errors it gets.)
             let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { part in
-                text.utf8.distance(from: text.startIndex, to: part.startIndex)..<text.utf8.distance(from: text.startIndex, to: part.endIndex)
+                text.utf8.distance(
+                    from: text.startIndex, to: part.startIndex)..<text.utf8.distance(
+                        from: text.startIndex, to: part.endIndex)
             }
             guard parts.count <= 2 else { throw .invalidNumber(text: text, reason: "more than one '/'") }
             top = parts[0]
@@ -59,14 +62,17 @@ extension Rational {
         }
     }
 
-    private static func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, whole: String) throws(MoneyError) -> Rational {
+    private static func parseDecimal(_ bytes: UnsafeBufferPointer<UInt8>, whole: String) throws(MoneyError) -> Rational
+    {
         guard let parsed = DecimalDigits(bytes) else {
-            throw .invalidNumber(text: whole, reason: "expected a decimal number such as 0.002, 1e-3 or a fraction such as 1/3.05")
+            throw .invalidNumber(
+                text: whole, reason: "expected a decimal number such as 0.002, 1e-3 or a fraction such as 1/3.05")
         }
         // The integer digits then the fraction digits, read as one run of `count` digits.
         let count = parsed.integer.count + parsed.fraction.count
         func digit(_ index: Int) -> UInt8 {
-            let offset = index < parsed.integer.count
+            let offset =
+                index < parsed.integer.count
                 ? parsed.integer.lowerBound + index
                 : parsed.fraction.lowerBound + index - parsed.integer.count
             return bytes[offset] &- UInt8(ascii: "0")

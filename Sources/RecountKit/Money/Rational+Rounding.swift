@@ -19,7 +19,7 @@ extension Rational {
             remainder += denominator
         }
         guard remainder != 0 else { return self }
-        let rest = denominator - remainder          // distance up to the next step, > 0
+        let rest = denominator - remainder  // distance up to the next step, > 0
         let roundUp: Bool
         switch mode {
         case .ceil: roundUp = true
@@ -62,7 +62,8 @@ extension Rational {
         let limit = min(max(maxScale, 0), Self.scaleRange.upperBound)
         if let scale = terminatingScale, scale <= limit, let text = decimalString(scale: scale) { return text }
         guard let rounded = try? self.rounded(scale: limit, mode: .half_even),
-              let text = rounded.decimalString(scale: limit) else { return "\(numerator)/\(denominator)" }
+            let text = rounded.decimalString(scale: limit)
+        else { return "\(numerator)/\(denominator)" }
         return text + "…"
     }
 

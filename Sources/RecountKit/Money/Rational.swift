@@ -58,7 +58,8 @@ public struct Rational: Sendable, Hashable {
         let right = try Self.multiply(other.numerator, denominator / g, "addition")
         let (sum, overflow) = left.addingReportingOverflow(right)
         guard !overflow else { throw .overflow(operation: "addition") }
-        return try Rational(numerator: sum, denominator: try Self.multiply(denominator / g, other.denominator, "addition"))
+        return try Rational(
+            numerator: sum, denominator: try Self.multiply(denominator / g, other.denominator, "addition"))
     }
 
     public func subtracting(_ other: Rational) throws(MoneyError) -> Rational {
@@ -69,8 +70,11 @@ public struct Rational: Sendable, Hashable {
         // Cross-reduce first so intermediate products stay as small as the result allows.
         let g1 = Int128(Self.gcd(numerator.magnitude, other.denominator.magnitude))
         let g2 = Int128(Self.gcd(other.numerator.magnitude, denominator.magnitude))
-        let n = try Self.multiply(g1 == 1 ? numerator : numerator / g1, g2 == 1 ? other.numerator : other.numerator / g2, "multiplication")
-        let d = try Self.multiply(g2 == 1 ? denominator : denominator / g2, g1 == 1 ? other.denominator : other.denominator / g1, "multiplication")
+        let n = try Self.multiply(
+            g1 == 1 ? numerator : numerator / g1, g2 == 1 ? other.numerator : other.numerator / g2, "multiplication")
+        let d = try Self.multiply(
+            g2 == 1 ? denominator : denominator / g2, g1 == 1 ? other.denominator : other.denominator / g1,
+            "multiplication")
         return try Rational(numerator: n, denominator: d)
     }
 

@@ -8,26 +8,46 @@ enum DiscrepancyColumns {
     static let all: [Column] = specified + beyondSpec
 
     static let specified: [Column] = [
-        Column("request_id", html: HTMLColumn(label: "request id", position: 0, filter: "text")) { row, _ in .text(row.requestID) },
+        Column("request_id", html: HTMLColumn(label: "request id", position: 0, filter: "text")) { row, _ in
+            .text(row.requestID)
+        },
         Column("time") { row, r in .text(r.time(row.time)) },
-        Column("account", html: HTMLColumn(label: "account", position: 8, filter: "text")) { row, _ in .text(row.account) },
-        Column("model", html: HTMLColumn(label: "model", position: 9, filter: "text")) { row, _ in .text(row.model ?? "") },
-        Column("pricing_version", html: HTMLColumn(label: "version", position: 13, printed: false)) { row, _ in .text(row.pricingVersion ?? "") },
+        Column("account", html: HTMLColumn(label: "account", position: 8, filter: "text")) { row, _ in
+            .text(row.account)
+        },
+        Column("model", html: HTMLColumn(label: "model", position: 9, filter: "text")) { row, _ in
+            .text(row.model ?? "")
+        },
+        Column("pricing_version", html: HTMLColumn(label: "version", position: 13, printed: false)) { row, _ in
+            .text(row.pricingVersion ?? "")
+        },
         Column("class", html: HTMLColumn(label: "class", position: 5, filter: "select")) { row, _ in
             .text(row.outcomeClass.rawValue)
         },
         Column("cause", html: HTMLColumn(label: "cause", position: 6)) { row, _ in .text(row.causeLabel) },
-        Column("basis", html: HTMLColumn(label: "basis", position: 12, printed: false)) { row, _ in .text(row.counts?.basisLabel ?? "") },
-        Column("prompt_tokens", html: HTMLColumn(label: "prompt", position: 10, numeric: true, grouped: true)) { row, r in r.countCell(row.counts?.prompt) },
-        Column("completion_tokens", html: HTMLColumn(label: "completion", position: 11, numeric: true, grouped: true)) { row, r in
+        Column("basis", html: HTMLColumn(label: "basis", position: 12, printed: false)) { row, _ in
+            .text(row.counts?.basisLabel ?? "")
+        },
+        Column("prompt_tokens", html: HTMLColumn(label: "prompt", position: 10, numeric: true, grouped: true)) {
+            row, r in r.countCell(row.counts?.prompt)
+        },
+        Column("completion_tokens", html: HTMLColumn(label: "completion", position: 11, numeric: true, grouped: true)) {
+            row, r in
             r.countCell(row.counts?.completion)
         },
         Column("billed_prompt_tokens") { row, r in r.countCell(row.counts?.billedPrompt) },
         Column("billed_completion_tokens") { row, r in r.countCell(row.counts?.billedCompletion) },
-        Column("recorded_amount", html: HTMLColumn(label: "recorded", position: 1, numeric: true, grouped: true)) { row, r in r.amountCell(row.recorded) },
-        Column("expected_amount", html: HTMLColumn(label: "expected", position: 2, numeric: true, grouped: true)) { row, r in r.amountCell(row.expected) },
-        Column("delta", html: HTMLColumn(label: "delta", position: 3, numeric: true, signed: true, grouped: true)) { row, r in r.amountCell(row.delta) },
-        Column("credit_amount", html: HTMLColumn(label: "credit", position: 4, numeric: true, grouped: true)) { row, r in
+        Column("recorded_amount", html: HTMLColumn(label: "recorded", position: 1, numeric: true, grouped: true)) {
+            row, r in r.amountCell(row.recorded)
+        },
+        Column("expected_amount", html: HTMLColumn(label: "expected", position: 2, numeric: true, grouped: true)) {
+            row, r in r.amountCell(row.expected)
+        },
+        Column("delta", html: HTMLColumn(label: "delta", position: 3, numeric: true, signed: true, grouped: true)) {
+            row, r in r.amountCell(row.delta)
+        },
+        Column("credit_amount", html: HTMLColumn(label: "credit", position: 4, numeric: true, grouped: true)) {
+            row, r in
             row.credits.isEmpty ? .empty : r.amountCell(r.issuedCreditTotal(row))
         },
     ]
@@ -37,16 +57,24 @@ enum DiscrepancyColumns {
         Column("debits") { row, r in r.countCell(row.debits.count) },
         Column("status") { row, r in r.countCell(row.status) },
         Column("endpoint") { row, _ in .text(row.endpoint?.rawValue ?? "") },
-        Column("group", html: HTMLColumn(label: "group", position: 14, printed: false)) { row, _ in .text(row.group ?? "") },
-        Column("key", html: HTMLColumn(label: "key", position: 15, printed: false)) { row, _ in .text(KeyMask.mask(row.key)) },
+        Column("group", html: HTMLColumn(label: "group", position: 14, printed: false)) { row, _ in
+            .text(row.group ?? "")
+        },
+        Column("key", html: HTMLColumn(label: "key", position: 15, printed: false)) { row, _ in
+            .text(KeyMask.mask(row.key))
+        },
         Column("encoding") { row, _ in .text(row.counts?.encoding?.rawValue ?? "") },
         Column("recount_prompt_tokens") { row, r in r.countCell(row.counts?.recountPrompt) },
         Column("recount_completion_tokens") { row, r in r.countCell(row.counts?.recountCompletion) },
         Column("upstream_prompt_tokens") { row, r in r.countCell(row.counts?.upstreamPrompt) },
         Column("upstream_completion_tokens") { row, r in r.countCell(row.counts?.upstreamCompletion) },
         Column("cached_prompt_tokens") { row, r in r.countCell(row.counts.map(\.cachedPrompt)) },
-        Column("credit_status") { row, _ in .text(Set(row.credits.map(\.status.rawValue)).sorted().joined(separator: "+")) },
-        Column("cause_detail", html: HTMLColumn(label: "detail", position: 16, wraps: true)) { row, _ in .text(row.causeDetail) },
+        Column("credit_status") { row, _ in
+            .text(Set(row.credits.map(\.status.rawValue)).sorted().joined(separator: "+"))
+        },
+        Column("cause_detail", html: HTMLColumn(label: "detail", position: 16, wraps: true)) { row, _ in
+            .text(row.causeDetail)
+        },
         Column("source") { row, _ in .text(row.source?.description ?? "") },
         // The start time again, in the form Excel and LibreOffice read as a date and time (no
         // `T`, no offset: the zone is `summary.json`'s `day_offset`, and the report's header).
@@ -65,10 +93,16 @@ enum CreditColumns {
         Column("credit_id", json: { credit, _ in .string(credit.creditID) }) { credit, _ in .text(credit.creditID) },
         Column("account", json: { credit, _ in .string(credit.account) }) { credit, _ in .text(credit.account) },
         Column("request_id", json: { credit, _ in .string(credit.requestID) }) { credit, _ in .text(credit.requestID) },
-        Column("class", json: { credit, _ in .string(credit.creditClass.rawValue) }) { credit, _ in .text(credit.creditClass.rawValue) },
-        Column("amount", json: { credit, r in .string(r.amount(credit.amount)) }) { credit, r in r.amountCell(credit.amount) },
+        Column("class", json: { credit, _ in .string(credit.creditClass.rawValue) }) { credit, _ in
+            .text(credit.creditClass.rawValue)
+        },
+        Column("amount", json: { credit, r in .string(r.amount(credit.amount)) }) { credit, r in
+            r.amountCell(credit.amount)
+        },
         Column("unit", json: { _, r in .string(r.unitName) }) { _, r in .text(r.unitName) },
-        Column("pricing_version", json: { credit, _ in .str(credit.pricingVersion) }) { credit, _ in .text(credit.pricingVersion ?? "") },
+        Column("pricing_version", json: { credit, _ in .str(credit.pricingVersion) }) { credit, _ in
+            .text(credit.pricingVersion ?? "")
+        },
         Column("reason", json: { credit, _ in .string(credit.reason) }) { credit, _ in .text(credit.reason) },
         Column("debit_id", json: { credit, _ in .str(credit.debitID) }) { credit, _ in .text(credit.debitID ?? "") },
     ]

@@ -30,7 +30,8 @@ public struct HTMLReport {
     /// The whole page, from a run held in memory (`result.rows`).
     public func render() -> String {
         let parts = documentParts()
-        let rendering = ReportRendering(scale: scale, unitName: result.unit?.name ?? "", zoneOffset: parameters.dayOffsetSeconds)
+        let rendering = ReportRendering(
+            scale: scale, unitName: result.unit?.name ?? "", zoneOffset: parameters.dayOffsetSeconds)
         let rows = result.rows.map { String(decoding: ReportWriter.partsOrDie(rendering.row($0))[1], as: UTF8.self) }
         return String(decoding: parts.beforeRows, as: UTF8.self) + rows.joined(separator: ",")
             + String(decoding: parts.afterRows, as: UTF8.self)
@@ -46,7 +47,8 @@ public struct HTMLReport {
         body += classTable()
         body += charts()
         body += "<h2>Discrepancies</h2>\n"
-        body += "<p class=\"meta\">\(parameters.allRows ? "Every request" : "Every request that is not ok"); sorted by start time, then request id. Click a header to sort; amounts in \(e(unitName)); delta = recorded − expected; times in UTC\(e(Timestamp.offsetText(parameters.dayOffsetSeconds))).</p>\n"
+        body +=
+            "<p class=\"meta\">\(parameters.allRows ? "Every request" : "Every request that is not ok"); sorted by start time, then request id. Click a header to sort; amounts in \(e(unitName)); delta = recorded − expected; times in UTC\(e(Timestamp.offsetText(parameters.dayOffsetSeconds))).</p>\n"
         body += "<div id=\"discrepancies\"></div>\n"
         body += "<h2>Accounts</h2>\n<div id=\"accounts\"></div>\n"
         body += "<script type=\"application/json\" id=\"discrepancy-rows\">[" + marker + "]</script>\n"
@@ -88,39 +90,56 @@ public struct HTMLReport {
         let issued = creditTally(.issued), already = creditTally(.already_issued), withheld = creditTally(.withheld)
         let notOK = result.discrepancyRowCount
         var out = "<section class=\"cards\">"
-        out += card("Requests", count(result.counters.requests),
-                    sub: "\(count(result.counters.debits)) ledger debits · \(count(result.counters.orphanDebits)) orphan debits")
-        out += card("Recounted", count(result.counters.recountedRequests),
-                    sub: "\(count(result.counters.repricedRequests)) re-priced from reported tokens only")
+        out += card(
+            "Requests", count(result.counters.requests),
+            sub: "\(count(result.counters.debits)) ledger debits · \(count(result.counters.orphanDebits)) orphan debits"
+        )
+        out += card(
+            "Recounted", count(result.counters.recountedRequests),
+            sub: "\(count(result.counters.repricedRequests)) re-priced from reported tokens only")
         let streams = result.warnings.streamOutcomes.filter { $0.key.hasPrefix("incomplete") }
         if !streams.isEmpty || !result.warnings.streamEndReasons.isEmpty {
             let reasons = result.warnings.streamEndReasons.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-            out += card("Streams ended badly", count(streams.values.reduce(0, +)),
-                        sub: "end reasons: " + (reasons.isEmpty ? "none" : reasons.joined(separator: " · ")))
+            out += card(
+                "Streams ended badly", count(streams.values.reduce(0, +)),
+                sub: "end reasons: " + (reasons.isEmpty ? "none" : reasons.joined(separator: " · ")))
         }
         out += card("Not ok", count(notOK), sub: "requests and orphans with a discrepancy")
         out += card("Recorded", "\(shown(totals.recorded)) \(unitName)", sub: "sum of debits")
         out += card("Expected", "\(shown(totals.expected)) \(unitName)", sub: "recomputed charges")
-        out += card(net.isNegative ? "Net under" : "Net over", "\(net.isNegative || net.isZero ? "" : "+")\(shown(net)) \(unitName)",
-                    sub: "recorded − expected", valueClass: net.isNegative ? "neg" : net.isZero ? nil : "pos")
+        out += card(
+            net.isNegative ? "Net under" : "Net over",
+            "\(net.isNegative || net.isZero ? "" : "+")\(shown(net)) \(unitName)",
+            sub: "recorded − expected", valueClass: net.isNegative ? "neg" : net.isZero ? nil : "pos")
         out += card("Credits issued", "\(shown(issued.amount)) \(unitName)", sub: "\(count(issued.count)) credits")
-        out += card("Already issued", "\(shown(already.amount)) \(unitName)", sub: "\(count(already.count)) credits (--issued)")
-        out += card("Withheld", "\(shown(withheld.amount)) \(unitName)", sub: "\(count(withheld.count)) credits below --min-credit")
-        out += card("Rejected lines", count(result.rejectCount),
-                    sub: "\(count(result.counters.logRejected)) log · \(count(result.counters.debitsRejected)) ledger (rejects.jsonl)")
+        out += card(
+            "Already issued", "\(shown(already.amount)) \(unitName)", sub: "\(count(already.count)) credits (--issued)")
+        out += card(
+            "Withheld", "\(shown(withheld.amount)) \(unitName)",
+            sub: "\(count(withheld.count)) credits below --min-credit")
+        out += card(
+            "Rejected lines", count(result.rejectCount),
+            sub:
+                "\(count(result.counters.logRejected)) log · \(count(result.counters.debitsRejected)) ledger (rejects.jsonl)"
+        )
         return out + "</section>\n"
     }
 
     func classTable() -> String {
-        var out = "<h2>By class</h2>\n<div class=\"scroll\"><table><thead><tr><th>class</th><th class=\"num\">rows</th><th class=\"num\">recorded</th>"
+        var out =
+            "<h2>By class</h2>\n<div class=\"scroll\"><table><thead><tr><th>class</th><th class=\"num\">rows</th><th class=\"num\">recorded</th>"
         out += "<th class=\"num\">expected</th><th class=\"num\">credits issued</th></tr></thead><tbody>"
         for klass in DiscrepancyClass.allCases {
             guard let totals = result.classTotals[klass], totals.count > 0 else { continue }
-            out += "<tr><td>\(e(klass.rawValue))</td><td class=\"num\">\(count(totals.count))</td><td class=\"num\">\(e(shown(totals.recorded)))</td>"
-            out += "<td class=\"num\">\(e(shown(totals.expected)))</td><td class=\"num\">\(e(shown(totals.credits)))</td></tr>"
+            out +=
+                "<tr><td>\(e(klass.rawValue))</td><td class=\"num\">\(count(totals.count))</td><td class=\"num\">\(e(shown(totals.recorded)))</td>"
+            out +=
+                "<td class=\"num\">\(e(shown(totals.expected)))</td><td class=\"num\">\(e(shown(totals.credits)))</td></tr>"
         }
-        out += "</tbody><tfoot><tr><td>total</td><td class=\"num\">\(count(result.totals.count))</td><td class=\"num\">\(e(shown(result.totals.recorded)))</td>"
-        out += "<td class=\"num\">\(e(shown(result.totals.expected)))</td><td class=\"num\">\(e(shown(result.totals.credits)))</td></tr></tfoot></table></div>\n"
+        out +=
+            "</tbody><tfoot><tr><td>total</td><td class=\"num\">\(count(result.totals.count))</td><td class=\"num\">\(e(shown(result.totals.recorded)))</td>"
+        out +=
+            "<td class=\"num\">\(e(shown(result.totals.expected)))</td><td class=\"num\">\(e(shown(result.totals.credits)))</td></tr></tfoot></table></div>\n"
         return out
     }
 
@@ -136,33 +155,51 @@ public struct HTMLReport {
         // Amount by class. `ok` is left out: its bar would dwarf the classes finance looks at
         // (on the sample, 26,987 ok points against 87 undercharged); it is in the table above.
         let classes = DiscrepancyClass.allCases.filter { $0 != .ok && (result.classTotals[$0]?.count ?? 0) > 0 }
-        out += figure("Amount by class, not ok (\(unitName))",
-                      SVGChart.bars(labels: classes.map(\.rawValue), series: [
-                          .init(name: "recorded", color: Self.recordedColor, values: classes.map { result.classTotals[$0]!.recorded }),
-                          .init(name: "expected", color: Self.expectedColor, values: classes.map { result.classTotals[$0]!.expected }),
-                      ], format: format), note: "ok rows are left out (see the table above).")
+        out += figure(
+            "Amount by class, not ok (\(unitName))",
+            SVGChart.bars(
+                labels: classes.map(\.rawValue),
+                series: [
+                    .init(
+                        name: "recorded", color: Self.recordedColor,
+                        values: classes.map { result.classTotals[$0]!.recorded }),
+                    .init(
+                        name: "expected", color: Self.expectedColor,
+                        values: classes.map { result.classTotals[$0]!.expected }),
+                ], format: format), note: "ok rows are left out (see the table above).")
 
         // Top accounts by overcharge.
         let top = result.accounts.filter { $0.over > .zero }
-            .sorted { $0.over != $1.over ? $0.over > $1.over : $0.account.utf8.lexicographicallyPrecedes($1.account.utf8) }
+            .sorted {
+                $0.over != $1.over ? $0.over > $1.over : $0.account.utf8.lexicographicallyPrecedes($1.account.utf8)
+            }
             .prefix(10)
-        out += figure("Top accounts by overcharge (\(unitName))",
-                      SVGChart.bars(labels: top.map(\.account), series: [
-                          .init(name: "over", color: "#c53030", values: top.map(\.over)),
-                      ], format: format), note: "Sum of positive deltas (and orphan debits) per account; the 10 largest.")
+        out += figure(
+            "Top accounts by overcharge (\(unitName))",
+            SVGChart.bars(
+                labels: top.map(\.account),
+                series: [
+                    .init(name: "over", color: "#c53030", values: top.map(\.over))
+                ], format: format), note: "Sum of positive deltas (and orphan debits) per account; the 10 largest.")
 
         // Token drift: recount vs upstream per model.
         let drift = result.drift.byModel.sorted {
-            $0.value.upstreamTokens != $1.value.upstreamTokens ? $0.value.upstreamTokens > $1.value.upstreamTokens
+            $0.value.upstreamTokens != $1.value.upstreamTokens
+                ? $0.value.upstreamTokens > $1.value.upstreamTokens
                 : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
         }.prefix(10)
         let p = result.drift.prompt, c = result.drift.completion
-        out += figure("Token drift: recount vs upstream usage (tokens)",
-                      SVGChart.bars(labels: drift.map(\.key), series: [
-                          .init(name: "upstream", color: "#6b46c1", values: drift.map { Rational($0.value.upstreamTokens) }),
-                          .init(name: "recount", color: "#38a169", values: drift.map { Rational($0.value.recountTokens) }),
-                      ], format: { $0.decimalString(maxScale: 0) }),
-                      note: "Where both exist. Prompt: \(p.differing) of \(p.requests) requests differ (\(p.recountTokens) recounted vs \(p.upstreamTokens) upstream). Completion: \(c.differing) of \(c.requests) differ (\(c.recountTokens) vs \(c.upstreamTokens)).")
+        out += figure(
+            "Token drift: recount vs upstream usage (tokens)",
+            SVGChart.bars(
+                labels: drift.map(\.key),
+                series: [
+                    .init(name: "upstream", color: "#6b46c1", values: drift.map { Rational($0.value.upstreamTokens) }),
+                    .init(name: "recount", color: "#38a169", values: drift.map { Rational($0.value.recountTokens) }),
+                ], format: { $0.decimalString(maxScale: 0) }),
+            note:
+                "Where both exist. Prompt: \(p.differing) of \(p.requests) requests differ (\(p.recountTokens) recounted vs \(p.upstreamTokens) upstream). Completion: \(c.differing) of \(c.requests) differ (\(c.recountTokens) vs \(c.upstreamTokens))."
+        )
         return out + "</div>\n"
     }
 
@@ -178,27 +215,36 @@ public struct HTMLReport {
                 recorded.append(.zero)
                 expected.append(.zero)
             }
-            recorded[recorded.count - 1] = (try? recorded[recorded.count - 1].adding(row.recorded)) ?? recorded[recorded.count - 1]
-            expected[expected.count - 1] = (try? expected[expected.count - 1].adding(row.expected)) ?? expected[expected.count - 1]
+            recorded[recorded.count - 1] =
+                (try? recorded[recorded.count - 1].adding(row.recorded)) ?? recorded[recorded.count - 1]
+            expected[expected.count - 1] =
+                (try? expected[expected.count - 1].adding(row.expected)) ?? expected[expected.count - 1]
         }
         let zone = "UTC\(Timestamp.offsetText(parameters.dayOffsetSeconds))"
         guard days.count == 1 else {
-            return figure("Recorded vs expected per day (\(unitName))",
-                          SVGChart.columns(categories: days, series: [
-                              .init(name: "recorded", color: Self.recordedColor, values: recorded),
-                              .init(name: "expected", color: Self.expectedColor, values: expected),
-                          ], format: format),
-                          note: "Day boundary at \(zone). Bar lengths are display ratios; hover a bar for its exact amount.")
+            return figure(
+                "Recorded vs expected per day (\(unitName))",
+                SVGChart.columns(
+                    categories: days,
+                    series: [
+                        .init(name: "recorded", color: Self.recordedColor, values: recorded),
+                        .init(name: "expected", color: Self.expectedColor, values: expected),
+                    ], format: format),
+                note: "Day boundary at \(zone). Bar lengths are display ratios; hover a bar for its exact amount.")
         }
         let models = result.daily.sorted {
-            $0.recorded != $1.recorded ? $0.recorded > $1.recorded : $0.model.utf8.lexicographicallyPrecedes($1.model.utf8)
+            $0.recorded != $1.recorded
+                ? $0.recorded > $1.recorded : $0.model.utf8.lexicographicallyPrecedes($1.model.utf8)
         }.prefix(12)
-        return figure("Recorded vs expected per model, \(days[0]) (\(unitName))",
-                      SVGChart.bars(labels: models.map(\.model), series: [
-                          .init(name: "recorded", color: Self.recordedColor, values: models.map(\.recorded)),
-                          .init(name: "expected", color: Self.expectedColor, values: models.map(\.expected)),
-                      ], format: format),
-                      note: "One day (\(zone)): the twelve models with the most recorded; daily.csv has every model.")
+        return figure(
+            "Recorded vs expected per model, \(days[0]) (\(unitName))",
+            SVGChart.bars(
+                labels: models.map(\.model),
+                series: [
+                    .init(name: "recorded", color: Self.recordedColor, values: models.map(\.recorded)),
+                    .init(name: "expected", color: Self.expectedColor, values: models.map(\.expected)),
+                ], format: format),
+            note: "One day (\(zone)): the twelve models with the most recorded; daily.csv has every model.")
     }
 
     func figure(_ caption: String, _ content: String, note: String?) -> String {
@@ -207,23 +253,33 @@ public struct HTMLReport {
 
     static let accountColumns: [HTMLColumn] = [
         HTMLColumn(label: "account", filter: "text"), HTMLColumn(label: "requests", numeric: true),
-        HTMLColumn(label: "recorded", numeric: true, grouped: true), HTMLColumn(label: "expected", numeric: true, grouped: true),
-        HTMLColumn(label: "over", numeric: true, grouped: true), HTMLColumn(label: "under", numeric: true, grouped: true),
+        HTMLColumn(label: "recorded", numeric: true, grouped: true),
+        HTMLColumn(label: "expected", numeric: true, grouped: true),
+        HTMLColumn(label: "over", numeric: true, grouped: true),
+        HTMLColumn(label: "under", numeric: true, grouped: true),
         HTMLColumn(label: "credits", numeric: true, grouped: true),
     ]
 
     var tableConfig: JSONValue {
         func columns(_ list: [HTMLColumn]) -> JSONValue { .array(list.map(\.config)) }
         return .array([
-            .obj([("root", .string("discrepancies")), ("data", .string("discrepancy-rows")), ("columns", columns(DiscrepancyColumns.html.map(\.column)))]),
-            .obj([("root", .string("accounts")), ("data", .string("account-rows")), ("columns", columns(Self.accountColumns)),
-                  ("sort", .num(4)), ("dir", .num(-1))]),
+            .obj([
+                ("root", .string("discrepancies")), ("data", .string("discrepancy-rows")),
+                ("columns", columns(DiscrepancyColumns.html.map(\.column))),
+            ]),
+            .obj([
+                ("root", .string("accounts")), ("data", .string("account-rows")),
+                ("columns", columns(Self.accountColumns)),
+                ("sort", .num(4)), ("dir", .num(-1)),
+            ]),
         ])
     }
 
     func accountRow(_ account: AccountTotals) -> JSONValue {
-        .array([.string(account.account), .string(String(account.requests)), .string(amount(account.recorded)),
-                .string(amount(account.expected)), .string(amount(account.over)), .string(amount(account.under)),
-                .string(amount(account.credits))])
+        .array([
+            .string(account.account), .string(String(account.requests)), .string(amount(account.recorded)),
+            .string(amount(account.expected)), .string(amount(account.over)), .string(amount(account.under)),
+            .string(amount(account.credits)),
+        ])
     }
 }

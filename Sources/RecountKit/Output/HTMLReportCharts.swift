@@ -17,7 +17,9 @@ enum SVGChart {
     /// Display-only ratio value / maximum in 0…1 (Double: bar geometry only, never money).
     static func displayRatio(_ value: Rational, of maximum: Rational) -> Double {
         guard maximum > .zero, value > .zero else { return 0 }
-        let ratio = (Double(value.numerator) / Double(value.denominator)) / (Double(maximum.numerator) / Double(maximum.denominator))
+        let ratio =
+            (Double(value.numerator) / Double(value.denominator))
+            / (Double(maximum.numerator) / Double(maximum.denominator))
         return min(1, max(0, ratio))
     }
 
@@ -34,7 +36,9 @@ enum SVGChart {
     }
 
     static func legend(_ series: [Series]) -> String {
-        "<div class=\"legend\">" + series.map { "<span style=\"background:\($0.color)\"></span>" + HTMLEscape.text($0.name) }.joined() + "</div>"
+        "<div class=\"legend\">"
+            + series.map { "<span style=\"background:\($0.color)\"></span>" + HTMLEscape.text($0.name) }.joined()
+            + "</div>"
     }
 
     /// Grouped columns, one group per category (days), labels thinned to at most ~12.
@@ -48,8 +52,10 @@ enum SVGChart {
         let bar = min(36, max(1, (group * 0.8) / Double(series.count)))
         let groupInset = (group - bar * Double(series.count)) / 2
         var svg = "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\">"
-        svg += "<line x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(width - 8))\" y2=\"\(n(top + plotHeight))\" stroke=\"#888\"/>"
-        svg += "<text x=\"\(n(left - 4))\" y=\"\(n(top + 8))\" text-anchor=\"end\">\(HTMLEscape.text(format(maximum)))</text>"
+        svg +=
+            "<line x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(width - 8))\" y2=\"\(n(top + plotHeight))\" stroke=\"#888\"/>"
+        svg +=
+            "<text x=\"\(n(left - 4))\" y=\"\(n(top + 8))\" text-anchor=\"end\">\(HTMLEscape.text(format(maximum)))</text>"
         svg += "<text x=\"\(n(left - 4))\" y=\"\(n(top + plotHeight))\" text-anchor=\"end\">0</text>"
         let labelEvery = max(1, (categories.count + 11) / 12)
         for (index, category) in categories.enumerated() {
@@ -57,11 +63,14 @@ enum SVGChart {
             for (seriesIndex, line) in series.enumerated() {
                 let value = line.values[index]
                 let barHeight = plotHeight * displayRatio(value, of: maximum)
-                svg += "<rect x=\"\(n(x0 + Double(seriesIndex) * bar))\" y=\"\(n(top + plotHeight - barHeight))\" width=\"\(n(bar))\" height=\"\(n(barHeight))\" fill=\"\(line.color)\">"
-                svg += "<title>\(HTMLEscape.text(category)) · \(HTMLEscape.text(line.name)): \(HTMLEscape.text(format(value)))</title></rect>"
+                svg +=
+                    "<rect x=\"\(n(x0 + Double(seriesIndex) * bar))\" y=\"\(n(top + plotHeight - barHeight))\" width=\"\(n(bar))\" height=\"\(n(barHeight))\" fill=\"\(line.color)\">"
+                svg +=
+                    "<title>\(HTMLEscape.text(category)) · \(HTMLEscape.text(line.name)): \(HTMLEscape.text(format(value)))</title></rect>"
             }
             if index % labelEvery == 0 {
-                svg += "<text x=\"\(n(x0 + bar * Double(series.count) / 2))\" y=\"\(n(height - bottom + 14))\" text-anchor=\"middle\">\(HTMLEscape.text(shortLabel(category, characters: 10)))</text>"
+                svg +=
+                    "<text x=\"\(n(x0 + bar * Double(series.count) / 2))\" y=\"\(n(height - bottom + 14))\" text-anchor=\"middle\">\(HTMLEscape.text(shortLabel(category, characters: 10)))</text>"
             }
         }
         return svg + "</svg>" + legend(series)
@@ -77,14 +86,17 @@ enum SVGChart {
         var svg = "<svg viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\">"
         for (index, label) in labels.enumerated() {
             let y0 = Double(index) * rowHeight + 4
-            svg += "<text x=\"\(n(left - 6))\" y=\"\(n(y0 + rowHeight / 2))\" text-anchor=\"end\" dominant-baseline=\"middle\">"
+            svg +=
+                "<text x=\"\(n(left - 6))\" y=\"\(n(y0 + rowHeight / 2))\" text-anchor=\"end\" dominant-baseline=\"middle\">"
             svg += "<title>\(HTMLEscape.text(label))</title>\(HTMLEscape.text(shortLabel(label)))</text>"
             for (seriesIndex, line) in series.enumerated() {
                 let value = line.values[index]
                 let y = y0 + Double(seriesIndex) * 14
                 let length = plotWidth * displayRatio(value, of: maximum)
-                svg += "<rect x=\"\(n(left))\" y=\"\(n(y))\" width=\"\(n(length))\" height=\"12\" fill=\"\(line.color)\">"
-                svg += "<title>\(HTMLEscape.text(label)) · \(HTMLEscape.text(line.name)): \(HTMLEscape.text(format(value)))</title></rect>"
+                svg +=
+                    "<rect x=\"\(n(left))\" y=\"\(n(y))\" width=\"\(n(length))\" height=\"12\" fill=\"\(line.color)\">"
+                svg +=
+                    "<title>\(HTMLEscape.text(label)) · \(HTMLEscape.text(line.name)): \(HTMLEscape.text(format(value)))</title></rect>"
                 svg += "<text x=\"\(n(left + length + 4))\" y=\"\(n(y + 10))\">\(HTMLEscape.text(format(value)))</text>"
             }
         }

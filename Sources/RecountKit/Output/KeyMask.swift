@@ -11,14 +11,17 @@ public enum KeyMask {
             guard bytes.count > 8 else { return "…" }
             let dash = bytes.firstIndex(of: UInt8(ascii: "-")).flatMap { $0 <= 6 ? $0 : nil }
             let prefix = dash.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[...$0]), as: UTF8.self) } ?? ""
-            return prefix + "…" + String(decoding: UnsafeBufferPointer(rebasing: bytes[(bytes.count - 4)...]), as: UTF8.self)
+            return prefix + "…"
+                + String(decoding: UnsafeBufferPointer(rebasing: bytes[(bytes.count - 4)...]), as: UTF8.self)
         }) {
             return masked
         }
         let scalars = Array(key.unicodeScalars)
         guard scalars.count > 8 else { return "…" }
         var prefix = ""
-        if let dash = scalars.firstIndex(of: "-"), dash <= 6 { prefix = String(String.UnicodeScalarView(scalars[...dash])) }
+        if let dash = scalars.firstIndex(of: "-"), dash <= 6 {
+            prefix = String(String.UnicodeScalarView(scalars[...dash]))
+        }
         return prefix + "…" + String(String.UnicodeScalarView(scalars.suffix(4)))
     }
 }
@@ -34,14 +37,17 @@ extension KeyMask {
         var secrets: [[UInt8]] = []
         if case .object(let object)? = try? JSONParser.parse(raw) {
             for field in ["key", "token_name"] {
-                if let value = object[field]?.stringValue, value.unicodeScalars.count > 8 { secrets.append(Array(value.utf8)) }
+                if let value = object[field]?.stringValue, value.unicodeScalars.count > 8 {
+                    secrets.append(Array(value.utf8))
+                }
             }
         }
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var index = 0
         func isKeyByte(_ byte: UInt8) -> Bool {
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x5F || byte == 0x2D
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x5F || byte == 0x2D
         }
         scan: while index < raw.count {
             for secret in secrets where raw[index...].starts(with: secret) {

@@ -10,7 +10,8 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .cannotCreate(let path, let reason): "\(path): cannot create the output directory: \(reason)"
         case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"
-        case .busy(let path): "\(path): another recount run is writing to this directory (lock held on \(path)/.recount.lock); not touching it"
+        case .busy(let path):
+            "\(path): another recount run is writing to this directory (lock held on \(path)/.recount.lock); not touching it"
         }
     }
 }
@@ -64,7 +65,7 @@ public final class OutputDirectory: ReportDestination {
         precondition(!name.contains("/"), "output names are plain file names")
         let final = path + "/" + name
         let temporary = path + "/.\(name).tmp-\(getpid())"
-        TemporaryFiles.register(temporary) // before it exists: a signal may come at any moment
+        TemporaryFiles.register(temporary)  // before it exists: a signal may come at any moment
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -98,7 +99,9 @@ public final class OutputDirectory: ReportDestination {
         private func flush() throws(OutputError) {
             var offset = 0
             while offset < buffer.count {
-                let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+                let written = buffer.withUnsafeBytes {
+                    Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset)
+                }
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw .cannotWrite(path: finalPath, reason: String(cString: strerror(errno)))
@@ -126,7 +129,9 @@ public final class OutputDirectory: ReportDestination {
     /// Renames every staged file into place, in staging order.
     public func commit() throws(OutputError) {
         for (temporary, final) in staged {
-            guard rename(temporary, final) == 0 else { throw .cannotWrite(path: final, reason: String(cString: strerror(errno))) }
+            guard rename(temporary, final) == 0 else {
+                throw .cannotWrite(path: final, reason: String(cString: strerror(errno)))
+            }
             TemporaryFiles.unregister(temporary)
         }
         staged = []

@@ -35,7 +35,8 @@ public enum Redaction {
                 var end = index + 3
                 while end < scalars.count, isKeyScalar(scalars[end]) { end += 1 }
                 if end - index - 3 >= 8 {
-                    out.append(contentsOf: KeyMask.mask(String(String.UnicodeScalarView(scalars[index..<end]))).unicodeScalars)
+                    out.append(
+                        contentsOf: KeyMask.mask(String(String.UnicodeScalarView(scalars[index..<end]))).unicodeScalars)
                     index = end
                     continue
                 }

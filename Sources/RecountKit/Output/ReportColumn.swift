@@ -14,8 +14,10 @@ struct ReportColumn<Row>: Sendable {
     /// The column in `report.html`'s table, if it shows there; its text is the CSV cell's.
     let html: HTMLColumn?
 
-    init(_ name: String, html: HTMLColumn? = nil, json: (@Sendable (Row, ReportRendering) -> JSONValue)? = nil,
-         _ cell: @escaping @Sendable (Row, ReportRendering) -> CSVWriter.Cell) {
+    init(
+        _ name: String, html: HTMLColumn? = nil, json: (@Sendable (Row, ReportRendering) -> JSONValue)? = nil,
+        _ cell: @escaping @Sendable (Row, ReportRendering) -> CSVWriter.Cell
+    ) {
         self.name = name
         self.cell = cell
         self.json = json
@@ -44,8 +46,10 @@ struct HTMLColumn: Sendable {
     var grouped = false
 
     var config: JSONValue {
-        .obj([("label", .string(label)), ("numeric", .bool(numeric)), ("filter", .str(filter)), ("signed", .bool(signed)),
-              ("wrap", .bool(wraps)), ("print", .bool(printed)), ("grouped", .bool(grouped))])
+        .obj([
+            ("label", .string(label)), ("numeric", .bool(numeric)), ("filter", .str(filter)), ("signed", .bool(signed)),
+            ("wrap", .bool(wraps)), ("print", .bool(printed)), ("grouped", .bool(grouped)),
+        ])
     }
 }
 
@@ -71,6 +75,8 @@ extension Array {
     /// The columns `report.html` shows, in its order.
     func htmlColumns<Row>() -> [(column: HTMLColumn, cell: @Sendable (Row, ReportRendering) -> CSVWriter.Cell)]
     where Element == ReportColumn<Row> {
-        compactMap { column in column.html.map { ($0, column.cell) } }.sorted { $0.column.position < $1.column.position }
+        compactMap { column in column.html.map { ($0, column.cell) } }.sorted {
+            $0.column.position < $1.column.position
+        }
     }
 }

@@ -47,8 +47,9 @@ public struct ReportFiles {
     public init(result: ReconcileResult, parameters: RunParameters) {
         self.result = result
         self.parameters = parameters
-        rendering = ReportRendering(scale: result.unit?.scale ?? 0, unitName: result.unit?.name ?? "",
-                                    zoneOffset: parameters.dayOffsetSeconds)
+        rendering = ReportRendering(
+            scale: result.unit?.scale ?? 0, unitName: result.unit?.name ?? "",
+            zoneOffset: parameters.dayOffsetSeconds)
     }
 
     func amount(_ value: Rational) -> String { rendering.amount(value) }
@@ -64,7 +65,8 @@ public struct ReportFiles {
         let destination = MemoryDestination()
         do {
             try ReportWriter(result: result, parameters: parameters).write(
-                to: destination, rows: ArrayRecords(rows), credits: ArrayRecords(credits), rejects: ArrayRecords(rejects),
+                to: destination, rows: ArrayRecords(rows), credits: ArrayRecords(credits),
+                rejects: ArrayRecords(rejects),
                 writeState: false)
         } catch {
             preconditionFailure("writing to memory cannot fail: \(error)")
@@ -83,20 +85,29 @@ public struct ReportFiles {
     func file(_ name: String) -> [UInt8] { files().first { $0.name == name }!.bytes }
 
     public func accountsCSV() -> [UInt8] {
-        var csv = CSVWriter(header: ["account", "requests", "recorded", "expected", "over", "under", "credits"], bom: parameters.csvBOM)
+        var csv = CSVWriter(
+            header: ["account", "requests", "recorded", "expected", "over", "under", "credits"], bom: parameters.csvBOM)
         for account in result.accounts {
-            csv.row([.text(account.account), countCell(account.requests), amountCell(account.recorded),
-                     amountCell(account.expected), amountCell(account.over), amountCell(account.under), amountCell(account.credits)])
+            csv.row([
+                .text(account.account), countCell(account.requests), amountCell(account.recorded),
+                amountCell(account.expected), amountCell(account.over), amountCell(account.under),
+                amountCell(account.credits),
+            ])
         }
         return csv.bytes
     }
 
     public func dailyCSV() -> [UInt8] {
-        var csv = CSVWriter(header: ["day", "model", "requests", "prompt_tokens", "completion_tokens", "tokens", "recorded", "expected"], bom: parameters.csvBOM)
+        var csv = CSVWriter(
+            header: [
+                "day", "model", "requests", "prompt_tokens", "completion_tokens", "tokens", "recorded", "expected",
+            ], bom: parameters.csvBOM)
         for day in result.daily {
-            csv.row([.text(day.day), .text(day.model), countCell(day.requests), countCell(day.promptTokens),
-                     countCell(day.completionTokens), countCell(day.promptTokens + day.completionTokens),
-                     amountCell(day.recorded), amountCell(day.expected)])
+            csv.row([
+                .text(day.day), .text(day.model), countCell(day.requests), countCell(day.promptTokens),
+                countCell(day.completionTokens), countCell(day.promptTokens + day.completionTokens),
+                amountCell(day.recorded), amountCell(day.expected),
+            ])
         }
         return csv.bytes
     }
@@ -112,8 +123,10 @@ public struct ReportFiles {
         let counters = result.counters
         let drift = result.drift
         func tally(_ t: TokenDrift.Tally) -> JSONValue {
-            .obj([("requests", .num(t.requests)), ("differing", .num(t.differing)),
-                  ("recount_tokens", .num(t.recountTokens)), ("upstream_tokens", .num(t.upstreamTokens))])
+            .obj([
+                ("requests", .num(t.requests)), ("differing", .num(t.differing)),
+                ("recount_tokens", .num(t.recountTokens)), ("upstream_tokens", .num(t.upstreamTokens)),
+            ])
         }
         var inputs = result.inputs
         if let pricing = parameters.pricing { inputs.insert(pricing, at: 0) }
@@ -121,42 +134,83 @@ public struct ReportFiles {
         let unit = result.unit
         var gatewayDatabase: [(String, JSONValue)] = []
         if let database = parameters.gatewayDatabase {
-            gatewayDatabase = [("gateway_db", .obj([("source", .string(database.source)), ("password_from", .string(database.passwordFrom)),
-                                                    ("read_margin_seconds", .num(Int(database.readMarginSeconds)))]))]
+            gatewayDatabase = [
+                (
+                    "gateway_db",
+                    .obj([
+                        ("source", .string(database.source)), ("password_from", .string(database.passwordFrom)),
+                        ("read_margin_seconds", .num(Int(database.readMarginSeconds))),
+                    ])
+                )
+            ]
         }
         let head: [(String, JSONValue)] = [
             ("schema", .string("recount.summary/1")),
             ("tool", .string("recount \(RecountKit.version)")),
             ("as_of", .str(parameters.asOf?.description)),
             ("parameters", parametersJSON),
-            ("unit", .obj([("name", .str(unit?.name)), ("currency", .str(unit?.currency)),
-                           ("per_currency", .str(unit.map { $0.perCurrency.decimalString(maxScale: 12) })),
-                           ("scale", .num(unit?.scale ?? 0))])),
-            ("inputs", .array(inputs.map { .obj([("path", .string($0.path)), ("kind", .string($0.kind)),
-                                                 ("bytes", .num($0.bytes)), ("lines", .num($0.lines))]) })),
+            (
+                "unit",
+                .obj([
+                    ("name", .str(unit?.name)), ("currency", .str(unit?.currency)),
+                    ("per_currency", .str(unit.map { $0.perCurrency.decimalString(maxScale: 12) })),
+                    ("scale", .num(unit?.scale ?? 0)),
+                ])
+            ),
+            (
+                "inputs",
+                .array(
+                    inputs.map {
+                        .obj([
+                            ("path", .string($0.path)), ("kind", .string($0.kind)),
+                            ("bytes", .num($0.bytes)), ("lines", .num($0.lines)),
+                        ])
+                    })
+            ),
         ]
         let tail: [(String, JSONValue)] = [
             // Which ledger the debits came from, or that each line's `billed.amount` stood in.
-            ("ledger", .obj([("path", .str(inputs.first { $0.kind == "debits" }?.path)),
-                             ("debits_from", .string(inputs.contains { $0.kind == "debits" } ? "ledger" : "billed.amount"))])),
-            ("counts", .obj([
-                ("requests", .num(counters.requests)), ("debits", .num(counters.debits)),
-                ("orphan_debits", .num(counters.orphanDebits)),
-                ("rejected_log_lines", .num(counters.logRejected)), ("rejected_debit_lines", .num(counters.debitsRejected)),
-                ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
-                ("non_request_rows", .num(counters.nonRequestRows)), ("netted_rows", .num(counters.nettedRows)),
-                ("recounted_requests", .num(counters.recountedRequests)), ("repriced_requests", .num(counters.repricedRequests)),
-                ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
-                ("discrepancy_rows", .num(result.discrepancyRowCount)),
-            ])),
+            (
+                "ledger",
+                .obj([
+                    ("path", .str(inputs.first { $0.kind == "debits" }?.path)),
+                    ("debits_from", .string(inputs.contains { $0.kind == "debits" } ? "ledger" : "billed.amount")),
+                ])
+            ),
+            (
+                "counts",
+                .obj([
+                    ("requests", .num(counters.requests)), ("debits", .num(counters.debits)),
+                    ("orphan_debits", .num(counters.orphanDebits)),
+                    ("rejected_log_lines", .num(counters.logRejected)),
+                    ("rejected_debit_lines", .num(counters.debitsRejected)),
+                    ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
+                    ("non_request_rows", .num(counters.nonRequestRows)), ("netted_rows", .num(counters.nettedRows)),
+                    ("recounted_requests", .num(counters.recountedRequests)),
+                    ("repriced_requests", .num(counters.repricedRequests)),
+                    ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
+                    ("discrepancy_rows", .num(result.discrepancyRowCount)),
+                ])
+            ),
             ("classes", classesJSON),
-            ("totals", .obj([
-                ("recorded", .string(amount(result.totals.recorded))),
-                ("expected", .string(amount(result.totals.expected))),
-                ("net_delta", .string(amount((try? result.totals.recorded.subtracting(result.totals.expected)) ?? .zero))),
-            ])),
-            ("credits", .obj([("issued", creditTally(.issued)), ("already_issued", creditTally(.already_issued)),
-                              ("withheld", creditTally(.withheld))])),
+            (
+                "totals",
+                .obj([
+                    ("recorded", .string(amount(result.totals.recorded))),
+                    ("expected", .string(amount(result.totals.expected))),
+                    (
+                        "net_delta",
+                        .string(amount((try? result.totals.recorded.subtracting(result.totals.expected)) ?? .zero))
+                    ),
+                ])
+            ),
+            (
+                "credits",
+                .obj([
+                    ("issued", creditTally(.issued)), ("already_issued", creditTally(.already_issued)),
+                    ("withheld", creditTally(.withheld)),
+                ])
+            ),
             ("token_drift", .obj([("prompt", tally(drift.prompt)), ("completion", tally(drift.completion))])),
             ("warnings", warningsJSON),
         ]
@@ -179,25 +233,40 @@ public struct ReportFiles {
 
     /// `summary.json`'s `classes`: every class, in the SPEC's order, seen or not.
     var classesJSON: JSONValue {
-        .obj(DiscrepancyClass.allCases.map { klass in
-            let totals = result.classTotals[klass] ?? ClassTotals()
-            return (klass.rawValue, .obj([
-                ("count", .num(totals.count)), ("recorded", .string(amount(totals.recorded))),
-                ("expected", .string(amount(totals.expected))), ("credits", .string(amount(totals.credits))),
-            ]))
-        })
+        .obj(
+            DiscrepancyClass.allCases.map { klass in
+                let totals = result.classTotals[klass] ?? ClassTotals()
+                return (
+                    klass.rawValue,
+                    .obj([
+                        ("count", .num(totals.count)), ("recorded", .string(amount(totals.recorded))),
+                        ("expected", .string(amount(totals.expected))), ("credits", .string(amount(totals.credits))),
+                    ])
+                )
+            })
     }
 
     /// `summary.json`'s `warnings`: maps in key order.
     var warningsJSON: JSONValue {
         let warnings = result.warnings
         return .obj([
-            ("unlisted_groups", .obj(warnings.unlistedGroups.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
-            ("fallback_encoding_models",
-             .obj(warnings.fallbackEncodingModels.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
+            (
+                "unlisted_groups",
+                .obj(warnings.unlistedGroups.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })
+            ),
+            (
+                "fallback_encoding_models",
+                .obj(warnings.fallbackEncodingModels.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })
+            ),
             ("recount_incomplete", .num(warnings.recountIncomplete)),
-            ("stream_outcomes", .obj(warnings.streamOutcomes.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
-            ("stream_end_reasons", .obj(warnings.streamEndReasons.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })),
+            (
+                "stream_outcomes",
+                .obj(warnings.streamOutcomes.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })
+            ),
+            (
+                "stream_end_reasons",
+                .obj(warnings.streamEndReasons.sorted { $0.key < $1.key }.map { ($0.key, .num($0.value)) })
+            ),
             ("billed_amount_differs_from_ledger", .num(result.counters.billedAmountMismatches)),
         ])
     }

@@ -31,8 +31,9 @@ public struct ReportRendering: Sendable {
     /// A `discrepancies.csv` line and the matching `report.html` table row (`DiscrepancyColumns`).
     func row(_ outcome: RequestOutcome) -> SortedRecord {
         let html = JSONWriter.string(htmlRow(outcome)).replacingAll("/", with: "\\/")
-        return ReportPayload.record(key: ReportOrder.row(outcome),
-                                    parts: [CSVWriter.rowBytes(DiscrepancyColumns.all.cells(outcome, self)), Array(html.utf8)])
+        return ReportPayload.record(
+            key: ReportOrder.row(outcome),
+            parts: [CSVWriter.rowBytes(DiscrepancyColumns.all.cells(outcome, self)), Array(html.utf8)])
     }
 
     /// A `credits.csv` line and the matching `credits.jsonl` line (`CreditColumns`).

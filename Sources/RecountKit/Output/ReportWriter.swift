@@ -84,9 +84,13 @@ public struct ReportWriter {
 
     public static let stateFileName = "shard.state"
 
-    public func write(to destination: any ReportDestination, rows: any ReportRecords, credits: any ReportRecords,
-                      rejects: any ReportRecords, writeState: Bool) throws(ReportWriteError) {
-        do { try writeAll(to: destination, rows: rows, credits: credits, rejects: rejects, writeState: writeState) } catch {
+    public func write(
+        to destination: any ReportDestination, rows: any ReportRecords, credits: any ReportRecords,
+        rejects: any ReportRecords, writeState: Bool
+    ) throws(ReportWriteError) {
+        do {
+            try writeAll(to: destination, rows: rows, credits: credits, rejects: rejects, writeState: writeState)
+        } catch {
             throw Self.wrap(error)
         }
     }
@@ -99,8 +103,10 @@ public struct ReportWriter {
     }
 
     // Untyped inside: three error types meet here, and `wrap` sorts them out once.
-    private func writeAll(to destination: any ReportDestination, rows: any ReportRecords, credits: any ReportRecords,
-                          rejects: any ReportRecords, writeState: Bool) throws {
+    private func writeAll(
+        to destination: any ReportDestination, rows: any ReportRecords, credits: any ReportRecords,
+        rejects: any ReportRecords, writeState: Bool
+    ) throws {
         let files = ReportFiles(result: result, parameters: parameters)
         do {
             let state = writeState ? try ShardStateWriter(destination.create(Self.stateFileName)) : nil
@@ -233,7 +239,9 @@ public final class SpillingSink: OutcomeSink {
     }
 
     /// The three streams in report order (rows, issued credits, rejects).
-    public func finish() throws(SpillError) -> (rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords) {
+    public func finish() throws(SpillError) -> (
+        rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords
+    ) {
         (try rows.finish(), try credits.finish(), try rejects.finish())
     }
 }

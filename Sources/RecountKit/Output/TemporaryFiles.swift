@@ -45,9 +45,11 @@ public enum TemporaryFiles {
     public static func register(_ path: String) -> Bool {
         let bytes = Array(path.utf8)
         guard bytes.count <= pathBytesMax, !bytes.contains(0) else { return false }
-        if registered.contains(path) { return true } // staging one name twice: one slot
+        if registered.contains(path) { return true }  // staging one name twice: one slot
         for slot in slots {
-            guard slot.state.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged else { continue }
+            guard slot.state.compareExchange(expected: 0, desired: 1, ordering: .acquiringAndReleasing).exchanged else {
+                continue
+            }
             bytes.withUnsafeBufferPointer { source in
                 slot.path.withMemoryRebound(to: UInt8.self, capacity: pathBytesMax + 1) { target in
                     if let base = source.baseAddress { target.update(from: base, count: bytes.count) }

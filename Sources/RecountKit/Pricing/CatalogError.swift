@@ -37,7 +37,8 @@ public struct CatalogError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var text = path.isEmpty ? "\(source): \(reason)" : "\(source): \(path): \(reason)"
         if moreErrors > 0 {
-            text += " (and \(moreErrors) more error\(moreErrors == 1 ? "" : "s"); 'recount prices check \(source)' lists them)"
+            text +=
+                " (and \(moreErrors) more error\(moreErrors == 1 ? "" : "s"); 'recount prices check \(source)' lists them)"
         }
         return text
     }

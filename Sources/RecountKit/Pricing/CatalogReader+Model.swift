@@ -16,8 +16,10 @@ extension CatalogReader {
     ]
 
     /// Ratio-style keys that scale the model's input price (`model_ratio`).
-    static let inputRatioKeys = ["cache_ratio", "cache_creation_ratio", "cache_creation_ratio_1h", "image_ratio",
-                                 "audio_ratio", "audio_completion_ratio"]
+    static let inputRatioKeys = [
+        "cache_ratio", "cache_creation_ratio", "cache_creation_ratio_1h", "image_ratio",
+        "audio_ratio", "audio_completion_ratio",
+    ]
 
     /// new-api's fixed 1-hour / 5-minute cache-write price ratio, `6 / 3.75` = 1.6
     /// (`relay/helper/price.go` `claudeCacheCreation1hMultiplier`).
@@ -28,26 +30,38 @@ extension CatalogReader {
 
     /// One model entry, every price reduced to one single unit. Nil (with errors recorded)
     /// when any of its prices is unusable, so it can never price a request wrongly.
-    mutating func readModel(_ value: JSONValue, path: String, unitCurrency: String, rates: [String: Rational]) -> ModelPrice? {
-        guard let object = value.objectValue else { error(path, "expected an object of prices, found \(value.typeName)"); return nil }
+    mutating func readModel(
+        _ value: JSONValue, path: String, unitCurrency: String, rates: [String: Rational]
+    ) -> ModelPrice? {
+        guard let object = value.objectValue else {
+            error(path, "expected an object of prices, found \(value.typeName)"); return nil
+        }
         let problemsBefore = problems.filter { $0.severity == .error }.count
         checkKeys(object, path: path, known: Self.modelFields)
 
         var currency = "USD"
         if let value = object["currency"] {
-            if let text = value.stringValue, !text.isEmpty { currency = text } else {
+            if let text = value.stringValue, !text.isEmpty {
+                currency = text
+            } else {
                 error(path + ".currency", "expected a currency code string, found \(value.typeName)")
             }
         }
         if currency != unitCurrency, rates[currency] == nil {
             let at = object["currency"] == nil ? path : path + ".currency"
-            error(at, "prices in \(currency) but the version's exchange_rates has no \(currency) rate (into \(unitCurrency))")
+            error(
+                at,
+                "prices in \(currency) but the version's exchange_rates has no \(currency) rate (into \(unitCurrency))")
         }
 
         /// `X_per_1k` / `X_per_1m` → per single unit; both given is ambiguous.
         func perUnit(_ reader: inout CatalogReader, _ stem: String) -> Rational? {
-            let perK = object[stem + "_per_1k"].flatMap { reader.rational($0, path: path + ".\(stem)_per_1k", positive: false) }
-            let perM = object[stem + "_per_1m"].flatMap { reader.rational($0, path: path + ".\(stem)_per_1m", positive: false) }
+            let perK = object[stem + "_per_1k"].flatMap {
+                reader.rational($0, path: path + ".\(stem)_per_1k", positive: false)
+            }
+            let perM = object[stem + "_per_1m"].flatMap {
+                reader.rational($0, path: path + ".\(stem)_per_1m", positive: false)
+            }
             if object[stem + "_per_1k"] != nil, object[stem + "_per_1m"] != nil {
                 reader.error(path + ".\(stem)_per_1m", "both \(stem)_per_1k and \(stem)_per_1m given; give one")
                 return nil
@@ -66,11 +80,15 @@ extension CatalogReader {
             if input != nil || output != nil || cached != nil {
                 error(path + ".model_ratio", "model_ratio together with input/output prices; give one style")
             }
-            if currency != "USD" { error(path + ".model_ratio", "one-api ratios are in USD; remove \"currency\": \"\(currency)\"") }
+            if currency != "USD" {
+                error(path + ".model_ratio", "one-api ratios are in USD; remove \"currency\": \"\(currency)\"")
+            }
             if let ratio = rational(ratioValue, path: path + ".model_ratio", positive: false) {
                 input = try? ratio.multiplied(by: Self.ratioOneUSDPerToken)
                 var completion = Rational.one
-                if let value = object["completion_ratio"], let read = rational(value, path: path + ".completion_ratio", positive: false) {
+                if let value = object["completion_ratio"],
+                    let read = rational(value, path: path + ".completion_ratio", positive: false)
+                {
                     completion = read
                 }
                 output = input.flatMap { try? $0.multiplied(by: completion) }
@@ -81,18 +99,23 @@ extension CatalogReader {
         if cached != nil, input == nil {
             error(path, "a cached input price needs an input price")
         }
-        let gateway = readGatewayDimensions(object, path: path, input: input, isRatioStyle: isRatioStyle,
-                                            hasListPrices: input != nil || output != nil || cached != nil)
+        let gateway = readGatewayDimensions(
+            object, path: path, input: input, isRatioStyle: isRatioStyle,
+            hasListPrices: input != nil || output != nil || cached != nil)
         let cachedPrice = cached ?? gateway.cachedFromRatio
         if gateway.perRequest != nil, object["model_ratio"] == nil, input != nil || output != nil {
-            error(path + ".per_request", "a per-request price together with token prices; a fixed-price model has only per_request")
+            error(
+                path + ".per_request",
+                "a per-request price together with token prices; a fixed-price model has only per_request")
         }
 
         var image: ModelPrice.ImagePrice?
         switch object["per_image"] {
         case .object(let table)?:
             image = .bySize(rationalTable(.object(table), path: path + ".per_image", positive: false))
-            if table.count == 0 { error(path + ".per_image", "expected at least one size, e.g. {\"1024x1024\": \"0.04\"}") }
+            if table.count == 0 {
+                error(path + ".per_image", "expected at least one size, e.g. {\"1024x1024\": \"0.04\"}")
+            }
         case let value?:
             if let flat = rational(value, path: path + ".per_image", positive: false) { image = .flat(flat) }
         case nil:
@@ -105,15 +128,24 @@ extension CatalogReader {
             multiplier = read
         }
         if input == nil, output == nil, cached == nil, image == nil, perMinute == nil, perCharacter == nil,
-           gateway.perRequest == nil, gateway.perCall.isEmpty,
-           !object.keys.contains(where: { $0.hasSuffix("_per_1k") || $0.hasSuffix("_per_1m") || $0 == "model_ratio" || $0 == "per_image" || $0 == "per_minute" || $0.hasSuffix("_characters") || $0 == "per_request" || $0 == "model_price" || $0 == "per_call" }) {
-            error(path, "no price: expected input_per_1k/_1m, output_per_1k/_1m, model_ratio, model_price, per_request, per_call, per_image, per_minute or per_1m_characters")
+            gateway.perRequest == nil, gateway.perCall.isEmpty,
+            !object.keys.contains(where: {
+                $0.hasSuffix("_per_1k") || $0.hasSuffix("_per_1m") || $0 == "model_ratio" || $0 == "per_image"
+                    || $0 == "per_minute" || $0.hasSuffix("_characters") || $0 == "per_request" || $0 == "model_price"
+                    || $0 == "per_call"
+            })
+        {
+            error(
+                path,
+                "no price: expected input_per_1k/_1m, output_per_1k/_1m, model_ratio, model_price, per_request, per_call, per_image, per_minute or per_1m_characters"
+            )
         }
         let published = readPublished(object["published"], path: path + ".published")
         guard problems.filter({ $0.severity == .error }).count == problemsBefore else { return nil }
-        var price = ModelPrice(currency: currency, inputPerToken: input, cachedInputPerToken: cachedPrice, outputPerToken: output,
-                               image: image, perMinute: perMinute, perCharacter: perCharacter, multiplier: multiplier,
-                               isRatioStyle: isRatioStyle || object["model_price"] != nil, published: published)
+        var price = ModelPrice(
+            currency: currency, inputPerToken: input, cachedInputPerToken: cachedPrice, outputPerToken: output,
+            image: image, perMinute: perMinute, perCharacter: perCharacter, multiplier: multiplier,
+            isRatioStyle: isRatioStyle || object["model_price"] != nil, published: published)
         price.cacheWrite5mPerToken = gateway.cacheWrite5m
         price.cacheWrite1hPerToken = gateway.cacheWrite1h
         price.imageTokenPerToken = gateway.imageTokens
@@ -144,12 +176,18 @@ extension CatalogReader {
     /// input × image_ratio; audio input = input × audio_ratio; audio output = input × audio_ratio
     /// × audio_completion_ratio (an absent audio_ratio is 1, as `GetAudioRatio` returns);
     /// model_price = USD per request.
-    mutating func readGatewayDimensions(_ object: JSONObject, path: String, input: Rational?, isRatioStyle: Bool,
-                                        hasListPrices: Bool) -> GatewayDimensions {
+    mutating func readGatewayDimensions(
+        _ object: JSONObject, path: String, input: Rational?, isRatioStyle: Bool,
+        hasListPrices: Bool
+    ) -> GatewayDimensions {
         var d = GatewayDimensions()
         func perUnit(_ reader: inout CatalogReader, _ stem: String) -> Rational? {
-            let perK = object[stem + "_per_1k"].flatMap { reader.rational($0, path: path + ".\(stem)_per_1k", positive: false) }
-            let perM = object[stem + "_per_1m"].flatMap { reader.rational($0, path: path + ".\(stem)_per_1m", positive: false) }
+            let perK = object[stem + "_per_1k"].flatMap {
+                reader.rational($0, path: path + ".\(stem)_per_1k", positive: false)
+            }
+            let perM = object[stem + "_per_1m"].flatMap {
+                reader.rational($0, path: path + ".\(stem)_per_1m", positive: false)
+            }
             if object[stem + "_per_1k"] != nil, object[stem + "_per_1m"] != nil {
                 reader.error(path + ".\(stem)_per_1m", "both \(stem)_per_1k and \(stem)_per_1m given; give one")
                 return nil
@@ -163,7 +201,8 @@ extension CatalogReader {
         d.imageTokens = perUnit(&self, "image_tokens")
         d.audioInput = perUnit(&self, "audio_input")
         d.audioOutput = perUnit(&self, "audio_output")
-        let listDimensions = d.cacheWrite5m != nil || d.cacheWrite1h != nil || d.imageTokens != nil
+        let listDimensions =
+            d.cacheWrite5m != nil || d.cacheWrite1h != nil || d.imageTokens != nil
             || d.audioInput != nil || d.audioOutput != nil
         if listDimensions, input == nil {
             error(path, "cache-write, image-token and audio prices need an input price")
@@ -172,15 +211,22 @@ extension CatalogReader {
             d.perRequest = rational(value, path: path + ".per_request", positive: false)
         }
         if let value = object["model_price"] {
-            if object["per_request"] != nil { error(path + ".model_price", "model_price together with per_request; give one") }
+            if object["per_request"] != nil {
+                error(path + ".model_price", "model_price together with per_request; give one")
+            }
             if object["model_ratio"] != nil {
-                error(path + ".model_price", "model_price together with model_ratio; the gateway prices a model one way (model_price wins there), give one")
+                error(
+                    path + ".model_price",
+                    "model_price together with model_ratio; the gateway prices a model one way (model_price wins there), give one"
+                )
             }
             if hasListPrices, object["model_ratio"] == nil {
                 error(path + ".model_price", "model_price together with input/output prices; give one style")
             }
             if let currency = object["currency"]?.stringValue, currency != "USD" {
-                error(path + ".model_price", "one-api prices are in USD; remove \"currency\": \"\(currency)\" (or use per_request)")
+                error(
+                    path + ".model_price",
+                    "one-api prices are in USD; remove \"currency\": \"\(currency)\" (or use per_request)")
             }
             if let price = rational(value, path: path + ".model_price", positive: false) {
                 d.perRequest = price
@@ -190,10 +236,15 @@ extension CatalogReader {
             if let table = value.objectValue {
                 for (tool, item) in table.pairs where !Self.isCommentKey(tool) {
                     if tool.isEmpty { error(path + ".per_call", "an empty tool name"); continue }
-                    if let price = rational(item, path: path + ".per_call[\(Self.quoted(tool))]", positive: false) { d.perCall[tool] = price }
+                    if let price = rational(item, path: path + ".per_call[\(Self.quoted(tool))]", positive: false) {
+                        d.perCall[tool] = price
+                    }
                 }
             } else {
-                error(path + ".per_call", "expected an object of tool → price per call, e.g. {\"web_search\": \"0.01\"}, found \(value.typeName)")
+                error(
+                    path + ".per_call",
+                    "expected an object of tool → price per call, e.g. {\"web_search\": \"0.01\"}, found \(value.typeName)"
+                )
             }
         }
         let ratioKeys = Self.inputRatioKeys.filter { object[$0] != nil }
@@ -231,8 +282,12 @@ extension CatalogReader {
     }
 
     mutating func perCharacterPrice(_ object: JSONObject, path: String) -> Rational? {
-        let perK = object["per_1k_characters"].flatMap { rational($0, path: path + ".per_1k_characters", positive: false) }
-        let perM = object["per_1m_characters"].flatMap { rational($0, path: path + ".per_1m_characters", positive: false) }
+        let perK = object["per_1k_characters"].flatMap {
+            rational($0, path: path + ".per_1k_characters", positive: false)
+        }
+        let perM = object["per_1m_characters"].flatMap {
+            rational($0, path: path + ".per_1m_characters", positive: false)
+        }
         if object["per_1k_characters"] != nil, object["per_1m_characters"] != nil {
             error(path + ".per_1m_characters", "both per_1k_characters and per_1m_characters given; give one")
             return nil
@@ -246,12 +301,17 @@ extension CatalogReader {
     /// a key `PublishedKey` knows.
     mutating func readPublished(_ value: JSONValue?, path: String) -> [PublishedFigure] {
         guard let value else { return [] }
-        guard let object = value.objectValue else { error(path, "expected an object of figures, found \(value.typeName)"); return [] }
+        guard let object = value.objectValue else {
+            error(path, "expected an object of figures, found \(value.typeName)"); return []
+        }
         var figures: [PublishedFigure] = []
         for (key, item) in object.pairs where !Self.isCommentKey(key) {
             let at = path + ".\(key)"
             guard PublishedKey(rawValue: key) != nil else {
-                error(at, "unknown published figure; expected one of \(PublishedKey.allCases.map(\.rawValue).joined(separator: ", "))")
+                error(
+                    at,
+                    "unknown published figure; expected one of \(PublishedKey.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
                 continue
             }
             guard let text = item.stringValue ?? item.numberText else {
@@ -259,8 +319,12 @@ extension CatalogReader {
                 continue
             }
             guard let parsed = DecimalText(text), parsed.exponent == 0, !text.contains("e"), !text.contains("E"),
-                  !parsed.negative, let number = try? Rational(parsing: text) else {
-                error(at, "expected a plain non-negative decimal as printed on the page (no exponent, no fraction), found '\(text)'")
+                !parsed.negative, let number = try? Rational(parsing: text)
+            else {
+                error(
+                    at,
+                    "expected a plain non-negative decimal as printed on the page (no exponent, no fraction), found '\(text)'"
+                )
                 continue
             }
             figures.append(PublishedFigure(key: key, text: text, value: number, scale: parsed.fraction.count))

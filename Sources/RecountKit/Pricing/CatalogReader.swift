@@ -31,8 +31,12 @@ struct CatalogReader {
 
     var problems: [CatalogProblem] = []
 
-    mutating func error(_ path: String, _ message: String) { problems.append(CatalogProblem(.error, path: path, message: message)) }
-    mutating func warning(_ path: String, _ message: String) { problems.append(CatalogProblem(.warning, path: path, message: message)) }
+    mutating func error(_ path: String, _ message: String) {
+        problems.append(CatalogProblem(.error, path: path, message: message))
+    }
+    mutating func warning(_ path: String, _ message: String) {
+        problems.append(CatalogProblem(.warning, path: path, message: message))
+    }
 
     static func read(_ bytes: [UInt8]) -> Outcome {
         var reader = CatalogReader()
@@ -43,14 +47,23 @@ struct CatalogReader {
             // A catalog is edited by hand: say where as an editor does, line and column.
             let (line, column) = Self.lineAndColumn(of: error.offset, in: bytes)
             let message = "invalid JSON at line \(line), column \(column): \(error.reason)"
-            return Outcome(catalog: nil, problems: [CatalogProblem(.error, path: "", message: message)], unreadable: true)
+            return Outcome(
+                catalog: nil, problems: [CatalogProblem(.error, path: "", message: message)], unreadable: true)
         }
         guard let object = root.objectValue else {
-            return Outcome(catalog: nil, problems: [CatalogProblem(.error, path: "", message: "expected a JSON object, found \(root.typeName)")], unreadable: true)
+            return Outcome(
+                catalog: nil,
+                problems: [CatalogProblem(.error, path: "", message: "expected a JSON object, found \(root.typeName)")],
+                unreadable: true)
         }
         guard object["schema"]?.stringValue == PriceCatalog.schema else {
             let found = object["schema"].map { $0.stringValue.map { "'\($0)'" } ?? $0.typeName } ?? "nothing"
-            return Outcome(catalog: nil, problems: [CatalogProblem(.error, path: "schema", message: "expected \"\(PriceCatalog.schema)\", found \(found)")], unreadable: true)
+            return Outcome(
+                catalog: nil,
+                problems: [
+                    CatalogProblem(
+                        .error, path: "schema", message: "expected \"\(PriceCatalog.schema)\", found \(found)")
+                ], unreadable: true)
         }
         let catalog = reader.readCatalog(object)
         return Outcome(catalog: catalog, problems: reader.problems, unreadable: false)
@@ -61,7 +74,9 @@ struct CatalogReader {
     mutating func readCatalog(_ object: JSONObject) -> PriceCatalog? {
         checkKeys(object, path: "", known: ["schema", "unit", "versions"])
         let unit = object["unit"].flatMap { readUnit($0) }
-        if object["unit"] == nil { error("unit", "missing; expected {\"name\", \"currency\", \"per_currency\", \"scale\"}") }
+        if object["unit"] == nil {
+            error("unit", "missing; expected {\"name\", \"currency\", \"per_currency\", \"scale\"}")
+        }
         guard let versionsValue = object["versions"] else {
             error("versions", "missing; expected an array of price versions")
             return nil
@@ -83,7 +98,9 @@ struct CatalogReader {
     }
 
     mutating func readUnit(_ value: JSONValue) -> PriceCatalog.Unit? {
-        guard let object = value.objectValue else { error("unit", "expected an object, found \(value.typeName)"); return nil }
+        guard let object = value.objectValue else {
+            error("unit", "expected an object, found \(value.typeName)"); return nil
+        }
         checkKeys(object, path: "unit", known: ["name", "currency", "per_currency", "scale", "site"])
         let name = requiredString(object, "name", path: "unit")
         let currency = requiredString(object, "currency", path: "unit")
@@ -106,7 +123,9 @@ struct CatalogReader {
 
     /// `unit.site`: `{"name", "currency", "per_currency", "topup_rate"}`, all required.
     mutating func readSiteUnit(_ value: JSONValue) -> PriceCatalog.SiteUnit? {
-        guard let object = value.objectValue else { error("unit.site", "expected an object, found \(value.typeName)"); return nil }
+        guard let object = value.objectValue else {
+            error("unit.site", "expected an object, found \(value.typeName)"); return nil
+        }
         checkKeys(object, path: "unit.site", known: ["name", "currency", "per_currency", "topup_rate"])
         let name = requiredString(object, "name", path: "unit.site")
         let currency = requiredString(object, "currency", path: "unit.site")
@@ -115,7 +134,9 @@ struct CatalogReader {
             if let value = object[key] {
                 numbers.append(rational(value, path: "unit.site.\(key)", positive: true))
             } else {
-                error("unit.site.\(key)", "missing; expected a decimal such as \(key == "per_currency" ? "\"10000\"" : "\"7.3\"")")
+                error(
+                    "unit.site.\(key)",
+                    "missing; expected a decimal such as \(key == "per_currency" ? "\"10000\"" : "\"7.3\"")")
                 numbers.append(nil)
             }
         }
@@ -129,7 +150,10 @@ struct CatalogReader {
         for (position, version) in versions.enumerated() {
             let path = "versions[\(version.listingIndex)]"
             if let earlier = seen[version.effectiveFrom] {
-                error(path + ".effective_from", "same effective_from as versions[\(earlier.listingIndex)] ('\(earlier.id)'); which one applies would be ambiguous")
+                error(
+                    path + ".effective_from",
+                    "same effective_from as versions[\(earlier.listingIndex)] ('\(earlier.id)'); which one applies would be ambiguous"
+                )
             } else {
                 seen[version.effectiveFrom] = version
             }
@@ -139,7 +163,10 @@ struct CatalogReader {
                 ids[version.id] = version.listingIndex
             }
             if position > 0, version.effectiveFrom < versions[position - 1].effectiveFrom {
-                warning(path + ".effective_from", "listed after versions[\(versions[position - 1].listingIndex)] but starts earlier; versions apply by effective_from, not listing order")
+                warning(
+                    path + ".effective_from",
+                    "listed after versions[\(versions[position - 1].listingIndex)] but starts earlier; versions apply by effective_from, not listing order"
+                )
             }
         }
     }
@@ -148,36 +175,54 @@ struct CatalogReader {
 
     mutating func readVersion(_ value: JSONValue, index: Int, unit: PriceCatalog.Unit) -> PriceVersion? {
         let path = "versions[\(index)]"
-        guard let object = value.objectValue else { error(path, "expected an object, found \(value.typeName)"); return nil }
-        checkKeys(object, path: path, known: ["id", "effective_from", "exchange_rates", "rounding", "minimum_charge",
-                                              "charge_failed_requests", "groups", "models"])
+        guard let object = value.objectValue else {
+            error(path, "expected an object, found \(value.typeName)"); return nil
+        }
+        checkKeys(
+            object, path: path,
+            known: [
+                "id", "effective_from", "exchange_rates", "rounding", "minimum_charge",
+                "charge_failed_requests", "groups", "models",
+            ])
         let id = requiredString(object, "id", path: path)
         var effectiveFrom: Timestamp?
         switch object["effective_from"] {
         case .string(let text)?:
             effectiveFrom = Timestamp(rfc3339: text)
             if effectiveFrom == nil {
-                error(path + ".effective_from", "expected an RFC 3339 time with offset, found '\(text)' (\(Timestamp.rfc3339Problem(text)))")
+                error(
+                    path + ".effective_from",
+                    "expected an RFC 3339 time with offset, found '\(text)' (\(Timestamp.rfc3339Problem(text)))")
             }
         case .number(let text)?:
             effectiveFrom = Timestamp(unixNumber: text)
-            if effectiveFrom == nil { error(path + ".effective_from", "expected Unix seconds or milliseconds, found \(text)") }
+            if effectiveFrom == nil {
+                error(path + ".effective_from", "expected Unix seconds or milliseconds, found \(text)")
+            }
         case let other?:
-            error(path + ".effective_from", "expected an RFC 3339 string or a Unix time number, found \(other.typeName)")
+            error(
+                path + ".effective_from", "expected an RFC 3339 string or a Unix time number, found \(other.typeName)")
         case nil:
-            error(path + ".effective_from", "missing; expected when this version starts, e.g. \"2023-06-01T00:00:00+08:00\"")
+            error(
+                path + ".effective_from",
+                "missing; expected when this version starts, e.g. \"2023-06-01T00:00:00+08:00\"")
         }
         var rounding: RoundingMode?
         switch object["rounding"] {
         case .string(let text)?:
             rounding = RoundingMode(rawValue: text)
             if rounding == nil {
-                error(path + ".rounding", "unknown rounding mode '\(text)'; expected one of \(RoundingMode.allCases.map(\.rawValue).joined(separator: ", "))")
+                error(
+                    path + ".rounding",
+                    "unknown rounding mode '\(text)'; expected one of \(RoundingMode.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
         case let other?:
             error(path + ".rounding", "expected a string, found \(other.typeName)")
         case nil:
-            error(path + ".rounding", "missing; expected one of \(RoundingMode.allCases.map(\.rawValue).joined(separator: ", "))")
+            error(
+                path + ".rounding",
+                "missing; expected one of \(RoundingMode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var minimumCharge: Rational?
         if let value = object["minimum_charge"] {
@@ -189,14 +234,18 @@ struct CatalogReader {
         }
         var chargeFailed = false
         if let value = object["charge_failed_requests"] {
-            if let flag = value.boolValue { chargeFailed = flag } else {
+            if let flag = value.boolValue {
+                chargeFailed = flag
+            } else {
                 error(path + ".charge_failed_requests", "expected true or false, found \(value.typeName)")
             }
         }
         let groups = rationalTable(object["groups"], path: path + ".groups", positive: false)
         var rates = rationalTable(object["exchange_rates"], path: path + ".exchange_rates", positive: true)
         if let own = rates[unit.currency], own != .one {
-            error(path + ".exchange_rates[\(Self.quoted(unit.currency))]", "the unit currency's rate is 1 by definition, found \(own)")
+            error(
+                path + ".exchange_rates[\(Self.quoted(unit.currency))]",
+                "the unit currency's rate is 1 by definition, found \(own)")
             rates[unit.currency] = nil
         }
         var models: [(key: String, price: ModelPrice)] = []
@@ -215,9 +264,10 @@ struct CatalogReader {
             error(path + ".models", "missing; expected an object of model prices")
         }
         guard let id, let effectiveFrom, let rounding else { return nil }
-        return PriceVersion(id: id, effectiveFrom: effectiveFrom, rounding: rounding, minimumCharge: minimumCharge,
-                            chargeFailedRequests: chargeFailed, groups: groups, exchangeRates: rates,
-                            models: models, listingIndex: index, unitCurrency: unit.currency)
+        return PriceVersion(
+            id: id, effectiveFrom: effectiveFrom, rounding: rounding, minimumCharge: minimumCharge,
+            chargeFailedRequests: chargeFailed, groups: groups, exchangeRates: rates,
+            models: models, listingIndex: index, unitCurrency: unit.currency)
     }
 
     /// Keys that no billed model name can ever select are errors (see `PriceCheck` for the
@@ -225,7 +275,10 @@ struct CatalogReader {
     mutating func checkModelKey(_ key: String, path: String) -> Bool {
         let body = key.hasSuffix("*") ? key.dropLast() : Substring(key)
         if body.contains("*") {
-            error(path, "unreachable: '*' is only a wildcard at the end of a key; elsewhere it is taken literally and no model name contains it")
+            error(
+                path,
+                "unreachable: '*' is only a wildcard at the end of a key; elsewhere it is taken literally and no model name contains it"
+            )
             return false
         }
         if key.isEmpty {
@@ -244,7 +297,10 @@ struct CatalogReader {
     mutating func checkKeys(_ object: JSONObject, path: String, known: Set<String>) {
         for key in object.keys where !known.contains(key) && !Self.isCommentKey(key) {
             let at = path.isEmpty ? key : "\(path).\(key)"
-            error(at, "unknown field; expected one of \(known.sorted().joined(separator: ", ")) (prefix a comment key with '_')")
+            error(
+                at,
+                "unknown field; expected one of \(known.sorted().joined(separator: ", ")) (prefix a comment key with '_')"
+            )
         }
     }
 
@@ -276,7 +332,9 @@ struct CatalogReader {
             self.error(path, error.description)
             return nil
         }
-        if number.isNegative { error(path, "negative value \(text); prices, rates and multipliers are never negative"); return nil }
+        if number.isNegative {
+            error(path, "negative value \(text); prices, rates and multipliers are never negative"); return nil
+        }
         if positive, number.isZero { error(path, "expected a value greater than 0, found \(text)"); return nil }
         return number
     }
@@ -284,7 +342,10 @@ struct CatalogReader {
     mutating func wholeNumber(_ value: JSONValue, path: String, range: ClosedRange<Int>) -> Int? {
         let text = value.numberText ?? value.stringValue
         guard let text, let number = Int(text), range.contains(number) else {
-            error(path, "expected a whole number from \(range.lowerBound) to \(range.upperBound), found \(value.numberText ?? value.stringValue.map { "'\($0)'" } ?? value.typeName)")
+            error(
+                path,
+                "expected a whole number from \(range.lowerBound) to \(range.upperBound), found \(value.numberText ?? value.stringValue.map { "'\($0)'" } ?? value.typeName)"
+            )
             return nil
         }
         return number
@@ -293,10 +354,14 @@ struct CatalogReader {
     /// `{"name": "decimal", …}`; absent means empty.
     mutating func rationalTable(_ value: JSONValue?, path: String, positive: Bool) -> [String: Rational] {
         guard let value else { return [:] }
-        guard let object = value.objectValue else { error(path, "expected an object, found \(value.typeName)"); return [:] }
+        guard let object = value.objectValue else {
+            error(path, "expected an object, found \(value.typeName)"); return [:]
+        }
         var table: [String: Rational] = [:]
         for (key, item) in object.pairs where !Self.isCommentKey(key) {
-            if let number = rational(item, path: path + "[\(Self.quoted(key))]", positive: positive) { table[key] = number }
+            if let number = rational(item, path: path + "[\(Self.quoted(key))]", positive: positive) {
+                table[key] = number
+            }
         }
         return table
     }

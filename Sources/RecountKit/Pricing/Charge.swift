@@ -37,9 +37,11 @@ public struct ChargeUsage: Sendable, Equatable {
     /// Billable tool calls by tool name (`web_search`: 2).
     public var toolCalls: [String: Int] = [:]
 
-    public init(promptTokens: Int = 0, cachedPromptTokens: Int = 0, completionTokens: Int = 0,
-                imageCount: Int? = nil, imageSize: String? = nil, imageQuality: String? = nil,
-                audioSeconds: Rational? = nil, characters: Int? = nil) {
+    public init(
+        promptTokens: Int = 0, cachedPromptTokens: Int = 0, completionTokens: Int = 0,
+        imageCount: Int? = nil, imageSize: String? = nil, imageQuality: String? = nil,
+        audioSeconds: Rational? = nil, characters: Int? = nil
+    ) {
         self.promptTokens = promptTokens
         self.cachedPromptTokens = cachedPromptTokens
         self.completionTokens = completionTokens

@@ -146,9 +146,11 @@ public struct PriceVersion: Sendable {
     /// Prefix keys, longest prefix first (ties in listing order).
     let prefixKeys: [(prefix: String, key: String)]
 
-    init(id: String, effectiveFrom: Timestamp, rounding: RoundingMode, minimumCharge: Rational?,
-         chargeFailedRequests: Bool, groups: [String: Rational], exchangeRates: [String: Rational],
-         models: [(key: String, price: ModelPrice)], listingIndex: Int, unitCurrency: String) {
+    init(
+        id: String, effectiveFrom: Timestamp, rounding: RoundingMode, minimumCharge: Rational?,
+        chargeFailedRequests: Bool, groups: [String: Rational], exchangeRates: [String: Rational],
+        models: [(key: String, price: ModelPrice)], listingIndex: Int, unitCurrency: String
+    ) {
         self.id = id
         self.effectiveFrom = effectiveFrom
         self.effectiveUntil = nil

@@ -36,16 +36,19 @@ public enum PriceCheck {
         public var lines: [String] {
             findings.map { finding in
                 let severity = finding.severity == .warning ? "warning: " : ""
-                return finding.path.isEmpty ? "\(source): \(severity)\(finding.message)"
+                return finding.path.isEmpty
+                    ? "\(source): \(severity)\(finding.message)"
                     : "\(source): \(finding.path): \(severity)\(finding.message)"
             }
         }
 
         public var summary: String {
             if unreadable { return "\(source): not a price catalog" }
-            let figures = "\(figuresChecked) published figure\(figuresChecked == 1 ? "" : "s") checked, \(figuresWrong) wrong"
+            let figures =
+                "\(figuresChecked) published figure\(figuresChecked == 1 ? "" : "s") checked, \(figuresWrong) wrong"
             if isClean { return "\(source): OK (\(figures))" }
-            return "\(source): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s") (\(figures))"
+            return
+                "\(source): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s") (\(figures))"
         }
     }
 
@@ -61,12 +64,19 @@ public enum PriceCheck {
                     guard let price = version.models[key] else { continue }
                     let path = "versions[\(version.listingIndex)].models[\(CatalogReader.quoted(key))]"
                     if price.inputPerToken != nil, price.outputPerToken == nil {
-                        findings.append(CatalogProblem(.warning, path: path,
-                            message: "input price but no output price (write \"output_per_1k\": \"0\" if completions are free)"))
+                        findings.append(
+                            CatalogProblem(
+                                .warning, path: path,
+                                message:
+                                    "input price but no output price (write \"output_per_1k\": \"0\" if completions are free)"
+                            ))
                     }
                     for figure in price.published {
                         checked += 1
-                        if let problem = checkFigure(figure, price: price, version: version, unit: catalog.unit, path: path + ".published.\(figure.key)") {
+                        if let problem = checkFigure(
+                            figure, price: price, version: version, unit: catalog.unit,
+                            path: path + ".published.\(figure.key)")
+                        {
                             wrong += 1
                             findings.append(problem)
                         }
@@ -74,7 +84,9 @@ public enum PriceCheck {
                 }
             }
         }
-        return Report(source: source, findings: findings, unreadable: outcome.unreadable, figuresChecked: checked, figuresWrong: wrong)
+        return Report(
+            source: source, findings: findings, unreadable: outcome.unreadable, figuresChecked: checked,
+            figuresWrong: wrong)
     }
 
     static func checkKeys(_ version: PriceVersion, into findings: inout [CatalogProblem]) {
@@ -82,8 +94,12 @@ public enum PriceCheck {
         for key in version.modelKeys {
             let folded = key.lowercased()
             if let other = seen[folded] {
-                findings.append(CatalogProblem(.warning, path: "versions[\(version.listingIndex)].models[\(CatalogReader.quoted(key))]",
-                    message: "differs from \(CatalogReader.quoted(other)) only in letter case; matching is case-sensitive"))
+                findings.append(
+                    CatalogProblem(
+                        .warning, path: "versions[\(version.listingIndex)].models[\(CatalogReader.quoted(key))]",
+                        message:
+                            "differs from \(CatalogReader.quoted(other)) only in letter case; matching is case-sensitive"
+                    ))
             } else {
                 seen[folded] = key
             }
@@ -91,13 +107,17 @@ public enum PriceCheck {
     }
 
     /// A figure matches when the exact value, rounded half_up to the figure's decimals, equals it.
-    static func checkFigure(_ figure: PublishedFigure, price: ModelPrice, version: PriceVersion,
-                            unit: PriceCatalog.Unit, path: String) -> CatalogProblem? {
+    static func checkFigure(
+        _ figure: PublishedFigure, price: ModelPrice, version: PriceVersion,
+        unit: PriceCatalog.Unit, path: String
+    ) -> CatalogProblem? {
         guard let key = PublishedKey(rawValue: figure.key) else { return nil }
         let values: [Rational]
         do {
             guard let computed = try key.computed(for: price, in: version, unit: unit) else {
-                return CatalogProblem(.error, path: path, message: "published \(figure.text), but the model has no price to compute it from")
+                return CatalogProblem(
+                    .error, path: path,
+                    message: "published \(figure.text), but the model has no price to compute it from")
             }
             values = computed
         } catch {
@@ -106,7 +126,11 @@ public enum PriceCheck {
         var mismatches: [String] = []
         for (index, value) in values.enumerated() {
             guard let shown = try? value.rounded(scale: figure.scale, mode: .half_up) else {
-                return CatalogProblem(.error, path: path, message: "published \(figure.text) has more decimals than Recount compares (\(Rational.scaleRange.upperBound))")
+                return CatalogProblem(
+                    .error, path: path,
+                    message:
+                        "published \(figure.text) has more decimals than Recount compares (\(Rational.scaleRange.upperBound))"
+                )
             }
             guard shown != figure.value else { continue }
             let side = values.count == 2 ? (index == 0 ? " for input" : " for output") : ""
@@ -115,6 +139,7 @@ public enum PriceCheck {
             mismatches.append(text)
         }
         guard !mismatches.isEmpty else { return nil }
-        return CatalogProblem(.error, path: path, message: "published \(figure.text), " + mismatches.joined(separator: ", "))
+        return CatalogProblem(
+            .error, path: path, message: "published \(figure.text), " + mismatches.joined(separator: ", "))
     }
 }

@@ -13,8 +13,10 @@ public enum Pricing {
     /// multiplier × group multiplier (an unlisted group is 1); charge = amount rounded once at
     /// unit.scale with the version's mode; the minimum charge replaces a 0 charge of a positive
     /// amount; status ≥ 400 costs 0 unless the version charges failed requests.
-    public static func expectedCharge(usage: ChargeUsage, model: String, group: String, status: Int,
-                                      at time: Timestamp, catalog: PriceCatalog) -> ChargeResult {
+    public static func expectedCharge(
+        usage: ChargeUsage, model: String, group: String, status: Int,
+        at time: Timestamp, catalog: PriceCatalog
+    ) -> ChargeResult {
         let failed = status >= 400
         guard let version = catalog.version(at: time) else {
             if failed { return .notBillable(nil) }
@@ -23,12 +25,14 @@ public enum Pricing {
         }
         let billable = !failed || version.chargeFailedRequests
         guard let (key, price) = version.price(forModel: model) else {
-            return billable ? .unpriced(reason: "no price for model '\(model)' in version '\(version.id)'") : .notBillable(nil)
+            return billable
+                ? .unpriced(reason: "no price for model '\(model)' in version '\(version.id)'") : .notBillable(nil)
         }
         let breakdown: ChargeBreakdown
         do {
-            breakdown = try compute(usage: usage, key: key, price: price, group: group, billable: billable,
-                                    version: version, unit: catalog.unit)
+            breakdown = try compute(
+                usage: usage, key: key, price: price, group: group, billable: billable,
+                version: version, unit: catalog.unit)
         } catch let failure as PricingFailure {
             return billable ? .unpriced(reason: failure.reason) : .notBillable(nil)
         } catch {
@@ -40,8 +44,10 @@ public enum Pricing {
 
     struct PricingFailure: Error { let reason: String }
 
-    static func compute(usage: ChargeUsage, key: String, price: ModelPrice, group: String, billable: Bool,
-                        version: PriceVersion, unit: PriceCatalog.Unit) throws -> ChargeBreakdown {
+    static func compute(
+        usage: ChargeUsage, key: String, price: ModelPrice, group: String, billable: Bool,
+        version: PriceVersion, unit: PriceCatalog.Unit
+    ) throws -> ChargeBreakdown {
         let terms = try listTerms(usage: usage, key: key, price: price, versionID: version.id)
         var list = Rational.zero
         for term in terms { list = try list.adding(term.subtotal) }
@@ -57,23 +63,29 @@ public enum Pricing {
             charge = minimum
             minimumApplied = true
         }
-        return ChargeBreakdown(versionID: version.id, modelKey: key, terms: terms, list: list, listCurrency: price.currency,
-                               exchangeRate: rate, perCurrency: unit.perCurrency, modelMultiplier: price.multiplier,
-                               groupMultiplier: groupMultiplier, groupIsListed: groupIsListed, amount: amount,
-                               rounding: version.rounding, scale: unit.scale, charge: charge, minimumChargeApplied: minimumApplied)
+        return ChargeBreakdown(
+            versionID: version.id, modelKey: key, terms: terms, list: list, listCurrency: price.currency,
+            exchangeRate: rate, perCurrency: unit.perCurrency, modelMultiplier: price.multiplier,
+            groupMultiplier: groupMultiplier, groupIsListed: groupIsListed, amount: amount,
+            rounding: version.rounding, scale: unit.scale, charge: charge, minimumChargeApplied: minimumApplied)
     }
 
     /// The list-price lines for every dimension the model is priced in.
-    static func listTerms(usage: ChargeUsage, key: String, price: ModelPrice, versionID: String) throws -> [ChargeTerm] {
+    static func listTerms(usage: ChargeUsage, key: String, price: ModelPrice, versionID: String) throws -> [ChargeTerm]
+    {
         // For messages only: built when one is (a string per request otherwise).
         var model: String { "model '\(key)' in version '\(versionID)'" }
         var terms: [ChargeTerm] = []
         func add(_ label: String, _ quantity: Rational, _ unitPrice: Rational) throws {
-            terms.append(ChargeTerm(label: label, quantity: quantity, unitPrice: unitPrice, currency: price.currency,
-                                    subtotal: try quantity.multiplied(by: unitPrice)))
+            terms.append(
+                ChargeTerm(
+                    label: label, quantity: quantity, unitPrice: unitPrice, currency: price.currency,
+                    subtotal: try quantity.multiplied(by: unitPrice)))
         }
         func tokens(_ label: String, _ count: Int, _ unitPrice: Rational?, _ priceName: String) throws {
-            if let unitPrice { try add(label, Rational(count), unitPrice) } else if count > 0 {
+            if let unitPrice {
+                try add(label, Rational(count), unitPrice)
+            } else if count > 0 {
                 throw PricingFailure(reason: "\(model) has no \(priceName) price for \(count) \(label) tokens")
             }
         }
@@ -82,8 +94,9 @@ public enum Pricing {
         }
         if price.hasTokenPrices {
             guard usage.promptTokens >= 0, usage.completionTokens >= 0, usage.cachedPromptTokens >= 0,
-                  usage.cacheWrite5mTokens >= 0, usage.cacheWrite1hTokens >= 0, usage.imageTokens >= 0,
-                  usage.audioInputTokens >= 0, usage.audioOutputTokens >= 0 else {
+                usage.cacheWrite5mTokens >= 0, usage.cacheWrite1hTokens >= 0, usage.imageTokens >= 0,
+                usage.audioInputTokens >= 0, usage.audioOutputTokens >= 0
+            else {
                 throw PricingFailure(reason: "negative token count")
             }
             // Tokens with a price of their own come out of the prompt (completion); what is left
@@ -101,14 +114,18 @@ public enum Pricing {
             own("audio input", usage.audioInputTokens, price.audioInputPerToken)
             if let cachedPrice = price.cachedInputPerToken {
                 let cached = min(usage.cachedPromptTokens, usage.promptTokens)
-                try tokens("uncached prompt", max(usage.promptTokens - cached - takenFromPrompt, 0), price.inputPerToken, "input")
+                try tokens(
+                    "uncached prompt", max(usage.promptTokens - cached - takenFromPrompt, 0), price.inputPerToken,
+                    "input")
                 try add("cached prompt", Rational(cached), cachedPrice)
             } else {
                 try tokens("prompt", max(usage.promptTokens - takenFromPrompt, 0), price.inputPerToken, "input")
             }
             for term in separate { try add(term.label, Rational(term.count), term.price) }
             if let audioOutput = price.audioOutputPerToken, usage.audioOutputTokens > 0 {
-                try tokens("completion", max(usage.completionTokens - usage.audioOutputTokens, 0), price.outputPerToken, "output")
+                try tokens(
+                    "completion", max(usage.completionTokens - usage.audioOutputTokens, 0), price.outputPerToken,
+                    "output")
                 try add("audio output", Rational(usage.audioOutputTokens), audioOutput)
             } else {
                 try tokens("completion", usage.completionTokens, price.outputPerToken, "output")

@@ -21,7 +21,9 @@ public enum PublishedKey: String, CaseIterable, Sendable {
 
     /// The exact values the figure should show (two for `units_per_token` when input and
     /// output prices differ), or nil when the model has no such price.
-    func computed(for price: ModelPrice, in version: PriceVersion, unit: PriceCatalog.Unit) throws(MoneyError) -> [Rational]? {
+    func computed(
+        for price: ModelPrice, in version: PriceVersion, unit: PriceCatalog.Unit
+    ) throws(MoneyError) -> [Rational]? {
         guard let rate = version.exchangeRate(from: price.currency) else { return nil }
         let units = try rate.multiplied(by: unit.perCurrency).multiplied(by: price.multiplier)
         let currency = try rate.multiplied(by: price.multiplier)

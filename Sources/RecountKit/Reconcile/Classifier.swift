@@ -10,8 +10,10 @@ struct Classifier {
     /// `adjustments`: the request's refund and task-delta rows as signed debits (SPEC §2.6): the
     /// request is judged on what its account paid net of them, so a refunded overcharge is
     /// credited once, for what the refund left over (`GatewayNetting.creditDue`).
-    func classify(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit],
-                  adjustments: [Debit] = []) throws(MoneyError) -> RequestOutcome {
+    func classify(
+        _ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit],
+        adjustments: [Debit] = []
+    ) throws(MoneyError) -> RequestOutcome {
         var outcome = try unclassified(record, counts: counts, charge: charge, debits: debits + adjustments)
         let findings = gatewayFindings(record)
         if !adjustments.isEmpty, debits.count <= 1 {
@@ -40,8 +42,11 @@ struct Classifier {
         let prompt = record.billed.promptTokens ?? 0, completion = record.billed.completionTokens ?? 0
         if let other = gateway.other {
             if let quota = gateway.quota, !record.failed,
-               let finding = GatewayConsistency.arithmetic(recordedQuota: quota, promptTokens: prompt,
-                                                           completionTokens: completion, other: other).finding {
+                let finding = GatewayConsistency.arithmetic(
+                    recordedQuota: quota, promptTokens: prompt,
+                    completionTokens: completion, other: other
+                ).finding
+            {
                 findings.append(finding)
             }
             // The ratios are compared only on a row that says how it was priced (`model_price`:
@@ -49,11 +54,14 @@ struct Classifier {
             // `other` without it (older gateways, partial rows: `{"model_ratio":0,"frt":400}`)
             // does not say which ratios its quota rested on, and neither check can use it.
             if other.modelPrice != nil, let version = catalog.version(at: record.time) {
-                findings += GatewayConsistency.rates(other: other, model: record.model, group: record.group, version: version)
+                findings += GatewayConsistency.rates(
+                    other: other, model: record.model, group: record.group, version: version)
             }
         }
-        if let finding = StreamOutcome.classify(isStream: record.stream, quota: gateway.quota ?? 0,
-                                                completionTokens: completion, other: gateway.other).finding {
+        if let finding = StreamOutcome.classify(
+            isStream: record.stream, quota: gateway.quota ?? 0,
+            completionTokens: completion, other: gateway.other
+        ).finding {
             findings.append(finding)
         }
         return findings
@@ -65,20 +73,24 @@ struct Classifier {
     /// `discrepancies.csv` (a charge resting on an estimate is support's business even when
     /// the catalog agrees with it). Not-billable and unpriced rows keep their one cause.
     func attach(_ findings: [GatewayFinding], to outcome: inout RequestOutcome) {
-        guard !findings.isEmpty, outcome.outcomeClass != .failed_request_charged, outcome.outcomeClass != .unpriced_model else { return }
+        guard !findings.isEmpty, outcome.outcomeClass != .failed_request_charged,
+            outcome.outcomeClass != .unpriced_model
+        else { return }
         if let last = outcome.causes.last, last == .rate, outcome.causeDetail.hasSuffix(Self.genericRate) {
             // The fallback is always the last "; "-separated part of the detail.
             outcome.causes.removeLast()
-            let cut = outcome.causeDetail.range(of: "; ", options: .backwards)?.lowerBound ?? outcome.causeDetail.startIndex
+            let cut =
+                outcome.causeDetail.range(of: "; ", options: .backwards)?.lowerBound ?? outcome.causeDetail.startIndex
             outcome.causeDetail = String(outcome.causeDetail[..<cut])
         }
         var details = outcome.causeDetail.isEmpty ? [] : [outcome.causeDetail]
         for finding in findings {
-            let cause: Cause = switch finding.cause {
-            case .gatewayArithmetic: .gateway_arithmetic
-            case .rate: .rate
-            case .streamIncomplete: .stream_incomplete
-            }
+            let cause: Cause =
+                switch finding.cause {
+                case .gatewayArithmetic: .gateway_arithmetic
+                case .rate: .rate
+                case .streamIncomplete: .stream_incomplete
+                }
             if !outcome.causes.contains(cause) { outcome.causes.append(cause) }
             details.append("\(cause.rawValue): \(finding.detail)")
         }
@@ -89,7 +101,9 @@ struct Classifier {
     static let genericRate = "price, exchange rate or multiplier differs"
 
     /// The request's row before its class: what it is, what was debited, what was expected.
-    func unclassified(_ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit]) throws(MoneyError) -> RequestOutcome {
+    func unclassified(
+        _ record: LogRecord, counts: TokenCounts, charge: JoinCharge, debits: [Debit]
+    ) throws(MoneyError) -> RequestOutcome {
         var outcome = RequestOutcome(
             requestID: record.id, time: record.time, account: record.account, key: record.key,
             model: record.model, group: record.group, endpoint: record.endpoint, status: record.status,
@@ -118,25 +132,32 @@ struct Classifier {
     /// request refunded in full is `ok`; with a net left it is `failed_request_charged` for
     /// that net. An overcharge is credited `net − expected`: the gateway's refund already gave
     /// back the rest, so nothing is credited twice.
-    func netted(_ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts, charge: JoinCharge,
-                debit: Debit?, adjustments: [Debit]) throws(MoneyError) {
+    func netted(
+        _ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts, charge: JoinCharge,
+        debit: Debit?, adjustments: [Debit]
+    ) throws(MoneyError) {
         let net = outcome.recorded
         let refunded = try Self.sum(adjustments.filter { $0.amount.isNegative }.map(\.amount)).negated
         let deltas = try Self.sum(adjustments.filter { !$0.amount.isNegative }.map(\.amount))
-        let note = "net \(format(net)) \(unitName) after \(adjustments.count) gateway row(s)"
-            + (refunded.isZero ? "" : ", refunded \(format(refunded))") + (deltas.isZero ? "" : ", deltas +\(format(deltas))")
+        let note =
+            "net \(format(net)) \(unitName) after \(adjustments.count) gateway row(s)"
+            + (refunded.isZero ? "" : ", refunded \(format(refunded))")
+            + (deltas.isZero ? "" : ", deltas +\(format(deltas))")
         let reference = debit ?? adjustments[0]
-        let net1 = Debit(debitID: reference.debitID, requestID: reference.requestID, account: reference.account,
-                         time: reference.time, amount: net, pricingVersion: reference.pricingVersion,
-                         source: reference.source, sequence: reference.sequence)
+        let net1 = Debit(
+            debitID: reference.debitID, requestID: reference.requestID, account: reference.account,
+            time: reference.time, amount: net, pricingVersion: reference.pricingVersion,
+            source: reference.source, sequence: reference.sequence)
         switch charge {
         case .notBillable:
             guard net > .zero else { return }
             outcome.outcomeClass = .failed_request_charged
             outcome.causes = [.failed_request]
             outcome.causeDetail = "status \(record.status): a failed request is not billable; \(note)"
-            outcome.credits.append(credit(.failed_request_charged, debit: net1, amount: net, record: record,
-                                          reason: "failed request (status \(record.status)) was debited, \(note)"))
+            outcome.credits.append(
+                credit(
+                    .failed_request_charged, debit: net1, amount: net, record: record,
+                    reason: "failed request (status \(record.status)) was debited, \(note)"))
         case .priced, .unpriced:
             guard let expected = outcome.expected else {
                 outcome.outcomeClass = .unpriced_model
@@ -153,38 +174,50 @@ struct Classifier {
         guard !debits.isEmpty else { return }
         outcome.outcomeClass = .failed_request_charged
         outcome.causes = [.failed_request]
-        outcome.causeDetail = "status \(record.status): a failed request is not billable, but \(debits.count) debit(s) were made"
+        outcome.causeDetail =
+            "status \(record.status): a failed request is not billable, but \(debits.count) debit(s) were made"
         for debit in debits where !debit.amount.isZero {
-            outcome.credits.append(credit(.failed_request_charged, debit: debit, amount: debit.amount, record: record,
-                                          reason: "failed request (status \(record.status)) was debited"))
+            outcome.credits.append(
+                credit(
+                    .failed_request_charged, debit: debit, amount: debit.amount, record: record,
+                    reason: "failed request (status \(record.status)) was debited"))
         }
     }
 
     /// `duplicate_charge`: every debit after the earliest is credited whole.
-    func duplicateCharge(_ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts,
-                         debits: [Debit]) throws(MoneyError) {
+    func duplicateCharge(
+        _ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts,
+        debits: [Debit]
+    ) throws(MoneyError) {
         outcome.outcomeClass = .duplicate_charge
         outcome.causes = [.duplicate_debit]
         outcome.causeDetail = "\(debits.count) debits for one request: \(debits.map(\.debitID).joined(separator: ", "))"
         for extra in debits.dropFirst() where !extra.amount.isZero {
-            outcome.credits.append(credit(.duplicate_charge, debit: extra, amount: extra.amount, record: record,
-                                          reason: "extra debit \(extra.debitID) for request \(record.id)"))
+            outcome.credits.append(
+                credit(
+                    .duplicate_charge, debit: extra, amount: extra.amount, record: record,
+                    reason: "extra debit \(extra.debitID) for request \(record.id)"))
         }
         // The earliest debit is compared like any debit; an overcharge on it is its own credit.
         guard let expected = outcome.expected else { return }
         let firstDelta = try debits[0].amount.subtracting(expected)
         guard firstDelta > tolerance else { return }
-        let found = try explain(record, counts: counts, recorded: debits[0].amount, expected: expected, debit: debits[0])
+        let found = try explain(
+            record, counts: counts, recorded: debits[0].amount, expected: expected, debit: debits[0])
         outcome.causes += found.causes
         outcome.causeDetail += "; first debit: " + found.detail
-        outcome.credits.append(credit(.overcharge, debit: debits[0], amount: firstDelta, record: record,
-                                      reason: "overcharged by \(format(firstDelta)) \(unitName): \(found.detail)"))
+        outcome.credits.append(
+            credit(
+                .overcharge, debit: debits[0], amount: firstDelta, record: record,
+                reason: "overcharged by \(format(firstDelta)) \(unitName): \(found.detail)"))
     }
 
     /// One debit (or none) against the expected charge: `missing_charge` (no debit, whatever
     /// the tolerance), `overcharge`, `undercharge`, or `ok` within the tolerance.
-    func compare(_ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts, expected: Rational,
-                 debit: Debit?, netNote: String? = nil) throws(MoneyError) {
+    func compare(
+        _ outcome: inout RequestOutcome, _ record: LogRecord, counts: TokenCounts, expected: Rational,
+        debit: Debit?, netNote: String? = nil
+    ) throws(MoneyError) {
         // SPEC §6: the tolerance absorbs rounding between a debit and its recomputation; a
         // request that was never debited has no debit to round, so whatever its expected amount
         // it is a billing-pipeline failure finance must see.
@@ -207,12 +240,16 @@ struct Classifier {
         outcome.causes = found.causes
         outcome.causeDetail = found.detail
         if outcome.outcomeClass == .overcharge {
-            outcome.credits.append(credit(.overcharge, debit: debit, amount: delta, record: record,
-                                          reason: "overcharged by \(format(delta)) \(unitName): \(found.detail)"))
+            outcome.credits.append(
+                credit(
+                    .overcharge, debit: debit, amount: delta, record: record,
+                    reason: "overcharged by \(format(delta)) \(unitName): \(found.detail)"))
         }
     }
 
-    func credit(_ creditClass: DiscrepancyClass, debit: Debit, amount: Rational, record: LogRecord, reason: String) -> Credit {
+    func credit(
+        _ creditClass: DiscrepancyClass, debit: Debit, amount: Rational, record: LogRecord, reason: String
+    ) -> Credit {
         // A log line's own debit has no ledger id: the id then depends on the request alone.
         let debitKey = creditClass == .overcharge && debit.debitID.hasSuffix("#billed") ? nil : debit.debitID
         return Credit(
@@ -228,7 +265,9 @@ struct Classifier {
     /// the difference (recomputing with the billed counts under the billed version still does not
     /// reproduce the debit), the exact amount rounded another way is tried (`rounding`), else
     /// the price itself differs (`rate`).
-    func explain(_ record: LogRecord, counts: TokenCounts, recorded: Rational, expected: Rational, debit: Debit) throws(MoneyError) -> (causes: [Cause], detail: String) {
+    func explain(
+        _ record: LogRecord, counts: TokenCounts, recorded: Rational, expected: Rational, debit: Debit
+    ) throws(MoneyError) -> (causes: [Cause], detail: String) {
         var causes: [Cause] = []
         var details: [String] = []
         var usage = chargeUsage(for: record, counts: counts)
@@ -240,7 +279,9 @@ struct Classifier {
         }
         if let billed = counts.billedCompletion, billed != counts.completion {
             causes.append(.completion_tokens)
-            details.append("billed \(billed) completion tokens, counted \(counts.completion) (\(counts.completionSource.rawValue))")
+            details.append(
+                "billed \(billed) completion tokens, counted \(counts.completion) (\(counts.completionSource.rawValue))"
+            )
             usage.completionTokens = billed
         }
         let inForce = catalog.version(at: record.time)
@@ -250,8 +291,9 @@ struct Classifier {
             details.append("debited under version \(named), in force: \(inForce?.id ?? "none")")
             if let version = catalog.version(id: named) { time = version.effectiveFrom }
         }
-        let replay = Pricing.expectedCharge(usage: usage, model: record.model, group: record.group,
-                                            status: record.status, at: time, catalog: catalog)
+        let replay = Pricing.expectedCharge(
+            usage: usage, model: record.model, group: record.group,
+            status: record.status, at: time, catalog: catalog)
         if case .priced(let breakdown) = replay, breakdown.charge == recorded, !causes.isEmpty {
             details.append("recomputing with those reproduces the debit")
             return (causes, details.joined(separator: "; "))
@@ -260,7 +302,9 @@ struct Classifier {
             for mode in RoundingMode.allCases where mode != breakdown.rounding {
                 if try breakdown.amount.rounded(scale: breakdown.scale, mode: mode) == recorded {
                     causes.append(.rounding)
-                    details.append("exact amount \(breakdown.amount.decimalString(maxScale: 6)) rounded \(mode.rawValue) gives the debit; version rounds \(breakdown.rounding.rawValue) to \(format(breakdown.charge))")
+                    details.append(
+                        "exact amount \(breakdown.amount.decimalString(maxScale: 6)) rounded \(mode.rawValue) gives the debit; version rounds \(breakdown.rounding.rawValue) to \(format(breakdown.charge))"
+                    )
                     return (causes, details.joined(separator: "; "))
                 }
             }

@@ -30,7 +30,9 @@ struct GroupJoiner: Sendable {
 
     /// One log line of a request id, in input order, after all the id's debits. Nothing of a
     /// line is kept after its step, so an id repeated on a million lines costs no memory.
-    func step(_ group: inout GroupCursor, _ entry: RequestGroup.Entry, into effects: inout some JoinEffects) throws(ReconcileError) {
+    func step(
+        _ group: inout GroupCursor, _ entry: RequestGroup.Entry, into effects: inout some JoinEffects
+    ) throws(ReconcileError) {
         if group.owned == nil {
             switch entry {
             case .outsideWindow(let account):
@@ -55,7 +57,8 @@ struct GroupJoiner: Sendable {
             group.debits = []
         case .otherShard(let requestID, _, let source, let raw, let sequence):
             if group.requestSeen {
-                try effects.reject(Self.repeated(requestID, source: source, raw: raw), order: RejectOrder(logLine: sequence))
+                try effects.reject(
+                    Self.repeated(requestID, source: source, raw: raw), order: RejectOrder(logLine: sequence))
             } else {
                 // Cannot happen: the owner is this line's account, which is another shard's.
                 effects.count(\.otherShard, 1)
@@ -65,14 +68,16 @@ struct GroupJoiner: Sendable {
                 // A refund or task settlement row: a signed entry of its request's account
                 // (SPEC §2.6), netted when the id's lines are all in (`finish`).
                 effects.count(\.nettedRows, 1)
-                group.adjustments.append(Debit(
-                    debitID: record.gateway?.rowID ?? "\(record.id)#\(record.source.line)", requestID: record.id,
-                    account: record.account, time: record.time, amount: Rational(adjustment),
-                    pricingVersion: nil, source: record.source, sequence: sequence))
+                group.adjustments.append(
+                    Debit(
+                        debitID: record.gateway?.rowID ?? "\(record.id)#\(record.source.line)", requestID: record.id,
+                        account: record.account, time: record.time, amount: Rational(adjustment),
+                        pricingVersion: nil, source: record.source, sequence: sequence))
                 return
             }
             guard !group.requestSeen else {
-                try effects.reject(Self.repeated(record.id, source: record.source, raw: raw), order: RejectOrder(logLine: sequence))
+                try effects.reject(
+                    Self.repeated(record.id, source: record.source, raw: raw), order: RejectOrder(logLine: sequence))
                 return
             }
             group.requestSeen = true
@@ -84,8 +89,13 @@ struct GroupJoiner: Sendable {
                     effects.count(\.billedAmountMismatches, 1)
                 }
             } else if let amount = record.billed.amount {
-                debits = [Debit(debitID: record.id + "#billed", requestID: record.id, account: record.account, time: record.time,
-                                amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0)]
+                debits = [
+                    Debit(
+                        debitID: record.id + "#billed", requestID: record.id, account: record.account,
+                        time: record.time,
+                        amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0
+                    )
+                ]
             } else {
                 debits = []
             }
@@ -94,16 +104,20 @@ struct GroupJoiner: Sendable {
     }
 
     /// The id's request classified, with the refunds and task deltas that came after it.
-    func settle(_ pending: GroupCursor.PendingRequest, adjustments: [Debit], into effects: inout some JoinEffects) throws(ReconcileError) {
+    func settle(
+        _ pending: GroupCursor.PendingRequest, adjustments: [Debit], into effects: inout some JoinEffects
+    ) throws(ReconcileError) {
         let record = pending.record
         let outcome: RequestOutcome
         do {
-            outcome = try classifier.classify(record, counts: pending.counts, charge: pending.charge, debits: pending.debits,
-                                              adjustments: adjustments)
+            outcome = try classifier.classify(
+                record, counts: pending.counts, charge: pending.charge, debits: pending.debits,
+                adjustments: adjustments)
         } catch {
             throw .arithmetic(error, at: record.source.description)
         }
-        try effects.request(outcome, note: RequestNote(record, counts: pending.counts, catalog: options.catalog), joiner: self)
+        try effects.request(
+            outcome, note: RequestNote(record, counts: pending.counts, catalog: options.catalog), joiner: self)
     }
 
     /// The owner is the shard of `account`; lines outside the window seen so far now count.
@@ -141,21 +155,27 @@ struct GroupJoiner: Sendable {
     }
 
     static func repeated(_ requestID: String, source: SourceLocation, raw: [UInt8]?) -> Reject {
-        Reject(kind: .log, source: source, field: "id",
-               reason: "duplicate request id '\(requestID)' (seen earlier in the logs)", raw: raw ?? [])
+        Reject(
+            kind: .log, source: source, field: "id",
+            reason: "duplicate request id '\(requestID)' (seen earlier in the logs)", raw: raw ?? [])
     }
 
     /// Debits no request claimed: one `orphan_debit` row for the request id.
     func orphan(_ debits: [Debit], requestSeen: Bool) throws(ReconcileError) -> RequestOutcome {
         let first = debits[0]
         let recorded: Rational
-        do { recorded = try Classifier.sum(debits.map(\.amount)) } catch { throw .arithmetic(error, at: first.source.description) }
+        do { recorded = try Classifier.sum(debits.map(\.amount)) } catch {
+            throw .arithmetic(error, at: first.source.description)
+        }
         return RequestOutcome(
             requestID: first.requestID, time: first.time, account: first.account, key: nil, model: nil, group: nil,
-            endpoint: nil, status: nil, counts: nil, pricingVersion: first.time.flatMap { options.catalog.versionID(at: $0) },
+            endpoint: nil, status: nil, counts: nil,
+            pricingVersion: first.time.flatMap { options.catalog.versionID(at: $0) },
             debitPricingVersion: first.pricingVersion, expected: nil, breakdown: nil, unpricedReason: nil,
             debits: debits, recorded: recorded, delta: nil, outcomeClass: .orphan_debit, causes: [.no_request],
-            causeDetail: requestSeen ? "debit's request was not reconciled" : "no request '\(first.requestID)' in the logs (or its line was rejected)",
+            causeDetail: requestSeen
+                ? "debit's request was not reconciled"
+                : "no request '\(first.requestID)' in the logs (or its line was rejected)",
             credits: [], source: first.source)
     }
 }

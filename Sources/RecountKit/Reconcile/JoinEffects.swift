@@ -18,7 +18,9 @@ struct GroupEffects: JoinEffects, Sendable {
     /// before it, as a run one id at a time would).
     var failure: ReconcileError?
 
-    mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int) { counters[keyPath: counter] += amount }
+    mutating func count(_ counter: WritableKeyPath<RunCounters, Int>, _ amount: Int) {
+        counters[keyPath: counter] += amount
+    }
     mutating func reject(_ reject: Reject, order: RejectOrder) { items.append(.reject(reject, order)) }
     /// Outcomes are settled and rendered here, on the worker.
     mutating func request(_ outcome: RequestOutcome, note: RequestNote, joiner: GroupJoiner) {

@@ -24,24 +24,31 @@ extension ReconcilePipeline {
         let source = SourceLocation(file: file, line: line.number)
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
         if line.truncated {
-            return .rejected(Reject(kind: .log, source: source, reason: "line longer than \(LineReader.lineBytesMax) bytes", raw: line.bytes, rawTruncated: true))
+            return .rejected(
+                Reject(
+                    kind: .log, source: source, reason: "line longer than \(LineReader.lineBytesMax) bytes",
+                    raw: line.bytes, rawTruncated: true))
         }
         let decoded = line.bytes.withUnsafeBufferPointer { RecordDecoder.decodeLine($0, at: source) }
         switch decoded {
         case .failure(let error):
-            return .rejected(Reject(kind: .log, source: source, field: error.field, reason: error.reason, raw: line.bytes))
+            return .rejected(
+                Reject(kind: .log, source: source, field: error.field, reason: error.reason, raw: line.bytes))
         case .nonRequest:
             return .nonRequest
         case .record(let record):
             // The window first: a line outside it is outside for every shard alike.
             if let from = options.from, record.time < from {
-                return .skipped(requestID: record.id, account: record.account, otherShard: false, source: source, raw: line.bytes)
+                return .skipped(
+                    requestID: record.id, account: record.account, otherShard: false, source: source, raw: line.bytes)
             }
             if let until = options.until, record.time >= until {
-                return .skipped(requestID: record.id, account: record.account, otherShard: false, source: source, raw: line.bytes)
+                return .skipped(
+                    requestID: record.id, account: record.account, otherShard: false, source: source, raw: line.bytes)
             }
             if let shard = options.shard, !shard.owns(account: record.account) {
-                return .skipped(requestID: record.id, account: record.account, otherShard: true, source: source, raw: line.bytes)
+                return .skipped(
+                    requestID: record.id, account: record.account, otherShard: true, source: source, raw: line.bytes)
             }
             let counts = TokenRecount.counts(for: record, policy: options.basis)
             let charge = Pricing.expectedCharge(

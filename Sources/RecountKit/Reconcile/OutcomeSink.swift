@@ -59,8 +59,9 @@ public struct OutcomeRenderer: Sendable {
     /// Exactly what the sink's `row` and `credit` would keep: the row when written, and the
     /// issued credits (the others are in the totals only).
     func render(_ outcome: RequestOutcome, writesRow: Bool) -> RenderedOutcome {
-        RenderedOutcome(row: writesRow ? rendering.row(outcome) : nil,
-                        credits: outcome.credits.compactMap { $0.status == .issued ? rendering.credit($0) : nil })
+        RenderedOutcome(
+            row: writesRow ? rendering.row(outcome) : nil,
+            credits: outcome.credits.compactMap { $0.status == .issued ? rendering.credit($0) : nil })
     }
 }
 

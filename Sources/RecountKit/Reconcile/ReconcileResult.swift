@@ -208,10 +208,13 @@ struct Aggregates {
 
         // In place (one hash lookup, no copy of the totals, no closure context); on an overflow
         // the sums already made stay, which is moot: the run stops with that error.
-        try Self.add(outcome, expected: expected, to: &accounts[outcome.account, default: AccountTotals(account: outcome.account)])
+        try Self.add(
+            outcome, expected: expected,
+            to: &accounts[outcome.account, default: AccountTotals(account: outcome.account)])
         // Credits go to the debited account, which may differ from the request's.
         for credit in outcome.credits where credit.status == .issued {
-            try Self.addCredit(credit.amount, to: &accounts[credit.account, default: AccountTotals(account: credit.account)])
+            try Self.addCredit(
+                credit.amount, to: &accounts[credit.account, default: AccountTotals(account: credit.account)])
         }
 
         guard let time = outcome.time else { return }
@@ -219,20 +222,28 @@ struct Aggregates {
         try Self.add(outcome, expected: expected, to: &daily[key, default: DailyTotals(day: key.day, model: key.model)])
     }
 
-    private static func bump(_ totals: inout ClassTotals, _ outcome: RequestOutcome, expected: Rational,
-                             issued: Rational) throws(MoneyError) {
+    private static func bump(
+        _ totals: inout ClassTotals, _ outcome: RequestOutcome, expected: Rational,
+        issued: Rational
+    ) throws(MoneyError) {
         totals.count += 1
         totals.recorded = try totals.recorded.adding(outcome.recorded)
         totals.expected = try totals.expected.adding(expected)
         totals.credits = try totals.credits.adding(issued)
     }
 
-    private static func add(_ outcome: RequestOutcome, expected: Rational, to account: inout AccountTotals) throws(MoneyError) {
+    private static func add(
+        _ outcome: RequestOutcome, expected: Rational, to account: inout AccountTotals
+    ) throws(MoneyError) {
         if outcome.outcomeClass != .orphan_debit { account.requests += 1 }
         account.recorded = try account.recorded.adding(outcome.recorded)
         account.expected = try account.expected.adding(expected)
         if let delta = outcome.delta {
-            if delta.isNegative { account.under = try account.under.adding(delta.negated) } else { account.over = try account.over.adding(delta) }
+            if delta.isNegative {
+                account.under = try account.under.adding(delta.negated)
+            } else {
+                account.over = try account.over.adding(delta)
+            }
         } else if outcome.outcomeClass == .orphan_debit {
             account.over = try account.over.adding(outcome.recorded)
         }
@@ -242,7 +253,8 @@ struct Aggregates {
         account.credits = try account.credits.adding(amount)
     }
 
-    private static func add(_ outcome: RequestOutcome, expected: Rational, to day: inout DailyTotals) throws(MoneyError) {
+    private static func add(_ outcome: RequestOutcome, expected: Rational, to day: inout DailyTotals) throws(MoneyError)
+    {
         day.requests += outcome.outcomeClass == .orphan_debit ? 0 : 1
         day.promptTokens += outcome.counts?.prompt ?? 0
         day.completionTokens += outcome.counts?.completion ?? 0

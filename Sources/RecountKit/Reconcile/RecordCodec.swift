@@ -60,9 +60,10 @@ extension LogRecord: SpillCodable {
         let inputScalars = try input.optionalInt()
         let usage = try input.optional { input throws(SpillCorrupt) in try input.value(ReportedUsage.self) }
         let billed = try input.value(BilledFields.self)
-        self.init(id: id, time: time, account: account, key: key, group: group, model: model, endpoint: endpoint,
-                  status: status, stream: stream, request: request, response: nil, usage: usage, billed: billed,
-                  source: try input.value(strings: &strings), dialect: try input.enumeration(LogDialect.self))
+        self.init(
+            id: id, time: time, account: account, key: key, group: group, model: model, endpoint: endpoint,
+            status: status, stream: stream, request: request, response: nil, usage: usage, billed: billed,
+            source: try input.value(strings: &strings), dialect: try input.enumeration(LogDialect.self))
         self.gateway = try input.optional { input throws(SpillCorrupt) in try input.value(GatewayRow.self) }
         self.inputScalars = inputScalars
     }
@@ -90,10 +91,11 @@ extension ReportedUsage: SpillCodable {
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
-        self.init(promptTokens: try input.optionalInt(), completionTokens: try input.optionalInt(),
-                  cachedTokens: try input.optionalInt(), reasoningTokens: try input.optionalInt(),
-                  seconds: try input.optional { input throws(SpillCorrupt) in try input.rational() },
-                  images: try input.optionalInt())
+        self.init(
+            promptTokens: try input.optionalInt(), completionTokens: try input.optionalInt(),
+            cachedTokens: try input.optionalInt(), reasoningTokens: try input.optionalInt(),
+            seconds: try input.optional { input throws(SpillCorrupt) in try input.rational() },
+            images: try input.optionalInt())
     }
 }
 
@@ -106,9 +108,10 @@ extension BilledFields: SpillCodable {
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
-        self.init(promptTokens: try input.optionalInt(), completionTokens: try input.optionalInt(),
-                  amount: try input.optional { input throws(SpillCorrupt) in try input.rational() },
-                  pricingVersion: try input.optionalString())
+        self.init(
+            promptTokens: try input.optionalInt(), completionTokens: try input.optionalInt(),
+            amount: try input.optional { input throws(SpillCorrupt) in try input.rational() },
+            pricingVersion: try input.optionalString())
     }
 }
 
@@ -208,11 +211,12 @@ extension Debit: SpillCodable {
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
-        self.init(debitID: try input.string(), requestID: try input.repeated(&strings.requestID),
-                  account: try input.repeated(&strings.account),
-                  time: try input.optional { input throws(SpillCorrupt) in try input.timestamp() },
-                  amount: try input.rational(), pricingVersion: try input.optionalString(),
-                  source: try input.value(strings: &strings), sequence: try input.int())
+        self.init(
+            debitID: try input.string(), requestID: try input.repeated(&strings.requestID),
+            account: try input.repeated(&strings.account),
+            time: try input.optional { input throws(SpillCorrupt) in try input.timestamp() },
+            amount: try input.rational(), pricingVersion: try input.optionalString(),
+            source: try input.value(strings: &strings), sequence: try input.int())
     }
 }
 
@@ -230,10 +234,11 @@ extension GatewayRow: SpillCodable {
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
-        self.init(logType: try input.int(), role: try input.enumeration(Role.self), rowID: try input.optionalString(),
-                  useTime: try input.optionalInt(), upstreamRequestID: try input.optionalString(),
-                  channel: try input.optionalInt(), quota: try input.optionalInt(),
-                  other: try input.optional { input throws(SpillCorrupt) in try input.value(GatewayOther.self) })
+        self.init(
+            logType: try input.int(), role: try input.enumeration(Role.self), rowID: try input.optionalString(),
+            useTime: try input.optionalInt(), upstreamRequestID: try input.optionalString(),
+            channel: try input.optionalInt(), quota: try input.optionalInt(),
+            other: try input.optional { input throws(SpillCorrupt) in try input.value(GatewayOther.self) })
     }
 }
 
@@ -320,7 +325,9 @@ extension GatewayOther: SpillCodable {
         webSearchPrice = try input.optional { input throws(SpillCorrupt) in try input.rational() }
         fileSearchCalls = try input.optionalInt()
         fileSearchPrice = try input.optional { input throws(SpillCorrupt) in try input.rational() }
-        toolSurcharges = try input.optional { input throws(SpillCorrupt) in try input.array { input throws(SpillCorrupt) in try input.value(ToolSurcharge.self) } }
+        toolSurcharges = try input.optional { input throws(SpillCorrupt) in
+            try input.array { input throws(SpillCorrupt) in try input.value(ToolSurcharge.self) }
+        }
         imageGenerationCallPrice = try input.optional { input throws(SpillCorrupt) in try input.rational() }
         billingMode = try input.optionalString()
         taskID = try input.optionalString()
@@ -356,7 +363,8 @@ extension GatewayOther.StreamStatus: SpillCodable {
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
-        self.init(status: try input.optionalString(), endReason: try input.optionalString(),
-                  endError: try input.optionalString(), errorCount: try input.optionalInt())
+        self.init(
+            status: try input.optionalString(), endReason: try input.optionalString(),
+            endError: try input.optionalString(), errorCount: try input.optionalInt())
     }
 }

@@ -32,8 +32,10 @@ extension RunState: GroupJoinTarget {
     }
 
     /// One entry of a large id, applied at once.
-    mutating func stream(_ bytes: [UInt8], _ range: Range<Int>, into cursor: inout GroupCursor,
-                         rules joiner: GroupJoiner) throws(ReconcileError) {
+    mutating func stream(
+        _ bytes: [UInt8], _ range: Range<Int>, into cursor: inout GroupCursor,
+        rules joiner: GroupJoiner
+    ) throws(ReconcileError) {
         let entry: RequestGroup.Entry?
         do { entry = try cursor.decode(bytes, range) } catch { throw joiner.damaged(error) }
         if let entry { try joiner.step(&cursor, entry, into: &self) }

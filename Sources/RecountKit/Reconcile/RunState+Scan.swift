@@ -21,7 +21,8 @@ extension RunState {
             var payload = SpillEncoder()
             payload.bytes.append(JoinEntryKind.debit.rawValue)
             payload.value(debit)
-            try spill(joiner, key: JoinKey.debit(requestID: debit.requestID, sequence: debit.sequence), payload: payload)
+            try spill(
+                joiner, key: JoinKey.debit(requestID: debit.requestID, sequence: debit.sequence), payload: payload)
         }
     }
 
@@ -47,7 +48,9 @@ extension RunState {
     }
 
     /// `scan(ledger.numbered(item))`, with a debit's entry finished here from its worker's part.
-    mutating func scan(_ prepared: PreparedLedgerItem, ledger: DebitLedgerStream, joiner: ExternalSorter) throws(ReconcileError) {
+    mutating func scan(
+        _ prepared: PreparedLedgerItem, ledger: DebitLedgerStream, joiner: ExternalSorter
+    ) throws(ReconcileError) {
         guard case .debit(let entry, let keyLength) = prepared else {
             if case .other(let item) = prepared { try scan(ledger.numbered(item), joiner: joiner) }
             return
@@ -57,10 +60,14 @@ extension RunState {
         var trailer = SpillEncoder(capacity: 10)
         trailer.int(sequence)
         // The key ends in the sequence, big-endian (`JoinKey`).
-        do { try joiner.add(entry: entry, keyLength: keyLength, keyTail: UInt64(sequence), trailer: trailer.bytes) } catch { throw .spill(error) }
+        do {
+            try joiner.add(entry: entry, keyLength: keyLength, keyTail: UInt64(sequence), trailer: trailer.bytes)
+        } catch { throw .spill(error) }
     }
 
-    mutating func scan(_ item: ReconcilePipeline.Evaluated, sequence: Int, joiner: ExternalSorter) throws(ReconcileError) {
+    mutating func scan(
+        _ item: ReconcilePipeline.Evaluated, sequence: Int, joiner: ExternalSorter
+    ) throws(ReconcileError) {
         switch item {
         case .blank:
             if reportsUnattributed { result.counters.blankLines += 1 }
@@ -84,7 +91,9 @@ extension RunState {
             } else {
                 trailer.bytes = Self.noRawTrailer
             }
-            do { try joiner.add(entry: entry, keyLength: keyLength, trailer: trailer.bytes) } catch { throw .spill(error) }
+            do { try joiner.add(entry: entry, keyLength: keyLength, trailer: trailer.bytes) } catch {
+                throw .spill(error)
+            }
         }
     }
 

@@ -27,7 +27,8 @@ struct RunState {
     init(options: ReconcileOptions, sink: any OutcomeSink) {
         self.options = options
         self.sink = sink
-        classifier = Classifier(catalog: options.catalog, tolerance: options.tolerance, unitName: options.catalog.unit.name)
+        classifier = Classifier(
+            catalog: options.catalog, tolerance: options.tolerance, unitName: options.catalog.unit.name)
         totals = RunTotals(dayOffsetSeconds: options.dayOffsetSeconds)
         result.unit = options.catalog.unit
         reportsUnattributed = (options.shard?.index ?? 0) == 0
@@ -35,9 +36,10 @@ struct RunState {
 
     /// The join's rules for one id, with what it needs to know of the run.
     var joiner: GroupJoiner {
-        GroupJoiner(options: options, classifier: classifier, usesLedger: usesLedger, renderer: sink.renderer,
-                    knownFiles: options.logs + [options.debitsPath].compactMap { $0 },
-                    spillPath: options.spillDirectory ?? ReconcilePipeline.temporaryDirectory)
+        GroupJoiner(
+            options: options, classifier: classifier, usesLedger: usesLedger, renderer: sink.renderer,
+            knownFiles: options.logs + [options.debitsPath].compactMap { $0 },
+            spillPath: options.spillDirectory ?? ReconcilePipeline.temporaryDirectory)
     }
 
     // MARK: Totals
@@ -70,7 +72,9 @@ struct RunState {
         var result = self.result
         let aggregates = totals.aggregates
         result.classTotals = aggregates.classTotals
-        result.accounts = aggregates.accounts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { aggregates.accounts[$0]! }
+        result.accounts = aggregates.accounts.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map {
+            aggregates.accounts[$0]!
+        }
         result.daily = aggregates.daily.keys.sorted().map { aggregates.daily[$0]! }
         result.totals = aggregates.totals
         result.creditTallies = totals.creditTallies
@@ -101,4 +105,3 @@ extension RunState: JoinEffects {
         try add(outcome)
     }
 }
-

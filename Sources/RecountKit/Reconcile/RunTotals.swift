@@ -19,9 +19,15 @@ struct RunTotals {
         // Where, only when something overflows: describing the source is a string per request.
         func at() -> String { outcome.source?.description ?? outcome.requestID }
         do { try aggregates.add(outcome) } catch { throw .arithmetic(error, at: at()) }
-        if outcome.outcomeClass == .orphan_debit { counters.orphanDebits += outcome.debits.count } else { counters.requests += 1 }
+        if outcome.outcomeClass == .orphan_debit {
+            counters.orphanDebits += outcome.debits.count
+        } else {
+            counters.requests += 1
+        }
         for credit in outcome.credits {
-            do { try creditTallies[credit.status, default: CreditTally()].add(credit.amount) } catch { throw .arithmetic(error, at: at()) }
+            do { try creditTallies[credit.status, default: CreditTally()].add(credit.amount) } catch {
+                throw .arithmetic(error, at: at())
+            }
         }
         // The rows `discrepancies.csv` holds without `--all-rows`: not `ok`, or `ok` with a
         // gateway finding (`Classifier.attach`).
@@ -36,7 +42,9 @@ struct RunTotals {
         if note.recounted { counters.recountedRequests += 1 } else { counters.repricedRequests += 1 }
         if let stream = note.stream {
             warnings.streamOutcomes[stream.outcome.rawValue, default: 0] += 1
-            if let reason = stream.endReason { warnings.streamEndReasons[reason.isEmpty ? "(none)" : reason, default: 0] += 1 }
+            if let reason = stream.endReason {
+                warnings.streamEndReasons[reason.isEmpty ? "(none)" : reason, default: 0] += 1
+            }
         }
         if let recount = note.recountPrompt, let upstream = note.upstreamPrompt {
             drift.add(model: note.model, side: .prompt, recount: recount, upstream: upstream)
@@ -77,8 +85,9 @@ struct RequestNote: Sendable {
     init(_ record: LogRecord, counts: TokenCounts, catalog: PriceCatalog) {
         recounted = counts.promptSource == .recount || counts.completionSource == .recount
         if let gateway = record.gateway, record.stream {
-            let found = StreamOutcome.classify(isStream: true, quota: gateway.quota ?? 0,
-                                               completionTokens: record.billed.completionTokens ?? 0, other: gateway.other)
+            let found = StreamOutcome.classify(
+                isStream: true, quota: gateway.quota ?? 0,
+                completionTokens: record.billed.completionTokens ?? 0, other: gateway.other)
             stream = (found.outcome, found.endReason)
         } else {
             stream = nil

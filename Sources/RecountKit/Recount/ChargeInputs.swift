@@ -10,8 +10,9 @@ import TokenCounter
 /// 1,000 prompt tokens read from cache is priced as the gateway priced it, not as 1,000
 /// uncached tokens.
 public func chargeUsage(for record: LogRecord, counts: TokenCounts) -> ChargeUsage {
-    var usage = ChargeUsage(promptTokens: counts.prompt, cachedPromptTokens: counts.cachedPrompt,
-                            completionTokens: counts.completion)
+    var usage = ChargeUsage(
+        promptTokens: counts.prompt, cachedPromptTokens: counts.cachedPrompt,
+        completionTokens: counts.completion)
     if let other = record.gateway?.other {
         usage = gatewayUsage(other, counts: counts)
     }

@@ -67,7 +67,8 @@ public enum TokenRecount {
         (counts.prompt, counts.promptSource) = choose(
             policy, upstream: counts.upstreamPrompt, recount: counts.recountPrompt, billed: counts.billedPrompt)
         (counts.completion, counts.completionSource) = choose(
-            policy, upstream: counts.upstreamCompletion, recount: counts.recountCompletion, billed: counts.billedCompletion)
+            policy, upstream: counts.upstreamCompletion, recount: counts.recountCompletion,
+            billed: counts.billedCompletion)
         if counts.promptSource == .upstream, let cached = record.usage?.cachedTokens {
             counts.cachedPrompt = min(cached, counts.prompt)
         }
@@ -83,7 +84,8 @@ public enum TokenRecount {
 
     /// A forced basis that is not available falls back along the `auto` order; the row's
     /// basis column says which source was actually used.
-    public static func choose(_ policy: BasisPolicy, upstream: Int?, recount: Int?, billed: Int?) -> (Int, CountSource) {
+    public static func choose(_ policy: BasisPolicy, upstream: Int?, recount: Int?, billed: Int?) -> (Int, CountSource)
+    {
         let preferred: (Int?, CountSource)
         switch policy {
         case .auto: preferred = (nil, .none)
@@ -142,7 +144,8 @@ public enum TokenRecount {
                 switch item {
                 case .string(let text): total += encoder.count(text)
                 case .number: total += 1
-                case .array(let ids) where ids.allSatisfy({ if case .number = $0 { true } else { false } }): total += ids.count
+                case .array(let ids) where ids.allSatisfy({ if case .number = $0 { true } else { false } }):
+                    total += ids.count
                 default:
                     notes.append("prompt: \(field) holds a \(item.typeName)")
                     return nil

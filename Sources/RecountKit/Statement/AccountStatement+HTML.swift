@@ -1,4 +1,5 @@
 import TokenCounter
+
 /// The statement as a page a customer can open or print: static HTML (no script needed — one
 /// account's period is small), the report's stylesheet, every value escaped.
 extension AccountStatement {
@@ -12,17 +13,23 @@ extension AccountStatement {
         if let asOf { meta.insert(words.asOf(asOf.rfc3339(offsetSeconds: zoneOffset)), at: 0) }
         body += "<p class=\"meta\">\(e(meta.joined(separator: " · ")))</p>\n<section class=\"cards\">"
         func card(_ label: String, _ value: String, sub: String? = nil, valueClass: String? = nil) {
-            body += "<div class=\"card\"><div class=\"label\">\(e(label))</div><div class=\"value\(valueClass.map { " " + $0 } ?? "")\">\(e(value))</div>"
+            body +=
+                "<div class=\"card\"><div class=\"label\">\(e(label))</div><div class=\"value\(valueClass.map { " " + $0 } ?? "")\">\(e(value))</div>"
             if let sub { body += "<div class=\"sub\">\(e(sub))</div>" }
             body += "</div>"
         }
-        card(words.requestsCard, Amounts.grouped(text: String(totals.requests)),
-             sub: words.tokensSub(Amounts.grouped(text: String(totals.promptTokens)), Amounts.grouped(text: String(totals.completionTokens))))
+        card(
+            words.requestsCard, Amounts.grouped(text: String(totals.requests)),
+            sub: words.tokensSub(
+                Amounts.grouped(text: String(totals.promptTokens)),
+                Amounts.grouped(text: String(totals.completionTokens))))
         card(words.chargedCard, money(totals.recorded), sub: words.chargedSub)
         card(words.recomputedCard, money(totals.expected), sub: words.recomputedSub)
-        card(words.differenceCard, (totals.delta > .zero ? "+" : "") + money(totals.delta),
-             sub: totals.unpriced.isZero ? words.differenceSub : words.differenceSub + "; " + words.notRecomputed(money(totals.unpriced)),
-             valueClass: totals.delta > .zero ? "pos" : totals.delta.isNegative ? "neg" : nil)
+        card(
+            words.differenceCard, (totals.delta > .zero ? "+" : "") + money(totals.delta),
+            sub: totals.unpriced.isZero
+                ? words.differenceSub : words.differenceSub + "; " + words.notRecomputed(money(totals.unpriced)),
+            valueClass: totals.delta > .zero ? "pos" : totals.delta.isNegative ? "neg" : nil)
         card(words.creditsCard, money(totals.credits), sub: words.creditsSub(money(totals.creditsIssued)))
         body += "</section>\n<h2>\(e(words.requestsHeading))</h2>\n"
         guard !rows.isEmpty else {
@@ -33,11 +40,14 @@ extension AccountStatement {
         func td(_ column: StatementLanguage.Column, _ text: String, extra: String = "") -> String {
             let numeric = Self.isNumeric(column)
             let shown = numeric ? Amounts.grouped(text: text) : text
-            let classes = [numeric ? "num" : nil, column == .time ? "time" : nil].compactMap { $0 }.joined(separator: " ") + extra
+            let classes =
+                [numeric ? "num" : nil, column == .time ? "time" : nil].compactMap { $0 }.joined(separator: " ") + extra
             return "<td\(classes.isEmpty ? "" : " class=\"\(classes)\"")>\(e(shown))</td>"
         }
         body += "<div class=\"scroll\"><table class=\"statement\"><thead><tr>"
-        for column in columns { body += "<th\(Self.isNumeric(column) ? " class=\"num\"" : "")>\(e(words.header(column)))</th>" }
+        for column in columns {
+            body += "<th\(Self.isNumeric(column) ? " class=\"num\"" : "")>\(e(words.header(column)))</th>"
+        }
         body += "</tr></thead>\n<tbody>\n"
         for row in rows {
             body += "<tr>"
@@ -58,7 +68,9 @@ extension AccountStatement {
             body += td(column, text)
         }
         body += "</tr></tfoot></table></div>\n"
-        if !totals.unpriced.isZero { body += "<p class=\"meta\">\(e(words.notRecomputed(money(totals.unpriced))))</p>\n" }
+        if !totals.unpriced.isZero {
+            body += "<p class=\"meta\">\(e(words.notRecomputed(money(totals.unpriced))))</p>\n"
+        }
         body += "<p class=\"meta\">\(e(words.explanation))</p>\n"
         return HTMLPage.document(title: words.title(account), body: body, script: nil)
     }

@@ -17,8 +17,10 @@ public struct AccountStatement: Sendable {
     public let zoneOffset: Int32
 
     /// `result` must come from a run with `allRows` (the `ok` rows are part of a statement).
-    public init(account: String, result: ReconcileResult, from: Timestamp?, until: Timestamp?, asOf: Timestamp? = nil,
-                language: StatementLanguage = .en, zoneOffset: Int32 = 0) {
+    public init(
+        account: String, result: ReconcileResult, from: Timestamp?, until: Timestamp?, asOf: Timestamp? = nil,
+        language: StatementLanguage = .en, zoneOffset: Int32 = 0
+    ) {
         self.account = account
         rows = result.rows.filter { $0.account == account }
         unit = result.unit
@@ -60,7 +62,9 @@ public struct AccountStatement: Sendable {
             if let delta = row.delta { totals.delta = (try? totals.delta.adding(delta)) ?? totals.delta }
             for credit in row.credits {
                 totals.credits = (try? totals.credits.adding(credit.amount)) ?? totals.credits
-                if credit.status == .issued { totals.creditsIssued = (try? totals.creditsIssued.adding(credit.amount)) ?? totals.creditsIssued }
+                if credit.status == .issued {
+                    totals.creditsIssued = (try? totals.creditsIssued.adding(credit.amount)) ?? totals.creditsIssued
+                }
             }
         }
         return totals
@@ -148,7 +152,9 @@ public struct AccountStatement: Sendable {
         let totals = totals
         csv.row(cells { totalCell($0, totals) })
         if !totals.unpriced.isZero {
-            csv.row([.text(language.notRecomputed("\(amount(totals.unpriced)) \(unitName)"))] + Array(repeating: .empty, count: columns.count - 1))
+            csv.row(
+                [.text(language.notRecomputed("\(amount(totals.unpriced)) \(unitName)"))]
+                    + Array(repeating: .empty, count: columns.count - 1))
         }
         return csv.bytes
     }

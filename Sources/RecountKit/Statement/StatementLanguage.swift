@@ -80,7 +80,8 @@ public enum StatementLanguage: String, Sendable, CaseIterable {
     var recomputedSub: String { self == .en ? "recounted and repriced" : "重新计数并按当时价格计算" }
     var differenceSub: String { self == .en ? "charged − recomputed, on recomputed requests" : "已扣费 − 复核应扣（仅可复核的请求）" }
     func notRecomputed(_ amount: String) -> String {
-        self == .en ? "\(amount) charged on requests that could not be recomputed is not in the difference; it is reviewed by hand"
+        self == .en
+            ? "\(amount) charged on requests that could not be recomputed is not in the difference; it is reviewed by hand"
             : "另有 \(amount) 扣费的请求无法复核，不计入差额，将人工核查"
     }
     func creditsSub(_ newly: String) -> String { self == .en ? "\(newly) newly issued" : "本次新发放 \(newly)" }

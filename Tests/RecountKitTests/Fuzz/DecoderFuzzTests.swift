@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RecountKit
 
 /// The fuzz invariants in every `swift test`: a short seeded run of the structure-aware mutator
@@ -16,7 +17,8 @@ import Testing
         var failures: [String] = []
         for index in 0..<Self.smokeInputs[target]! {
             let seed = seeds[index % seeds.count]
-            let input = index < seeds.count ? seed : FuzzMutator.mutate(seed, seeds: seeds, maxSize: 1 << 16, random: &random)
+            let input =
+                index < seeds.count ? seed : FuzzMutator.mutate(seed, seeds: seeds, maxSize: 1 << 16, random: &random)
             if let failure = RecountFuzzTargets.run(target, input) {
                 failures.append("\(failure) — input (base64): \(Data(input).base64EncodedString().prefix(300))")
                 if failures.count >= 3 { break }
@@ -30,7 +32,9 @@ import Testing
         var decoded = 0
         let seeds = FuzzSeeds.seeds(for: "record")
         for seed in seeds {
-            let result = seed.withUnsafeBufferPointer { RecordDecoder.decode($0, at: SourceLocation(file: "seed", line: 1)) }
+            let result = seed.withUnsafeBufferPointer {
+                RecordDecoder.decode($0, at: SourceLocation(file: "seed", line: 1))
+            }
             if case .success = result { decoded += 1 }
         }
         #expect(decoded >= seeds.count - 6 && decoded >= 30, "\(decoded) of \(seeds.count) seeds decode")
@@ -39,7 +43,10 @@ import Testing
     @Test(arguments: RecountFuzzTargets.names)
     func regressionInputsKeepTheInvariants(_ target: String) throws {
         let directory = RecountFuzzTargets.repositoryRoot + "/Tests/Fixtures/fuzz-regressions/" + target
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { !$0.hasPrefix(".") && $0 != "README.md" }.sorted() ?? []
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter {
+                !$0.hasPrefix(".") && $0 != "README.md"
+            }.sorted() ?? []
         for name in names {
             let bytes = try #require(FileManager.default.contents(atPath: directory + "/" + name))
             #expect(RecountFuzzTargets.run(target, Array(bytes)) == nil, "\(target)/\(name)")

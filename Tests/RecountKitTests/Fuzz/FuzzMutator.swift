@@ -44,7 +44,8 @@ enum FuzzMutator {
         "null", "true", "false", "{}", "[]", "[null]", "{\"\":null}", "7", "\"7\"",
         // SSE framing garbage
         "\"data: [DONE]\"", "\"data: {\\\"choices\\\":[{\\\"delta\\\":{\\\"content\\\":\\\"x\\\"}}]}\"",
-        "\"data:{\\\"usage\\\":{\\\"prompt_tokens\\\":1}}\\r\\ndata: [DONE]\\r\\n\\r\\n\"", "\"event: ping\\n: comment\\nid: 7\"",
+        "\"data:{\\\"usage\\\":{\\\"prompt_tokens\\\":1}}\\r\\ndata: [DONE]\\r\\n\\r\\n\"",
+        "\"event: ping\\n: comment\\nid: 7\"",
         "\"data:\"", "\"data: \"", "\"data: {\"", "\"\\r\\r\\n\\n\"",
         // field names and structure
         "\"id\":", "\"time\":", "\"account\":", "\"model\":", "\"key\":", "\"group\":", "\"endpoint\":",
@@ -84,61 +85,71 @@ enum FuzzMutator {
         var bytes = input
         let at = random.below(bytes.count + 1)
         switch random.below(16) {
-        case 0: // truncate
+        case 0:  // truncate
             bytes.removeLast(bytes.count - at)
-        case 1: // flip bits of a byte
+        case 1:  // flip bits of a byte
             if !bytes.isEmpty { bytes[random.below(bytes.count)] ^= UInt8(truncatingIfNeeded: 1 << random.below(8)) }
-        case 2: // set a byte to something odd
-            if !bytes.isEmpty { bytes[random.below(bytes.count)] = random.pick([0x00, 0x22, 0x5C, 0x2C, 0x0A, 0x0D, 0x7B, 0x7D, 0x5B, 0x5D, 0x3A, 0xFF, 0x80]) }
-        case 3: // splice a piece of a seed
+        case 2:  // set a byte to something odd
+            if !bytes.isEmpty {
+                bytes[random.below(bytes.count)] = random.pick([
+                    0x00, 0x22, 0x5C, 0x2C, 0x0A, 0x0D, 0x7B, 0x7D, 0x5B, 0x5D, 0x3A, 0xFF, 0x80,
+                ])
+            }
+        case 3:  // splice a piece of a seed
             if let seed = seeds.isEmpty ? nil : random.pick(seeds), !seed.isEmpty {
                 let start = random.below(seed.count)
                 let end = start + random.below(seed.count - start + 1)
                 bytes.insert(contentsOf: seed[start..<end], at: at)
             }
-        case 4: // replace the tail with another seed's tail (crossover)
+        case 4:  // replace the tail with another seed's tail (crossover)
             if let seed = seeds.isEmpty ? nil : random.pick(seeds), !seed.isEmpty {
                 bytes = Array(bytes[..<at]) + seed[random.below(seed.count)...]
             }
-        case 5, 6: // insert a fragment
+        case 5, 6:  // insert a fragment
             bytes.insert(contentsOf: Array(random.pick(fragments).utf8), at: at)
-        case 7: // replace a JSON scalar value after a ':' with a fragment
+        case 7:  // replace a JSON scalar value after a ':' with a fragment
             if let colon = bytes[at...].firstIndex(of: 0x3A) {
                 var end = colon + 1
                 while end < bytes.count, ![0x2C, 0x7D, 0x5D].contains(bytes[end]) { end += 1 }
                 bytes.replaceSubrange((colon + 1)..<end, with: Array(random.pick(fragments).utf8))
             }
-        case 8: // deep nesting
+        case 8:  // deep nesting
             let depth = random.pick([10, 200, 255, 256, 257, 1000, 5000])
             let (open, close): (String, String) = random.chance(2) ? ("[", "]") : ("{\"a\":", "}")
-            let nested = String(repeating: open, count: depth) + "1" + (random.chance(3) ? "" : String(repeating: close, count: depth))
+            let nested =
+                String(repeating: open, count: depth) + "1"
+                + (random.chance(3) ? "" : String(repeating: close, count: depth))
             bytes.insert(contentsOf: Array(nested.utf8), at: at)
-        case 9: // invalid UTF-8 / NUL / BOM / CR
+        case 9:  // invalid UTF-8 / NUL / BOM / CR
             bytes.insert(contentsOf: random.pick(badBytes), at: at)
-        case 10: // BOM in front
+        case 10:  // BOM in front
             bytes = [0xEF, 0xBB, 0xBF] + bytes
-        case 11: // LF -> CRLF everywhere, or a lone CR
+        case 11:  // LF -> CRLF everywhere, or a lone CR
             if random.chance(2) {
                 bytes = bytes.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] }
             } else {
                 bytes.insert(0x0D, at: at)
             }
-        case 12: // duplicate a range (repeated keys, repeated lines)
+        case 12:  // duplicate a range (repeated keys, repeated lines)
             if !bytes.isEmpty {
                 let start = random.below(bytes.count)
                 let end = min(bytes.count, start + 1 + random.below(200))
                 bytes.insert(contentsOf: bytes[start..<end], at: at)
             }
-        case 13: // delete a range
+        case 13:  // delete a range
             if !bytes.isEmpty {
                 let start = random.below(bytes.count)
                 bytes.removeSubrange(start..<min(bytes.count, start + 1 + random.below(40)))
             }
-        case 14: // a long run (long strings, long numbers)
+        case 14:  // a long run (long strings, long numbers)
             let unit = random.pick(["a", "9", " ", "\\n", "中", "\\ud800", "'s", "\",\"", "data: x\r\n"])
             bytes.insert(contentsOf: Array(String(repeating: unit, count: random.pick([64, 1000, 5000])).utf8), at: at)
-        default: // join lines / split lines
-            if let newline = bytes.firstIndex(of: 0x0A), random.chance(2) { bytes.remove(at: newline) } else { bytes.insert(0x0A, at: at) }
+        default:  // join lines / split lines
+            if let newline = bytes.firstIndex(of: 0x0A), random.chance(2) {
+                bytes.remove(at: newline)
+            } else {
+                bytes.insert(0x0A, at: at)
+            }
         }
         return bytes
     }

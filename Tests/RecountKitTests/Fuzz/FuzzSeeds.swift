@@ -5,20 +5,27 @@ import Foundation
 enum FuzzSeeds {
     static func seeds(for target: String) -> [[UInt8]] {
         let root = RecountFuzzTargets.repositoryRoot
-        func file(_ path: String) -> [UInt8] { FileManager.default.contents(atPath: root + "/" + path).map(Array.init) ?? [] }
+        func file(_ path: String) -> [UInt8] {
+            FileManager.default.contents(atPath: root + "/" + path).map(Array.init) ?? []
+        }
         func lines(_ path: String) -> [[UInt8]] { file(path).split(separator: 0x0A).map(Array.init) }
         switch target {
         case "record":
             return lines("SampleLogs/2024-03-01.am.jsonl") + lines("SampleLogs/2024-03-01.pm.jsonl")
-                + lines("SampleLogs/schemes/one-api-quota/requests.jsonl") + lines("SampleLogs/schemes/points-site/requests.jsonl")
+                + lines("SampleLogs/schemes/one-api-quota/requests.jsonl")
+                + lines("SampleLogs/schemes/points-site/requests.jsonl")
                 + extraRecords.map { Array($0.utf8) }
         case "stream":
             return sse.map { Array($0.utf8) }
         case "catalog":
-            return ["SampleLogs/pricing.json", "SampleLogs/schemes/one-api-quota/pricing.json", "SampleLogs/schemes/points-site/pricing.json",
-                    "SampleLogs/schemes/half-price-usd/pricing.json", "Tests/Fixtures/pricing/points-site.json"].map(file)
+            return [
+                "SampleLogs/pricing.json", "SampleLogs/schemes/one-api-quota/pricing.json",
+                "SampleLogs/schemes/points-site/pricing.json",
+                "SampleLogs/schemes/half-price-usd/pricing.json", "Tests/Fixtures/pricing/points-site.json",
+            ].map(file)
         case "ledger":
-            return [file("SampleLogs/debits.jsonl")] + lines("SampleLogs/debits.jsonl") + csvLedgers.map { Array($0.utf8) }
+            return [file("SampleLogs/debits.jsonl")] + lines("SampleLogs/debits.jsonl")
+                + csvLedgers.map { Array($0.utf8) }
         default:
             return []
         }

@@ -1,6 +1,7 @@
 import Foundation
-@testable import RecountKit
 import TokenCounter
+
+@testable import RecountKit
 
 /// The decoder fuzz targets and their invariants, shared by the libFuzzer harnesses (`fuzz/`)
 /// and `swift test` (seeded smoke runs and the replay of `Tests/Fixtures/fuzz-regressions/`).
@@ -33,7 +34,9 @@ enum RecountFuzzTargets {
         case .failure(let failure): return failure.reason
         }
         let expected = referenceLines(bytes)
-        guard lines.map(\.bytes) == expected else { return "LineReader split differs from a plain LF split (\(lines.count) vs \(expected.count) lines)" }
+        guard lines.map(\.bytes) == expected else {
+            return "LineReader split differs from a plain LF split (\(lines.count) vs \(expected.count) lines)"
+        }
         for line in lines {
             let source = SourceLocation(file: "fuzz.jsonl", line: line.number)
             if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
@@ -80,7 +83,9 @@ enum RecountFuzzTargets {
         for item in items {
             let payloads = StreamAssembler.dataPayloads(item)
             let expected = referencePayloads(item)
-            if payloads != expected { return "SSE payloads differ from the reference for \(Array(item.utf8).prefix(80))" }
+            if payloads != expected {
+                return "SSE payloads differ from the reference for \(Array(item.utf8).prefix(80))"
+            }
         }
         let array = JSONValue.array(items.map { .string($0) })
         let output = StreamAssembler.output(of: array)
@@ -144,13 +149,15 @@ enum RecountFuzzTargets {
             if report.errors == 0 { return "parse refused a catalog that prices check finds no error in: \(error)" }
             return nil
         }
-        for (earlier, later) in zip(catalog.versions, catalog.versions.dropFirst()) where !(earlier.effectiveFrom < later.effectiveFrom) {
+        for (earlier, later) in zip(catalog.versions, catalog.versions.dropFirst())
+        where !(earlier.effectiveFrom < later.effectiveFrom) {
             return "versions not strictly ordered by effective_from"
         }
         let usages = [
             ChargeUsage(promptTokens: 1000, cachedPromptTokens: 100, completionTokens: 1000),
-            ChargeUsage(promptTokens: 1 << 40, completionTokens: 1 << 40, imageCount: 1 << 20, imageSize: "1024x1024",
-                        imageQuality: "hd", audioSeconds: Rational(1 << 30), characters: 1 << 30),
+            ChargeUsage(
+                promptTokens: 1 << 40, completionTokens: 1 << 40, imageCount: 1 << 20, imageSize: "1024x1024",
+                imageQuality: "hd", audioSeconds: Rational(1 << 30), characters: 1 << 30),
             ChargeUsage(imageSize: "256x256", audioSeconds: .zero, characters: 0),
         ]
         for version in catalog.versions {
@@ -158,8 +165,9 @@ enum RecountFuzzTargets {
                 let model = key.hasSuffix("*") ? String(key.dropLast()) + "x" : key
                 for usage in usages {
                     for status in [200, 500] {
-                        let charge = Pricing.expectedCharge(usage: usage, model: model, group: "default", status: status,
-                                                            at: version.effectiveFrom, catalog: catalog)
+                        let charge = Pricing.expectedCharge(
+                            usage: usage, model: model, group: "default", status: status,
+                            at: version.effectiveFrom, catalog: catalog)
                         if let amount = charge.expectedAmount, amount.isNegative { return "negative charge for \(key)" }
                     }
                 }
@@ -177,8 +185,10 @@ enum RecountFuzzTargets {
         for csv in [true, false] {
             do {
                 let reader = LineReader(MemorySource(bytes), bufferBytes: 256)
-                let result = csv ? try DebitLedgerReader.readCSV(reader, path: "fuzz.csv")
-                                 : try DebitLedgerReader.readJSONL(reader, path: "fuzz.jsonl")
+                let result =
+                    csv
+                    ? try DebitLedgerReader.readCSV(reader, path: "fuzz.csv")
+                    : try DebitLedgerReader.readJSONL(reader, path: "fuzz.jsonl")
                 if result.rejects.contains(where: { $0.reason.isEmpty }) { return "ledger reject without a reason" }
                 if result.debits.contains(where: { $0.amount.isNegative }) { return "negative debit accepted" }
                 if result.debits.contains(where: { $0.debitID.isEmpty || $0.requestID.isEmpty || $0.account.isEmpty }) {
@@ -186,7 +196,8 @@ enum RecountFuzzTargets {
                 }
                 let lines = reader.lineNumber
                 if result.debits.count + result.rejects.count + result.blankLines > lines {
-                    return "more debits, rejects and blanks (\(result.debits.count)+\(result.rejects.count)+\(result.blankLines)) than lines (\(lines))"
+                    return
+                        "more debits, rejects and blanks (\(result.debits.count)+\(result.rejects.count)+\(result.blankLines)) than lines (\(lines))"
                 }
             } catch {
                 guard csv, case .malformed(_, _, let reason) = error, reason.contains("header") else {
@@ -196,10 +207,12 @@ enum RecountFuzzTargets {
         }
         for line in referenceLines(bytes) {
             guard case .fields(let fields) = CSVRecord.parse(line) else { continue }
-            var writer = CSVWriter(header: [], bom: false) // an empty header is a bare CRLF
+            var writer = CSVWriter(header: [], bom: false)  // an empty header is a bare CRLF
             writer.row(fields.map { .text($0) })
             let written = Array(writer.bytes.dropFirst(2).dropLast(2))
-            guard case .fields(let back) = CSVRecord.parse(written) else { return "a CSVWriter row does not parse back" }
+            guard case .fields(let back) = CSVRecord.parse(written) else {
+                return "a CSVWriter row does not parse back"
+            }
             if back != fields.map(neutralised) { return "CSV round trip changed fields: \(fields) -> \(back)" }
         }
         return nil
@@ -217,11 +230,14 @@ enum RecountFuzzTargets {
     static func readLines(_ bytes: [UInt8]) -> Result<[LineReader.Line], Failure> {
         // Small and odd read sizes exercise the reader's buffer refills and moves.
         let shape = Int(bytes.reduce(0) { $0 &+ UInt32($1) } % 4)
-        let reader = LineReader(MemorySource(bytes, chunk: [1, 3, 4096, 1 << 20][shape]), bufferBytes: [1, 16, 64, 4096][shape])
+        let reader = LineReader(
+            MemorySource(bytes, chunk: [1, 3, 4096, 1 << 20][shape]), bufferBytes: [1, 16, 64, 4096][shape])
         var lines: [LineReader.Line] = []
         do {
             while let line = try reader.next() {
-                if line.number != lines.count + 1 { return .failure(Failure(reason: "line numbers skip at \(line.number)")) }
+                if line.number != lines.count + 1 {
+                    return .failure(Failure(reason: "line numbers skip at \(line.number)"))
+                }
                 lines.append(line)
             }
         } catch {
@@ -234,7 +250,7 @@ enum RecountFuzzTargets {
     static func referenceLines(_ bytes: [UInt8]) -> [[UInt8]] {
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
         if bytes.last == 0x0A || bytes.isEmpty { lines.removeLast() }
-        if lines.first?.starts(with: [0xEF, 0xBB, 0xBF]) == true { lines[0].removeFirst(3) } // a BOM is not text
+        if lines.first?.starts(with: [0xEF, 0xBB, 0xBF]) == true { lines[0].removeFirst(3) }  // a BOM is not text
         return lines.map { $0.last == 0x0D ? Array($0.dropLast()) : $0 }
     }
 

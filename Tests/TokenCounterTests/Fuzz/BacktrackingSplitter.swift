@@ -26,11 +26,12 @@ struct BacktrackingSplitter: Sendable {
     let pattern: Node
 
     init(family: PatternFamily) {
-        pattern = switch family {
-        case .r50k: Self.r50k
-        case .cl100k: Self.cl100k
-        case .o200k: Self.o200k
-        }
+        pattern =
+            switch family {
+            case .r50k: Self.r50k
+            case .cl100k: Self.cl100k
+            case .o200k: Self.o200k
+            }
     }
 
     /// Pieces as byte ranges of the UTF-8 text, in order. A scalar no alternative matches at
@@ -45,7 +46,9 @@ struct BacktrackingSplitter: Sendable {
         var position = 0
         while position < scalars.count {
             var found: Int?
-            _ = Self.match(pattern, position, input) { end in found = end; return true }
+            _ = Self.match(pattern, position, input) { end in
+                found = end; return true
+            }
             if let end = found, end > position {
                 result.append((offsets[position], offsets[end], false))
                 position = end
@@ -83,7 +86,9 @@ struct BacktrackingSplitter: Sendable {
                 var taken = 0
                 while taken < max {
                     var end: Int?
-                    _ = match(node, position, input) { end = $0; return true }
+                    _ = match(node, position, input) {
+                        end = $0; return true
+                    }
                     guard let end, end > position else { break }
                     position = end
                     taken += 1
@@ -104,18 +109,18 @@ struct BacktrackingSplitter: Sendable {
 
     // MARK: - Character classes
 
-    static let whitespace = Node.scalar { _, c in c == .whitespace }                       // \s
-    static let notWhitespace = Node.scalar { _, c in c != .whitespace }                    // \S
+    static let whitespace = Node.scalar { _, c in c == .whitespace }  // \s
+    static let notWhitespace = Node.scalar { _, c in c != .whitespace }  // \S
     static let letter = Node.scalar { _, c in c == .upper || c == .lower || c == .otherLetter }  // \p{L}
-    static let number = Node.scalar { _, c in c == .number }                               // \p{N}
+    static let number = Node.scalar { _, c in c == .number }  // \p{N}
     /// `[^\s\p{L}\p{N}]`
     static let punctuation = Node.scalar { _, c in c == .other || c == .mark }
     /// `[^\r\n\p{L}\p{N}]`
     static let notNewlineLetterNumber = Node.scalar { s, c in
         s != "\r" && s != "\n" && c != .upper && c != .lower && c != .otherLetter && c != .number
     }
-    static let newline = Node.scalar { s, _ in s == "\r" || s == "\n" }                    // [\r\n]
-    static let newlineOrSlash = Node.scalar { s, _ in s == "\r" || s == "\n" || s == "/" } // [\r\n/]
+    static let newline = Node.scalar { s, _ in s == "\r" || s == "\n" }  // [\r\n]
+    static let newlineOrSlash = Node.scalar { s, _ in s == "\r" || s == "\n" || s == "/" }  // [\r\n/]
     static let space = Node.scalar { s, _ in s == " " }
     /// `[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]`
     static let upperish = Node.scalar { _, c in c == .upper || c == .otherLetter || c == .mark }
@@ -129,24 +134,37 @@ struct BacktrackingSplitter: Sendable {
     /// `(?i:…)` by simple case folding: ASCII case, and ſ (U+017F) folds to `s`. (K, U+212A,
     /// folds to `k`, which no contraction holds.)
     static func caseless(_ text: String) -> Node {
-        .sequence(text.unicodeScalars.map { expected in
-            .scalar { s, _ in
-                // The contractions' letters are ASCII: fold by the case bit.
-                s == expected || (s.isASCII && expected.properties.isAlphabetic && s.value | 0x20 == expected.value | 0x20)
-                    || (expected == "s" && s == "\u{17F}")
-            }
-        })
+        .sequence(
+            text.unicodeScalars.map { expected in
+                .scalar { s, _ in
+                    // The contractions' letters are ASCII: fold by the case bit.
+                    s == expected
+                        || (s.isASCII && expected.properties.isAlphabetic && s.value | 0x20 == expected.value | 0x20)
+                        || (expected == "s" && s == "\u{17F}")
+                }
+            })
     }
 
-    static func optional(_ node: Node, possessive: Bool = false) -> Node { .loop(node, min: 0, max: 1, possessive: possessive) }
-    static func oneOrMore(_ node: Node, possessive: Bool = false) -> Node { .loop(node, min: 1, max: .max, possessive: possessive) }
-    static func zeroOrMore(_ node: Node, possessive: Bool = false) -> Node { .loop(node, min: 0, max: .max, possessive: possessive) }
+    static func optional(_ node: Node, possessive: Bool = false) -> Node {
+        .loop(node, min: 0, max: 1, possessive: possessive)
+    }
+    static func oneOrMore(_ node: Node, possessive: Bool = false) -> Node {
+        .loop(node, min: 1, max: .max, possessive: possessive)
+    }
+    static func zeroOrMore(_ node: Node, possessive: Bool = false) -> Node {
+        .loop(node, min: 0, max: .max, possessive: possessive)
+    }
 
     // MARK: - The patterns
 
     /// `'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s`
     static let r50k = Node.choice([
-        .sequence([literal("'"), .choice([literal("s"), literal("d"), literal("m"), literal("t"), literal("ll"), literal("ve"), literal("re")])]),
+        .sequence([
+            literal("'"),
+            .choice([
+                literal("s"), literal("d"), literal("m"), literal("t"), literal("ll"), literal("ve"), literal("re"),
+            ]),
+        ]),
         .sequence([optional(space), oneOrMore(letter, possessive: true)]),
         .sequence([optional(space), oneOrMore(number, possessive: true)]),
         .sequence([optional(space), oneOrMore(punctuation, possessive: true)]),

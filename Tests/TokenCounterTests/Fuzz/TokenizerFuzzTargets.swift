@@ -1,5 +1,6 @@
 import CVocabulary
 import Foundation
+
 @testable import TokenCounter
 
 /// Differential fuzz targets for the counter, shared by the libFuzzer harnesses (`fuzz/`) and
@@ -25,19 +26,26 @@ enum TokenizerFuzzTargets {
         }
     }
 
-    static let splitters: [(PatternFamily, BacktrackingSplitter)] = [.r50k, .cl100k, .o200k].map { ($0, BacktrackingSplitter(family: $0)) }
+    static let splitters: [(PatternFamily, BacktrackingSplitter)] = [.r50k, .cl100k, .o200k].map {
+        ($0, BacktrackingSplitter(family: $0))
+    }
 
     static func pretokenizer(_ bytes: [UInt8]) -> String? {
         var text = self.text(from: bytes)
         for (family, reference) in splitters {
             let expected = reference.pieces(text)
-            if let unmatched = expected.first(where: \.unmatched) { return "\(family): the pattern matches nothing at byte \(unmatched.start) of \(describe(text))" }
+            if let unmatched = expected.first(where: \.unmatched) {
+                return "\(family): the pattern matches nothing at byte \(unmatched.start) of \(describe(text))"
+            }
             var pieces: [(Int, Int)] = []
             text.withUTF8 { utf8 in
                 PreTokenizer(family: family).forEachPiece(in: utf8) { pieces.append(($0, $1)) }
             }
-            if pieces.count != expected.count || zip(pieces, expected).contains(where: { $0.0 != $1.start || $0.1 != $1.end }) {
-                return "\(family): pieces \(pieces.map { "\($0)-\($1)" }) != reference \(expected.map { "\($0.start)-\($0.end)" }) for \(describe(text))"
+            if pieces.count != expected.count
+                || zip(pieces, expected).contains(where: { $0.0 != $1.start || $0.1 != $1.end })
+            {
+                return
+                    "\(family): pieces \(pieces.map { "\($0)-\($1)" }) != reference \(expected.map { "\($0.start)-\($0.end)" }) for \(describe(text))"
             }
         }
         return nil
@@ -54,19 +62,29 @@ enum TokenizerFuzzTargets {
             let tokens = encoding.encode(text)
             let expected = reference.encode(text)
             if tokens != expected { return "\(name): \(tokens) != reference \(expected) for \(describe(text))" }
-            if encoding.count(text) != tokens.count { return "\(name): count \(encoding.count(text)) != \(tokens.count) tokens" }
-            if encoding.decode(tokens) != Array(text.utf8) { return "\(name): decode(encode(text)) != text for \(describe(text))" }
+            if encoding.count(text) != tokens.count {
+                return "\(name): count \(encoding.count(text)) != \(tokens.count) tokens"
+            }
+            if encoding.decode(tokens) != Array(text.utf8) {
+                return "\(name): decode(encode(text)) != text for \(describe(text))"
+            }
             if bytes.first.map({ $0 & 2 == 2 }) == true {
                 let special = encoding.encode(text, specials: .recognised)
                 let expectedSpecial = reference.encodeRecognisingSpecials(text, specials: name.specialTokens)
-                if special != expectedSpecial { return "\(name) with specials: \(special) != reference \(expectedSpecial) for \(describe(text))" }
-                if encoding.count(text, specials: .recognised) != special.count { return "\(name): count with specials differs" }
+                if special != expectedSpecial {
+                    return "\(name) with specials: \(special) != reference \(expectedSpecial) for \(describe(text))"
+                }
+                if encoding.count(text, specials: .recognised) != special.count {
+                    return "\(name): count with specials differs"
+                }
             }
         }
         // Raw bytes as `recount count` reads them.
         if bytes.first.map({ $0 & 1 == 1 }) == true {
             let encoding = try! Encoding.named(.cl100k_base)
-            if encoding.encode(bytes: bytes) != encoding.encode(String(decoding: bytes, as: UTF8.self)) { return "encode(bytes:) differs from encode(String(decoding:))" }
+            if encoding.encode(bytes: bytes) != encoding.encode(String(decoding: bytes, as: UTF8.self)) {
+                return "encode(bytes:) differs from encode(String(decoding:))"
+            }
         }
         return nil
     }
@@ -82,7 +100,11 @@ enum TokenizerFuzzTargets {
         if mode & 1 == 1 { return String(decoding: body, as: UTF8.self) }
         var text = ""
         for byte in body {
-            if byte < 0x80 { text.unicodeScalars.append(Unicode.Scalar(byte)) } else { text += palette[Int(byte - 0x80) % palette.count] }
+            if byte < 0x80 {
+                text.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                text += palette[Int(byte - 0x80) % palette.count]
+            }
         }
         return text
     }
@@ -93,12 +115,16 @@ enum TokenizerFuzzTargets {
     static let palette: [String] = [
         "é", "É", "ß", "ǅ", "ʰ", "ſ", "\u{212A}", "ı", "İ", "ﬀ", "Ω", "ω", "Ж", "ж", "ա", "Ա",
         "中", "日本", "한", "ア", "ｱ", "ا", "ש", "ह", "ि", "्", "ไ", "ั", "\u{301}", "\u{308}", "\u{20DD}", "\u{903}",
-        "٣", "²", "Ⅷ", "１", "½", "𝟘", "\u{16D70}", "\u{1C89}", "\u{10D50}", "\u{10D70}", "\u{105C0}", "\u{2EBF0}", "\u{323B0}", "\u{10940}", "\u{1E900}", "\u{1E922}",
-        "\u{A0}", "\u{85}", "\u{2028}", "\u{2029}", "\u{3000}", "\u{1680}", "\u{2000}", "\u{202F}", "\u{180E}", "\u{200B}", "\u{FEFF}", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1F}", "\t",
-        "\r\n", "\n\n", " \n", "\r", "\u{0}", "\u{7F}", "\u{FFFD}", "\u{E000}", "\u{10FFFD}", "\u{FFFF}", "\u{1F600}", "👍🏽", "👨‍👩‍👧", "🇯🇵", "❤️", "✓",
+        "٣", "²", "Ⅷ", "１", "½", "𝟘", "\u{16D70}", "\u{1C89}", "\u{10D50}", "\u{10D70}", "\u{105C0}", "\u{2EBF0}",
+        "\u{323B0}", "\u{10940}", "\u{1E900}", "\u{1E922}",
+        "\u{A0}", "\u{85}", "\u{2028}", "\u{2029}", "\u{3000}", "\u{1680}", "\u{2000}", "\u{202F}", "\u{180E}",
+        "\u{200B}", "\u{FEFF}", "\u{0B}", "\u{0C}", "\u{1C}", "\u{1F}", "\t",
+        "\r\n", "\n\n", " \n", "\r", "\u{0}", "\u{7F}", "\u{FFFD}", "\u{E000}", "\u{10FFFD}", "\u{FFFF}", "\u{1F600}",
+        "👍🏽", "👨‍👩‍👧", "🇯🇵", "❤️", "✓",
         "'s", "'S", "'ſ", "'t", "'T", "'re", "'RE", "'rE", "'ve", "'VE", "'m", "'M", "'ll", "'LL", "'Ll", "'d",
         "'D", "’s", "''", "' ", "'x", "'\u{17F}t", "'l", "'v", "'r", "n't", "N'T", "'é", "'中", "'1", "' s", "'\n",
-        "<|endoftext|>", "<|fim_prefix|>", "<|endofprompt|>", "<|im_start|>", "<|", "|>", "<|endoftext", "<|<|endoftext|>",
+        "<|endoftext|>", "<|fim_prefix|>", "<|endofprompt|>", "<|im_start|>", "<|", "|>", "<|endoftext",
+        "<|<|endoftext|>",
         "//", "}\n//", "...", "!!!", "\u{2014}", "«", "€", "©",
     ]
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import TokenCounter
 
 /// Short seeded runs of the differential tokenizer targets in every `swift test` (the long runs
@@ -46,7 +47,9 @@ import TestSupport
     ])
     func backtrackingSplitterOnKnownSplits(_ family: PatternFamily, _ text: String, _ expected: [String]) {
         let utf8 = Array(text.utf8)
-        let pieces = BacktrackingSplitter(family: family).pieces(text).map { String(decoding: utf8[$0.start..<$0.end], as: UTF8.self) }
+        let pieces = BacktrackingSplitter(family: family).pieces(text).map {
+            String(decoding: utf8[$0.start..<$0.end], as: UTF8.self)
+        }
         #expect(pieces == expected)
         #expect(pieces.map { Array($0.utf8) } == ReferenceSplitter(family: family).pieces(text))
     }
@@ -56,7 +59,10 @@ import TestSupport
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { url.deleteLastPathComponent() }
         let directory = url.path + "/Tests/Fixtures/fuzz-regressions/" + target
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { !$0.hasPrefix(".") && $0 != "README.md" }.sorted() ?? []
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter {
+                !$0.hasPrefix(".") && $0 != "README.md"
+            }.sorted() ?? []
         for name in names {
             let bytes = try #require(FileManager.default.contents(atPath: directory + "/" + name))
             #expect(TokenizerFuzzTargets.run(target, Array(bytes)) == nil, "\(target)/\(name)")
