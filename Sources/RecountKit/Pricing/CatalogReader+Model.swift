@@ -25,6 +25,20 @@ extension CatalogReader {
     /// (`relay/helper/price.go` `claudeCacheCreation1hMultiplier`).
     static let oneHourCacheWriteMultiplier = try! Rational(parsing: "1.6")
 
+    /// `X_per_1k` / `X_per_1m` of `object` → the price of a single unit; both given is
+    /// ambiguous (an error naming the path), neither is nil.
+    mutating func perUnit(_ object: JSONObject, path: String, _ stem: String) -> Rational? {
+        let perK = object[stem + "_per_1k"].flatMap { rational($0, path: path + ".\(stem)_per_1k", positive: false) }
+        let perM = object[stem + "_per_1m"].flatMap { rational($0, path: path + ".\(stem)_per_1m", positive: false) }
+        if object[stem + "_per_1k"] != nil, object[stem + "_per_1m"] != nil {
+            error(path + ".\(stem)_per_1m", "both \(stem)_per_1k and \(stem)_per_1m given; give one")
+            return nil
+        }
+        if let perK { return try? perK.divided(by: Rational(1000)) }
+        if let perM { return try? perM.divided(by: Rational(1_000_000)) }
+        return nil
+    }
+
     /// One-api's ratio 1: $0.002 per 1K tokens, i.e. 1/500,000 USD per token.
     static let ratioOneUSDPerToken = try! Rational(numerator: 1, denominator: 500_000)
 
@@ -56,19 +70,7 @@ extension CatalogReader {
 
         /// `X_per_1k` / `X_per_1m` → per single unit; both given is ambiguous.
         func perUnit(_ reader: inout CatalogReader, _ stem: String) -> Rational? {
-            let perK = object[stem + "_per_1k"].flatMap {
-                reader.rational($0, path: path + ".\(stem)_per_1k", positive: false)
-            }
-            let perM = object[stem + "_per_1m"].flatMap {
-                reader.rational($0, path: path + ".\(stem)_per_1m", positive: false)
-            }
-            if object[stem + "_per_1k"] != nil, object[stem + "_per_1m"] != nil {
-                reader.error(path + ".\(stem)_per_1m", "both \(stem)_per_1k and \(stem)_per_1m given; give one")
-                return nil
-            }
-            if let perK { return try? perK.divided(by: Rational(1000)) }
-            if let perM { return try? perM.divided(by: Rational(1_000_000)) }
-            return nil
+            reader.perUnit(object, path: path, stem)
         }
 
         var input = perUnit(&self, "input")
@@ -182,19 +184,7 @@ extension CatalogReader {
     ) -> GatewayDimensions {
         var d = GatewayDimensions()
         func perUnit(_ reader: inout CatalogReader, _ stem: String) -> Rational? {
-            let perK = object[stem + "_per_1k"].flatMap {
-                reader.rational($0, path: path + ".\(stem)_per_1k", positive: false)
-            }
-            let perM = object[stem + "_per_1m"].flatMap {
-                reader.rational($0, path: path + ".\(stem)_per_1m", positive: false)
-            }
-            if object[stem + "_per_1k"] != nil, object[stem + "_per_1m"] != nil {
-                reader.error(path + ".\(stem)_per_1m", "both \(stem)_per_1k and \(stem)_per_1m given; give one")
-                return nil
-            }
-            if let perK { return try? perK.divided(by: Rational(1000)) }
-            if let perM { return try? perM.divided(by: Rational(1_000_000)) }
-            return nil
+            reader.perUnit(object, path: path, stem)
         }
         d.cacheWrite5m = perUnit(&self, "cache_write_5m")
         d.cacheWrite1h = perUnit(&self, "cache_write_1h")
