@@ -166,47 +166,23 @@ extension SampleExchange {
         for (user, reply) in conversation.history {
             messages.append(.fields([("role", .string("user")), ("content", .string(user))]))
             if !tools.isEmpty && rng.chance(250) {
-                let call = SampleTools.call(tools[rng.below(tools.count)], &rng)
-                messages.append(
-                    .fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([call.json]))]))
-                messages.append(
-                    .fields([
-                        ("role", .string("tool")), ("tool_call_id", .string(call.id)),
-                        ("content", .string(SampleTools.result(&rng))),
-                    ]))
+                messages += toolRound(tools, &rng)
             }
             messages.append(.fields([("role", .string("assistant")), ("content", .string(reply))]))
         }
         messages.append(.fields([("role", .string("user")), ("content", .string(conversation.user))]))
 
-        var body: [(String, JSONValue)] = [("model", .string(model)), ("messages", .array(messages))]
-        if rng.chance(600) { body.append(("temperature", .number(["0", "0.2", "0.7", "1", "1.2"][rng.below(5)]))) }
-        if rng.chance(300) { body.append(("max_tokens", .int([256, 512, 1024, 2048, 4096][rng.below(5)]))) }
-        if !tools.isEmpty { body.append(("tools", .array(tools.map(\.definition)))) }
-        if stream {
-            body.append(("stream", .bool(true)))
-            if rng.chance(600) { body.append(("stream_options", .fields([("include_usage", .bool(true))]))) }
-        }
-        var exchange = SampleExchange(endpoint: .chatCompletions, stream: stream, request: .fields(body))
-        let id = "chatcmpl-" + rng.hex(24)
-        exchange.chunkID = .string(id)
-        if let status = failed {
-            exchange.response = SampleFailures.errorBody(status: status, &rng)
-            exchange.shape = .object
-            return exchange
-        }
+        var (exchange, id) = chatRequest(
+            model: model, messages: messages, tools: tools, stream: stream, failed: failed, &rng)
+        if failed != nil { return exchange }
         var toolCall: SampleTools.Call?
         if !tools.isEmpty && rng.chance(400) { toolCall = SampleTools.call(tools[rng.below(tools.count)], &rng) }
         let text = toolCall == nil ? conversation.reply : ""
         let created = JSONValue.int(1_709_222_400 + rng.below(86_400))
         if stream {
             // Coarse deltas (a capturing proxy batches them), so a streamed line is not ten
-            // times a plain one; both shapes a relay logs.
-            exchange.response =
-                rng.chance(600)
-                ? .array(chunks(id: id, created: created, model: model, text: text, call: toolCall, &rng))
-                : .array(sseLines(id: id, created: created, model: model, text: text, call: toolCall, &rng))
-            exchange.shape = exchange.response?.arrayValue?.first?.stringValue == nil ? .chunks : .sse
+            // times a plain one.
+            exchange.stream(id: id, created: created, model: model, text: text, call: toolCall, &rng)
         } else {
             let message: JSONValue =
                 toolCall.map {
@@ -272,21 +248,6 @@ extension SampleExchange {
         if let system = conversation.system { passages.insert(system, at: 0) }
         let input: JSONValue =
             rng.chance(500) ? .array(passages.map(JSONValue.string)) : .string(passages.joined(separator: "\n"))
-        var exchange = SampleExchange(
-            endpoint: .embeddings,
-            request: .fields([
-                ("model", .string(model)), ("input", input), ("encoding_format", .string("float")),
-            ]))
-        if let status = failed {
-            exchange.response = SampleFailures.errorBody(status: status, &rng)
-        } else {
-            let count = input.arrayValue?.count ?? 1
-            exchange.response = .fields([
-                ("object", .string("list")), ("model", .string(model)),
-                ("data", .array((0..<count).map { .fields([("object", .string("embedding")), ("index", .int($0))]) })),
-            ])
-        }
-        exchange.shape = .object
-        return exchange
+        return embedding(model: model, input: input, failed: failed, &rng)
     }
 }

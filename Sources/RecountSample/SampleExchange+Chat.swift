@@ -16,36 +16,16 @@ extension SampleExchange {
         for _ in 0..<rng.skewed(4) {
             messages.append(userMessage(style, vision: ImageTileRule.forModel(model) != nil, &rng))
             if !tools.isEmpty && rng.chance(300) {
-                let call = SampleTools.call(tools[rng.below(tools.count)], &rng)
-                messages.append(
-                    .fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([call.json]))]))
-                messages.append(
-                    .fields([
-                        ("role", .string("tool")), ("tool_call_id", .string(call.id)),
-                        ("content", .string(SampleTools.result(&rng))),
-                    ]))
+                messages += toolRound(tools, &rng)
             }
             messages.append(
                 .fields([("role", .string("assistant")), ("content", .string(SampleText.reply(style, &rng)))]))
         }
         messages.append(userMessage(style, vision: ImageTileRule.forModel(model) != nil, &rng))
 
-        var body: [(String, JSONValue)] = [("model", .string(model)), ("messages", .array(messages))]
-        if rng.chance(600) { body.append(("temperature", .number(["0", "0.2", "0.7", "1", "1.2"][rng.below(5)]))) }
-        if rng.chance(300) { body.append(("max_tokens", .int([256, 512, 1024, 2048, 4096][rng.below(5)]))) }
-        if !tools.isEmpty { body.append(("tools", .array(tools.map(\.definition)))) }
-        if stream {
-            body.append(("stream", .bool(true)))
-            if rng.chance(600) { body.append(("stream_options", .fields([("include_usage", .bool(true))]))) }
-        }
-        var exchange = SampleExchange(endpoint: .chatCompletions, stream: stream, request: .fields(body))
-        let id = "chatcmpl-" + rng.hex(24)
-        exchange.chunkID = .string(id)
-        if let status = failed {
-            exchange.response = SampleFailures.errorBody(status: status, &rng)
-            exchange.shape = .object
-            return exchange
-        }
+        var (exchange, id) = chatRequest(
+            model: model, messages: messages, tools: tools, stream: stream, failed: failed, &rng)
+        if failed != nil { return exchange }
 
         // The reply: text, or a tool call when tools were offered.
         var toolCall: SampleTools.Call?
@@ -53,11 +33,7 @@ extension SampleExchange {
         let text = toolCall == nil ? SampleText.reply(style, &rng) : ""
         let created = JSONValue.int(1_709_222_400 + rng.below(86_400))
         if stream {
-            exchange.response =
-                rng.chance(600)
-                ? .array(chunks(id: id, created: created, model: model, text: text, call: toolCall, &rng))
-                : .array(sseLines(id: id, created: created, model: model, text: text, call: toolCall, &rng))
-            exchange.shape = exchange.response?.arrayValue?.first?.stringValue == nil ? .chunks : .sse
+            exchange.stream(id: id, created: created, model: model, text: text, call: toolCall, &rng)
         } else {
             var choices: [JSONValue] = []
             let count = rng.chance(10) ? 2 : 1
@@ -83,6 +59,55 @@ extension SampleExchange {
             exchange.shape = .object
         }
         return exchange
+    }
+
+    /// An assistant tool call and the tool's answer: one round of a conversation with tools.
+    static func toolRound(_ tools: [SampleTools.Tool], _ rng: inout SampleRandom) -> [JSONValue] {
+        let call = SampleTools.call(tools[rng.below(tools.count)], &rng)
+        return [
+            .fields([("role", .string("assistant")), ("content", .null), ("tool_calls", .array([call.json]))]),
+            .fields([
+                ("role", .string("tool")), ("tool_call_id", .string(call.id)),
+                ("content", .string(SampleTools.result(&rng))),
+            ]),
+        ]
+    }
+
+    /// A chat request's body around `messages` (sampling options, tools, stream options) and
+    /// its exchange with the completion id; a failed request already holds its error body.
+    /// Both chat generators, the classic texts and the realistic conversations, build it so.
+    static func chatRequest(
+        model: String, messages: [JSONValue], tools: [SampleTools.Tool], stream: Bool, failed: Int?,
+        _ rng: inout SampleRandom
+    ) -> (exchange: SampleExchange, id: String) {
+        var body: [(String, JSONValue)] = [("model", .string(model)), ("messages", .array(messages))]
+        if rng.chance(600) { body.append(("temperature", .number(["0", "0.2", "0.7", "1", "1.2"][rng.below(5)]))) }
+        if rng.chance(300) { body.append(("max_tokens", .int([256, 512, 1024, 2048, 4096][rng.below(5)]))) }
+        if !tools.isEmpty { body.append(("tools", .array(tools.map(\.definition)))) }
+        if stream {
+            body.append(("stream", .bool(true)))
+            if rng.chance(600) { body.append(("stream_options", .fields([("include_usage", .bool(true))]))) }
+        }
+        var exchange = SampleExchange(endpoint: .chatCompletions, stream: stream, request: .fields(body))
+        let id = "chatcmpl-" + rng.hex(24)
+        exchange.chunkID = .string(id)
+        if let status = failed {
+            exchange.response = SampleFailures.errorBody(status: status, &rng)
+            exchange.shape = .object
+        }
+        return (exchange, id)
+    }
+
+    /// A streamed reply, as chunk objects or as raw SSE lines (both shapes a relay logs).
+    mutating func stream(
+        id: String, created: JSONValue, model: String, text: String, call: SampleTools.Call?,
+        _ rng: inout SampleRandom
+    ) {
+        response =
+            rng.chance(600)
+            ? .array(Self.chunks(id: id, created: created, model: model, text: text, call: call, &rng))
+            : .array(Self.sseLines(id: id, created: created, model: model, text: text, call: call, &rng))
+        shape = response?.arrayValue?.first?.stringValue == nil ? .chunks : .sse
     }
 
     /// A user turn: a plain string, sometimes a content-part array, a `name`, or an image part

@@ -51,6 +51,12 @@ extension SampleExchange {
             ? .array(
                 (0..<rng.int(2...16)).map { _ in .string(SampleText.prose(style, sentences: rng.int(1...4), &rng)) })
             : .string(SampleText.prose(style, sentences: 1 + rng.skewed(14), &rng))
+        return embedding(model: model, input: input, failed: failed, &rng)
+    }
+
+    /// An embeddings exchange for `input` (vectors are not logged, only their count), or its
+    /// error body: shared by both profiles.
+    static func embedding(model: String, input: JSONValue, failed: Int?, _ rng: inout SampleRandom) -> SampleExchange {
         var exchange = SampleExchange(
             endpoint: .embeddings,
             request: .fields([
