@@ -100,9 +100,7 @@ extension Explanation {
             break
         }
         if record.stream {
-            let stream = StreamOutcome.classify(
-                isStream: true, quota: gateway.quota ?? 0,
-                completionTokens: record.billed.completionTokens ?? 0, other: gateway.other)
+            let stream = Self.streamOutcome(record, gateway)
             out.field(
                 "stream",
                 stream.outcome.rawValue + (stream.endReason.map { " (end_reason \($0.isEmpty ? "(none)" : $0))" } ?? "")
@@ -156,9 +154,7 @@ extension Explanation {
             break
         }
         if record.stream {
-            let stream = StreamOutcome.classify(
-                isStream: true, quota: gateway.quota ?? 0,
-                completionTokens: record.billed.completionTokens ?? 0, other: gateway.other)
+            let stream = Self.streamOutcome(record, gateway)
             pairs.append(
                 (
                     "stream",
@@ -166,5 +162,18 @@ extension Explanation {
                 ))
         }
         return .obj(pairs)
+    }
+}
+
+extension Explanation {
+    /// How a streamed row ended, from the row alone: the text and the JSON show the same.
+    static func streamOutcome(
+        _ record: LogRecord, _ gateway: GatewayRow
+    )
+        -> (outcome: StreamOutcome, endReason: String?, finding: GatewayFinding?)
+    {
+        StreamOutcome.classify(
+            isStream: true, quota: gateway.quota ?? 0, completionTokens: record.billed.completionTokens ?? 0,
+            other: gateway.other)
     }
 }
