@@ -59,6 +59,22 @@ import Testing
         #expect(right.causes.isEmpty)
     }
 
+    @Test func aRowIsItsOwnDebitUnderItsLogsID() throws {
+        // Row 2 is debited its quota 2250 (`logs.id` 2 names the debit), 250 over the 2000 due.
+        // The overcharge credit hangs on the request alone (a log's own debit has no ledger id).
+        let other =
+            #"{"model_ratio":1.25,"completion_ratio":4,"group_ratio":1,"model_price":-1,"cache_tokens":400,"cache_ratio":0.5}"#
+        let result = try run([
+            Self.row(2, model: "gpt-4o", quota: 2250, prompt: 1000, completion: 200, requestID: "lost", other: other)
+        ])
+        let lost = try result.row("lost")
+        #expect(lost.debits.map(\.debitID) == ["2"])
+        #expect(lost.credits.map(\.debitID) == ["2"])
+        #expect(
+            lost.credits.map(\.creditID)
+                == [Credit.id(requestID: "lost", creditClass: .overcharge, debitID: nil)])
+    }
+
     @Test func rateNamesTheRatioThatDiffersFromTheCatalog() throws {
         // The gateway applied model_ratio 2.5 where the catalog's version says 1.25, and computed
         // right from it: (600 + 400 × 0.5 + 200 × 4) × 2.5 = 1600 × 2.5 = 4000 against the

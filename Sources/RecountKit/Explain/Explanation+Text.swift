@@ -206,10 +206,13 @@ extension Explanation {
         out.heading("recorded debits")
         if outcome.debits.isEmpty { out.field("debits", "none") }
         for debit in outcome.debits {
-            let fromLog = debit.debitID.hasSuffix("#billed")
             var text = "\(amount(debit.amount)) \(unitName)"
             if let version = debit.pricingVersion { text += ", version \(version)" }
-            text += fromLog ? " (the log line's billed.amount)" : " (ledger \(debit.source))"
+            if debit.source != record?.source {
+                text += " (ledger \(debit.source))"
+            } else {
+                text += record?.gateway != nil ? " (the row's quota)" : " (the log line's billed.amount)"
+            }
             if debit.account != outcome.account { text += ", debited account \(debit.account)" }
             out.field("debit", debit.debitID + ": " + text)
         }

@@ -1,7 +1,8 @@
 /// One recorded debit: from the debit ledger (`--debits`), or a log line's `billed.amount`
 /// when no ledger is given.
 public struct Debit: Sendable, Equatable {
-    /// The ledger's `debit_id`; for a log line's own debit, `"<request id>#billed"`.
+    /// The ledger's `debit_id`; for a log line's own debit, `"<request id>#billed"`; for a
+    /// gateway row (its own debit), the row's `logs.id`.
     public let debitID: String
     public let requestID: String
     /// The account that was debited (credits go back to it).

@@ -250,8 +250,9 @@ struct Classifier {
     func credit(
         _ creditClass: DiscrepancyClass, debit: Debit, amount: Rational, record: LogRecord, reason: String
     ) -> Credit {
-        // A log line's own debit has no ledger id: the id then depends on the request alone.
-        let debitKey = creditClass == .overcharge && debit.debitID.hasSuffix("#billed") ? nil : debit.debitID
+        // A log line's own debit (a `billed.amount`, or a gateway row's `quota`) has no ledger
+        // id: the credit id then depends on the request alone.
+        let debitKey = creditClass == .overcharge && debit.source == record.source ? nil : debit.debitID
         return Credit(
             creditID: Credit.id(requestID: record.id, creditClass: creditClass, debitID: debitKey),
             account: debit.account, requestID: record.id, requestTime: record.time,

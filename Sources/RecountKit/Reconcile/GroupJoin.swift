@@ -91,7 +91,9 @@ struct GroupJoiner: Sendable {
             } else if let amount = record.billed.amount {
                 debits = [
                     Debit(
-                        debitID: record.id + "#billed", requestID: record.id, account: record.account,
+                        // A gateway row is its own debit: the debit id is the row's `logs.id`.
+                        debitID: record.gateway?.rowID ?? record.id + "#billed", requestID: record.id,
+                        account: record.account,
                         time: record.time,
                         amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0
                     )
