@@ -125,14 +125,28 @@ final class PostgresLogCursor: LogCursor {
         connection = try Self.connect(url, credentials: credentials)
         batchRows = max(1, options.batchRows)
         _ = try connection.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", reading: false)
-        let names = try Self.columns(connection, table: GatewayDatabase.logsTable).map(\.name)
+        let described = try Self.columns(connection, table: GatewayDatabase.logsTable)
+        let names = described.map(\.name)
         dialect = try GatewayDatabase.dialect(of: names, source: url.description)
         columns = names
         _ = try connection.run(
             """
-            DECLARE recount_logs NO SCROLL CURSOR FOR SELECT l.id, row_to_json(l)::text FROM logs l \
+            DECLARE recount_logs NO SCROLL CURSOR FOR SELECT l.id, \(Self.rowJSON(described))::text FROM logs l \
             WHERE \(window.predicate(hasUseTime: names.contains("use_time"))) ORDER BY l.id
             """, reading: false)
+    }
+
+    /// The row as `row_to_json` prints it, but with each `boolean` column as `0`/`1`, as SQLite
+    /// and MySQL store gorm's `bool` (`is_stream`): so a row reads byte for byte the same from
+    /// every database, and a rejected row's `raw` and the input's `bytes` do not depend on
+    /// which one the gateway runs on. Without a boolean column, `row_to_json(l)` itself.
+    static func rowJSON(_ columns: [ColumnInfo]) -> String {
+        guard columns.contains(where: { $0.type == "boolean" }) else { return "row_to_json(l)" }
+        let selected = columns.map { column in
+            let name = "\"" + column.name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return column.type == "boolean" ? "l.\(name)::int AS \(name)" : "l.\(name)"
+        }
+        return "(SELECT row_to_json(r) FROM (SELECT \(selected.joined(separator: ", "))) r)"
     }
 
     func next(into line: inout [UInt8]) throws(GatewayDBError) -> Int64? {

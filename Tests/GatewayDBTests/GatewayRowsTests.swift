@@ -66,7 +66,7 @@ enum NewAPIRows {
     ]
     static let expectedIDs: [Int64] = [3, 4, 7, 8, 9, 10]
 
-    /// PostgreSQL's `boolean` prints as `true` / `false` in `row_to_json`.
+    /// PostgreSQL's `boolean` prints as `true` / `false` in `row_to_json(l)` (a psql export).
     static var expectedPostgres: [String] {
         expectedIntegerBooleans.map {
             $0.replacingOccurrences(of: #""is_stream":0,"#, with: #""is_stream":false,"#)
