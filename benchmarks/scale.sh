@@ -5,6 +5,7 @@
 # (benchmarks/reconcile_peer_mp.py, the stronger peer).
 #
 #   benchmarks/scale.sh [--profile realistic|classic] [--runs N] [--runs-1m N] [--peer-1m] [--regenerate] [--skip-1m]
+#                       [--baseline BIN]
 #
 #   --profile P     the generated day (default realistic: texts that rarely repeat, 2–8 KB lines,
 #                   a third CJK, a quarter streamed, tools on a fifth — README "recount sample";
@@ -15,6 +16,9 @@
 #   --peer-1m       also run the Python peers on the 1M set (about 5–10 minutes each; one run)
 #   --regenerate    regenerate the data even when the cache holds it
 #   --skip-1m       only the 100k set (a quick look; the targets need the 1M figures)
+#   --baseline BIN  also time an older recount binary, alternating with this build run by run
+#                   (old, new, old, new, … at each --jobs value), so both meet the same
+#                   machine; the table gains its rows and the new/old ratio of the medians
 #
 # Data is cached outside the repository in ${RECOUNT_BENCH_DIR:-/tmp/recount-bench}
 # (`recount sample --profile P --records N --seed 1`: about 4 GB for 1M realistic, 2.1 GB classic;
@@ -30,7 +34,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNS=3; RUNS_1M=1; PEER_1M=0; REGENERATE=0; SKIP_1M=0; PROFILE=realistic
+RUNS=3; RUNS_1M=1; PEER_1M=0; REGENERATE=0; SKIP_1M=0; PROFILE=realistic; BASELINE=
 while [ $# -gt 0 ]; do
     case "$1" in
         --profile) PROFILE="$2"; shift 2
@@ -40,7 +44,9 @@ while [ $# -gt 0 ]; do
         --peer-1m) PEER_1M=1; shift ;;
         --regenerate) REGENERATE=1; shift ;;
         --skip-1m) SKIP_1M=1; shift ;;
-        *) echo "usage: $0 [--profile realistic|classic] [--runs N] [--runs-1m N] [--peer-1m] [--regenerate] [--skip-1m]" >&2; exit 64 ;;
+        --baseline) BASELINE="$2"; shift 2
+            [ -x "$BASELINE" ] || { echo "$0: --baseline $BASELINE is not an executable" >&2; exit 66; } ;;
+        *) echo "usage: $0 [--profile realistic|classic] [--runs N] [--runs-1m N] [--peer-1m] [--regenerate] [--skip-1m] [--baseline BIN]" >&2; exit 64 ;;
     esac
 done
 DIR="${RECOUNT_BENCH_DIR:-/tmp/recount-bench}"
@@ -107,6 +113,10 @@ for n in "${SETS[@]}"; do
     runs="$RUNS"; [ "$n" = 1000000 ] && runs="$RUNS_1M"
     for jobs in 1 2; do
         for run in $(seq 1 "$runs"); do
+            if [ -n "$BASELINE" ]; then
+                echo "== baseline reconcile $n records, --jobs $jobs, run $run" >&2
+                timed baseline "$n" "$jobs" "$run" "$BASELINE" reconcile "$data" --out "$DIR/reports-baseline-$n" --jobs "$jobs"
+            fi
             echo "== recount reconcile $n records, --jobs $jobs, run $run" >&2
             timed recount "$n" "$jobs" "$run" "$BIN" reconcile "$data" --out "$DIR/reports-$n" --jobs "$jobs"
         done
@@ -134,9 +144,9 @@ PY
     fi
 done
 
-"$PYTHON" - "$RAW" "$DIR" "$BIN" "$PROFILE" <<'PY' | tee benchmarks/RESULTS-scale.md
+"$PYTHON" - "$RAW" "$DIR" "$BIN" "$PROFILE" "$BASELINE" <<'PY' | tee benchmarks/RESULTS-scale.md
 import json, os, platform, statistics, subprocess, sys, time
-raw, data_dir, binary, profile = sys.argv[1:5]
+raw, data_dir, binary, profile, baseline = sys.argv[1:6]
 rows = [json.loads(line) for line in open(raw) if line.startswith("{")]
 def log_bytes(n):
     manifest = json.load(open(os.path.join(data_dir, f"day-{profile}-{n}", "sample.json")))
@@ -155,7 +165,8 @@ print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 summary = {}
 for n in sorted({r["set"] for r in rows if r["kind"] in ("recount", "peer", "peer_mp")}, key=int):
     mb = log_bytes(n) / 1e6
-    for kind, label in (("recount", "recount reconcile"), ("peer", "reconcile_peer.py"),
+    for kind, label in (("recount", "recount reconcile"), ("baseline", f"baseline ({os.path.basename(baseline)})"),
+                        ("peer", "reconcile_peer.py"),
                         ("peer_mp", "reconcile_peer_mp.py (processes + orjson)")):
         for jobs in sorted({r["jobs"] for r in rows if r["kind"] == kind and r["set"] == n}):
             runs = [r for r in rows if r["kind"] == kind and r["set"] == n and r["jobs"] == jobs]
@@ -202,5 +213,12 @@ if b1m:
           f"{'met' if rss1m <= rss100 * 1.1 else 'NOT met'}")
 else:
     print("- 1M figures not measured (--skip-1m)")
+if baseline:
+    print("\n## This build against the baseline, runs alternated\n")
+    for (kind, n, jobs), (rate, wall, rss) in sorted(summary.items(), key=lambda i: (int(i[0][1]), i[0][2])):
+        old = summary.get(("baseline", n, jobs))
+        if kind == "recount" and old:
+            print(f"- {int(n):,} records, --jobs {jobs}: median wall {old[1]:.2f} s → {wall:.2f} s "
+                  f"({(wall / old[1] - 1) * 100:+.1f}%), peak RSS {old[2]:.0f} → {rss:.0f} MB")
 PY
 echo "wrote benchmarks/RESULTS-scale.md" >&2
