@@ -7,7 +7,7 @@ import RecountKit
 struct PricesGatewayCommand {
     static let options: Set<String> = [
         "--gateway-db", "--db-password-file", "--settings", "--out", "--catalog", "--effective-from",
-        "--unit", "--per-currency", "--currency", "--topup-rate",
+        "--unit", "--per-currency", "--currency", "--topup-rate", "--site-scale",
     ]
 
     enum Mode { case `import`, snapshot }
@@ -57,7 +57,9 @@ struct PricesGatewayCommand {
             effectiveFrom = nil
         }
         let siteValues = try ["--unit", "--per-currency", "--currency", "--topup-rate"].map { try arguments.value($0) }
+        let siteScale = try arguments.integer("--site-scale", in: 0...12)
         if siteValues.allSatisfy({ $0 == nil }) {
+            if siteScale != nil { throw UsageError("--site-scale goes with --unit NAME (the site's unit)") }
             site = nil
         } else {
             guard let unit = siteValues[0], let perCurrency = siteValues[1], let currency = siteValues[2],
@@ -75,7 +77,7 @@ struct PricesGatewayCommand {
             guard !unit.isEmpty, !currency.isEmpty else { throw UsageError("--unit and --currency must not be empty") }
             site = PriceCatalog.SiteUnit(
                 name: unit, currency: currency, perCurrency: try positive("--per-currency", perCurrency),
-                topupRate: try positive("--topup-rate", rate))
+                topupRate: try positive("--topup-rate", rate), scale: siteScale ?? 0)
         }
     }
 

@@ -61,11 +61,12 @@ public enum GatewayCatalog {
             unit.append(
                 (
                     "site",
-                    .obj([
-                        ("name", .string(site.name)), ("currency", .string(site.currency)),
-                        ("per_currency", .string(text(site.perCurrency))),
-                        ("topup_rate", .string(text(site.topupRate))),
-                    ])
+                    .obj(
+                        [
+                            ("name", .string(site.name)), ("currency", .string(site.currency)),
+                            ("per_currency", .string(text(site.perCurrency))),
+                            ("topup_rate", .string(text(site.topupRate))),
+                        ] + (site.scale == 0 ? [] : [("scale", .number(String(site.scale)))]))
                 ))
         }
         return .obj(unit)
