@@ -229,54 +229,56 @@ public struct ReportFiles {
                     })
             ),
         ]
-        let tail: [(String, JSONValue)] =
-            [
-                // Which ledger the debits came from, or that each line's `billed.amount` stood in.
-                (
-                    "ledger",
-                    .obj([
-                        ("path", .str(inputs.first { $0.kind == "debits" }?.path)),
-                        ("debits_from", .string(inputs.contains { $0.kind == "debits" } ? "ledger" : "billed.amount")),
-                    ])
-                ),
-                (
-                    "counts",
-                    .obj([
-                        ("requests", .num(counters.requests)), ("debits", .num(counters.debits)),
-                        ("orphan_debits", .num(counters.orphanDebits)),
-                        ("rejected_log_lines", .num(counters.logRejected)),
-                        ("rejected_debit_lines", .num(counters.debitsRejected)),
-                        ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
-                        ("non_request_rows", .num(counters.nonRequestRows)), ("netted_rows", .num(counters.nettedRows)),
-                        ("recounted_requests", .num(counters.recountedRequests)),
-                        ("repriced_requests", .num(counters.repricedRequests)),
-                        ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
-                        ("discrepancy_rows", .num(result.discrepancyRowCount)),
-                    ])
-                ),
-                ("classes", classesJSON),
-                (
-                    "totals",
-                    .obj([
-                        ("recorded", .string(amount(result.totals.recorded))),
-                        ("expected", .string(amount(result.totals.expected))),
-                        (
-                            "net_delta",
-                            .string(amount((try? result.totals.recorded.subtracting(result.totals.expected)) ?? .zero))
-                        ),
-                    ])
-                ),
-            ] + conversionsJSON + [
-                (
-                    "credits",
-                    .obj([
-                        ("issued", creditTally(.issued)), ("already_issued", creditTally(.already_issued)),
-                        ("withheld", creditTally(.withheld)),
-                    ])
-                ),
-                ("token_drift", .obj([("prompt", tally(drift.prompt)), ("completion", tally(drift.completion))])),
-                ("warnings", warningsJSON),
-            ]
+        var tail: [(String, JSONValue)] = [
+            // Which ledger the debits came from, or that each line's `billed.amount` stood in.
+            (
+                "ledger",
+                .obj([
+                    ("path", .str(inputs.first { $0.kind == "debits" }?.path)),
+                    ("debits_from", .string(inputs.contains { $0.kind == "debits" } ? "ledger" : "billed.amount")),
+                ])
+            ),
+            (
+                "counts",
+                .obj([
+                    ("requests", .num(counters.requests)), ("debits", .num(counters.debits)),
+                    ("orphan_debits", .num(counters.orphanDebits)),
+                    ("rejected_log_lines", .num(counters.logRejected)),
+                    ("rejected_debit_lines", .num(counters.debitsRejected)),
+                    ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
+                    ("non_request_rows", .num(counters.nonRequestRows)), ("netted_rows", .num(counters.nettedRows)),
+                    ("recounted_requests", .num(counters.recountedRequests)),
+                    ("repriced_requests", .num(counters.repricedRequests)),
+                    ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
+                    ("discrepancy_rows", .num(result.discrepancyRowCount)),
+                ])
+            ),
+            ("classes", classesJSON),
+            (
+                "totals",
+                .obj([
+                    ("recorded", .string(amount(result.totals.recorded))),
+                    ("expected", .string(amount(result.totals.expected))),
+                    (
+                        "net_delta",
+                        .string(amount((try? result.totals.recorded.subtracting(result.totals.expected)) ?? .zero))
+                    ),
+                ])
+            ),
+            (
+                "credits",
+                .obj([
+                    ("issued", creditTally(.issued)), ("already_issued", creditTally(.already_issued)),
+                    ("withheld", creditTally(.withheld)),
+                ])
+            ),
+            ("token_drift", .obj([("prompt", tally(drift.prompt)), ("completion", tally(drift.completion))])),
+            ("warnings", warningsJSON),
+        ]
+        // The site's unit and `--also-currency` (when there are any) right after the totals.
+        if let totals = tail.firstIndex(where: { $0.0 == "totals" }) {
+            tail.insert(contentsOf: conversionsJSON, at: totals + 1)
+        }
         let summary = JSONValue.obj(head + gatewayDatabase + tail)
         return JSONWriter.string(summary, indent: 2) + "\n"
     }
