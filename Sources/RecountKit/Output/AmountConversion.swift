@@ -110,6 +110,15 @@ public struct AmountConversion: Sendable, Equatable {
     }
 
     static func exact(_ value: Rational) -> String { ExactText.text(value) }
+
+    /// `factor` exactly, for `summary.json`: a decimal when it terminates, else `n/d`
+    /// (`1/71000`), which a spreadsheet reads as a formula.
+    public var factorText: String {
+        if let scale = factor.terminatingScale, scale <= 18, let text = factor.decimalString(scale: scale) {
+            return text
+        }
+        return "\(factor.numerator)/\(factor.denominator)"
+    }
 }
 
 /// `--also-currency CUR` the catalog cannot convert to (exit 64).

@@ -156,7 +156,7 @@ public struct ReportFiles {
             }
             let fields: [(String, JSONValue)] =
                 head + [
-                    ("per_ledger_unit", .string(ExactText.text(conversion.factor))),
+                    ("per_ledger_unit", .string(conversion.factorText)),
                     ("formula", .string(conversion.formula)), ("scale", .num(conversion.scale)),
                     ("rounding", .string(AmountConversion.rounding.rawValue)),
                     (

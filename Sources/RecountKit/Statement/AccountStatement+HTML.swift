@@ -10,6 +10,7 @@ extension AccountStatement {
         func money(_ value: Rational) -> String { "\(Amounts.grouped(value, scale: scale)) \(unitName)" }
         var body = "<h1>\(e(words.title(account)))</h1>\n"
         var meta = [words.period(periodText), words.amountsIn(unitName), words.timesIn(zoneText)]
+        meta += conversions.all.map { "\($0.formula) (\(AmountConversion.rounding.rawValue), \($0.scale) decimals)" }
         if let asOf { meta.insert(words.asOf(asOf.rfc3339(offsetSeconds: zoneOffset)), at: 0) }
         body += "<p class=\"meta\">\(e(meta.joined(separator: " · ")))</p>\n<section class=\"cards\">"
         func card(_ label: String, _ value: String, sub: String? = nil, valueClass: String? = nil) {
@@ -48,6 +49,10 @@ extension AccountStatement {
         for column in columns {
             body += "<th\(Self.isNumeric(column) ? " class=\"num\"" : "")>\(e(words.header(column)))</th>"
         }
+        let converted = convertedColumns
+        for (conversion, column) in converted {
+            body += "<th class=\"num\">\(e(convertedHeader(conversion, column)))</th>"
+        }
         body += "</tr></thead>\n<tbody>\n"
         for row in rows {
             body += "<tr>"
@@ -59,6 +64,7 @@ extension AccountStatement {
                 }
                 body += td(column, text, extra: extra)
             }
+            for (conversion, column) in converted { body += td(column, convertedCell(conversion, column, row)) }
             body += "</tr>\n"
         }
         body += "</tbody>\n<tfoot><tr>"
@@ -67,6 +73,7 @@ extension AccountStatement {
             if column == .difference, totals.delta > .zero { text = "+" + text }
             body += td(column, text)
         }
+        for (conversion, column) in converted { body += td(column, convertedTotal(conversion, column)) }
         body += "</tr></tfoot></table></div>\n"
         if !totals.unpriced.isZero {
             body += "<p class=\"meta\">\(e(words.notRecomputed(money(totals.unpriced))))</p>\n"
