@@ -144,14 +144,25 @@ struct PricesGatewayCommand {
         return Array(data)
     }
 
-    /// Atomically: a temporary file in the catalog's directory, flushed, renamed over it
-    /// (`OutputDirectory`), so a killed snapshot leaves the catalog as it was.
+    /// Test only (SPEC §2.7): with `RECOUNT_TEST_PAUSE_BEFORE_RENAME=FILE` in the environment,
+    /// `write` creates FILE once the catalog's temporary file is written and synced and then
+    /// waits there, before the rename, until a signal ends the process — so a test can kill a
+    /// snapshot at exactly that point instead of at a moment in time. Never set in production.
+    static let pauseBeforeRenameVariable = "RECOUNT_TEST_PAUSE_BEFORE_RENAME"
+
+    /// Atomically: a temporary file in the catalog's directory (`.NAME.tmp-PID`), flushed,
+    /// renamed over it (`OutputDirectory`), so a killed snapshot leaves the catalog as it was;
+    /// a temporary file a SIGKILL leaves behind is removed by the next run's `OutputDirectory`.
     func write(_ bytes: [UInt8]) throws {
         let url = URL(fileURLWithPath: catalogPath)
         let directory = url.deletingLastPathComponent().path
         do {
             let output = try OutputDirectory(path: directory)
             try output.stage(url.lastPathComponent, bytes)
+            if let marker = ProcessInfo.processInfo.environment[Self.pauseBeforeRenameVariable] {
+                FileManager.default.createFile(atPath: marker, contents: nil)
+                while true { pause() }
+            }
             try output.commit()
         } catch {
             throw CommandFailure(.ioError, error.description)
