@@ -187,4 +187,87 @@ import Testing
         #expect(site["recorded"] as? String == "180247" && site["delta"] as? String == "34247")
         #expect(object["also_currency"] == nil)
     }
+
+    /// `a / b` rounded half away from zero, in integers: the test's own rounding, independent
+    /// of Recount's `Rational`.
+    static func roundHalfAway(_ a: Int, _ b: Int) -> Int {
+        let q = (2 * abs(a) + b) / (2 * b)
+        return a < 0 ? -q : q
+    }
+
+    /// Cents as a 2-decimal text (`1802` → `18.02`).
+    static func cents(_ value: Int) -> String {
+        let sign = value < 0 ? "-" : ""
+        let magnitude = abs(value)
+        return sign + String(magnitude / 100) + "." + (magnitude % 100 < 10 ? "0" : "") + String(magnitude % 100)
+    }
+
+    /// `prices import` with a site unit, then `reconcile` of the realistic sample's gateway day
+    /// (`recount sample --profile realistic`, `DIR/gateway/`): every row shows its quota in
+    /// points and CNY by the formula, worked here in integers.
+    @Test func importedSiteUnitOnTheRealisticGatewayDay() throws {
+        let f = try CLIFixture()
+        let sample = runRecount([
+            "sample", "--records", "300", "--seed", "7", "--profile", "realistic", "--out", f.input, "--jobs", "1",
+        ])
+        #expect(sample.status == 0, "\(sample.err)")
+        // The gateway's ratio settings, as its options table holds them (the day's own ratios).
+        let settings = try f.write(
+            "settings.json",
+            """
+            {"ModelRatio": {"gpt-4o-mini": 0.075, "gpt-4o": 1.25, "gpt-4.1": 1, "deepseek-chat": 0.135,
+                            "claude-3-5-sonnet-20241022": 1.5, "gpt-image-1": 2.5, "gpt-4o-audio-preview": 1.25},
+             "CompletionRatio": {"gpt-4o-mini": 4, "gpt-4o": 4, "gpt-4.1": 4, "deepseek-chat": 2,
+                                 "claude-3-5-sonnet-20241022": 5, "gpt-image-1": 8, "gpt-4o-audio-preview": 4},
+             "CacheRatio": {"gpt-4o-mini": 0.5, "gpt-4o": 0.5, "gpt-4.1": 0.25, "deepseek-chat": 0.1,
+                            "claude-3-5-sonnet-20241022": 0.1},
+             "CreateCacheRatio": {"claude-3-5-sonnet-20241022": 1.25}, "ImageRatio": {"gpt-image-1": 2},
+             "AudioRatio": {"gpt-4o-audio-preview": 16}, "AudioCompletionRatio": {"gpt-4o-audio-preview": 2},
+             "ModelPrice": {"dall-e-3": 0.04, "kling-v1-6": 0.35},
+             "GroupRatio": {"default": 1, "vip": 0.8, "svip": 0.6}}
+            """)
+        let catalog = f.path("imported.json")
+        let imported = runRecount([
+            "prices", "import", "--settings", settings, "--out", catalog, "--effective-from",
+            "2024-02-01T00:00:00+08:00",
+            "--unit", "points", "--per-currency", "10000", "--currency", "CNY", "--topup-rate", "7.3",
+        ])
+        #expect(imported.status == 0, "\(imported.err)")
+        let run = runRecount([
+            "reconcile", f.input + "/gateway", "--pricing", catalog, "--all-rows", "--out", f.out, "--jobs", "1",
+            "--also-currency", "CNY",
+        ])
+        #expect(run.status == 0, "\(run.err)")
+        let rows = try table(f.read("discrepancies.csv"))
+        #expect(rows.count > 100)
+        // points = quota / 500000 × 7.3 × 10000 = quota × 146 / 1000;
+        // CNY cents = quota / 500000 × 7.3 × 100 = quota × 73 / 50000.
+        var checked = 0
+        for row in rows {
+            #expect(row["site_unit"] == "points" && row["money_currency"] == "CNY")
+            for (ledger, site, money) in [
+                ("recorded_amount", "recorded_site", "recorded_money"),
+                ("expected_amount", "expected_site", "expected_money"), ("delta", "delta_site", "delta_money"),
+            ] {
+                guard let text = row[ledger], !text.isEmpty else {
+                    #expect(row[site] == "" && row[money] == "")
+                    continue
+                }
+                let quota = try #require(Int(text), "\(ledger) \(text) is not whole quota")
+                #expect(row[site] == String(Self.roundHalfAway(quota * 146, 1000)), "\(row["request_id"] ?? "")")
+                #expect(row[money] == Self.cents(Self.roundHalfAway(quota * 73, 50000)), "\(row["request_id"] ?? "")")
+                checked += 1
+            }
+        }
+        #expect(checked > 200)
+        // summary.json: the totals converted from the exact quota totals.
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(f.read("summary.json").utf8)) as? [String: Any])
+        let totals = try #require(summary["totals"] as? [String: String])
+        let recorded = try #require(Int(totals["recorded"] ?? ""))
+        let site = try #require((summary["site_unit"] as? [String: Any])?["totals"] as? [String: String])
+        #expect(site["recorded"] == String(Self.roundHalfAway(recorded * 146, 1000)))
+        let money = try #require((summary["also_currency"] as? [String: Any])?["totals"] as? [String: String])
+        #expect(money["recorded"] == Self.cents(Self.roundHalfAway(recorded * 73, 50000)))
+    }
 }
