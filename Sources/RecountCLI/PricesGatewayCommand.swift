@@ -84,12 +84,15 @@ struct PricesGatewayCommand {
     func run(console: Console) throws -> ExitStatus {
         let settings = try readSettings()
         let options = GatewayImportOptions(effectiveFrom: effectiveFrom ?? Self.now(), site: site)
+        // The catalog's directory, locked from the read to the rename (two snapshots at once
+        // cannot lose a version) and swept of a temporary file a killed run left behind.
+        let output = try lockDirectory()
         do {
             switch mode {
             case .import:
                 let (bytes, id, warnings) = try GatewayCatalog.document(settings, options: options)
                 for warning in warnings { console.error("warning: \(warning)") }
-                try write(bytes)
+                try write(bytes, into: output)
                 console.out("wrote \(catalogPath) with version \(id)")
             case .snapshot:
                 let existing = try readExisting()
@@ -101,7 +104,7 @@ struct PricesGatewayCommand {
                 case .unchanged:
                     console.out("unchanged")
                 case .appended(let id, let bytes):
-                    try write(bytes)
+                    try write(bytes, into: output)
                     console.out("appended version \(id)")
                 }
             }
@@ -144,6 +147,13 @@ struct PricesGatewayCommand {
         return Array(data)
     }
 
+    /// The catalog's directory as an `OutputDirectory`: created if missing, locked
+    /// (`.recount.lock`), and swept of `.NAME.tmp-PID` files a killed run left.
+    func lockDirectory() throws -> OutputDirectory {
+        let directory = URL(fileURLWithPath: catalogPath).deletingLastPathComponent().path
+        do { return try OutputDirectory(path: directory) } catch { throw CommandFailure(.ioError, error.description) }
+    }
+
     /// Test only (SPEC §2.7): with `RECOUNT_TEST_PAUSE_BEFORE_RENAME=FILE` in the environment,
     /// `write` creates FILE once the catalog's temporary file is written and synced and then
     /// waits there, before the rename, until a signal ends the process — so a test can kill a
@@ -152,13 +162,10 @@ struct PricesGatewayCommand {
 
     /// Atomically: a temporary file in the catalog's directory (`.NAME.tmp-PID`), flushed,
     /// renamed over it (`OutputDirectory`), so a killed snapshot leaves the catalog as it was;
-    /// a temporary file a SIGKILL leaves behind is removed by the next run's `OutputDirectory`.
-    func write(_ bytes: [UInt8]) throws {
-        let url = URL(fileURLWithPath: catalogPath)
-        let directory = url.deletingLastPathComponent().path
+    /// a temporary file a SIGKILL leaves behind is removed by the next run (`lockDirectory`).
+    func write(_ bytes: [UInt8], into output: OutputDirectory) throws {
         do {
-            let output = try OutputDirectory(path: directory)
-            try output.stage(url.lastPathComponent, bytes)
+            try output.stage(URL(fileURLWithPath: catalogPath).lastPathComponent, bytes)
             if let marker = ProcessInfo.processInfo.environment[Self.pauseBeforeRenameVariable] {
                 FileManager.default.createFile(atPath: marker, contents: nil)
                 while true { pause() }

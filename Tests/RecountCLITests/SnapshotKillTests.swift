@@ -54,7 +54,16 @@ import Testing
         // SIGKILL runs no handler: the temporary file stays (documented) ...
         #expect(names.contains(".pricing.json.tmp-\(process.pid)"))
 
-        // ... and the next snapshot removes it, and appends the version the killed one did not.
+        // ... and the next snapshot removes it, even one that finds nothing to append ...
+        let unchanged = runRecount([
+            "prices", "snapshot", "--settings", Self.settings, "--catalog", catalog, "--effective-from",
+            "2026-01-02T00:00:00Z",
+        ])
+        #expect(unchanged.status == 0 && unchanged.out == "unchanged\n", "\(unchanged.err)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }.isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: catalog)) == before)
+
+        // ... and the change the killed one did not record is appended by the next run.
         let again = runRecount([
             "prices", "snapshot", "--settings", changed, "--catalog", catalog, "--effective-from",
             "2026-01-02T00:00:00Z",
