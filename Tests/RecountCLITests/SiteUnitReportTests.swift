@@ -171,6 +171,9 @@ import Testing
         #expect(rows[3].suffix(8).prefix(4) == ["44691", "40000", "4690", "4691"])
         // CNY: 2.47 + 2.00 (999975 / 500000 = 1.99995 → 2.00) = 4.47
         #expect(rows[3].suffix(4).first == "4.47")
+        // The page's cards say the same totals as the TOTAL row.
+        let page = try f.read(name.replacingOccurrences(of: ".csv", with: ".html"))
+        #expect(page.contains("recorded debits · 44,691 points · 4.47 CNY"))
         // The credit: 4,691 points; 234567 / 500000 × 1 = 0.469134 → 0.47 CNY.
         #expect(run.out.contains("(= 4691 points = 0.47 CNY)"), "\(run.out)")
     }

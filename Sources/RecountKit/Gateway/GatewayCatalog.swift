@@ -195,7 +195,7 @@ public enum GatewayCatalog {
         version["id"] = .string(id)
         if let site = options.site, site != catalog.unit.site {
             warnings.append(
-                "the catalog's unit is kept; --unit/--per-currency/--currency/--topup-rate apply only when a catalog is created"
+                "the catalog's unit is kept; --unit/--per-currency/--currency/--topup-rate/--site-scale apply only when a catalog is created"
             )
         }
         versions.append(.object(version))

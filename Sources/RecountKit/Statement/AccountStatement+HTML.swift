@@ -24,14 +24,23 @@ extension AccountStatement {
             sub: words.tokensSub(
                 Amounts.grouped(text: String(totals.promptTokens)),
                 Amounts.grouped(text: String(totals.completionTokens))))
-        card(words.chargedCard, money(totals.recorded), sub: words.chargedSub)
-        card(words.recomputedCard, money(totals.expected), sub: words.recomputedSub)
+        // The same totals in the site's unit and --also-currency, as the TOTAL row has them.
+        func also(_ column: StatementLanguage.Column) -> String {
+            conversions.all.map { conversion in
+                let total = convertedTotal(conversion, column)
+                return " · " + Amounts.grouped(text: total) + " " + conversion.name
+            }.joined()
+        }
+        card(words.chargedCard, money(totals.recorded), sub: words.chargedSub + also(.charged))
+        card(words.recomputedCard, money(totals.expected), sub: words.recomputedSub + also(.recomputed))
         card(
             words.differenceCard, (totals.delta > .zero ? "+" : "") + money(totals.delta),
             sub: totals.unpriced.isZero
                 ? words.differenceSub : words.differenceSub + "; " + words.notRecomputed(money(totals.unpriced)),
             valueClass: totals.delta > .zero ? "pos" : totals.delta.isNegative ? "neg" : nil)
-        card(words.creditsCard, money(totals.credits), sub: words.creditsSub(money(totals.creditsIssued)))
+        card(
+            words.creditsCard, money(totals.credits), sub: words.creditsSub(money(totals.creditsIssued)) + also(.credit)
+        )
         body += "</section>\n<h2>\(e(words.requestsHeading))</h2>\n"
         guard !rows.isEmpty else {
             body += "<p class=\"empty\">\(e(words.noRequests))</p>\n"
