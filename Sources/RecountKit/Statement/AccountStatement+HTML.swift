@@ -60,7 +60,9 @@ extension AccountStatement {
         }
         let converted = convertedColumns
         for (conversion, column) in converted {
-            body += "<th class=\"num\">\(e(convertedHeader(conversion, column)))</th>"
+            // On screen only: with them the table is wider than an A4 page; the printed cards
+            // carry the totals in each unit (`also`).
+            body += "<th class=\"num noprint\">\(e(convertedHeader(conversion, column)))</th>"
         }
         body += "</tr></thead>\n<tbody>\n"
         for row in rows {
@@ -73,7 +75,9 @@ extension AccountStatement {
                 }
                 body += td(column, text, extra: extra)
             }
-            for (conversion, column) in converted { body += td(column, convertedCell(conversion, column, row)) }
+            for (conversion, column) in converted {
+                body += td(column, convertedCell(conversion, column, row), extra: " noprint")
+            }
             body += "</tr>\n"
         }
         body += "</tbody>\n<tfoot><tr>"
@@ -82,7 +86,9 @@ extension AccountStatement {
             if column == .difference, totals.delta > .zero { text = "+" + text }
             body += td(column, text)
         }
-        for (conversion, column) in converted { body += td(column, convertedTotal(conversion, column)) }
+        for (conversion, column) in converted {
+            body += td(column, convertedTotal(conversion, column), extra: " noprint")
+        }
         body += "</tr></tfoot></table></div>\n"
         if !totals.unpriced.isZero {
             body += "<p class=\"meta\">\(e(words.notRecomputed(money(totals.unpriced))))</p>\n"
