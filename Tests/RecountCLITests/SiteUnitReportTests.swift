@@ -191,6 +191,25 @@ import Testing
         #expect(object["also_currency"] == nil)
     }
 
+    @Test func shardsWithTheSiteUnitAndACurrencyMergeIntoOneRun() throws {
+        let f = try CLIFixture()
+        let lines = (1...6).map { cliLine("r\($0)", account: "acct\($0)", amount: String(1_000_000 + $0 * 12_345)) }
+        try f.standard(lines, catalog: Self.catalog(topup: "7.3"))
+        let single = f.reconcile(["--also-currency", "CNY"], out: f.path("single"))
+        #expect(single.status == 0, "\(single.err)")
+        for k in 0..<2 {
+            let shard = f.reconcile(["--also-currency", "CNY", "--shard", "\(k)/2"], out: f.path("s\(k)"))
+            #expect(shard.status == 0, "\(shard.err)")
+        }
+        let merge = runRecount(["merge", f.path("s0"), f.path("s1"), "--out", f.path("merged")])
+        #expect(merge.status == 0, "\(merge.err)")
+        #expect(try f.files(in: f.path("merged")) == (try f.files(in: f.path("single"))))
+        #expect(try f.read("credits.csv", in: f.path("merged")).contains("money_currency"))
+        // A shard shown in another currency is not part of the same run.
+        #expect(f.reconcile(["--also-currency", "USD", "--shard", "1/2"], out: f.path("s1")).status == 0)
+        #expect(runRecount(["merge", f.path("s0"), f.path("s1"), "--out", f.path("m2")]).status == 65)
+    }
+
     /// `a / b` rounded half away from zero, in integers: the test's own rounding, independent
     /// of Recount's `Rational`.
     static func roundHalfAway(_ a: Int, _ b: Int) -> Int {
