@@ -4,7 +4,8 @@ import RecountKit
 /// `recount explain REQUEST_ID [PATH…]`: one request's charge, step by step (SPEC §5), for the
 /// support agent answering "why was I charged 2310 points?".
 struct ExplainCommand: RecountCommand {
-    static let spec = Arguments.Spec([InputOptions.self, PricingOptions.self, CreditOptions.self], flags: ["--json"])
+    static let spec = Arguments.Spec(
+        [InputOptions.self, PricingOptions.self, CreditOptions.self, CurrencyOptions.self], flags: ["--json"])
 
     static let help = """
         usage: recount explain REQUEST_ID [PATH…] [options]
@@ -24,6 +25,8 @@ struct ExplainCommand: RecountCommand {
           --tolerance N       as for reconcile (default 0)
           --min-credit N      as for reconcile
           --issued FILE       as for reconcile (repeatable): shows a credit as already issued
+          --also-currency CUR also show the amounts in CUR, as for reconcile (a catalog with
+                              unit.site shows its site-unit figures anyway)
           --json              machine-readable output (schema recount.explain/1)
 
         exit: 0 explained · 64 usage · 65 bad catalog, or the id is on a line reconcile rejects
@@ -35,6 +38,7 @@ struct ExplainCommand: RecountCommand {
     let inputs: InputOptions
     let pricing: PricingOptions
     let credits: CreditOptions
+    let currency: CurrencyOptions
     let json: Bool
 
     init(arguments: Arguments) throws {
@@ -45,6 +49,7 @@ struct ExplainCommand: RecountCommand {
         inputs = try InputOptions(arguments, from: 1, defaultPaths: ["SampleLogs"])
         pricing = try PricingOptions(arguments)
         credits = try CreditOptions(arguments)
+        currency = try CurrencyOptions(arguments)
         json = arguments.flag("--json")
     }
 
@@ -53,7 +58,8 @@ struct ExplainCommand: RecountCommand {
         var parameters = RunParameters()
         pricing.apply(to: &options, &parameters)
         try credits.apply(to: &options, &parameters)
-        let explanation: Explanation
+        let alsoCurrency = try currency.conversion(catalog: options.catalog)
+        var explanation: Explanation
         do { explanation = try RequestExplainer(options: options).explain(requestID: requestID) } catch {
             switch error {
             case .input(let input): throw CommandFailure.of(input)
@@ -61,6 +67,7 @@ struct ExplainCommand: RecountCommand {
             case .arithmetic, .rejected: throw CommandFailure(.dataError, error.description)
             }
         }
+        explanation.alsoCurrency = alsoCurrency
         console.writeOut(json ? explanation.json() : explanation.text())
         return .success
     }

@@ -46,7 +46,10 @@ struct MergeCommand: RecountCommand {
         try ReconcileCommand.write(
             ReportWriter(result: merge.result, parameters: merge.parameters), to: output, writeState: false,
             streams: merge.records)
-        console.out(SummaryLine.text(merge.result, outDirectory: outDirectory))
+        console.out(
+            SummaryLine.text(
+                merge.result, outDirectory: outDirectory,
+                conversions: merge.parameters.conversions(unit: merge.result.unit)))
         if strict, merge.result.tally(.issued).count > 0 { return .discrepancies }
         return .success
     }

@@ -283,3 +283,35 @@ enum OptionParsing {
         return time
     }
 }
+
+/// `--also-currency CUR` (SPEC §4.6): `reconcile`, `statement` and `explain` show every amount
+/// in money too, converted from the ledger's unit by the catalog (the site's top-up rate, the
+/// ledger's own currency, or a version's `exchange_rates`).
+struct CurrencyOptions: OptionGroup {
+    static let spec = Arguments.Spec(options: ["--also-currency"])
+
+    /// An ISO 4217-style code, upper-cased (`cny` is `CNY`).
+    let currency: String?
+
+    init(_ arguments: Arguments) throws(UsageError) {
+        guard let text = try arguments.value("--also-currency") else {
+            currency = nil
+            return
+        }
+        let code = text.uppercased()
+        guard code.utf8.count == 3, code.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
+        else {
+            throw UsageError("--also-currency takes a three-letter currency code (e.g. CNY, USD), not '\(text)'")
+        }
+        currency = code
+    }
+
+    /// The conversion the catalog gives for it; one it cannot give is a usage error (exit 64)
+    /// that names the missing rate.
+    func conversion(catalog: PriceCatalog) throws -> AmountConversion? {
+        guard let currency else { return nil }
+        do { return try AmountConversion.money(currency, catalog: catalog) } catch {
+            throw CommandFailure(.usage, error.description)
+        }
+    }
+}

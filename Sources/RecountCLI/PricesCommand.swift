@@ -10,9 +10,11 @@ struct PricesCommand: RecountCommand {
     static let help = """
         usage: recount prices check FILE
                recount prices import (--gateway-db URL | --settings FILE) --out CATALOG
-                      [--effective-from T] [--unit NAME --per-currency N --currency C --topup-rate R]
+                      [--effective-from T] [--unit NAME --per-currency N --currency C --topup-rate R
+                      [--site-scale N]]
                recount prices snapshot (--gateway-db URL | --settings FILE) --catalog CATALOG
-                      [--effective-from T] [--unit NAME --per-currency N --currency C --topup-rate R]
+                      [--effective-from T] [--unit NAME --per-currency N --currency C --topup-rate R
+                      [--site-scale N]]
 
         check: validates a price catalog (schema recount.pricing/1) and recomputes every figure
         under a model's "published" (input_units_per_1k, output_units_per_1k, input_currency_per_1k,
@@ -28,6 +30,8 @@ struct PricesCommand: RecountCommand {
         text the options table stores, or an object), or the answer of GET /api/option/.
         --unit/--per-currency/--currency/--topup-rate: the site's own unit (points, 10000 per
         CNY) and what a buyer pays in that currency per $1 of quota; recorded as unit.site.
+        --site-scale N: the decimals reports show site-unit figures with (default 0).
+        Reports then add the site-unit figures beside the quota ones (SPEC §4.6).
 
         snapshot: appends a version (effective from now, or --effective-from T) to CATALOG only
         when the settings changed since its latest version; creates CATALOG when missing. Prints

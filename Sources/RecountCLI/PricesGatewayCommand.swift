@@ -7,7 +7,7 @@ import RecountKit
 struct PricesGatewayCommand {
     static let options: Set<String> = [
         "--gateway-db", "--db-password-file", "--settings", "--out", "--catalog", "--effective-from",
-        "--unit", "--per-currency", "--currency", "--topup-rate",
+        "--unit", "--per-currency", "--currency", "--topup-rate", "--site-scale",
     ]
 
     enum Mode { case `import`, snapshot }
@@ -57,7 +57,9 @@ struct PricesGatewayCommand {
             effectiveFrom = nil
         }
         let siteValues = try ["--unit", "--per-currency", "--currency", "--topup-rate"].map { try arguments.value($0) }
+        let siteScale = try arguments.integer("--site-scale", in: 0...12)
         if siteValues.allSatisfy({ $0 == nil }) {
+            if siteScale != nil { throw UsageError("--site-scale goes with --unit NAME (the site's unit)") }
             site = nil
         } else {
             guard let unit = siteValues[0], let perCurrency = siteValues[1], let currency = siteValues[2],
@@ -75,19 +77,22 @@ struct PricesGatewayCommand {
             guard !unit.isEmpty, !currency.isEmpty else { throw UsageError("--unit and --currency must not be empty") }
             site = PriceCatalog.SiteUnit(
                 name: unit, currency: currency, perCurrency: try positive("--per-currency", perCurrency),
-                topupRate: try positive("--topup-rate", rate))
+                topupRate: try positive("--topup-rate", rate), scale: siteScale ?? 0)
         }
     }
 
     func run(console: Console) throws -> ExitStatus {
         let settings = try readSettings()
         let options = GatewayImportOptions(effectiveFrom: effectiveFrom ?? Self.now(), site: site)
+        // The catalog's directory, locked from the read to the rename (two snapshots at once
+        // cannot lose a version) and swept of a temporary file a killed run left behind.
+        let output = try lockDirectory()
         do {
             switch mode {
             case .import:
                 let (bytes, id, warnings) = try GatewayCatalog.document(settings, options: options)
                 for warning in warnings { console.error("warning: \(warning)") }
-                try write(bytes)
+                try write(bytes, into: output)
                 console.out("wrote \(catalogPath) with version \(id)")
             case .snapshot:
                 let existing = try readExisting()
@@ -99,7 +104,7 @@ struct PricesGatewayCommand {
                 case .unchanged:
                     console.out("unchanged")
                 case .appended(let id, let bytes):
-                    try write(bytes)
+                    try write(bytes, into: output)
                     console.out("appended version \(id)")
                 }
             }
@@ -142,14 +147,29 @@ struct PricesGatewayCommand {
         return Array(data)
     }
 
-    /// Atomically: a temporary file in the catalog's directory, flushed, renamed over it
-    /// (`OutputDirectory`), so a killed snapshot leaves the catalog as it was.
-    func write(_ bytes: [UInt8]) throws {
-        let url = URL(fileURLWithPath: catalogPath)
-        let directory = url.deletingLastPathComponent().path
+    /// The catalog's directory as an `OutputDirectory`: created if missing, locked
+    /// (`.recount.lock`), and swept of `.NAME.tmp-PID` files a killed run left.
+    func lockDirectory() throws -> OutputDirectory {
+        let directory = URL(fileURLWithPath: catalogPath).deletingLastPathComponent().path
+        do { return try OutputDirectory(path: directory) } catch { throw CommandFailure(.ioError, error.description) }
+    }
+
+    /// Test only (SPEC §2.7): with `RECOUNT_TEST_PAUSE_BEFORE_RENAME=FILE` in the environment,
+    /// `write` creates FILE once the catalog's temporary file is written and synced and then
+    /// waits there, before the rename, until a signal ends the process — so a test can kill a
+    /// snapshot at exactly that point instead of at a moment in time. Never set in production.
+    static let pauseBeforeRenameVariable = "RECOUNT_TEST_PAUSE_BEFORE_RENAME"
+
+    /// Atomically: a temporary file in the catalog's directory (`.NAME.tmp-PID`), flushed,
+    /// renamed over it (`OutputDirectory`), so a killed snapshot leaves the catalog as it was;
+    /// a temporary file a SIGKILL leaves behind is removed by the next run (`lockDirectory`).
+    func write(_ bytes: [UInt8], into output: OutputDirectory) throws {
         do {
-            let output = try OutputDirectory(path: directory)
-            try output.stage(url.lastPathComponent, bytes)
+            try output.stage(URL(fileURLWithPath: catalogPath).lastPathComponent, bytes)
+            if let marker = ProcessInfo.processInfo.environment[Self.pauseBeforeRenameVariable] {
+                FileManager.default.createFile(atPath: marker, contents: nil)
+                while true { pause() }
+            }
             try output.commit()
         } catch {
             throw CommandFailure(.ioError, error.description)

@@ -7,7 +7,7 @@ struct ReconcileCommand: RecountCommand {
     static let spec = Arguments.Spec(
         [
             InputOptions.self, PricingOptions.self, CreditOptions.self, WindowOptions.self, OutputOptions.self,
-            EngineOptions.self,
+            EngineOptions.self, CurrencyOptions.self,
         ],
         options: ["--shard", "--max-rejects", "--day-offset"], flags: ["--strict", "--all-rows"])
 
@@ -37,6 +37,9 @@ struct ReconcileCommand: RecountCommand {
           --as-of T           the time printed in summary.json (omitted when not given)
           --day-offset ±HH:MM day boundary for daily.csv (default: the offset of the catalog's latest version)
           --csv-bom           start CSV files with a UTF-8 BOM (Excel)
+          --also-currency CUR also show every amount in CUR (the site's currency at its top-up rate,
+                              the ledger's currency, or a version's exchange_rates); a catalog with
+                              unit.site adds its site-unit figures anyway (SPEC §4.6)
           --all-rows          every request in discrepancies.csv, not only those not ok
           --strict            exit 1 when there are credits to issue
           --max-rejects N     stop (exit 65) when more than N lines are rejected (default: unlimited)
@@ -57,6 +60,7 @@ struct ReconcileCommand: RecountCommand {
     let window: WindowOptions
     let output: OutputOptions
     let engine: EngineOptions
+    let currency: CurrencyOptions
     let shard: Shard?
     let dayOffset: Int32?
     let strict: Bool
@@ -70,6 +74,7 @@ struct ReconcileCommand: RecountCommand {
         window = try WindowOptions(arguments)
         output = try OutputOptions(arguments, defaultDirectory: "Reports")
         engine = try EngineOptions(arguments)
+        currency = try CurrencyOptions(arguments)
         shard = try Self.shard(arguments.value("--shard"))
         dayOffset = try arguments.value("--day-offset").map { text throws(UsageError) in
             guard let offset = Timestamp.parseOffset(text) else {
@@ -109,6 +114,7 @@ struct ReconcileCommand: RecountCommand {
         }
         let sink = SpillingSink(
             unit: options.catalog.unit, zoneOffset: options.dayOffsetSeconds,
+            conversions: parameters.conversions(unit: options.catalog.unit),
             directory: options.engine.spillDirectory ?? output.outDirectory,
             memory: options.sortMemoryBytes / 2)
         let result: ReconcileResult
@@ -118,7 +124,9 @@ struct ReconcileCommand: RecountCommand {
         try Self.write(
             ReportWriter(result: result, parameters: parameters), to: directory, writeState: shard != nil,
             streams: sink.finish)
-        console.out(SummaryLine.text(result, outDirectory: output.outDirectory))
+        console.out(
+            SummaryLine.text(
+                result, outDirectory: output.outDirectory, conversions: parameters.conversions(unit: result.unit)))
         if strict, result.tally(.issued).count > 0 { return .discrepancies }
         return .success
     }
@@ -142,6 +150,7 @@ struct ReconcileCommand: RecountCommand {
         parameters.pricing = InputFileInfo(
             path: options.pricingPath, kind: "pricing", bytes: Self.size(options.pricingPath))
         parameters.gatewayDatabase = InputOptions.summary(of: options.gatewayDatabase)
+        parameters.alsoCurrency = try currency.conversion(catalog: options.catalog)
         return (options, parameters)
     }
 

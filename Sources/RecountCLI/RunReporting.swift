@@ -4,8 +4,11 @@ import RecountKit
 /// The one line a run prints at the end (for cron mail and humans): requests and classes,
 /// credits issued beside those already issued (`--issued`) and withheld (`--min-credit`), the
 /// debits' source (which ledger, or that each line's `billed.amount` stood in), rejects.
+/// Credits are also given in the site's unit and `--also-currency` (`conversions`).
 enum SummaryLine {
-    static func text(_ result: ReconcileResult, outDirectory: String) -> String {
+    static func text(
+        _ result: ReconcileResult, outDirectory: String, conversions: ReportConversions = ReportConversions()
+    ) -> String {
         let unit = result.unit?.name ?? "units"
         let scale = result.unit?.scale ?? 0
         let notOK = DiscrepancyClass.allCases.filter { $0 != .ok }
@@ -16,6 +19,8 @@ enum SummaryLine {
         let discrepancies = notOK.isEmpty ? "no discrepancies" : notOK.joined(separator: ", ")
         var line = "recount: \(counted(result.counters.requests, "request")), \(discrepancies); "
         line += credits(result.tally(.issued), unit: unit, scale: scale)
+        let shown = conversions.all.map { "\($0.text(result.tally(.issued).amount)) \($0.name)" }
+        if !shown.isEmpty { line += " (= " + shown.joined(separator: " = ") + ")" }
         var besides: [String] = []
         let already = result.tally(.already_issued)
         if already.count > 0 { besides.append("\(credits(already, unit: unit, scale: scale)) already issued") }

@@ -5,7 +5,10 @@ import RecountKit
 /// CSV and HTML, for support to send the customer (SPEC §5).
 struct StatementCommand: RecountCommand {
     static let spec = Arguments.Spec(
-        [InputOptions.self, WindowOptions.self, OutputOptions.self, PricingOptions.self, CreditOptions.self],
+        [
+            InputOptions.self, WindowOptions.self, OutputOptions.self, PricingOptions.self, CreditOptions.self,
+            CurrencyOptions.self,
+        ],
         options: ["--lang", "--day-offset"])
 
     static let help = """
@@ -29,6 +32,8 @@ struct StatementCommand: RecountCommand {
           --day-offset ±HH:MM             the zone its times are shown in (default: the catalog's,
                                           from its latest version's effective_from)
           --csv-bom                       start the CSV with a UTF-8 BOM (Excel)
+          --also-currency CUR             also show the amounts in CUR, as for reconcile; a catalog
+                                          with unit.site adds the site-unit columns anyway
 
         exit: 0 written (also when the account's requests all fall outside the period)
               64 usage · 65 bad catalog · 66 input missing, or an ACCOUNT with no requests in
@@ -41,6 +46,7 @@ struct StatementCommand: RecountCommand {
     let output: OutputOptions
     let pricing: PricingOptions
     let credits: CreditOptions
+    let currency: CurrencyOptions
     let language: StatementLanguage
     let dayOffset: Int32?
 
@@ -53,6 +59,7 @@ struct StatementCommand: RecountCommand {
         output = try OutputOptions(arguments, defaultDirectory: "Statements")
         pricing = try PricingOptions(arguments)
         credits = try CreditOptions(arguments)
+        currency = try CurrencyOptions(arguments)
         let lang = try arguments.value("--lang") ?? "en"
         guard let language = StatementLanguage(rawValue: lang) else {
             throw UsageError("--lang takes en or zh, not '\(lang)'")
@@ -76,6 +83,7 @@ struct StatementCommand: RecountCommand {
         options.allRows = true
         options.jobs = ProcessInfo.processInfo.activeProcessorCount
         try credits.apply(to: &options, &parameters)
+        let alsoCurrency = try currency.conversion(catalog: options.catalog)
         let directory: OutputDirectory
         do { directory = try OutputDirectory(path: output.outDirectory) } catch {
             throw CommandFailure(.ioError, error.description)
@@ -92,7 +100,7 @@ struct StatementCommand: RecountCommand {
         }
         let statement = AccountStatement(
             account: account, result: result, from: window.from, until: window.until, asOf: output.asOf,
-            language: language, zoneOffset: dayOffset ?? options.dayOffsetSeconds)
+            language: language, zoneOffset: dayOffset ?? options.dayOffsetSeconds, alsoCurrency: alsoCurrency)
         let stem = AccountStatement.fileStem(for: account)
         do {
             try directory.stage(stem + ".csv", statement.csv(bom: output.csvBOM))
@@ -106,9 +114,12 @@ struct StatementCommand: RecountCommand {
         let requests = totals.requests == 1 ? "1 request" : "\(totals.requests) requests"
         let unit = result.unit?.name ?? "units"
         let scale = result.unit?.scale ?? 0
+        // The credits also in the site's unit / --also-currency, as the statement's TOTAL row has them.
+        let converted = statement.conversions.all.map { "\(statement.convertedTotal($0, .credit)) \($0.name)" }
+        let alsoShown = converted.isEmpty ? "" : " (= " + converted.joined(separator: " = ") + ")"
         console.out(
             "recount statement: \(requests), recorded \(Amounts.format(totals.recorded, scale: scale)) \(unit), "
-                + "expected \(Amounts.format(totals.expected, scale: scale)) \(unit), credits \(Amounts.format(totals.credits, scale: scale)) \(unit); "
+                + "expected \(Amounts.format(totals.expected, scale: scale)) \(unit), credits \(Amounts.format(totals.credits, scale: scale)) \(unit)\(alsoShown); "
                 + "\(output.outDirectory)/\(stem).csv and .html")
         return .success
     }

@@ -317,7 +317,7 @@ import struct RecountKit.SourceLocation
         if random.int(0...1) == 1 {
             unit.site = PriceCatalog.SiteUnit(
                 name: string(&random), currency: string(&random), perCurrency: rational(&random),
-                topupRate: rational(&random))
+                topupRate: rational(&random), scale: random.int(0...12))
         }
         return unit
     }
@@ -398,6 +398,11 @@ import struct RecountKit.SourceLocation
             GatewayDatabaseSummary(
                 source: string(&random), passwordFrom: string(&random), readMarginSeconds: Int64(random.int(0...86_400))
             )
+        }
+        parameters.alsoCurrency = optional(&random) { random in
+            AmountConversion(
+                kind: .money, name: string(&random), factor: rational(&random), scale: random.int(0...12),
+                formula: string(&random))
         }
         return parameters
     }

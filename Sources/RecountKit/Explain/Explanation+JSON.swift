@@ -55,6 +55,21 @@ extension Explanation {
         pairs.append(("recorded", .string(amount(row.recorded))))
         pairs.append(("expected", .str(row.expected.map(amount))))
         pairs.append(("delta", .str(row.delta.map(amount))))
+        // The site's unit and `--also-currency`: only when there are any (SPEC §4.6).
+        for conversion in conversions.all {
+            pairs.append(
+                (
+                    conversion.kind == .site ? "site_unit" : "also_currency",
+                    .obj([
+                        ("name", .string(conversion.name)), ("formula", .string(conversion.formula)),
+                        ("scale", .num(conversion.scale)), ("rounding", .string(AmountConversion.rounding.rawValue)),
+                        ("recorded", .string(conversion.text(row.recorded))),
+                        ("expected", .str(row.expected.map(conversion.text))),
+                        ("delta", .str(row.delta.map(conversion.text))),
+                        ("credits", .array(row.credits.map { .string(conversion.text($0.amount)) })),
+                    ])
+                ))
+        }
         pairs.append(("class", .string(row.outcomeClass.rawValue)))
         pairs.append(("cause", .string(row.causeLabel)))
         pairs.append(("cause_detail", .string(row.causeDetail)))

@@ -19,6 +19,12 @@ extension Explanation {
     var unitName: String { unit.name }
     func amount(_ value: Rational) -> String { Amounts.format(value, scale: unit.scale) }
     func signed(_ value: Rational) -> String { (value.isNegative || value.isZero ? "" : "+") + amount(value) }
+    /// ` (= 180247 points = 18.02 CNY)`: the amount in the site's unit and `--also-currency`,
+    /// each converted and rounded once; empty without conversions.
+    func also(_ value: Rational) -> String {
+        let shown = conversions.all.map { "\($0.text(value)) \($0.name)" }
+        return shown.isEmpty ? "" : " (= " + shown.joined(separator: " = ") + ")"
+    }
 
     func requestSection(_ out: inout TextLines) {
         let row = outcome
@@ -216,9 +222,17 @@ extension Explanation {
             if debit.account != outcome.account { text += ", debited account \(debit.account)" }
             out.field("debit", debit.debitID + ": " + text)
         }
-        out.field("recorded", "\(amount(outcome.recorded)) \(unitName)")
-        if let expected = outcome.expected { out.field("expected", "\(amount(expected)) \(unitName)") }
-        if let delta = outcome.delta { out.field("delta", "\(signed(delta)) \(unitName) (recorded − expected)") }
+        out.field("recorded", "\(amount(outcome.recorded)) \(unitName)\(also(outcome.recorded))")
+        if let expected = outcome.expected { out.field("expected", "\(amount(expected)) \(unitName)\(also(expected))") }
+        if let delta = outcome.delta {
+            out.field("delta", "\(signed(delta)) \(unitName)\(also(delta)) (recorded − expected)")
+        }
+        for conversion in conversions.all {
+            out.field(
+                "in \(conversion.name)",
+                "\(conversion.formula), each figure rounded \(AmountConversion.rounding.rawValue) to \(conversion.scale) decimals"
+            )
+        }
     }
 
     func classSection(_ out: inout TextLines) {
@@ -232,7 +246,7 @@ extension Explanation {
         for credit in outcome.credits {
             out.field(
                 "credit",
-                "\(credit.creditID): \(amount(credit.amount)) \(unitName), \(credit.creditClass.rawValue), \(credit.status.rawValue), to \(credit.account)\(credit.debitID.map { " for debit \($0)" } ?? "")"
+                "\(credit.creditID): \(amount(credit.amount)) \(unitName)\(also(credit.amount)), \(credit.creditClass.rawValue), \(credit.status.rawValue), to \(credit.account)\(credit.debitID.map { " for debit \($0)" } ?? "")"
             )
         }
     }

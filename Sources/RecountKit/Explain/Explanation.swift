@@ -24,6 +24,11 @@ public struct Explanation: Sendable {
     /// The platform's zone (the run's day offset): the request's time is shown in it, as in
     /// every report, with the logged form beside it when that used another offset.
     public var zoneOffset: Int32 = 0
+    /// `--also-currency`: shown beside every ledger amount, after the site's unit (which the
+    /// catalog's `unit.site` adds by itself), SPEC §4.6.
+    public var alsoCurrency: AmountConversion?
+    /// The site's unit, then `alsoCurrency`.
+    public var conversions: ReportConversions { ReportConversions(unit: unit, money: alsoCurrency) }
     /// False for a failed request (status ≥ 400) under a version that does not charge them.
     public var billable: Bool { !(record?.failed ?? false) || version?.chargeFailedRequests == true }
 

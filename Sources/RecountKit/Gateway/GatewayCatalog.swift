@@ -61,11 +61,12 @@ public enum GatewayCatalog {
             unit.append(
                 (
                     "site",
-                    .obj([
-                        ("name", .string(site.name)), ("currency", .string(site.currency)),
-                        ("per_currency", .string(text(site.perCurrency))),
-                        ("topup_rate", .string(text(site.topupRate))),
-                    ])
+                    .obj(
+                        [
+                            ("name", .string(site.name)), ("currency", .string(site.currency)),
+                            ("per_currency", .string(text(site.perCurrency))),
+                            ("topup_rate", .string(text(site.topupRate))),
+                        ] + (site.scale == 0 ? [] : [("scale", .number(String(site.scale)))]))
                 ))
         }
         return .obj(unit)
@@ -194,7 +195,7 @@ public enum GatewayCatalog {
         version["id"] = .string(id)
         if let site = options.site, site != catalog.unit.site {
             warnings.append(
-                "the catalog's unit is kept; --unit/--per-currency/--currency/--topup-rate apply only when a catalog is created"
+                "the catalog's unit is kept; --unit/--per-currency/--currency/--topup-rate/--site-scale apply only when a catalog is created"
             )
         }
         versions.append(.object(version))

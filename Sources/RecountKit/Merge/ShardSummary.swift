@@ -69,6 +69,13 @@ extension RunParameters: SpillCodable {
             out.string(database.passwordFrom)
             out.int(Int(database.readMarginSeconds))
         }
+        // `--also-currency`: every shard must show the same money, at the same rate.
+        out.optional(alsoCurrency) { out, conversion in
+            out.string(conversion.name)
+            out.rational(conversion.factor)
+            out.int(conversion.scale)
+            out.string(conversion.formula)
+        }
     }
 
     init(from input: inout SpillDecoder, strings: inout SpillStrings) throws(SpillCorrupt) {
@@ -96,6 +103,11 @@ extension RunParameters: SpillCodable {
         gatewayDatabase = try input.optional { input throws(SpillCorrupt) in
             GatewayDatabaseSummary(
                 source: try input.string(), passwordFrom: try input.string(), readMarginSeconds: Int64(try input.int()))
+        }
+        alsoCurrency = try input.optional { input throws(SpillCorrupt) in
+            AmountConversion(
+                kind: .money, name: try input.string(), factor: try input.rational(), scale: try input.int(),
+                formula: try input.string())
         }
     }
 }
@@ -162,6 +174,7 @@ extension PriceCatalog.Unit: SpillCodable {
             out.string(site.currency)
             out.rational(site.perCurrency)
             out.rational(site.topupRate)
+            out.int(site.scale)
         }
     }
 
@@ -172,7 +185,7 @@ extension PriceCatalog.Unit: SpillCodable {
         site = try input.optional { input throws(SpillCorrupt) in
             PriceCatalog.SiteUnit(
                 name: try input.string(), currency: try input.string(), perCurrency: try input.rational(),
-                topupRate: try input.rational())
+                topupRate: try input.rational(), scale: try input.int())
         }
     }
 }

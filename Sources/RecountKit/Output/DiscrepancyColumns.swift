@@ -83,6 +83,42 @@ enum DiscrepancyColumns {
 
     /// `report.html`'s discrepancy table, in its order.
     static let html = all.htmlColumns()
+
+    /// The columns of a run: `all`, then for each conversion (the site's unit, then
+    /// `--also-currency`) its unit and the four amounts in it, so a run without one writes
+    /// exactly `all` (SPEC §4.6).
+    static func columns(for conversions: ReportConversions) -> [Column] {
+        all + conversions.all.flatMap(converted)
+    }
+
+    /// `site_unit, recorded_site, expected_site, delta_site, credit_site` (or `money_currency`,
+    /// `…_money`): each the ledger figure converted and rounded once.
+    static func converted(_ conversion: AmountConversion) -> [Column] {
+        let kind = conversion.kind.rawValue
+        let first = conversion.kind == .site ? 17 : 21
+        func html(_ label: String, _ offset: Int, signed: Bool = false) -> HTMLColumn {
+            HTMLColumn(
+                label: "\(label) (\(conversion.name))", position: first + offset, numeric: true, signed: signed,
+                printed: false, grouped: true)
+        }
+        return [
+            Column(conversion.kind == .site ? "site_unit" : "money_currency") { _, _ in .text(conversion.name) },
+            Column("recorded_\(kind)", html: html("recorded", 0)) { row, _ in conversion.cell(row.recorded) },
+            Column("expected_\(kind)", html: html("expected", 1)) { row, _ in conversion.cell(row.expected) },
+            Column("delta_\(kind)", html: html("delta", 2, signed: true)) { row, _ in conversion.cell(row.delta) },
+            Column("credit_\(kind)", html: html("credit", 3)) { row, r in
+                row.credits.isEmpty ? .empty : conversion.cell(r.issuedCreditTotal(row))
+            },
+        ]
+    }
+}
+
+extension AmountConversion {
+    /// A CSV cell of `units` converted and rounded; empty where there is no figure.
+    func cell(_ units: Rational?) -> CSVWriter.Cell {
+        guard let units, let shown = shown(units) else { return .empty }
+        return .number(Amounts.format(shown, scale: scale))
+    }
 }
 
 /// The columns of `credits.csv`, and the fields of `credits.jsonl` (the same, in the same order).
@@ -106,4 +142,22 @@ enum CreditColumns {
         Column("reason", json: { credit, _ in .string(credit.reason) }) { credit, _ in .text(credit.reason) },
         Column("debit_id", json: { credit, _ in .str(credit.debitID) }) { credit, _ in .text(credit.debitID ?? "") },
     ]
+
+    /// `all`, then for each conversion the credit in it beside its unit (`site_amount`,
+    /// `site_unit`; `money_amount`, `money_currency`): what finance pays out, in the site's terms.
+    static func columns(for conversions: ReportConversions) -> [Column] {
+        all
+            + conversions.all.flatMap { conversion -> [Column] in
+                let kind = conversion.kind.rawValue
+                return [
+                    Column("\(kind)_amount", json: { credit, _ in .string(conversion.text(credit.amount)) }) {
+                        credit, _ in conversion.cell(credit.amount)
+                    },
+                    Column(
+                        conversion.kind == .site ? "site_unit" : "money_currency",
+                        json: { _, _ in .string(conversion.name) }
+                    ) { _, _ in .text(conversion.name) },
+                ]
+            }
+    }
 }

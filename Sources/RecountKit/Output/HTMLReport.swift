@@ -13,12 +13,32 @@ public struct HTMLReport {
     public let parameters: RunParameters
     let scale: Int
     let unitName: String
+    /// The site's unit and `--also-currency`: extra table columns and card lines.
+    let rendering: ReportRendering
 
     public init(result: ReconcileResult, parameters: RunParameters) {
         self.result = result
         self.parameters = parameters
         scale = result.unit?.scale ?? 0
         unitName = result.unit?.name ?? "units"
+        rendering = ReportRendering(
+            scale: scale, unitName: result.unit?.name ?? "", zoneOffset: parameters.dayOffsetSeconds,
+            conversions: parameters.conversions(unit: result.unit))
+    }
+
+    /// ` · 180,247 points · 18.02 CNY`: a ledger figure in each conversion, for a card.
+    func converted(_ value: Rational) -> String {
+        rendering.conversions.all.map { conversion in
+            " · " + (conversion.shown(value).map { Amounts.grouped($0, scale: conversion.scale) } ?? "")
+                + " \(conversion.name)"
+        }.joined()
+    }
+
+    /// What the converted columns mean, for the discrepancy table's note.
+    var conversionNote: String {
+        rendering.conversions.all.map { conversion in
+            " Columns (\(conversion.name)): \(conversion.formula), rounded \(AmountConversion.rounding.rawValue) to \(conversion.scale) decimals."
+        }.joined()
     }
 
     func amount(_ value: Rational) -> String { Amounts.format(value, scale: scale) }
@@ -30,8 +50,6 @@ public struct HTMLReport {
     /// The whole page, from a run held in memory (`result.rows`).
     public func render() -> String {
         let parts = documentParts()
-        let rendering = ReportRendering(
-            scale: scale, unitName: result.unit?.name ?? "", zoneOffset: parameters.dayOffsetSeconds)
         let rows = result.rows.map { String(decoding: ReportWriter.partsOrDie(rendering.row($0))[1], as: UTF8.self) }
         return String(decoding: parts.beforeRows, as: UTF8.self) + rows.joined(separator: ",")
             + String(decoding: parts.afterRows, as: UTF8.self)
@@ -48,7 +66,7 @@ public struct HTMLReport {
         body += charts()
         body += "<h2>Discrepancies</h2>\n"
         body +=
-            "<p class=\"meta\">\(parameters.allRows ? "Every request" : "Every request that is not ok"); sorted by start time, then request id. Click a header to sort; amounts in \(e(unitName)); delta = recorded − expected; times in UTC\(e(Timestamp.offsetText(parameters.dayOffsetSeconds))).</p>\n"
+            "<p class=\"meta\">\(parameters.allRows ? "Every request" : "Every request that is not ok"); sorted by start time, then request id. Click a header to sort; amounts in \(e(unitName)); delta = recorded − expected; times in UTC\(e(Timestamp.offsetText(parameters.dayOffsetSeconds))).\(e(conversionNote))</p>\n"
         body += "<div id=\"discrepancies\"></div>\n"
         body += "<h2>Accounts</h2>\n<div id=\"accounts\"></div>\n"
         body += "<script type=\"application/json\" id=\"discrepancy-rows\">[" + marker + "]</script>\n"
@@ -105,13 +123,17 @@ public struct HTMLReport {
                 sub: "end reasons: " + (reasons.isEmpty ? "none" : reasons.joined(separator: " · ")))
         }
         out += card("Not ok", count(notOK), sub: "requests and orphans with a discrepancy")
-        out += card("Recorded", "\(shown(totals.recorded)) \(unitName)", sub: "sum of debits")
-        out += card("Expected", "\(shown(totals.expected)) \(unitName)", sub: "recomputed charges")
+        out += card(
+            "Recorded", "\(shown(totals.recorded)) \(unitName)", sub: "sum of debits" + converted(totals.recorded))
+        out += card(
+            "Expected", "\(shown(totals.expected)) \(unitName)", sub: "recomputed charges" + converted(totals.expected))
         out += card(
             net.isNegative ? "Net under" : "Net over",
             "\(net.isNegative || net.isZero ? "" : "+")\(shown(net)) \(unitName)",
-            sub: "recorded − expected", valueClass: net.isNegative ? "neg" : net.isZero ? nil : "pos")
-        out += card("Credits issued", "\(shown(issued.amount)) \(unitName)", sub: "\(count(issued.count)) credits")
+            sub: "recorded − expected" + converted(net), valueClass: net.isNegative ? "neg" : net.isZero ? nil : "pos")
+        out += card(
+            "Credits issued", "\(shown(issued.amount)) \(unitName)",
+            sub: "\(count(issued.count)) credits" + converted(issued.amount))
         out += card(
             "Already issued", "\(shown(already.amount)) \(unitName)", sub: "\(count(already.count)) credits (--issued)")
         out += card(
@@ -265,7 +287,7 @@ public struct HTMLReport {
         return .array([
             .obj([
                 ("root", .string("discrepancies")), ("data", .string("discrepancy-rows")),
-                ("columns", columns(DiscrepancyColumns.html.map(\.column))),
+                ("columns", columns(rendering.discrepancyHTML.map(\.column))),
             ]),
             .obj([
                 ("root", .string("accounts")), ("data", .string("account-rows")),

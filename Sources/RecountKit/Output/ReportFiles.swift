@@ -20,7 +20,15 @@ public struct RunParameters: Sendable {
     /// `--gateway-db`: the source without its password, where the password came from, and the
     /// read margin; `summary.json` gets a `gateway_db` object only when there is one.
     public var gatewayDatabase: GatewayDatabaseSummary?
+    /// `--also-currency CUR`, resolved against the catalog (`AmountConversion.money`): the
+    /// reports add a money figure beside each amount (SPEC §4.6).
+    public var alsoCurrency: AmountConversion?
     public init() {}
+
+    /// The conversions of a run's reports: the catalog unit's `unit.site`, then `alsoCurrency`.
+    public func conversions(unit: PriceCatalog.Unit?) -> ReportConversions {
+        ReportConversions(unit: unit, money: alsoCurrency)
+    }
 }
 
 /// What `summary.json` says of a `--gateway-db` source (never the password).
@@ -49,7 +57,7 @@ public struct ReportFiles {
         self.parameters = parameters
         rendering = ReportRendering(
             scale: result.unit?.scale ?? 0, unitName: result.unit?.name ?? "",
-            zoneOffset: parameters.dayOffsetSeconds)
+            zoneOffset: parameters.dayOffsetSeconds, conversions: parameters.conversions(unit: result.unit))
     }
 
     func amount(_ value: Rational) -> String { rendering.amount(value) }
@@ -74,8 +82,12 @@ public struct ReportFiles {
         return destination.files.map { ($0.name, $0.bytes) }
     }
 
-    /// `discrepancies.csv`'s header (`DiscrepancyColumns`).
+    /// `discrepancies.csv`'s header (`DiscrepancyColumns`) without conversions.
     public static var discrepancyColumns: [String] { DiscrepancyColumns.all.names() }
+    /// This run's `discrepancies.csv` header: with the site-unit / money columns, if any.
+    public var discrepancyHeader: [String] { rendering.discrepancyColumns.names() }
+    /// This run's `credits.csv` header.
+    public var creditHeader: [String] { rendering.creditColumns.names() }
 
     public func discrepanciesCSV() -> [UInt8] { file("discrepancies.csv") }
     public func creditsCSV() -> [UInt8] { file("credits.csv") }
@@ -85,14 +97,14 @@ public struct ReportFiles {
     func file(_ name: String) -> [UInt8] { files().first { $0.name == name }!.bytes }
 
     public func accountsCSV() -> [UInt8] {
+        let amounts = ["recorded", "expected", "over", "under", "credits"]
         var csv = CSVWriter(
-            header: ["account", "requests", "recorded", "expected", "over", "under", "credits"], bom: parameters.csvBOM)
+            header: ["account", "requests"] + amounts + convertedHeader(amounts), bom: parameters.csvBOM)
         for account in result.accounts {
-            csv.row([
-                .text(account.account), countCell(account.requests), amountCell(account.recorded),
-                amountCell(account.expected), amountCell(account.over), amountCell(account.under),
-                amountCell(account.credits),
-            ])
+            let figures = [account.recorded, account.expected, account.over, account.under, account.credits]
+            csv.row(
+                [.text(account.account), countCell(account.requests)] + figures.map(amountCell)
+                    + convertedCells(figures))
         }
         return csv.bytes
     }
@@ -101,15 +113,64 @@ public struct ReportFiles {
         var csv = CSVWriter(
             header: [
                 "day", "model", "requests", "prompt_tokens", "completion_tokens", "tokens", "recorded", "expected",
-            ], bom: parameters.csvBOM)
+            ] + convertedHeader(["recorded", "expected"]), bom: parameters.csvBOM)
         for day in result.daily {
-            csv.row([
-                .text(day.day), .text(day.model), countCell(day.requests), countCell(day.promptTokens),
-                countCell(day.completionTokens), countCell(day.promptTokens + day.completionTokens),
-                amountCell(day.recorded), amountCell(day.expected),
-            ])
+            csv.row(
+                [
+                    .text(day.day), .text(day.model), countCell(day.requests), countCell(day.promptTokens),
+                    countCell(day.completionTokens), countCell(day.promptTokens + day.completionTokens),
+                    amountCell(day.recorded), amountCell(day.expected),
+                ] + convertedCells([day.recorded, day.expected]))
         }
         return csv.bytes
+    }
+
+    /// For each conversion, its unit column then `NAME_site` / `NAME_money` per amount column.
+    func convertedHeader(_ names: [String]) -> [String] {
+        rendering.conversions.all.flatMap { conversion in
+            [conversion.kind == .site ? "site_unit" : "money_currency"]
+                + names.map { "\($0)_\(conversion.kind.rawValue)" }
+        }
+    }
+
+    /// The cells of `convertedHeader`: each figure converted and rounded once.
+    func convertedCells(_ figures: [Rational]) -> [CSVWriter.Cell] {
+        rendering.conversions.all.flatMap { conversion in
+            [CSVWriter.Cell.text(conversion.name)] + figures.map { conversion.cell($0) }
+        }
+    }
+
+    /// `summary.json`'s `site_unit` / `also_currency`: the conversion stated, and the totals in it
+    /// (each converted from the exact ledger total and rounded once).
+    var conversionsJSON: [(String, JSONValue)] {
+        let totals = result.totals
+        let net = (try? totals.recorded.subtracting(totals.expected)) ?? .zero
+        return rendering.conversions.all.map { conversion in
+            var head: [(String, JSONValue)] = [("name", .string(conversion.name))]
+            if conversion.kind == .site, let site = result.unit?.site {
+                head += [
+                    ("currency", .string(site.currency)),
+                    ("per_currency", .string(site.perCurrency.decimalString(maxScale: 12))),
+                    ("topup_rate", .string(site.topupRate.decimalString(maxScale: 12))),
+                ]
+            }
+            let fields: [(String, JSONValue)] =
+                head + [
+                    ("per_ledger_unit", .string(conversion.factorText)),
+                    ("formula", .string(conversion.formula)), ("scale", .num(conversion.scale)),
+                    ("rounding", .string(AmountConversion.rounding.rawValue)),
+                    (
+                        "totals",
+                        .obj([
+                            ("recorded", .string(conversion.text(totals.recorded))),
+                            ("expected", .string(conversion.text(totals.expected))),
+                            ("net_delta", .string(conversion.text(net))),
+                            ("credits_issued", .string(conversion.text(result.tally(.issued).amount))),
+                        ])
+                    ),
+                ]
+            return (conversion.kind == .site ? "site_unit" : "also_currency", .obj(fields))
+        }
     }
 
     /// `credits.csv`'s header (`CreditColumns`).
@@ -168,7 +229,7 @@ public struct ReportFiles {
                     })
             ),
         ]
-        let tail: [(String, JSONValue)] = [
+        var tail: [(String, JSONValue)] = [
             // Which ledger the debits came from, or that each line's `billed.amount` stood in.
             (
                 "ledger",
@@ -214,6 +275,10 @@ public struct ReportFiles {
             ("token_drift", .obj([("prompt", tally(drift.prompt)), ("completion", tally(drift.completion))])),
             ("warnings", warningsJSON),
         ]
+        // The site's unit and `--also-currency` (when there are any) right after the totals.
+        if let totals = tail.firstIndex(where: { $0.0 == "totals" }) {
+            tail.insert(contentsOf: conversionsJSON, at: totals + 1)
+        }
         let summary = JSONValue.obj(head + gatewayDatabase + tail)
         return JSONWriter.string(summary, indent: 2) + "\n"
     }

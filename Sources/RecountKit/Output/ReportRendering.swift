@@ -12,11 +12,22 @@ public struct ReportRendering: Sendable {
     /// platform's, `--day-offset` or the catalog's), whatever offset each log line used — a
     /// one-api row's Unix time and a `+08:00` line then read alike.
     let zoneOffset: Int32
+    /// The site's unit and `--also-currency`, each adding columns; none for a plain catalog.
+    let conversions: ReportConversions
+    let discrepancyColumns: [ReportColumn<RequestOutcome>]
+    let discrepancyHTML: [(column: HTMLColumn, cell: @Sendable (RequestOutcome, ReportRendering) -> CSVWriter.Cell)]
+    let creditColumns: [ReportColumn<Credit>]
 
-    public init(scale: Int, unitName: String, zoneOffset: Int32 = 0) {
+    public init(
+        scale: Int, unitName: String, zoneOffset: Int32 = 0, conversions: ReportConversions = ReportConversions()
+    ) {
         self.scale = scale
         self.unitName = unitName
         self.zoneOffset = zoneOffset
+        self.conversions = conversions
+        discrepancyColumns = DiscrepancyColumns.columns(for: conversions)
+        discrepancyHTML = discrepancyColumns.htmlColumns()
+        creditColumns = CreditColumns.columns(for: conversions)
     }
 
     /// RFC 3339 in the report's zone.
@@ -33,13 +44,13 @@ public struct ReportRendering: Sendable {
         let html = JSONWriter.string(htmlRow(outcome)).replacingAll("/", with: "\\/")
         return ReportPayload.record(
             key: ReportOrder.row(outcome),
-            parts: [CSVWriter.rowBytes(DiscrepancyColumns.all.cells(outcome, self)), Array(html.utf8)])
+            parts: [CSVWriter.rowBytes(discrepancyColumns.cells(outcome, self)), Array(html.utf8)])
     }
 
     /// A `credits.csv` line and the matching `credits.jsonl` line (`CreditColumns`).
     func credit(_ credit: Credit) -> SortedRecord {
-        let csv = CSVWriter.rowBytes(CreditColumns.all.cells(credit, self))
-        let json = JSONWriter.string(.obj(CreditColumns.all.map { ($0.name, $0.json!(credit, self)) })) + "\n"
+        let csv = CSVWriter.rowBytes(creditColumns.cells(credit, self))
+        let json = JSONWriter.string(.obj(creditColumns.map { ($0.name, $0.json!(credit, self)) })) + "\n"
         return ReportPayload.record(key: ReportOrder.credit(credit), parts: [csv, Array(json.utf8)])
     }
 
@@ -64,6 +75,6 @@ public struct ReportRendering: Sendable {
 
     /// The row of `report.html`'s discrepancy table: its columns' cells, as text.
     func htmlRow(_ row: RequestOutcome) -> JSONValue {
-        .array(DiscrepancyColumns.html.map { .string($0.cell(row, self).text) })
+        .array(discrepancyHTML.map { .string($0.cell(row, self).text) })
     }
 }

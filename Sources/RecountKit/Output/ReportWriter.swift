@@ -113,7 +113,7 @@ public struct ReportWriter {
 
             let discrepancies = try destination.create("discrepancies.csv")
             let html = try destination.create("report.html")
-            try discrepancies.write(CSVWriter(header: ReportFiles.discrepancyColumns, bom: parameters.csvBOM).bytes)
+            try discrepancies.write(CSVWriter(header: files.discrepancyHeader, bom: parameters.csvBOM).bytes)
             let page = HTMLReport(result: result, parameters: parameters).documentParts()
             try html.write(page.beforeRows)
             var first = true
@@ -138,7 +138,7 @@ public struct ReportWriter {
 
             let creditsCSV = try destination.create("credits.csv")
             let creditsJSONL = try destination.create("credits.jsonl")
-            try creditsCSV.write(CSVWriter(header: ReportFiles.creditColumns, bom: parameters.csvBOM).bytes)
+            try creditsCSV.write(CSVWriter(header: files.creditHeader, bom: parameters.csvBOM).bytes)
             try state?.beginSection()
             while let record = try next(credits) {
                 let parts = try Self.parts(record, count: 2)
@@ -206,9 +206,14 @@ public final class SpillingSink: OutcomeSink {
     let rejects: ExternalSorter
 
     /// `memory` is shared by the three sorts; beyond it they spill into `directory`. Times are
-    /// written in `zoneOffset` (the run's `dayOffsetSeconds`: one zone per report).
-    public init(unit: PriceCatalog.Unit, zoneOffset: Int32 = 0, directory: String, memory: Int) {
-        rendering = ReportRendering(scale: unit.scale, unitName: unit.name, zoneOffset: zoneOffset)
+    /// written in `zoneOffset` (the run's `dayOffsetSeconds`: one zone per report); amounts
+    /// also in each of `conversions` (the run's `RunParameters.conversions(unit:)`).
+    public init(
+        unit: PriceCatalog.Unit, zoneOffset: Int32 = 0, conversions: ReportConversions = ReportConversions(),
+        directory: String, memory: Int
+    ) {
+        rendering = ReportRendering(
+            scale: unit.scale, unitName: unit.name, zoneOffset: zoneOffset, conversions: conversions)
         rows = ExternalSorter(directory: directory, budget: memory / 2)
         credits = ExternalSorter(directory: directory, budget: memory / 4)
         rejects = ExternalSorter(directory: directory, budget: memory / 4)

@@ -121,12 +121,13 @@ struct CatalogReader {
         return PriceCatalog.Unit(name: name, currency: currency, perCurrency: perCurrency, scale: scale, site: site)
     }
 
-    /// `unit.site`: `{"name", "currency", "per_currency", "topup_rate"}`, all required.
+    /// `unit.site`: `{"name", "currency", "per_currency", "topup_rate"}`, all required, and
+    /// `scale` (optional, default 0: the decimals reports show a site-unit figure with).
     mutating func readSiteUnit(_ value: JSONValue) -> PriceCatalog.SiteUnit? {
         guard let object = value.objectValue else {
             error("unit.site", "expected an object, found \(value.typeName)"); return nil
         }
-        checkKeys(object, path: "unit.site", known: ["name", "currency", "per_currency", "topup_rate"])
+        checkKeys(object, path: "unit.site", known: ["name", "currency", "per_currency", "topup_rate", "scale"])
         let name = requiredString(object, "name", path: "unit.site")
         let currency = requiredString(object, "currency", path: "unit.site")
         var numbers: [Rational?] = []
@@ -140,8 +141,13 @@ struct CatalogReader {
                 numbers.append(nil)
             }
         }
-        guard let name, let currency, let perCurrency = numbers[0], let topupRate = numbers[1] else { return nil }
-        return PriceCatalog.SiteUnit(name: name, currency: currency, perCurrency: perCurrency, topupRate: topupRate)
+        var scale: Int? = 0
+        if let value = object["scale"] { scale = wholeNumber(value, path: "unit.site.scale", range: 0...12) }
+        guard let name, let currency, let perCurrency = numbers[0], let topupRate = numbers[1], let scale else {
+            return nil
+        }
+        return PriceCatalog.SiteUnit(
+            name: name, currency: currency, perCurrency: perCurrency, topupRate: topupRate, scale: scale)
     }
 
     mutating func checkVersionOrder(_ versions: [PriceVersion]) {

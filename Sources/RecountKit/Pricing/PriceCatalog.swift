@@ -33,12 +33,16 @@ public struct PriceCatalog: Sendable {
         public let perCurrency: Rational
         /// Site currency per one ledger unit currency.
         public let topupRate: Rational
+        /// Decimals a report shows a site-unit figure with (`unit.site.scale`, default 0:
+        /// points are whole; 2 for a site that sells a money balance).
+        public let scale: Int
 
-        public init(name: String, currency: String, perCurrency: Rational, topupRate: Rational) {
+        public init(name: String, currency: String, perCurrency: Rational, topupRate: Rational, scale: Int = 0) {
             self.name = name
             self.currency = currency
             self.perCurrency = perCurrency
             self.topupRate = topupRate
+            self.scale = scale
         }
 
         /// `units` of the ledger in the site's unit: units / ledger per_currency × top-up rate

@@ -10,6 +10,7 @@ extension AccountStatement {
         func money(_ value: Rational) -> String { "\(Amounts.grouped(value, scale: scale)) \(unitName)" }
         var body = "<h1>\(e(words.title(account)))</h1>\n"
         var meta = [words.period(periodText), words.amountsIn(unitName), words.timesIn(zoneText)]
+        meta += conversions.all.map { "\($0.formula) (\(AmountConversion.rounding.rawValue), \($0.scale) decimals)" }
         if let asOf { meta.insert(words.asOf(asOf.rfc3339(offsetSeconds: zoneOffset)), at: 0) }
         body += "<p class=\"meta\">\(e(meta.joined(separator: " · ")))</p>\n<section class=\"cards\">"
         func card(_ label: String, _ value: String, sub: String? = nil, valueClass: String? = nil) {
@@ -23,14 +24,23 @@ extension AccountStatement {
             sub: words.tokensSub(
                 Amounts.grouped(text: String(totals.promptTokens)),
                 Amounts.grouped(text: String(totals.completionTokens))))
-        card(words.chargedCard, money(totals.recorded), sub: words.chargedSub)
-        card(words.recomputedCard, money(totals.expected), sub: words.recomputedSub)
+        // The same totals in the site's unit and --also-currency, as the TOTAL row has them.
+        func also(_ column: StatementLanguage.Column) -> String {
+            conversions.all.map { conversion in
+                let total = convertedTotal(conversion, column)
+                return " · " + Amounts.grouped(text: total) + " " + conversion.name
+            }.joined()
+        }
+        card(words.chargedCard, money(totals.recorded), sub: words.chargedSub + also(.charged))
+        card(words.recomputedCard, money(totals.expected), sub: words.recomputedSub + also(.recomputed))
         card(
             words.differenceCard, (totals.delta > .zero ? "+" : "") + money(totals.delta),
             sub: totals.unpriced.isZero
                 ? words.differenceSub : words.differenceSub + "; " + words.notRecomputed(money(totals.unpriced)),
             valueClass: totals.delta > .zero ? "pos" : totals.delta.isNegative ? "neg" : nil)
-        card(words.creditsCard, money(totals.credits), sub: words.creditsSub(money(totals.creditsIssued)))
+        card(
+            words.creditsCard, money(totals.credits), sub: words.creditsSub(money(totals.creditsIssued)) + also(.credit)
+        )
         body += "</section>\n<h2>\(e(words.requestsHeading))</h2>\n"
         guard !rows.isEmpty else {
             body += "<p class=\"empty\">\(e(words.noRequests))</p>\n"
@@ -48,6 +58,12 @@ extension AccountStatement {
         for column in columns {
             body += "<th\(Self.isNumeric(column) ? " class=\"num\"" : "")>\(e(words.header(column)))</th>"
         }
+        let converted = convertedColumns
+        for (conversion, column) in converted {
+            // On screen only: with them the table is wider than an A4 page; the printed cards
+            // carry the totals in each unit (`also`).
+            body += "<th class=\"num noprint\">\(e(convertedHeader(conversion, column)))</th>"
+        }
         body += "</tr></thead>\n<tbody>\n"
         for row in rows {
             body += "<tr>"
@@ -59,6 +75,9 @@ extension AccountStatement {
                 }
                 body += td(column, text, extra: extra)
             }
+            for (conversion, column) in converted {
+                body += td(column, convertedCell(conversion, column, row), extra: " noprint")
+            }
             body += "</tr>\n"
         }
         body += "</tbody>\n<tfoot><tr>"
@@ -66,6 +85,9 @@ extension AccountStatement {
             var text = totalCell(column, totals)
             if column == .difference, totals.delta > .zero { text = "+" + text }
             body += td(column, text)
+        }
+        for (conversion, column) in converted {
+            body += td(column, convertedTotal(conversion, column), extra: " noprint")
         }
         body += "</tr></tfoot></table></div>\n"
         if !totals.unpriced.isZero {

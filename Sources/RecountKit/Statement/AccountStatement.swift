@@ -15,11 +15,14 @@ public struct AccountStatement: Sendable {
     public let language: StatementLanguage
     /// Every time is shown in this offset from UTC (the platform's zone), stated in the header.
     public let zoneOffset: Int32
+    /// The site's unit (from the catalog's `unit.site`) and `--also-currency`: each adds four
+    /// columns after `credit` (charged, recomputed, difference, credit in it), SPEC §4.6.
+    public let conversions: ReportConversions
 
     /// `result` must come from a run with `allRows` (the `ok` rows are part of a statement).
     public init(
         account: String, result: ReconcileResult, from: Timestamp?, until: Timestamp?, asOf: Timestamp? = nil,
-        language: StatementLanguage = .en, zoneOffset: Int32 = 0
+        language: StatementLanguage = .en, zoneOffset: Int32 = 0, alsoCurrency: AmountConversion? = nil
     ) {
         self.account = account
         rows = result.rows.filter { $0.account == account }
@@ -29,6 +32,7 @@ public struct AccountStatement: Sendable {
         self.asOf = asOf
         self.language = language
         self.zoneOffset = zoneOffset
+        conversions = ReportConversions(unit: result.unit, money: alsoCurrency)
     }
 
     public struct Totals: Sendable, Equatable {
@@ -135,12 +139,61 @@ public struct AccountStatement: Sendable {
         }
     }
 
+    /// The columns after `credit`: for each conversion, the four amount columns in it.
+    var convertedColumns: [(conversion: AmountConversion, column: StatementLanguage.Column)] {
+        conversions.all.flatMap { conversion in
+            Self.convertible.map { (conversion, $0) }
+        }
+    }
+
+    static let convertible: [StatementLanguage.Column] = [.charged, .recomputed, .difference, .credit]
+
+    /// The ledger figure of a row behind an amount column.
+    func figure(_ column: StatementLanguage.Column, _ row: RequestOutcome) -> Rational? {
+        switch column {
+        case .charged: row.recorded
+        case .recomputed: row.expected
+        case .difference: row.delta
+        case .credit: creditAmount(row)
+        default: nil
+        }
+    }
+
+    /// A row's converted cell: its ledger figure converted and rounded once.
+    func convertedCell(
+        _ conversion: AmountConversion, _ column: StatementLanguage.Column, _ row: RequestOutcome
+    )
+        -> String
+    {
+        figure(column, row).map(conversion.text) ?? ""
+    }
+
+    /// The TOTAL of a converted column: the sum of the rounded figures above it, so the
+    /// column adds up as the customer checks it (it may differ from converting the ledger
+    /// total by the rounding of each row; `summary.json` converts the exact total).
+    public func convertedTotal(_ conversion: AmountConversion, _ column: StatementLanguage.Column) -> String {
+        var sum = Rational.zero
+        for row in rows {
+            if let value = figure(column, row).flatMap(conversion.shown) { sum = (try? sum.adding(value)) ?? sum }
+        }
+        return Amounts.format(sum, scale: conversion.scale)
+    }
+
+    /// `charged (points)`, `已扣费（points）`.
+    func convertedHeader(_ conversion: AmountConversion, _ column: StatementLanguage.Column) -> String {
+        language == .en
+            ? "\(language.header(column)) (\(conversion.name))" : "\(language.header(column))（\(conversion.name)）"
+    }
+
     /// RFC 4180 via `CSVWriter` (formula injection neutralised), the same headers as the HTML,
     /// a final TOTAL row that adds up to its columns and, when some charge could not be
     /// recomputed, a row saying how much.
     public func csv(bom: Bool) -> [UInt8] {
         let columns = StatementLanguage.Column.allCases
-        var csv = CSVWriter(header: columns.map(language.header), bom: bom)
+        let converted = convertedColumns
+        var csv = CSVWriter(
+            header: columns.map(language.header) + converted.map { convertedHeader($0.conversion, $0.column) },
+            bom: bom)
         func cells(_ text: (StatementLanguage.Column) -> String) -> [CSVWriter.Cell] {
             columns.map { column in
                 let value = text(column)
@@ -148,13 +201,16 @@ public struct AccountStatement: Sendable {
                 return Self.isNumeric(column) ? .number(value) : .text(value)
             }
         }
-        for row in rows { csv.row(cells { cell($0, row) }) }
+        func numbers(_ texts: [String]) -> [CSVWriter.Cell] { texts.map { $0.isEmpty ? .empty : .number($0) } }
+        for row in rows {
+            csv.row(cells { cell($0, row) } + numbers(converted.map { convertedCell($0.conversion, $0.column, row) }))
+        }
         let totals = totals
-        csv.row(cells { totalCell($0, totals) })
+        csv.row(cells { totalCell($0, totals) } + numbers(converted.map { convertedTotal($0.conversion, $0.column) }))
         if !totals.unpriced.isZero {
             csv.row(
                 [.text(language.notRecomputed("\(amount(totals.unpriced)) \(unitName)"))]
-                    + Array(repeating: .empty, count: columns.count - 1))
+                    + Array(repeating: .empty, count: columns.count + converted.count - 1))
         }
         return csv.bytes
     }
