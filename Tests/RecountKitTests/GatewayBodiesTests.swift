@@ -217,6 +217,23 @@ import Testing
         #expect(bodyRejects.contains { $0.source.line == 2 && $0.reason.hasPrefix("a second body") })
     }
 
+    @Test func explainJoinsTheBodyAsReconcileDoes() throws {
+        // The inflated row of the first test: explain shows the body's message and the same
+        // numbers (expected 1, delta 75) as reconcile.
+        let fixture = try ReconcileFixture()
+        let logs = try fixture.log([row(1, quota: 76, prompt: 1009, completion: 2, requestID: "r-1")])
+        let bodies = try fixture.log([Self.pair("r-2"), Self.pair("r-1")], name: "captures.jsonl")
+        let pricing = try fixture.write("pricing.json", GatewayReconcileTests.catalog)
+        var options = ReconcileOptions(
+            logs: [logs], catalog: try PriceCatalog.load(path: pricing), pricingPath: pricing)
+        options.bodies = [bodies]
+        let explanation = try RequestExplainer(options: options).explain(requestID: "r-1")
+        #expect(explanation.outcome.expected == Rational(1) && explanation.outcome.delta == Rational(75))
+        #expect(explanation.outcome.counts?.promptSource == .recount)
+        #expect(explanation.record?.request?["messages"] != nil)
+        #expect(explanation.text().contains("Hello!"))
+    }
+
     @Test func aBodyOfARowOutsideTheWindowIsCountedNotRejected() throws {
         // The row starts at 1717200000 − 2 (use_time): before --from, so it is another day's.
         let fixture = try ReconcileFixture()

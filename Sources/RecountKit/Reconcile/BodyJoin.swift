@@ -43,9 +43,35 @@ extension ReconcilePipeline {
 
     /// Decodes and recounts one capture line (`BodyCapture`, `TokenRecount`): pure, on a worker.
     func evaluateBody(_ line: LineReader.Line, file: String, sequence: Int) -> EvaluatedBody {
+        let record: LogRecord
+        switch bodyRecord(line, file: file) {
+        case .blank: return .blank
+        case .rejected(let reject): return .rejected(reject)
+        case .record(let decoded): record = decoded
+        }
+        let counts = TokenRecount.counts(for: record, policy: options.basis)
+        var payload = JoinKey.entry(requestID: record.id, tag: 2, sequence: sequence, capacity: 192)
+        let keyLength = payload.bytes.count
+        payload.bytes.append(JoinEntryKind.body.rawValue)
+        payload.uint(UInt64(sequence))
+        payload.string(record.model)
+        payload.value(counts)
+        payload.value(record.source)
+        return .prepared(entry: payload.bytes, keyLength: keyLength)
+    }
+
+    /// A capture line decoded.
+    enum CaptureLine {
+        case blank
+        case record(LogRecord)
+        case rejected(Reject)
+    }
+
+    /// A capture line decoded, or its reject: `evaluateBody`'s and `explain`'s.
+    func bodyRecord(_ line: LineReader.Line, file: String) -> CaptureLine {
         let source = SourceLocation(file: file, line: line.number)
         if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
-        func reject(_ field: String?, _ reason: String) -> EvaluatedBody {
+        func reject(_ field: String?, _ reason: String) -> CaptureLine {
             .rejected(Reject(kind: .body, source: source, field: field, reason: reason, raw: []))
         }
         if line.truncated { return reject(nil, "line longer than \(LineReader.lineBytesMax) bytes") }
@@ -58,17 +84,9 @@ extension ReconcilePipeline {
         guard case .object(let object) = value else {
             return reject(nil, "expected a JSON object, found \(value.typeName)")
         }
-        let record: LogRecord
-        do { record = try BodyCapture.decode(object, at: source) } catch { return reject(error.field, error.reason) }
-        let counts = TokenRecount.counts(for: record, policy: options.basis)
-        var payload = JoinKey.entry(requestID: record.id, tag: 2, sequence: sequence, capacity: 192)
-        let keyLength = payload.bytes.count
-        payload.bytes.append(JoinEntryKind.body.rawValue)
-        payload.uint(UInt64(sequence))
-        payload.string(record.model)
-        payload.value(counts)
-        payload.value(source)
-        return .prepared(entry: payload.bytes, keyLength: keyLength)
+        do { return .record(try BodyCapture.decode(object, at: source)) } catch {
+            return reject(error.field, error.reason)
+        }
     }
 
     /// Every `--bodies` file after the logs, in the order given, a batch at a time on the
