@@ -217,6 +217,27 @@ import Testing
         #expect(bodyRejects.contains { $0.source.line == 2 && $0.reason.hasPrefix("a second body") })
     }
 
+    @Test func aJoinedBodyDecidesAStreamBilledOnTheLocalEstimate() throws {
+        // A stream that timed out, billed on the gateway's local count of 9 + 2 tokens:
+        // (9 + 8) × 0.075 = 1.275 → 1. Alone, the estimate is flagged (stream_incomplete, ok).
+        // With its body recounting the same 9 and 2, the recount decides: ok, no cause; with a
+        // body of a longer reply the estimate would have been an undercharge, found as such.
+        let local =
+            #"{"model_ratio":0.075,"completion_ratio":4,"group_ratio":1,"model_price":-1,"stream_status":{"status":"error","end_reason":"timeout","error_count":1},"admin_info":{"local_count_tokens":true,"usage_billing_path":"local"}}"#
+        let fixture = try ReconcileFixture()
+        let logs = try fixture.log([
+            GatewayReconcileTests.row(
+                1, model: "gpt-4o-mini", quota: 1, prompt: 9, completion: 2, requestID: "cut", other: local,
+                stream: true)
+        ])
+        let bodies = try fixture.log([Self.pair("cut")], name: "captures.jsonl")
+        let alone = try run(fixture, logs: [logs])
+        #expect(try alone.row("cut").causes == [.stream_incomplete])
+        let joined = try run(fixture, logs: [logs], bodies: [bodies])
+        let row = try joined.row("cut")
+        #expect(row.outcomeClass == .ok && row.causes.isEmpty && row.counts?.completionSource == .recount)
+    }
+
     @Test func explainJoinsTheBodyAsReconcileDoes() throws {
         // The inflated row of the first test: explain shows the body's message and the same
         // numbers (expected 1, delta 75) as reconcile.
