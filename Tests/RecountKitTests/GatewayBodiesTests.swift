@@ -172,6 +172,30 @@ import Testing
         #expect(result.rejects.allSatisfy { $0.kind == .log })
     }
 
+    @Test func aPagesRowsAreItsItemsByteForByteAndACutPageHasNone() throws {
+        // Strings with escaped quotes, braces and brackets inside, nested objects, spaces.
+        let items = [
+            #"{"id": 7, "other": "{\"a\":[1,{\"b\":\"}]\"}]}", "content": "x \\\" ] } y"}"#,
+            #"{ "nested" : { "id" : 3 } , "id" : 8 }"#,
+            #"{"id": "9"}"#,
+        ]
+        let text =
+            #"{"data": {"items": [ \#(items.joined(separator: " , ")) ], "total": 3}, "message": "", "success": true}"#
+        let bytes = Array(text.utf8)
+        let rows = try #require(LogPage.rows(of: bytes))
+        #expect(rows.map { String(decoding: bytes[$0.span], as: UTF8.self) } == items)
+        // The page's own id, not a nested one; a string id is no id.
+        #expect(rows.map(\.id) == [7, 8, nil])
+        // Every proper prefix of the page is no page: a cut-off download is rejected whole.
+        for end in 0..<bytes.count {
+            #expect(LogPage.rows(of: Array(bytes[..<end])) == nil, "prefix of \(end) bytes")
+        }
+        // `success` false, or `data` neither shape: no rows.
+        #expect(LogPage.rows(of: Array(#"{"data":[],"message":"no","success":false}"#.utf8)) == nil)
+        #expect(LogPage.rows(of: Array(#"{"data":{"items":5},"success":true}"#.utf8)) == nil)
+        #expect(LogPage.rows(of: Array(#"{"data":null,"success":true}"#.utf8))?.isEmpty == true)
+    }
+
     @Test func bodiesTheJoinCannotUseAreRejectedAndTheRowIsRepriced() throws {
         let fixture = try ReconcileFixture()
         let logs = try fixture.log([
