@@ -21,6 +21,9 @@ struct ExplainCommand: RecountCommand {
           --debits FILE       debit ledger; default: debits.jsonl/.csv in a PATH directory
           --gateway-db URL    the gateway's logs table (as for reconcile; REQUEST_ID is the
                               row's request_id, else its logs.id); --db-password-file FILE
+          --bodies PATH       captured bodies (recount.log/1 lines or {request_id, request, response}
+                              pairs, a file or a directory of *.jsonl) joined to the rows by request
+                              id, so their tokens are recounted (repeatable)
           --basis B           auto (default), upstream, recount or billed
           --tolerance N       as for reconcile (default 0)
           --min-credit N      as for reconcile

@@ -27,13 +27,17 @@ extension Arguments.Spec {
 /// the PATHs; its password comes from `--db-password-file FILE`, `RECOUNT_DB_PASSWORD` or the
 /// client library's own files, never from the command line.
 struct InputOptions: OptionGroup {
-    static let spec = Arguments.Spec(options: ["--pricing", "--debits", "--gateway-db", "--db-password-file"])
+    static let spec = Arguments.Spec(options: [
+        "--pricing", "--debits", "--gateway-db", "--db-password-file", "--bodies",
+    ])
 
     let paths: [String]
     let pricingFlag: String?
     let debitsFlag: String?
     let gatewayDatabaseFlag: String?
     let passwordFileFlag: String?
+    /// `--bodies PATH` (repeatable): captured bodies joined to the rows by request id (SPEC §2.10).
+    let bodiesFlags: [String]
     /// No PATH was given and `paths` is the command's default (the demo's `SampleLogs`).
     let defaulted: Bool
 
@@ -61,6 +65,7 @@ struct InputOptions: OptionGroup {
         }
         pricingFlag = try arguments.value("--pricing")
         debitsFlag = try arguments.value("--debits")
+        bodiesFlags = arguments.all("--bodies")
     }
 
     /// PATHs through `InputFiles.resolve`, the catalog from `--pricing` or a directory's
@@ -107,6 +112,7 @@ struct InputOptions: OptionGroup {
         var options = ReconcileOptions(logs: inputs?.logs ?? [], catalog: catalog, pricingPath: pricingPath)
         options.debitsPath = debitsPath
         options.gatewayDatabase = database
+        do { options.bodies = try InputFiles.resolveBodies(bodiesFlags) } catch { throw CommandFailure.of(error) }
         options.dayOffsetSeconds = catalog.versions.last?.effectiveFrom.offsetSeconds ?? 0
         return options
     }

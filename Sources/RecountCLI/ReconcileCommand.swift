@@ -26,6 +26,9 @@ struct ReconcileCommand: RecountCommand {
                               mysql://USER@HOST:PORT/DB; each row is its request's record and debit
           --db-password-file FILE   the database password (else RECOUNT_DB_PASSWORD, else
                               ~/.pgpass / MySQL option files); never on the command line
+          --bodies PATH       captured bodies (recount.log/1 lines or {request_id, request, response}
+                              pairs, a file or a directory of *.jsonl) joined to the rows by request
+                              id, so their tokens are recounted (repeatable)
           --out DIR           where reports go (default Reports)
           --from T, --until T reconcile requests that started in [from, until) (RFC 3339 with offset)
           --basis B           auto (default), upstream, recount or billed token counts

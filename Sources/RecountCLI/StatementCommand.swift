@@ -24,6 +24,7 @@ struct StatementCommand: RecountCommand {
 
           --pricing FILE, --debits FILE   as for reconcile
           --gateway-db URL, --db-password-file FILE   as for reconcile (the gateway's logs table)
+          --bodies PATH                   as for reconcile: captured bodies joined to the rows
           --from T, --until T             the period (RFC 3339 with offset); default: everything
           --out DIR                       where the files go (default Statements)
           --basis B, --tolerance N, --min-credit N, --issued FILE   as for reconcile

@@ -46,8 +46,9 @@ extension ReconcilePipeline {
     }
 
     /// Stages 2–5 over every log, in the order given; each line's result set aside in input
-    /// order (`RunState.scan`).
-    func scanLogs(state: inout RunState, joiner: ExternalSorter) throws(ReconcileError) {
+    /// order (`RunState.scan`). Returns the numbering's end: where `--bodies` lines go on.
+    @discardableResult
+    func scanLogs(state: inout RunState, joiner: ExternalSorter) throws(ReconcileError) -> Int {
         var linesBefore = 0
         var recordsRead = 0
         var scanner = BatchScanner<Evaluated>(
@@ -84,6 +85,7 @@ extension ReconcilePipeline {
             linesBefore += reader.lastNumber
         }
         try scanner.finish(scan: scan)
+        return linesBefore
     }
 
     /// Starts evaluating a batch of log lines: inline with one job, in the background with more.

@@ -11,6 +11,8 @@
 ///    they run on the workers a batch at a time (`BatchScanner`); the window and the shard are
 ///    checked before the recount, which is the expensive part. Each result is set aside under
 ///    its request id without its prompt (`JoinEntry`).
+///    `--bodies` captures come after the logs (`BodyJoin`): decoded and recounted on the
+///    workers the same way, set aside under their request id after the id's lines.
 /// 6. Join (`GroupJoiner`: step, finish, owner), in request id order (`GroupedJoin`) — after
 ///    everything is set aside, because a request's debits may stand anywhere in the ledger and
 ///    a repeated id anywhere in the logs; within one id, lines keep input order, because a
@@ -56,7 +58,10 @@ public struct ReconcilePipeline: Sendable {
         if let debitsPath = options.debitsPath {
             try scanLedger(at: debitsPath, state: &state, joiner: joiner)
         }
-        try scanLogs(state: &state, joiner: joiner)
+        let linesBefore = try scanLogs(state: &state, joiner: joiner)
+        if !options.bodies.isEmpty {
+            try scanBodies(state: &state, joiner: joiner, linesBefore: linesBefore)
+        }
         let joined: SortedRecords
         do { joined = try joiner.finish() } catch { throw .spill(error) }
         try state.join(joined)

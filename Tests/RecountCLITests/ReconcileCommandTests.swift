@@ -109,6 +109,32 @@ func cliLine(
         #expect(run.err.contains("pricing.json"))
     }
 
+    @Test func bodiesThatAreNotThereExit66AndAnEmptyDirectoryOfThemToo() throws {
+        let f = try CLIFixture()
+        try f.standard([
+            cliLine("ok", extra: #""request": {"messages": [{"role": "user", "content": "x"}]}"#)
+        ])
+        let missing = f.reconcile(["--bodies", f.input + "/no-such-captures.jsonl"])
+        #expect(missing.status == 66)
+        #expect(missing.err.contains("no-such-captures.jsonl"))
+        try FileManager.default.createDirectory(atPath: f.input + "/captures", withIntermediateDirectories: true)
+        #expect(f.reconcile(["--bodies", f.input + "/captures"]).status == 66)
+        // A capture of a line that carries its own body is rejected; the run goes on, and
+        // summary.json says what became of the bodies.
+        try f.write(
+            "in/captures/a.jsonl",
+            #"{"request_id": "ok", "request": {"model": "m", "messages": []}, "response": "hi"}"# + "\n")
+        let run = f.reconcile(["--bodies", f.input + "/captures"])
+        #expect(run.status == 0, "\(run.err)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(f.read("summary.json").utf8)) as? [String: Any])
+        let counts = try #require(summary["counts"] as? [String: Any])
+        #expect(counts["bodies"] as? [String: Int] == ["read": 1, "joined": 0, "outside_window": 0, "rejected": 1])
+        let kinds = (summary["inputs"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+        #expect(kinds == ["pricing", "log", "bodies"])
+        #expect(try f.read("rejects.jsonl").contains("carries its body"))
+    }
+
     @Test func tooManyRejectsExits65() throws {
         let f = try CLIFixture()
         try f.standard([cliLine("ok"), "x", "y"])

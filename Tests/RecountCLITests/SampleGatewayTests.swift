@@ -4,11 +4,8 @@ import Testing
 /// The `realistic` profile's new-api part (`DIR/gateway/`): reconcile must find every case
 /// `sample.json` lists under `gateway.cases` — and nothing else.
 ///
-/// Two tests depend on work that lands separately (SPEC §2.6, issues 13 and 15): the
-/// reconcile wiring of gateway rows (`other`'s cache / image / audio / surcharge counts
-/// priced, refunds and task deltas netted per request, the causes `gateway_arithmetic`,
-/// `rate` with `cause_detail`, `stream_incomplete`) and `--bodies`. They are not disabled:
-/// they fail until that work is merged, and say why. The first test needs only what exists.
+/// Without and with `--bodies DIR/gateway/bodies/captures.jsonl` (SPEC §2.10): the same cases,
+/// and with the bodies their requests counted as recounted.
 @Suite struct SampleGatewayTests {
     struct Generated {
         let fixture: CLIFixture
@@ -120,6 +117,32 @@ import Testing
         let run = runRecount(["reconcile", g.directory, "--out", out, "--all-rows", "--jobs", "2"])
         #expect(run.status == 0, "\(run.err)")
         try expectEveryCase(g, out: out)
+    }
+
+    /// `--bodies` (SPEC §2.10): the captures join their rows — each capture's request is
+    /// recounted, no longer re-priced only — and every case is still found, and nothing else
+    /// (a capture's recount is the row's tokens, so joining it moves no charge).
+    @Test func everyGatewayCaseIsFoundWithTheBodiesJoined() throws {
+        let g = try generate()
+        let out = g.fixture.directory + "/gateway-bodies-out"
+        let run = runRecount([
+            "reconcile", g.directory, "--bodies", g.directory + "/bodies/captures.jsonl", "--out", out, "--all-rows",
+            "--jobs", "2",
+        ])
+        #expect(run.status == 0, "\(run.err)")
+        try expectEveryCase(g, out: out)
+        let data = try Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let counts = try #require(summary["counts"] as? [String: Any])
+        let captured = try #require(g.gateway["captured_bodies"] as? Int)
+        #expect(captured > 0)
+        #expect(
+            counts["bodies"] as? [String: Int] == [
+                "read": captured, "joined": captured, "outside_window": 0, "rejected": 0,
+            ])
+        #expect(counts["recounted_requests"] as? Int == captured)
+        #expect(counts["repriced_requests"] as? Int == (g.gateway["requests"] as? Int ?? 0) - captured)
+        #expect(run.out.contains("\(captured) recounted"))
     }
 
     /// One expectation per kind of miss, naming the first few requests: a row-by-row flood

@@ -327,7 +327,8 @@ import struct RecountKit.SourceLocation
         for field in [
             \RunCounters.requests, \.debits, \.orphanDebits, \.blankLines, \.debitBlankLines, \.logRejected,
             \.debitsRejected, \.outsideWindow, \.otherShard, \.billedAmountMismatches, \.nonRequestRows,
-            \.nettedRows, \.recountedRequests, \.repricedRequests,
+            \.nettedRows, \.recountedRequests, \.repricedRequests, \.bodiesJoined, \.bodiesOutsideWindow,
+            \.bodiesRejected,
         ] {
             counters[keyPath: field] = int(&random)
         }

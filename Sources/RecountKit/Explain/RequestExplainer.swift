@@ -75,9 +75,20 @@ public struct RequestExplainer: Sendable {
             if record == nil, found.gateway?.adjustment == nil { record = found }
             group.entries.append(.record(found, counts, JoinCharge(charge), raw: nil, sequence: sequence))
         }
+        // `--bodies`: the request's first capture, joined by the same rules (after the lines).
+        let body = try findBody(requestID, needles: needles)
+        if let body { group.entries.append(.body(body.entry)) }
         do { try state.process(group) } catch { throw Self.explainError(error) }
         var result = state.finish()
         collected.attach(to: &result)
+        // A joined body's text is what the token detail shows (the row has none of its own).
+        if let body, result.counters.bodiesJoined == 1, var joined = record {
+            joined.endpoint = body.record.endpoint
+            joined.request = body.record.request
+            joined.response = body.record.response
+            joined.usage = body.record.usage
+            record = joined
+        }
         if let outcome = result.rows.first {
             var explanation = Explanation(
                 outcome: outcome, record: record, catalog: options.catalog, basis: options.basis)
@@ -112,6 +123,31 @@ public struct RequestExplainer: Sendable {
             return nil
         }
         return found
+    }
+
+    /// The first capture (`--bodies`, in input order) holding the id, decoded and recounted as
+    /// `reconcile` does (`bodyRecord`, `TokenRecount`); lines that do not hold the id as bytes
+    /// are not decoded.
+    func findBody(
+        _ requestID: String, needles: [[UInt8]]
+    ) throws(ExplainError) -> (entry: BodyEntry, record: LogRecord)? {
+        let pipeline = ReconcilePipeline(options: options)
+        for path in options.bodies {
+            let reader: LineReader
+            do { reader = LineReader(try openSource(path)) } catch { throw .input(error) }
+            while true {
+                let next: LineReader.Line?
+                do { next = try reader.next() } catch { throw .input(error) }
+                guard let line = next else { break }
+                guard needles.contains(where: { Self.contains(line.bytes, $0) }),
+                    case .record(let record) = pipeline.bodyRecord(line, file: path), record.id == requestID
+                else { continue }
+                let counts = TokenRecount.counts(for: record, policy: options.basis)
+                let entry = BodyEntry(model: record.model, counts: counts, source: record.source, sequence: line.number)
+                return (entry, record)
+            }
+        }
+        return nil
     }
 
     /// The first line that holds the id (as bytes) but does not decode: why support finds the

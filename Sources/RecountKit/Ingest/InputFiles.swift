@@ -71,6 +71,28 @@ public enum InputFiles {
         return set
     }
 
+    /// `--bodies PATH…`: a file is read as it is; a directory gives its `*.jsonl` and
+    /// `*.jsonl.gz` files (not recursive, in name order). A missing path stops the run (66).
+    public static func resolveBodies(_ paths: [String]) throws(InputError) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw .missing(path: path)
+            }
+            guard isDirectory.boolValue else { files.append(path); continue }
+            let names: [String]
+            do { names = try FileManager.default.contentsOfDirectory(atPath: path) } catch {
+                throw .unreadable(path: path, reason: "cannot list the directory")
+            }
+            let found = names.filter { $0.hasSuffix(".jsonl") || $0.hasSuffix(".jsonl.gz") }
+                .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            guard !found.isEmpty else { throw .noLogs(directory: path) }
+            files += found.map { path.hasSuffix("/") ? path + $0 : path + "/" + $0 }
+        }
+        return files
+    }
+
     /// A `.csv`, or a name that says "debit" or "ledger" (`debits-2024-03.jsonl`, `ledger.json`).
     static func looksLikeLedger(_ name: String) -> Bool {
         let lower = name.lowercased()

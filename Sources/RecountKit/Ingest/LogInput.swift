@@ -64,12 +64,14 @@ enum LogInput {
     func open(from: Timestamp?, until: Timestamp?) throws(InputError) -> any LogLineSource {
         switch self {
         case .gatewayDatabase(let source): try source.open(from: from, until: until)
-        case .file(let path): LineReader(try openSource(path))
+        // A file of `/api/log/` pages is told from a JSONL log by its first line (`LogFileLines`).
+        case .file(let path): try LogFileLines(LineReader(try openSource(path)))
         }
     }
 }
 
-/// Lines one at a time: a file's `LineReader` or the database's `GatewayLogLines`.
+/// Lines one at a time: a file's lines or page rows (`LogFileLines`), or the database's
+/// `GatewayLogLines`.
 protocol LogLineSource: AnyObject {
     func next() throws(InputError) -> LineReader.Line?
     /// Lines handed over so far.

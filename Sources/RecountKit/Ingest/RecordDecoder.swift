@@ -31,6 +31,9 @@ public enum RecordDecoder {
             }
             return .record(try decodeCanonical(object, at: source))
         } catch {
+            // An `/api/log/` page the page reader could not take rows from (`LogFileLines`):
+            // say why, not which `recount.log/1` field it lacks. Only on the failure path.
+            if object["success"] != nil, object["time"] == nil { return .failure(LogPage.problem(object)) }
             return .failure(error)
         }
     }

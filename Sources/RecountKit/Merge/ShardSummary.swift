@@ -226,7 +226,7 @@ extension RunCounters: SpilledCounts {
         [
             \.requests, \.debits, \.orphanDebits, \.blankLines, \.debitBlankLines, \.logRejected, \.debitsRejected,
             \.outsideWindow, \.otherShard, \.billedAmountMismatches, \.nonRequestRows, \.nettedRows,
-            \.recountedRequests, \.repricedRequests,
+            \.recountedRequests, \.repricedRequests, \.bodiesJoined, \.bodiesOutsideWindow, \.bodiesRejected,
         ]
     }
 }

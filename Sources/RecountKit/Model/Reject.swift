@@ -4,6 +4,8 @@ public struct Reject: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case log
         case debit
+        /// A captured body (`--bodies`): a line that does not decode, or one the join cannot use.
+        case body
     }
     public let kind: Kind
     public let source: SourceLocation

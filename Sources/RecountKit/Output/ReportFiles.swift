@@ -240,18 +240,19 @@ public struct ReportFiles {
             ),
             (
                 "counts",
-                .obj([
-                    ("requests", .num(counters.requests)), ("debits", .num(counters.debits)),
-                    ("orphan_debits", .num(counters.orphanDebits)),
-                    ("rejected_log_lines", .num(counters.logRejected)),
-                    ("rejected_debit_lines", .num(counters.debitsRejected)),
-                    ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
-                    ("non_request_rows", .num(counters.nonRequestRows)), ("netted_rows", .num(counters.nettedRows)),
-                    ("recounted_requests", .num(counters.recountedRequests)),
-                    ("repriced_requests", .num(counters.repricedRequests)),
-                    ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
-                    ("discrepancy_rows", .num(result.discrepancyRowCount)),
-                ])
+                .obj(
+                    [
+                        ("requests", .num(counters.requests)), ("debits", .num(counters.debits)),
+                        ("orphan_debits", .num(counters.orphanDebits)),
+                        ("rejected_log_lines", .num(counters.logRejected)),
+                        ("rejected_debit_lines", .num(counters.debitsRejected)),
+                        ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
+                        ("non_request_rows", .num(counters.nonRequestRows)), ("netted_rows", .num(counters.nettedRows)),
+                        ("recounted_requests", .num(counters.recountedRequests)),
+                        ("repriced_requests", .num(counters.repricedRequests)),
+                        ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
+                        ("discrepancy_rows", .num(result.discrepancyRowCount)),
+                    ] + bodiesJSON)
             ),
             ("classes", classesJSON),
             (
@@ -309,6 +310,26 @@ public struct ReportFiles {
                     ])
                 )
             })
+    }
+
+    /// `summary.json`'s `counts.bodies`, only when the run read `--bodies` (SPEC §2.10): what
+    /// became of every capture line (blank lines aside), `read` = the other three.
+    var bodiesJSON: [(String, JSONValue)] {
+        guard result.inputs.contains(where: { $0.kind == "bodies" }) else { return [] }
+        let counters = result.counters
+        return [
+            (
+                "bodies",
+                .obj([
+                    (
+                        "read",
+                        .num(counters.bodiesJoined + counters.bodiesOutsideWindow + counters.bodiesRejected)
+                    ),
+                    ("joined", .num(counters.bodiesJoined)), ("outside_window", .num(counters.bodiesOutsideWindow)),
+                    ("rejected", .num(counters.bodiesRejected)),
+                ])
+            )
+        ]
     }
 
     /// `summary.json`'s `warnings`: maps in key order.

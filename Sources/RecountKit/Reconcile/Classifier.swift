@@ -15,7 +15,12 @@ struct Classifier {
         adjustments: [Debit] = []
     ) throws(MoneyError) -> RequestOutcome {
         var outcome = try unclassified(record, counts: counts, charge: charge, debits: debits + adjustments)
-        let findings = gatewayFindings(record)
+        // A stream billed on the gateway's local estimate is flagged because nothing checked the
+        // estimate; where a captured body's recount decides the completion (`--bodies`, SPEC
+        // §2.10), the comparison itself checks it, and the recount decides.
+        let findings = gatewayFindings(record).filter {
+            $0.cause != .streamIncomplete || counts.completionSource != .recount
+        }
         if !adjustments.isEmpty, debits.count <= 1 {
             try netted(&outcome, record, counts: counts, charge: charge, debit: debits.first, adjustments: adjustments)
         } else if case .notBillable = charge {

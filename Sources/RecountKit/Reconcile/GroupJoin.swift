@@ -33,6 +33,11 @@ struct GroupJoiner: Sendable {
     func step(
         _ group: inout GroupCursor, _ entry: RequestGroup.Entry, into effects: inout some JoinEffects
     ) throws(ReconcileError) {
+        if case .body(let body) = entry {
+            // Sorted after every line of the id (tag 2): the row, if any, is in `pending`.
+            try step(&group, body: body, into: &effects)
+            return
+        }
         if group.owned == nil {
             switch entry {
             case .outsideWindow(let account):
@@ -44,6 +49,8 @@ struct GroupJoiner: Sendable {
                 decideOwner(&group, account: record.account, into: &effects)
             case .otherShard(_, let account, _, _, _):
                 decideOwner(&group, account: account, into: &effects)
+            case .body:
+                break  // handled above
             }
         }
         guard group.owned == true else {
@@ -51,6 +58,8 @@ struct GroupJoiner: Sendable {
             return
         }
         switch entry {
+        case .body:
+            break  // handled above
         case .outsideWindow:
             effects.count(\.outsideWindow, 1)
             group.skipped = true
@@ -105,21 +114,26 @@ struct GroupJoiner: Sendable {
         }
     }
 
-    /// The id's request classified, with the refunds and task deltas that came after it.
+    /// The id's request classified, with the refunds and task deltas that came after it, and
+    /// priced from its captured body when one was joined (`joinedCharge`).
     func settle(
-        _ pending: GroupCursor.PendingRequest, adjustments: [Debit], into effects: inout some JoinEffects
+        _ pending: GroupCursor.PendingRequest, adjustments: [Debit], body: BodyEntry? = nil,
+        into effects: inout some JoinEffects
     ) throws(ReconcileError) {
         let record = pending.record
+        var (counts, charge) = (pending.counts, pending.charge)
+        if let body {
+            (counts, charge) = joinedCharge(pending, body: body)
+            effects.count(\.bodiesJoined, 1)
+        }
         let outcome: RequestOutcome
         do {
             outcome = try classifier.classify(
-                record, counts: pending.counts, charge: pending.charge, debits: pending.debits,
-                adjustments: adjustments)
+                record, counts: counts, charge: charge, debits: pending.debits, adjustments: adjustments)
         } catch {
             throw .arithmetic(error, at: record.source.description)
         }
-        try effects.request(
-            outcome, note: RequestNote(record, counts: pending.counts, catalog: options.catalog), joiner: self)
+        try effects.request(outcome, note: RequestNote(record, counts: counts, catalog: options.catalog), joiner: self)
     }
 
     /// The owner is the shard of `account`; lines outside the window seen so far now count.
@@ -143,8 +157,9 @@ struct GroupJoiner: Sendable {
     func finish(_ group: inout GroupCursor, into effects: inout some JoinEffects) throws(ReconcileError) {
         if let pending = group.pending {
             group.pending = nil
-            try settle(pending, adjustments: group.adjustments, into: &effects)
+            try settle(pending, adjustments: group.adjustments, body: group.body, into: &effects)
             group.adjustments = []
+            group.body = nil
         }
         if group.owned == nil {
             guard let account = group.firstOutsideAccount ?? group.debits.first?.account else { return }

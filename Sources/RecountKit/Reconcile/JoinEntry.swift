@@ -6,6 +6,8 @@ enum JoinEntryKind: UInt8 {
     case otherShard = 1
     case outsideWindow = 2
     case debit = 3
+    /// A captured body's recount (`--bodies`, `BodyEntry`), keyed with tag 2: after the id's lines.
+    case body = 4
 }
 
 extension RunState {
@@ -44,6 +46,8 @@ struct RequestGroup {
         case record(LogRecord, TokenCounts, JoinCharge, raw: [UInt8]?, sequence: Int)
         case otherShard(requestID: String, account: String, source: SourceLocation, raw: [UInt8]?, sequence: Int)
         case outsideWindow(account: String)
+        /// A captured body (`--bodies`): joined to the id's request row (`GroupJoiner.step(_:body:into:)`).
+        case body(BodyEntry)
     }
 
     var entries: [Entry] = []
@@ -65,6 +69,8 @@ struct GroupCursor {
     var pending: PendingRequest?
     /// Refund and task-delta rows of the id, as signed debits (`GatewayRow.adjustment`).
     var adjustments: [Debit] = []
+    /// The body joined to the id's request row (`--bodies`), priced with it in `finish`.
+    var body: BodyEntry?
 
     struct PendingRequest {
         var record: LogRecord
@@ -93,6 +99,12 @@ struct GroupCursor {
             let charge = try decoder.value(JoinCharge.self)
             let raw = try decoder.optional { decoder throws(SpillCorrupt) in Array(try decoder.raw()) }
             return .record(record, counts, charge, raw: raw, sequence: sequence)
+        case .body:
+            let sequence = Int(try decoder.uint())
+            let model = try decoder.string()
+            let counts = try decoder.value(TokenCounts.self)
+            let source = try decoder.value(SourceLocation.self, strings: &strings)
+            return .body(BodyEntry(model: model, counts: counts, source: source, sequence: sequence))
         case .otherShard, .outsideWindow:
             let sequence = Int(try decoder.uint())
             let requestID = try decoder.string(reusing: strings.requestID)

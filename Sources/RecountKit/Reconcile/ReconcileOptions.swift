@@ -8,6 +8,9 @@ public struct ReconcileOptions: Sendable {
     public var debitsPath: String?
     /// `--gateway-db URL`: the gateway's `logs` table, read before the `logs` files (SPEC §2.8).
     public var gatewayDatabase: GatewayLogSource?
+    /// `--bodies`: captured request/response bodies keyed by the gateway's request id, read after
+    /// the logs and joined to their rows (SPEC §2.10, `BodyJoin`).
+    public var bodies: [String] = []
     public var basis: BasisPolicy = .auto
     /// In units; `|delta| ≤ tolerance` is `ok`.
     public var tolerance: Rational = .zero

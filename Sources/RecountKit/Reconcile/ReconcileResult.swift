@@ -35,6 +35,12 @@ public struct RunCounters: Sendable, Equatable {
     public var recountedRequests = 0
     /// Requests priced from reported or the row's own token counts only (no body recounted).
     public var repricedRequests = 0
+    /// `--bodies`: captures joined to their request row (recounted from the body).
+    public var bodiesJoined = 0
+    /// `--bodies`: captures whose row starts outside `[from, until)` (another day's run joins them).
+    public var bodiesOutsideWindow = 0
+    /// `--bodies`: captures rejected (not JSON, no id or model, no row, a second body, another model).
+    public var bodiesRejected = 0
 
     /// Adds another part of the run's counts (a worker's share of the join).
     mutating func add(_ other: RunCounters) {
@@ -52,6 +58,9 @@ public struct RunCounters: Sendable, Equatable {
         nettedRows += other.nettedRows
         recountedRequests += other.recountedRequests
         repricedRequests += other.repricedRequests
+        bodiesJoined += other.bodiesJoined
+        bodiesOutsideWindow += other.bodiesOutsideWindow
+        bodiesRejected += other.bodiesRejected
     }
 }
 

@@ -38,7 +38,7 @@ struct RunState {
     var joiner: GroupJoiner {
         GroupJoiner(
             options: options, classifier: classifier, usesLedger: usesLedger, renderer: sink.renderer,
-            knownFiles: options.logs + [options.debitsPath].compactMap { $0 },
+            knownFiles: options.logs + [options.debitsPath].compactMap { $0 } + options.bodies,
             spillPath: options.spillDirectory ?? ReconcilePipeline.temporaryDirectory)
     }
 
