@@ -53,7 +53,8 @@ function layoutCheck() {
     cells++;
     var word = brokenWord(cell);
     if (word) problems.push('word broken: "' + word.slice(0, 40) + '"');
-    if (!cell.classList.contains('wrap') && cell.tagName === 'TD' && lines(cell) > 1) {
+    var wraps = cell.classList.contains('wrap') || (mode === 'print' && cell.classList.contains('paperwrap'));
+    if (!wraps && cell.tagName === 'TD' && lines(cell) > 1) {
       problems.push('cell on ' + lines(cell) + ' lines: "' + cell.textContent.slice(0, 40) + '"');
     }
     if (cell.scrollWidth > cell.clientWidth + 1) problems.push('cell overflows: "' + cell.textContent.slice(0, 40) + '"');

@@ -12,7 +12,8 @@ enum DiscrepancyColumns {
             .text(row.requestID)
         },
         Column("time") { row, r in .text(r.time(row.time)) },
-        Column("account", html: HTMLColumn(label: "account", position: 8, filter: "text")) { row, _ in
+        Column("account", html: HTMLColumn(label: "account", position: 8, filter: "text", wrapsOnPaper: true)) {
+            row, _ in
             .text(row.account)
         },
         Column("model", html: HTMLColumn(label: "model", position: 9, filter: "text")) { row, _ in
@@ -78,7 +79,10 @@ enum DiscrepancyColumns {
         Column("source") { row, _ in .text(row.source?.description ?? "") },
         // The start time again, in the form Excel and LibreOffice read as a date and time (no
         // `T`, no offset: the zone is `summary.json`'s `day_offset`, and the report's header).
-        Column("local_time", html: HTMLColumn(label: "time", position: 7)) { row, r in .text(r.localTime(row.time)) },
+        // On paper the date and the time of day may stand on two lines.
+        Column("local_time", html: HTMLColumn(label: "time", position: 7, wrapsOnPaper: true)) { row, r in
+            .text(r.localTime(row.time))
+        },
     ]
 
     /// `report.html`'s discrepancy table, in its order.

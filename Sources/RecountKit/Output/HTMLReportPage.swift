@@ -89,7 +89,8 @@ enum HTMLPage {
         @media print {
           /* A4 landscape: 277 mm of line. Cells never break inside a word: ids, times and
              amounts stay on one line (the columns a reader of paper needs come first, the
-             rest are screen-only: .noprint); only the free-text detail wraps, at spaces. */
+             rest are screen-only: .noprint); only the free-text detail and the account wrap,
+             at spaces. */
           body { max-width: none; padding: 0; font-size: 10px; }
           .controls, .pager button, .noprint { display: none; }
           .cards { grid-template-columns: repeat(5, 1fr); }
@@ -100,7 +101,7 @@ enum HTMLPage {
           th, td { padding: 2px 4px; }
           .scroll { overflow: visible; }
           td { white-space: nowrap; }
-          td.wrap { white-space: normal; min-width: 0; overflow-wrap: normal; word-break: normal; hyphens: none; }
+          td.wrap, td.paperwrap { white-space: normal; min-width: 0; overflow-wrap: normal; word-break: normal; hyphens: none; }
           a { color: inherit; text-decoration: none; }
         }
 

@@ -23,7 +23,8 @@ enum HTMLReportScript {
             return match[1] + match[2].replace(/\B(?=(\d{3})+(?!\d))/g, ',') + match[3];
           }
           function classes(column) {
-            return (column.numeric ? 'num' : column.wrap ? 'wrap' : '') + (column.print === false ? ' noprint' : '');
+            return (column.numeric ? 'num' : column.wrap ? 'wrap' : column.paper_wrap ? 'paperwrap' : '')
+              + (column.print === false ? ' noprint' : '');
           }
           function numeric(value) {
             if (value === '' || value === null || value === undefined) return -Infinity;
@@ -148,7 +149,7 @@ enum HTMLReportScript {
                 var line = el('tr');
                 columns.forEach(function (column, index) {
                   var cell;
-                  if (column.wrap) {
+                  if (column.wrap || column.paper_wrap) {
                     // Free text wraps at spaces only: each word in a nowrap span, so an id like
                     // d-req-0010-1 is never split at its hyphens, on screen or on paper.
                     cell = el('td', null, classes(column));

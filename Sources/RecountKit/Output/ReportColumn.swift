@@ -38,6 +38,10 @@ struct HTMLColumn: Sendable {
     /// Long free text may wrap; every other cell stays on one line and the table scrolls
     /// sideways, so ids and times are never broken mid-word.
     var wraps = false
+    /// Wraps at spaces on paper only (an account name: "cyberdyne data (HK) #199"; a time's
+    /// date and time of day), where the page's width is fixed: a gateway day's long request
+    /// ids and causes leave the detail no room otherwise. On screen it stays on one line.
+    var wrapsOnPaper = false
     /// Printed: the columns a reader of the printed page needs first; the rest stay on screen,
     /// so the table fits an A4 landscape page without breaking a cell.
     var printed = true
@@ -46,10 +50,12 @@ struct HTMLColumn: Sendable {
     var grouped = false
 
     var config: JSONValue {
-        .obj([
-            ("label", .string(label)), ("numeric", .bool(numeric)), ("filter", .str(filter)), ("signed", .bool(signed)),
-            ("wrap", .bool(wraps)), ("print", .bool(printed)), ("grouped", .bool(grouped)),
-        ])
+        .obj(
+            [
+                ("label", .string(label)), ("numeric", .bool(numeric)), ("filter", .str(filter)),
+                ("signed", .bool(signed)),
+                ("wrap", .bool(wraps)), ("print", .bool(printed)), ("grouped", .bool(grouped)),
+            ] + (wrapsOnPaper ? [("paper_wrap", .bool(true))] : []))
     }
 }
 
