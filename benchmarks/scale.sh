@@ -150,7 +150,9 @@ raw, data_dir, binary, profile, baseline = sys.argv[1:6]
 rows = [json.loads(line) for line in open(raw) if line.startswith("{")]
 def log_bytes(n):
     manifest = json.load(open(os.path.join(data_dir, f"day-{profile}-{n}", "sample.json")))
-    return sum(f["bytes"] for f in manifest["files"] if f["name"].endswith(".jsonl") and f["name"] != "debits.jsonl")
+    # The day's top-level logs only: what `reconcile DIR` reads (not gateway/, not the ledger).
+    return sum(f["bytes"] for f in manifest["files"]
+               if f["name"].endswith(".jsonl") and f["name"] != "debits.jsonl" and "/" not in f["name"])
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 print("# Reconcile at scale\n")
