@@ -185,6 +185,28 @@ struct CatalogReader {
                 "charge_failed_requests", "groups", "models",
             ])
         let id = requiredString(object, "id", path: path)
+        let effectiveFrom = readEffectiveFrom(object, path: path)
+        let rounding = readRounding(object, path: path)
+        let minimumCharge = readMinimumCharge(object, path: path, unit: unit)
+        let chargeFailed = readChargeFailed(object, path: path)
+        let groups = rationalTable(object["groups"], path: path + ".groups", positive: false)
+        var rates = rationalTable(object["exchange_rates"], path: path + ".exchange_rates", positive: true)
+        if let own = rates[unit.currency], own != .one {
+            error(
+                path + ".exchange_rates[\(Self.quoted(unit.currency))]",
+                "the unit currency's rate is 1 by definition, found \(own)")
+            rates[unit.currency] = nil
+        }
+        let models = readModels(object, path: path, unit: unit, rates: rates)
+        guard let id, let effectiveFrom, let rounding else { return nil }
+        return PriceVersion(
+            id: id, effectiveFrom: effectiveFrom, rounding: rounding, minimumCharge: minimumCharge,
+            chargeFailedRequests: chargeFailed, groups: groups, exchangeRates: rates,
+            models: models, listingIndex: index, unitCurrency: unit.currency)
+    }
+
+    /// `effective_from`: an RFC 3339 time with offset, or Unix seconds or milliseconds.
+    mutating func readEffectiveFrom(_ object: JSONObject, path: String) -> Timestamp? {
         var effectiveFrom: Timestamp?
         switch object["effective_from"] {
         case .string(let text)?:
@@ -207,6 +229,11 @@ struct CatalogReader {
                 path + ".effective_from",
                 "missing; expected when this version starts, e.g. \"2023-06-01T00:00:00+08:00\"")
         }
+        return effectiveFrom
+    }
+
+    /// `rounding`: one of the rounding modes by name (required).
+    mutating func readRounding(_ object: JSONObject, path: String) -> RoundingMode? {
         var rounding: RoundingMode?
         switch object["rounding"] {
         case .string(let text)?:
@@ -224,6 +251,11 @@ struct CatalogReader {
                 path + ".rounding",
                 "missing; expected one of \(RoundingMode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        return rounding
+    }
+
+    /// `minimum_charge`: a whole debit at the unit's scale.
+    mutating func readMinimumCharge(_ object: JSONObject, path: String, unit: PriceCatalog.Unit) -> Rational? {
         var minimumCharge: Rational?
         if let value = object["minimum_charge"] {
             minimumCharge = rational(value, path: path + ".minimum_charge", positive: false)
@@ -232,6 +264,11 @@ struct CatalogReader {
                 minimumCharge = nil
             }
         }
+        return minimumCharge
+    }
+
+    /// `charge_failed_requests`: whether a failed request is charged (default false).
+    mutating func readChargeFailed(_ object: JSONObject, path: String) -> Bool {
         var chargeFailed = false
         if let value = object["charge_failed_requests"] {
             if let flag = value.boolValue {
@@ -240,14 +277,13 @@ struct CatalogReader {
                 error(path + ".charge_failed_requests", "expected true or false, found \(value.typeName)")
             }
         }
-        let groups = rationalTable(object["groups"], path: path + ".groups", positive: false)
-        var rates = rationalTable(object["exchange_rates"], path: path + ".exchange_rates", positive: true)
-        if let own = rates[unit.currency], own != .one {
-            error(
-                path + ".exchange_rates[\(Self.quoted(unit.currency))]",
-                "the unit currency's rate is 1 by definition, found \(own)")
-            rates[unit.currency] = nil
-        }
+        return chargeFailed
+    }
+
+    /// `models`: each reachable key's price; an unusable entry is left out (with its errors).
+    mutating func readModels(
+        _ object: JSONObject, path: String, unit: PriceCatalog.Unit, rates: [String: Rational]
+    ) -> [(key: String, price: ModelPrice)] {
         var models: [(key: String, price: ModelPrice)] = []
         switch object["models"] {
         case .object(let table)?:
@@ -263,11 +299,7 @@ struct CatalogReader {
         case nil:
             error(path + ".models", "missing; expected an object of model prices")
         }
-        guard let id, let effectiveFrom, let rounding else { return nil }
-        return PriceVersion(
-            id: id, effectiveFrom: effectiveFrom, rounding: rounding, minimumCharge: minimumCharge,
-            chargeFailedRequests: chargeFailed, groups: groups, exchangeRates: rates,
-            models: models, listingIndex: index, unitCurrency: unit.currency)
+        return models
     }
 
     /// Keys that no billed model name can ever select are errors (see `PriceCheck` for the
