@@ -108,62 +108,77 @@ public struct ReportWriter {
         rejects: any ReportRecords, writeState: Bool
     ) throws {
         let files = ReportFiles(result: result, parameters: parameters)
-        do {
-            let state = writeState ? try ShardStateWriter(destination.create(Self.stateFileName)) : nil
-
-            let discrepancies = try destination.create("discrepancies.csv")
-            let html = try destination.create("report.html")
-            try discrepancies.write(CSVWriter(header: ReportFiles.discrepancyColumns, bom: parameters.csvBOM).bytes)
-            let page = HTMLReport(result: result, parameters: parameters).documentParts()
-            try html.write(page.beforeRows)
-            var first = true
-            try state?.beginSection()
-            while let record = try next(rows) {
-                let parts = try Self.parts(record, count: 2)
-                try discrepancies.write(parts[0])
-                if !first { try html.write([UInt8(ascii: ",")]) }
-                try html.write(parts[1])
-                first = false
-                try state?.append(record)
-            }
-            try html.write(page.afterRows)
-            try discrepancies.close()
-            try html.close()
-
-            for (name, bytes) in [("accounts.csv", files.accountsCSV()), ("daily.csv", files.dailyCSV())] {
-                let file = try destination.create(name)
-                try file.write(bytes)
-                try file.close()
-            }
-
-            let creditsCSV = try destination.create("credits.csv")
-            let creditsJSONL = try destination.create("credits.jsonl")
-            try creditsCSV.write(CSVWriter(header: ReportFiles.creditColumns, bom: parameters.csvBOM).bytes)
-            try state?.beginSection()
-            while let record = try next(credits) {
-                let parts = try Self.parts(record, count: 2)
-                try creditsCSV.write(parts[0])
-                try creditsJSONL.write(parts[1])
-                try state?.append(record)
-            }
-            try creditsCSV.close()
-            try creditsJSONL.close()
-
-            let rejectsFile = try destination.create("rejects.jsonl")
-            try state?.beginSection()
-            while let record = try next(rejects) {
-                try rejectsFile.write(try Self.parts(record, count: 1)[0])
-                try state?.append(record)
-            }
-            try rejectsFile.close()
-
-            if let state {
-                try state.finish(summary: ShardSummary(result: result, parameters: parameters))
-            }
-            let summary = try destination.create("summary.json")
-            try summary.write(files.summaryJSON())
-            try summary.close()
+        let state = writeState ? try ShardStateWriter(destination.create(Self.stateFileName)) : nil
+        try writeDiscrepancies(to: destination, rows: rows, state: state)
+        for (name, bytes) in [("accounts.csv", files.accountsCSV()), ("daily.csv", files.dailyCSV())] {
+            let file = try destination.create(name)
+            try file.write(bytes)
+            try file.close()
         }
+        try writeCredits(to: destination, credits: credits, state: state)
+        try writeRejects(to: destination, rejects: rejects, state: state)
+        if let state {
+            try state.finish(summary: ShardSummary(result: result, parameters: parameters))
+        }
+        let summary = try destination.create("summary.json")
+        try summary.write(files.summaryJSON())
+        try summary.close()
+    }
+
+    /// `discrepancies.csv` and `report.html` from the same rows in one pass: each sorted record
+    /// holds its CSV line and its HTML row.
+    private func writeDiscrepancies(
+        to destination: any ReportDestination, rows: any ReportRecords, state: ShardStateWriter?
+    ) throws {
+        let discrepancies = try destination.create("discrepancies.csv")
+        let html = try destination.create("report.html")
+        try discrepancies.write(CSVWriter(header: ReportFiles.discrepancyColumns, bom: parameters.csvBOM).bytes)
+        let page = HTMLReport(result: result, parameters: parameters).documentParts()
+        try html.write(page.beforeRows)
+        var first = true
+        try state?.beginSection()
+        while let record = try next(rows) {
+            let parts = try Self.parts(record, count: 2)
+            try discrepancies.write(parts[0])
+            if !first { try html.write([UInt8(ascii: ",")]) }
+            try html.write(parts[1])
+            first = false
+            try state?.append(record)
+        }
+        try html.write(page.afterRows)
+        try discrepancies.close()
+        try html.close()
+    }
+
+    /// `credits.csv` and `credits.jsonl`, a line of each per credit.
+    private func writeCredits(
+        to destination: any ReportDestination, credits: any ReportRecords, state: ShardStateWriter?
+    ) throws {
+        let creditsCSV = try destination.create("credits.csv")
+        let creditsJSONL = try destination.create("credits.jsonl")
+        try creditsCSV.write(CSVWriter(header: ReportFiles.creditColumns, bom: parameters.csvBOM).bytes)
+        try state?.beginSection()
+        while let record = try next(credits) {
+            let parts = try Self.parts(record, count: 2)
+            try creditsCSV.write(parts[0])
+            try creditsJSONL.write(parts[1])
+            try state?.append(record)
+        }
+        try creditsCSV.close()
+        try creditsJSONL.close()
+    }
+
+    /// `rejects.jsonl`, a line per rejected input line.
+    private func writeRejects(
+        to destination: any ReportDestination, rejects: any ReportRecords, state: ShardStateWriter?
+    ) throws {
+        let rejectsFile = try destination.create("rejects.jsonl")
+        try state?.beginSection()
+        while let record = try next(rejects) {
+            try rejectsFile.write(try Self.parts(record, count: 1)[0])
+            try state?.append(record)
+        }
+        try rejectsFile.close()
     }
 
     private func next(_ records: any ReportRecords) throws(SpillError) -> SortedRecord? {
