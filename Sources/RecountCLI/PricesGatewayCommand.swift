@@ -3,14 +3,14 @@ import GatewayDB
 import RecountKit
 
 /// `recount prices import` and `recount prices snapshot` (logic in
-/// `RecountKit.GatewayCatalog`; this reads the settings, writes the catalog, prints, exits).
+/// `RecountKit.GatewayCatalogFile`; this parses the options, prints, exits).
 struct PricesGatewayCommand {
     static let options: Set<String> = [
         "--gateway-db", "--db-password-file", "--settings", "--out", "--catalog", "--effective-from",
         "--unit", "--per-currency", "--currency", "--topup-rate",
     ]
 
-    enum Mode { case `import`, snapshot }
+    typealias Mode = GatewayCatalogFile.Mode
     enum Source {
         case settingsFile(String)
         case gatewayDatabase(String)
@@ -80,81 +80,31 @@ struct PricesGatewayCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        let settings = try readSettings()
-        let options = GatewayImportOptions(effectiveFrom: effectiveFrom ?? Self.now(), site: site)
         do {
-            switch mode {
-            case .import:
-                let (bytes, id, warnings) = try GatewayCatalog.document(settings, options: options)
-                for warning in warnings { console.error("warning: \(warning)") }
-                try write(bytes)
-                console.out("wrote \(catalogPath) with version \(id)")
-            case .snapshot:
-                let existing = try readExisting()
-                let (result, warnings) = try GatewayCatalog.snapshot(
-                    existing: existing, source: catalogPath,
-                    settings: settings, options: options)
-                for warning in warnings { console.error("warning: \(warning)") }
-                switch result {
-                case .unchanged:
-                    console.out("unchanged")
-                case .appended(let id, let bytes):
-                    try write(bytes)
-                    console.out("appended version \(id)")
-                }
+            let settings: GatewaySettings
+            switch source {
+            case .gatewayDatabase(let url):
+                let (rows, source) = try GatewayOptionRows.read(databaseURL: url, passwordFile: passwordFile)
+                settings = try GatewayCatalogFile.settings(optionRows: rows, source: source)
+            case .settingsFile(let path):
+                settings = try GatewayCatalogFile.settings(file: path)
             }
-        } catch let error as GatewayImportError {
-            throw CommandFailure(.dataError, error.description)
+            let options = GatewayImportOptions(effectiveFrom: effectiveFrom ?? Self.now(), site: site)
+            console.out(
+                try GatewayCatalogFile.update(
+                    mode, settings: settings, catalogPath: catalogPath, options: options,
+                    warn: { console.error("warning: \($0)") }))
+        } catch let error as GatewayCatalogFile.Failure {
+            switch error {
+            case .missing: throw CommandFailure(.noInput, error.description)
+            case .io: throw CommandFailure(.ioError, error.description)
+            case .invalid: throw CommandFailure(.dataError, error.description)
+            }
         }
         return .success
     }
 
     static func now() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
-
-    func readSettings() throws -> GatewaySettings {
-        switch source {
-        case .gatewayDatabase(let url):
-            let (rows, source) = try GatewayOptionRows.read(databaseURL: url, passwordFile: passwordFile)
-            do { return try GatewaySettings(optionRows: rows, source: source) } catch {
-                throw CommandFailure(.dataError, error.description)
-            }
-        case .settingsFile(let path):
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw CommandFailure(.noInput, "\(path): no such file")
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandFailure(.ioError, "\(path): cannot read")
-            }
-            do { return try GatewaySettings.parse(Array(data), source: path) } catch {
-                throw CommandFailure(.dataError, error.description)
-            }
-        }
-    }
-
-    func readExisting() throws -> [UInt8]? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: catalogPath, isDirectory: &isDirectory) else { return nil }
-        guard !isDirectory.boolValue else { throw CommandFailure(.ioError, "\(catalogPath): is a directory") }
-        guard let data = FileManager.default.contents(atPath: catalogPath) else {
-            throw CommandFailure(.ioError, "\(catalogPath): cannot read")
-        }
-        return Array(data)
-    }
-
-    /// Atomically: a temporary file in the catalog's directory, flushed, renamed over it
-    /// (`OutputDirectory`), so a killed snapshot leaves the catalog as it was.
-    func write(_ bytes: [UInt8]) throws {
-        let url = URL(fileURLWithPath: catalogPath)
-        let directory = url.deletingLastPathComponent().path
-        do {
-            let output = try OutputDirectory(path: directory)
-            try output.stage(url.lastPathComponent, bytes)
-            try output.commit()
-        } catch {
-            throw CommandFailure(.ioError, error.description)
-        }
-    }
 }
 
 /// `--gateway-db URL`: the gateway's `options` rows as (key, value) pairs, read in one read-only

@@ -1,3 +1,4 @@
+import Foundation
 import RecountKit
 import TokenCounter
 
@@ -139,5 +140,19 @@ public struct SampleTally: Sendable {
     static func filesJSON(_ files: [File]) -> JSONValue {
         .array(
             files.map { .fields([("name", .string($0.name)), ("bytes", .int($0.bytes)), ("lines", .int($0.lines))]) })
+    }
+}
+
+extension SampleTally {
+    /// The line `recount sample` prints: records and seed, the logs' size, debits, the classes
+    /// injected, broken lines, the gateway part, where the expected results are.
+    public func summaryLine(directory: String) -> String {
+        let classes = self.classes.filter { $0.key != "ok" && $0.value > 0 }.sorted { $0.key < $1.key }
+            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let megabytes = Double(logBytes) / 1_000_000
+        return "recount sample: \(records) records (seed \(seed)) → \(directory): "
+            + "\(String(format: "%.1f", megabytes)) MB of logs in \(SampleGenerator.logFileNames.count) files, \(debits) debits; "
+            + "injected \(classes); \(rejects.count) broken lines; "
+            + (gatewaySummary.map { $0 + "; " } ?? "") + "expected results in sample.json"
     }
 }

@@ -95,6 +95,27 @@ public struct ReportWriter {
         }
     }
 
+    /// Writes the reports into `output` and commits them (`reconcile`, `merge`); on any failure
+    /// the staged files are removed, so the previous reports stay as they were, and the error
+    /// is thrown on.
+    public func commit(
+        to output: OutputDirectory, writeState: Bool,
+        streams: () throws(SpillError) -> (
+            rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords
+        )
+    ) throws {
+        do {
+            let records = try streams()
+            try write(
+                to: output, rows: records.rows, credits: records.credits, rejects: records.rejects,
+                writeState: writeState)
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+
     static func wrap(_ error: any Error) -> ReportWriteError {
         if let error = error as? ReportWriteError { return error }
         if let error = error as? OutputError { return .output(error) }
