@@ -157,14 +157,11 @@ public struct ReportWriter {
         let page = HTMLReport(result: result, parameters: parameters).documentParts()
         try html.write(page.beforeRows)
         var first = true
-        try state?.beginSection()
-        while let record = try next(rows) {
-            let parts = try Self.parts(record, count: 2)
+        try each(rows, parts: 2, state: state) { parts in
             try discrepancies.write(parts[0])
             if !first { try html.write([UInt8(ascii: ",")]) }
             try html.write(parts[1])
             first = false
-            try state?.append(record)
         }
         try html.write(page.afterRows)
         try discrepancies.close()
@@ -178,12 +175,9 @@ public struct ReportWriter {
         let creditsCSV = try destination.create("credits.csv")
         let creditsJSONL = try destination.create("credits.jsonl")
         try creditsCSV.write(CSVWriter(header: ReportFiles.creditColumns, bom: parameters.csvBOM).bytes)
-        try state?.beginSection()
-        while let record = try next(credits) {
-            let parts = try Self.parts(record, count: 2)
+        try each(credits, parts: 2, state: state) { parts in
             try creditsCSV.write(parts[0])
             try creditsJSONL.write(parts[1])
-            try state?.append(record)
         }
         try creditsCSV.close()
         try creditsJSONL.close()
@@ -194,12 +188,20 @@ public struct ReportWriter {
         to destination: any ReportDestination, rejects: any ReportRecords, state: ShardStateWriter?
     ) throws {
         let rejectsFile = try destination.create("rejects.jsonl")
+        try each(rejects, parts: 1, state: state) { parts in try rejectsFile.write(parts[0]) }
+        try rejectsFile.close()
+    }
+
+    /// Each sorted record split into its `parts` files' bytes and handed to `write`, in order;
+    /// with a shard state, the record is kept there too, in a section of its own.
+    private func each(
+        _ records: any ReportRecords, parts count: Int, state: ShardStateWriter?, _ write: ([[UInt8]]) throws -> Void
+    ) throws {
         try state?.beginSection()
-        while let record = try next(rejects) {
-            try rejectsFile.write(try Self.parts(record, count: 1)[0])
+        while let record = try next(records) {
+            try write(try Self.parts(record, count: count))
             try state?.append(record)
         }
-        try rejectsFile.close()
     }
 
     private func next(_ records: any ReportRecords) throws(SpillError) -> SortedRecord? {
