@@ -96,6 +96,7 @@ struct GroupedJoin<Rules: GroupJoinRules> {
         var failure: Rules.Failure?
 
         /// Reads the next record; false at the end of the sort or once a read has failed.
+        @inline(__always)
         mutating func next() -> Bool {
             guard failure == nil else { return false }
             do { return try records.next(key: &key, appendingPayloadTo: &chunk.bytes) } catch {
@@ -112,6 +113,7 @@ struct GroupedJoin<Rules: GroupJoinRules> {
         /// Reads into `chunk` the group the record read last starts. True when the group grows
         /// too large for a chunk: its entries so far are in `chunk`, and the record read last
         /// (when `pending`) is its next entry.
+        @inline(__always)
         mutating func readGroup(pending: inout Bool) -> Bool {
             idKey.removeAll(keepingCapacity: true)
             idKey.append(contentsOf: key[..<(key.count - JoinKey.suffixLength)])

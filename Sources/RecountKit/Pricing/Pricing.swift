@@ -111,6 +111,7 @@ public enum Pricing {
         /// For messages only: built when one is (a string per request otherwise).
         var model: String { "model '\(key)' in version '\(versionID)'" }
 
+        @inline(__always)
         mutating func add(_ label: String, _ quantity: Rational, _ unitPrice: Rational) throws {
             terms.append(
                 ChargeTerm(
@@ -119,6 +120,7 @@ public enum Pricing {
         }
 
         /// `count` tokens at `unitPrice`; tokens with no price to bill them at are a failure.
+        @inline(__always)
         mutating func tokens(_ label: String, _ count: Int, _ unitPrice: Rational?, _ priceName: String) throws {
             if let unitPrice {
                 try add(label, Rational(count), unitPrice)
@@ -130,6 +132,7 @@ public enum Pricing {
 
     /// Prompt, cached, completion and the tokens with a price of their own (cache writes, image
     /// and audio tokens).
+    @inline(__always)
     static func tokenTerms(usage: ChargeUsage, price: ModelPrice, into list: inout TermList) throws {
         guard usage.promptTokens >= 0, usage.completionTokens >= 0, usage.cachedPromptTokens >= 0,
             usage.cacheWrite5mTokens >= 0, usage.cacheWrite1hTokens >= 0, usage.imageTokens >= 0,
@@ -171,6 +174,7 @@ public enum Pricing {
     }
 
     /// One term per tool called (web search, …), by tool name, at the model's `per_call` price.
+    @inline(__always)
     static func toolCallTerms(usage: ChargeUsage, price: ModelPrice, into list: inout TermList) throws {
         for (tool, calls) in usage.toolCalls.sorted(by: { $0.key < $1.key }) where calls != 0 {
             guard calls > 0 else { throw PricingFailure(reason: "negative \(tool) call count") }
