@@ -33,7 +33,7 @@ let package = Package(
         // The sample-day generator (`recount sample`, and the tests' generated days).
         .target(name: "RecountSample", dependencies: ["RecountKit", "TokenCounter"]),
         .target(name: "RecountCLI", dependencies: ["RecountKit", "RecountSample", "TokenCounter", "GatewayDB"]),
-        .executableTarget(name: "recount", dependencies: ["RecountCLI"]),
+        .executableTarget(name: "recount", dependencies: ["RecountCLI", "RecountKit"]),
         // What the test targets share: the seeded PRNG, the scratch-directory fixture.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter", "TestSupport"]),

@@ -127,26 +127,8 @@ extension InputOptions {
     }
 
     static func gatewaySource(url text: String, passwordFile: String?) throws -> GatewayLogSource {
-        do {
-            let url = try GatewayDatabaseURL.parse(text)
-            // SQLite has no login: a password file given with it is not read.
-            let credentials =
-                url.kind == .sqlite
-                ? GatewayCredentials.clientLibrary
-                : try GatewayCredentials.resolve(passwordFile: passwordFile)
-            return GatewayLogSource(url: url, credentials: credentials)
-        } catch {
+        do { return try GatewayLogSource.resolve(url: text, passwordFile: passwordFile) } catch {
             throw CommandFailure.of(error)
-        }
-    }
-
-    /// What `summary.json` names of the source (never the password).
-    static func summary(of source: GatewayLogSource?) -> GatewayDatabaseSummary? {
-        source.map {
-            GatewayDatabaseSummary(
-                source: $0.description,
-                passwordFrom: $0.url.kind == .sqlite ? "none (an SQLite file has no login)" : $0.passwordOrigin,
-                readMarginSeconds: $0.marginSeconds)
         }
     }
 }

@@ -3,14 +3,14 @@ import GatewayDB
 import RecountKit
 
 /// `recount prices import` and `recount prices snapshot` (logic in
-/// `RecountKit.GatewayCatalog`; this reads the settings, writes the catalog, prints, exits).
+/// `RecountKit.GatewayCatalogFile`; this parses the options, prints, exits).
 struct PricesGatewayCommand {
     static let options: Set<String> = [
         "--gateway-db", "--db-password-file", "--settings", "--out", "--catalog", "--effective-from",
         "--unit", "--per-currency", "--currency", "--topup-rate", "--site-scale",
     ]
 
-    enum Mode { case `import`, snapshot }
+    typealias Mode = GatewayCatalogFile.Mode
     enum Source {
         case settingsFile(String)
         case gatewayDatabase(String)
@@ -82,99 +82,31 @@ struct PricesGatewayCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        let settings = try readSettings()
-        let options = GatewayImportOptions(effectiveFrom: effectiveFrom ?? Self.now(), site: site)
-        // The catalog's directory, locked from the read to the rename (two snapshots at once
-        // cannot lose a version) and swept of a temporary file a killed run left behind.
-        let output = try lockDirectory()
         do {
-            switch mode {
-            case .import:
-                let (bytes, id, warnings) = try GatewayCatalog.document(settings, options: options)
-                for warning in warnings { console.error("warning: \(warning)") }
-                try write(bytes, into: output)
-                console.out("wrote \(catalogPath) with version \(id)")
-            case .snapshot:
-                let existing = try readExisting()
-                let (result, warnings) = try GatewayCatalog.snapshot(
-                    existing: existing, source: catalogPath,
-                    settings: settings, options: options)
-                for warning in warnings { console.error("warning: \(warning)") }
-                switch result {
-                case .unchanged:
-                    console.out("unchanged")
-                case .appended(let id, let bytes):
-                    try write(bytes, into: output)
-                    console.out("appended version \(id)")
-                }
+            let settings: GatewaySettings
+            switch source {
+            case .gatewayDatabase(let url):
+                let (rows, source) = try GatewayOptionRows.read(databaseURL: url, passwordFile: passwordFile)
+                settings = try GatewayCatalogFile.settings(optionRows: rows, source: source)
+            case .settingsFile(let path):
+                settings = try GatewayCatalogFile.settings(file: path)
             }
-        } catch let error as GatewayImportError {
-            throw CommandFailure(.dataError, error.description)
+            let options = GatewayImportOptions(effectiveFrom: effectiveFrom ?? Self.now(), site: site)
+            console.out(
+                try GatewayCatalogFile.update(
+                    mode, settings: settings, catalogPath: catalogPath, options: options,
+                    warn: { console.error("warning: \($0)") }))
+        } catch let error as GatewayCatalogFile.Failure {
+            switch error {
+            case .missing: throw CommandFailure(.noInput, error.description)
+            case .io: throw CommandFailure(.ioError, error.description)
+            case .invalid: throw CommandFailure(.dataError, error.description)
+            }
         }
         return .success
     }
 
     static func now() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
-
-    func readSettings() throws -> GatewaySettings {
-        switch source {
-        case .gatewayDatabase(let url):
-            let (rows, source) = try GatewayOptionRows.read(databaseURL: url, passwordFile: passwordFile)
-            do { return try GatewaySettings(optionRows: rows, source: source) } catch {
-                throw CommandFailure(.dataError, error.description)
-            }
-        case .settingsFile(let path):
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-                throw CommandFailure(.noInput, "\(path): no such file")
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw CommandFailure(.ioError, "\(path): cannot read")
-            }
-            do { return try GatewaySettings.parse(Array(data), source: path) } catch {
-                throw CommandFailure(.dataError, error.description)
-            }
-        }
-    }
-
-    func readExisting() throws -> [UInt8]? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: catalogPath, isDirectory: &isDirectory) else { return nil }
-        guard !isDirectory.boolValue else { throw CommandFailure(.ioError, "\(catalogPath): is a directory") }
-        guard let data = FileManager.default.contents(atPath: catalogPath) else {
-            throw CommandFailure(.ioError, "\(catalogPath): cannot read")
-        }
-        return Array(data)
-    }
-
-    /// The catalog's directory as an `OutputDirectory`: created if missing, locked
-    /// (`.recount.lock`), and swept of `.NAME.tmp-PID` files a killed run left.
-    func lockDirectory() throws -> OutputDirectory {
-        let directory = URL(fileURLWithPath: catalogPath).deletingLastPathComponent().path
-        do { return try OutputDirectory(path: directory) } catch { throw CommandFailure(.ioError, error.description) }
-    }
-
-    /// Test only (SPEC §2.7): with `RECOUNT_TEST_PAUSE_BEFORE_RENAME=FILE` in the environment,
-    /// `write` creates FILE once the catalog's temporary file is written and synced and then
-    /// waits there, before the rename, until a signal ends the process — so a test can kill a
-    /// snapshot at exactly that point instead of at a moment in time. Never set in production.
-    static let pauseBeforeRenameVariable = "RECOUNT_TEST_PAUSE_BEFORE_RENAME"
-
-    /// Atomically: a temporary file in the catalog's directory (`.NAME.tmp-PID`), flushed,
-    /// renamed over it (`OutputDirectory`), so a killed snapshot leaves the catalog as it was;
-    /// a temporary file a SIGKILL leaves behind is removed by the next run (`lockDirectory`).
-    func write(_ bytes: [UInt8], into output: OutputDirectory) throws {
-        do {
-            try output.stage(URL(fileURLWithPath: catalogPath).lastPathComponent, bytes)
-            if let marker = ProcessInfo.processInfo.environment[Self.pauseBeforeRenameVariable] {
-                FileManager.default.createFile(atPath: marker, contents: nil)
-                while true { pause() }
-            }
-            try output.commit()
-        } catch {
-            throw CommandFailure(.ioError, error.description)
-        }
-    }
 }
 
 /// `--gateway-db URL`: the gateway's `options` rows as (key, value) pairs, read in one read-only

@@ -112,7 +112,7 @@ struct ReconcileCommand: RecountCommand {
         options.engine = try engine.settings(outDirectory: output.outDirectory)
         var pipeline = ReconcilePipeline(options: options)
         if console.errorIsTerminal {
-            let progress = ProgressLine(console: console, totalBytes: Self.totalBytes(options.logs))
+            let progress = ProgressLine(console: console, totalBytes: InputFiles.totalBytes(options.logs))
             pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
         }
         let sink = SpillingSink(
@@ -151,35 +151,21 @@ struct ReconcileCommand: RecountCommand {
         parameters.csvBOM = output.csvBOM
         parameters.maxRejects = maxRejects
         parameters.pricing = InputFileInfo(
-            path: options.pricingPath, kind: "pricing", bytes: Self.size(options.pricingPath))
-        parameters.gatewayDatabase = InputOptions.summary(of: options.gatewayDatabase)
+            path: options.pricingPath, kind: "pricing", bytes: InputFiles.size(options.pricingPath))
+        parameters.gatewayDatabase = options.gatewayDatabase?.summary
         parameters.alsoCurrency = try currency.conversion(catalog: options.catalog)
         return (options, parameters)
     }
 
-    /// Writes the reports and commits them; on any failure the staged files are removed and
-    /// the previous reports stay as they were.
+    /// Writes the reports and commits them (`ReportWriter.commit`); a failure is exit 74.
     static func write(
         _ writer: ReportWriter, to output: OutputDirectory, writeState: Bool,
         streams: () throws(SpillError) -> (
             rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords
         )
     ) throws {
-        do {
-            let records = try streams()
-            try writer.write(
-                to: output, rows: records.rows, credits: records.credits, rejects: records.rejects,
-                writeState: writeState)
-            try output.commit()
-        } catch {
-            output.discard()
+        do { try writer.commit(to: output, writeState: writeState, streams: streams) } catch {
             throw CommandFailure(.ioError, "\(error)")
         }
     }
-
-    static func size(_ path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-    }
-
-    static func totalBytes(_ paths: [String]) -> Int { paths.reduce(0) { $0 + size($1) } }
 }

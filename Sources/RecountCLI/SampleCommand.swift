@@ -3,7 +3,7 @@ import RecountKit
 import RecountSample
 
 /// `recount sample --records N [--seed S] --out DIR`: a generated relay day for demos, tests
-/// and benchmarks (logic in `RecountKit.SampleGenerator`; this only validates, runs, prints).
+/// and benchmarks (logic in `RecountSample.SampleGenerator`; this only validates, runs, prints).
 struct SampleCommand: RecountCommand {
     static let spec = Arguments.Spec(
         options: ["--records", "--seed", "--out", "--jobs", "--profile"], flags: ["--force"])
@@ -71,7 +71,7 @@ struct SampleCommand: RecountCommand {
             }
             profile = parsed
         }
-        if !arguments.flag("--force"), let foreign = Self.foreignFiles(in: directory), !foreign.isEmpty {
+        if !arguments.flag("--force"), let foreign = SampleGenerator.foreignFiles(in: directory), !foreign.isEmpty {
             let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? ", …" : "")
             throw UsageError(
                 "\(directory) is not empty (\(shown)); sample would replace pricing.json and debits.jsonl there and add logs beside yours: choose a new directory, or give --force"
@@ -80,28 +80,10 @@ struct SampleCommand: RecountCommand {
         options = SampleOptions(records: records, seed: seed, jobs: jobs, directory: directory, profile: profile)
     }
 
-    /// Files of `directory` that an earlier `recount sample` did not write (nil when the
-    /// directory does not exist). A directory holding `sample.json` and only sample files is
-    /// an earlier sample, safe to replace.
-    static func foreignFiles(in directory: String) -> [String]? {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
-        let visible = names.filter { !$0.hasPrefix(".") }.sorted()
-        guard visible.contains("sample.json") else { return visible }
-        let own = Set(["sample.json", "pricing.json", "debits.jsonl", "gateway"] + SampleGenerator.logFileNames)
-        return visible.filter { !own.contains($0) }
-    }
-
     func run(console: Console) throws -> ExitStatus {
         let tally: SampleTally
         do { tally = try SampleGenerator.generate(options) } catch { throw CommandFailure(.ioError, error.description) }
-        let classes = tally.classes.filter { $0.key != "ok" && $0.value > 0 }.sorted { $0.key < $1.key }
-            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-        let megabytes = Double(tally.logBytes) / 1_000_000
-        console.out(
-            "recount sample: \(tally.records) records (seed \(tally.seed)) → \(options.directory): "
-                + "\(String(format: "%.1f", megabytes)) MB of logs in \(SampleGenerator.logFileNames.count) files, \(tally.debits) debits; "
-                + "injected \(classes); \(tally.rejects.count) broken lines; "
-                + (tally.gatewaySummary.map { $0 + "; " } ?? "") + "expected results in sample.json")
+        console.out(tally.summaryLine(directory: options.directory))
         return .success
     }
 }

@@ -102,36 +102,16 @@ struct StatementCommand: RecountCommand {
         let statement = AccountStatement(
             account: account, result: result, from: window.from, until: window.until, asOf: output.asOf,
             language: language, zoneOffset: dayOffset ?? options.dayOffsetSeconds, alsoCurrency: alsoCurrency)
-        let stem = AccountStatement.fileStem(for: account)
-        do {
-            try directory.stage(stem + ".csv", statement.csv(bom: output.csvBOM))
-            try directory.stage(stem + ".html", statement.html())
-            try directory.commit()
-        } catch {
-            directory.discard()
+        do { try statement.write(to: directory, csvBOM: output.csvBOM) } catch {
             throw CommandFailure(.ioError, error.description)
         }
-        let totals = statement.totals
-        let requests = totals.requests == 1 ? "1 request" : "\(totals.requests) requests"
-        let unit = result.unit?.name ?? "units"
-        let scale = result.unit?.scale ?? 0
-        // The credits also in the site's unit / --also-currency, as the statement's TOTAL row has them.
-        let converted = statement.conversions.all.map { "\(statement.convertedTotal($0, .credit)) \($0.name)" }
-        let alsoShown = converted.isEmpty ? "" : " (= " + converted.joined(separator: " = ") + ")"
-        console.out(
-            "recount statement: \(requests), recorded \(Amounts.format(totals.recorded, scale: scale)) \(unit), "
-                + "expected \(Amounts.format(totals.expected, scale: scale)) \(unit), credits \(Amounts.format(totals.credits, scale: scale)) \(unit)\(alsoShown); "
-                + "\(output.outDirectory)/\(stem).csv and .html")
+        console.out(statement.summaryLine(outDirectory: output.outDirectory))
         return .success
     }
 
     /// A mistyped account: exit 66 with the nearest accounts of the logs, instead of an empty
     /// statement that looks like "this customer made no requests".
     static func unknownAccount(_ account: String, among accounts: [String]) -> CommandFailure {
-        var nearest = NearestIDs(target: account, keep: 3)
-        for known in accounts { nearest.offer(known) }
-        let suggestion =
-            nearest.best.isEmpty ? "" : "; nearest: " + nearest.best.map { "'\($0)'" }.joined(separator: ", ")
-        return CommandFailure(.noInput, "no requests of account '\(account)' in the logs\(suggestion)")
+        CommandFailure(.noInput, AccountStatement.unknownAccountMessage(account, among: accounts))
     }
 }

@@ -37,26 +37,10 @@ struct SampleBilling {
             debits: draft.expected.map { [$0] } ?? [], outcome: SampleOutcome(.ok))
 
         guard let expected = draft.expected else {
-            // Unpriced: the relay charged by a price list of its own; most such requests are debited.
-            let own = Rational(max(1, (counts.prompt + 3 * counts.completion) / 20))
-            billing.amount = own
-            billing.version = nil
-            billing.debits = rng.chance(800) ? [own] : []
-            billing.outcome = SampleOutcome(.unpriced_model)
-            return scenario == .ok || scenario == .malformedLine ? billing : nil
+            return unpriced(billing, counts: counts, scenario: scenario, &rng)
         }
         if case .notBillable = draft.charge {
-            guard scenario == .failedDebited else {
-                billing.amount = nil
-                billing.debits = []
-                return scenario == .ok || scenario == .malformedLine ? billing : nil
-            }
-            // Debited as if it had succeeded: the prompt was sent, so the platform charged it.
-            guard let charged = price(draft, catalog: catalog, status: 200), !charged.isZero else { return nil }
-            billing.amount = charged
-            billing.debits = [charged]
-            billing.outcome = SampleOutcome(.failed_request_charged, .failed_request)
-            return billing
+            return failed(billing, draft: draft, scenario: scenario, catalog: catalog)
         }
         guard let breakdown = draft.breakdown else { return nil }
 
@@ -77,6 +61,61 @@ struct SampleBilling {
         case .lostLogLine:
             billing.outcome = SampleOutcome(.orphan_debit, .no_request)
             return billing
+        case .inflatedPrompt, .inflatedCompletion, .shortCompletion:
+            return miscounted(billing, scenario: scenario, draft: draft, expected: expected, catalog: catalog, &rng)
+        case .priceVersion, .rounding:
+            return mispriced(
+                billing, scenario: scenario, draft: draft, breakdown: breakdown, expected: expected, catalog: catalog,
+                mustOvercharge: mustOvercharge)
+        case .rateOver:
+            return billing.debited(
+                rateOver(draft, breakdown: breakdown, catalog: catalog, &rng), expected: expected, cause: .rate)
+        case .rateUnder:
+            guard let charged = rateUnder(breakdown: breakdown, &rng), charged < expected else { return nil }
+            return billing.debited(charged, expected: expected, cause: .rate)
+        }
+    }
+
+    /// A model the catalog does not price: the relay charged by a price list of its own; most
+    /// such requests are debited.
+    static func unpriced(
+        _ billing: SampleBilling, counts: TokenCounts, scenario: SampleScenario, _ rng: inout SampleRandom
+    ) -> SampleBilling? {
+        var billing = billing
+        let own = Rational(max(1, (counts.prompt + 3 * counts.completion) / 20))
+        billing.amount = own
+        billing.version = nil
+        billing.debits = rng.chance(800) ? [own] : []
+        billing.outcome = SampleOutcome(.unpriced_model)
+        return scenario == .ok || scenario == .malformedLine ? billing : nil
+    }
+
+    /// A request that is not billable (it failed): no debit, or one as if it had succeeded.
+    static func failed(
+        _ billing: SampleBilling, draft: SampleDraft, scenario: SampleScenario, catalog: PriceCatalog
+    ) -> SampleBilling? {
+        var billing = billing
+        guard scenario == .failedDebited else {
+            billing.amount = nil
+            billing.debits = []
+            return scenario == .ok || scenario == .malformedLine ? billing : nil
+        }
+        // Debited as if it had succeeded: the prompt was sent, so the platform charged it.
+        guard let charged = price(draft, catalog: catalog, status: 200), !charged.isZero else { return nil }
+        billing.amount = charged
+        billing.debits = [charged]
+        billing.outcome = SampleOutcome(.failed_request_charged, .failed_request)
+        return billing
+    }
+
+    /// A token count billed wrongly: an inflated prompt or completion, or a completion cut short.
+    static func miscounted(
+        _ billing: SampleBilling, scenario: SampleScenario, draft: SampleDraft, expected: Rational,
+        catalog: PriceCatalog, _ rng: inout SampleRandom
+    ) -> SampleBilling? {
+        var billing = billing
+        let counts = draft.counts
+        switch scenario {
         case .inflatedPrompt:
             // Only where the count used is not the billed one (else the inflation is the basis).
             guard counts.promptSource == .upstream || counts.promptSource == .recount,
@@ -104,6 +143,18 @@ struct SampleBilling {
             }
             billing.billedCompletion = count
             return billing.debited(charged, expected: expected, cause: .completion_tokens)
+        default:
+            return nil
+        }
+    }
+
+    /// The right counts priced wrongly: by the other price version, or rounded the other way.
+    static func mispriced(
+        _ billing: SampleBilling, scenario: SampleScenario, draft: SampleDraft, breakdown: ChargeBreakdown,
+        expected: Rational, catalog: PriceCatalog, mustOvercharge: Bool
+    ) -> SampleBilling? {
+        var billing = billing
+        switch scenario {
         case .priceVersion:
             // A gateway still pricing from the version it had cached.
             guard let inForce = catalog.version(at: draft.time),
@@ -121,12 +172,8 @@ struct SampleBilling {
                 !mustOvercharge || charged > expected
             else { return nil }
             return billing.debited(charged, expected: expected, cause: .rounding)
-        case .rateOver:
-            return billing.debited(
-                rateOver(draft, breakdown: breakdown, catalog: catalog, &rng), expected: expected, cause: .rate)
-        case .rateUnder:
-            guard let charged = rateUnder(breakdown: breakdown, &rng), charged < expected else { return nil }
-            return billing.debited(charged, expected: expected, cause: .rate)
+        default:
+            return nil
         }
     }
 

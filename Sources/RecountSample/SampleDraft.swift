@@ -68,20 +68,7 @@ struct SampleDraft {
     ) -> SampleDraft {
         let account = conversation.map { population.accounts[$0.accountIndex] } ?? population.account(&rng)
         let key = rng.pick(account.keys)
-        let needsPrice = scenario != .ok && scenario != .malformedLine
-        var model: SamplePopulation.Model
-        switch scenario {
-        case .priceVersion:
-            model = SamplePopulation.named(rng.chance(700) ? "gpt-4o" : "gpt-3.5-turbo")
-        case .inflatedPrompt, .inflatedCompletion, .shortCompletion, .failedDebited:
-            model = SamplePopulation.model(&rng, pricedOnly: true, kinds: [.chat, .completions])
-        default:
-            // Realistic: chat is nine requests in ten on a relay of today.
-            model =
-                conversation != nil && rng.chance(900)
-                ? SamplePopulation.model(&rng, pricedOnly: needsPrice, kinds: [.chat])
-                : SamplePopulation.model(&rng, pricedOnly: needsPrice)
-        }
+        let model = drawModel(scenario: scenario, realistic: conversation != nil, &rng)
         let failed: Int?
         if scenario == .failedDebited
             || (scenario == .ok && [.chat, .completions, .embeddings].contains(model.kind) && rng.chance(25))
@@ -97,41 +84,75 @@ struct SampleDraft {
             return oneAPIDraft(id: id, milliseconds: milliseconds, account: account, key: key, catalog: catalog, &rng)
         }
 
-        var exchange: SampleExchange
-        if let conversation {
-            let profile = SampleProfile.realistic
-            switch model.kind {
-            case .chat:
-                exchange = .realisticChat(
-                    model: model.name, conversation: conversation, tools: rng.chance(profile.toolsPerMille),
-                    stream: rng.chance(profile.streamPerMille), failed: failed, &rng)
-            case .completions:
-                exchange = .realisticCompletion(model: model.name, conversation: conversation, failed: failed, &rng)
-            case .embeddings:
-                exchange = .realisticEmbedding(model: model.name, conversation: conversation, failed: failed, &rng)
-            case .image: exchange = .image(model: model.name, &rng)
-            case .speech: exchange = .speech(model: model.name, &rng)
-            case .transcription: exchange = .transcription(model: model.name, &rng)
-            }
-            return finish(
-                id: id, milliseconds: milliseconds, account: account, key: key, model: model, exchange: exchange,
-                failed: failed, catalog: catalog, &rng)
-        }
-        let style = SampleText.style(&rng)
-        switch model.kind {
-        case .chat:
-            exchange = .chat(
-                model: model.name, style: style, tools: rng.chance(120), stream: rng.chance(200),
-                failed: failed, &rng)
-        case .completions: exchange = .completion(model: model.name, style: style, failed: failed, &rng)
-        case .embeddings: exchange = .embedding(model: model.name, failed: failed, &rng)
-        case .image: exchange = .image(model: model.name, &rng)
-        case .speech: exchange = .speech(model: model.name, &rng)
-        case .transcription: exchange = .transcription(model: model.name, &rng)
-        }
+        let exchange =
+            conversation.map { realisticExchange(model: model, conversation: $0, failed: failed, &rng) }
+            ?? classicExchange(model: model, failed: failed, &rng)
         return finish(
             id: id, milliseconds: milliseconds, account: account, key: key, model: model, exchange: exchange,
             failed: failed, catalog: catalog, &rng)
+    }
+
+    /// The model a scenario needs: one whose price changed at noon (`priceVersion`), a priced
+    /// chat or completion model (a miscount or a charged failure), else any model — priced when
+    /// the scenario bills it wrongly; on a realistic day, chat nine requests in ten.
+    static func drawModel(
+        scenario: SampleScenario, realistic: Bool, _ rng: inout SampleRandom
+    )
+        -> SamplePopulation.Model
+    {
+        let needsPrice = scenario != .ok && scenario != .malformedLine
+        switch scenario {
+        case .priceVersion:
+            return SamplePopulation.named(rng.chance(700) ? "gpt-4o" : "gpt-3.5-turbo")
+        case .inflatedPrompt, .inflatedCompletion, .shortCompletion, .failedDebited:
+            return SamplePopulation.model(&rng, pricedOnly: true, kinds: [.chat, .completions])
+        default:
+            // Realistic: chat is nine requests in ten on a relay of today.
+            return realistic && rng.chance(900)
+                ? SamplePopulation.model(&rng, pricedOnly: needsPrice, kinds: [.chat])
+                : SamplePopulation.model(&rng, pricedOnly: needsPrice)
+        }
+    }
+
+    /// A `realistic` exchange: the conversation's texts, resent history, the profile's tools
+    /// and streams.
+    static func realisticExchange(
+        model: SamplePopulation.Model, conversation: SampleConversation, failed: Int?, _ rng: inout SampleRandom
+    ) -> SampleExchange {
+        let profile = SampleProfile.realistic
+        switch model.kind {
+        case .chat:
+            return .realisticChat(
+                model: model.name, conversation: conversation, tools: rng.chance(profile.toolsPerMille),
+                stream: rng.chance(profile.streamPerMille), failed: failed, &rng)
+        case .completions:
+            return .realisticCompletion(model: model.name, conversation: conversation, failed: failed, &rng)
+        case .embeddings:
+            return .realisticEmbedding(model: model.name, conversation: conversation, failed: failed, &rng)
+        case .image: return .image(model: model.name, &rng)
+        case .speech: return .speech(model: model.name, &rng)
+        case .transcription: return .transcription(model: model.name, &rng)
+        }
+    }
+
+    /// A `classic` exchange: small text pools in one drawn style.
+    static func classicExchange(
+        model: SamplePopulation.Model, failed: Int?, _ rng: inout SampleRandom
+    )
+        -> SampleExchange
+    {
+        let style = SampleText.style(&rng)
+        switch model.kind {
+        case .chat:
+            return .chat(
+                model: model.name, style: style, tools: rng.chance(120), stream: rng.chance(200),
+                failed: failed, &rng)
+        case .completions: return .completion(model: model.name, style: style, failed: failed, &rng)
+        case .embeddings: return .embedding(model: model.name, failed: failed, &rng)
+        case .image: return .image(model: model.name, &rng)
+        case .speech: return .speech(model: model.name, &rng)
+        case .transcription: return .transcription(model: model.name, &rng)
+        }
     }
 
     /// The rest of a draft once its exchange is built: time format, the recount, upstream
@@ -162,29 +183,11 @@ struct SampleDraft {
             switch model.kind {
             case .chat, .completions, .embeddings:
                 if let prompt = counts.recountPrompt, let completion = counts.recountCompletion, rng.chance(850) {
-                    var upstream = ReportedUsage(promptTokens: prompt, completionTokens: completion)
-                    if rng.chance(30) { upstream.promptTokens = prompt + rng.int(1...5) }
-                    if rng.chance(20), completion > 3 { upstream.completionTokens = completion + rng.int(-3...3) }
-                    if model.name.hasPrefix("gpt-4o"), prompt >= 1024, rng.chance(400) {
-                        upstream.cachedTokens = 1024 + 128 * rng.below((prompt - 1024) / 128 + 1)
-                    }
-                    var fields: [(String, JSONValue)] = [("prompt_tokens", .int(upstream.promptTokens!))]
-                    if model.kind != .embeddings {
-                        fields.append(("completion_tokens", .int(upstream.completionTokens!)))
-                    }
-                    fields.append(
-                        (
-                            "total_tokens",
-                            .int(upstream.promptTokens! + (model.kind == .embeddings ? 0 : upstream.completionTokens!))
-                        ))
-                    if let cached = upstream.cachedTokens {
-                        fields.append(("prompt_tokens_details", .fields([("cached_tokens", .int(cached))])))
-                    }
-                    if model.kind == .embeddings { upstream.completionTokens = nil }
-                    usage = .fields(fields)
+                    let (upstream, fields) = upstreamUsage(prompt: prompt, completion: completion, model: model, &rng)
+                    usage = fields
                     let wanted: SampleExchange.UsagePlacement = [.topLevel, .topLevel, .inResponse, .lastChunk][
                         rng.below(4)]
-                    placement = exchange.attach(usage: usage!, placement: wanted)
+                    placement = exchange.attach(usage: fields, placement: wanted)
                     record.response = exchange.response
                     record.usage = upstream
                 }
@@ -205,6 +208,32 @@ struct SampleDraft {
             writesGroup: account.group != "default" || rng.chance(700), model: model, exchange: exchange,
             status: status, writesStatus: status != 200 || rng.chance(100), usage: usage,
             usagePlacement: placement, oneAPI: nil, record: record, counts: counts, charge: charge)
+    }
+
+    /// What the provider reported for recounted `prompt` and `completion`: the true count on
+    /// most lines, a few tokens off on some (a provider's tokenizer revision), cached tokens on
+    /// some `gpt-4o` prompts; as `ReportedUsage` and as the line's `usage` object.
+    static func upstreamUsage(
+        prompt: Int, completion: Int, model: SamplePopulation.Model, _ rng: inout SampleRandom
+    ) -> (ReportedUsage, JSONValue) {
+        var upstream = ReportedUsage(promptTokens: prompt, completionTokens: completion)
+        if rng.chance(30) { upstream.promptTokens = prompt + rng.int(1...5) }
+        if rng.chance(20), completion > 3 { upstream.completionTokens = completion + rng.int(-3...3) }
+        if model.name.hasPrefix("gpt-4o"), prompt >= 1024, rng.chance(400) {
+            upstream.cachedTokens = 1024 + 128 * rng.below((prompt - 1024) / 128 + 1)
+        }
+        let promptTokens = upstream.promptTokens ?? prompt
+        let completionTokens = upstream.completionTokens ?? completion
+        var fields: [(String, JSONValue)] = [("prompt_tokens", .int(promptTokens))]
+        if model.kind != .embeddings {
+            fields.append(("completion_tokens", .int(completionTokens)))
+        }
+        fields.append(("total_tokens", .int(promptTokens + (model.kind == .embeddings ? 0 : completionTokens))))
+        if let cached = upstream.cachedTokens {
+            fields.append(("prompt_tokens_details", .fields([("cached_tokens", .int(cached))])))
+        }
+        if model.kind == .embeddings { upstream.completionTokens = nil }
+        return (upstream, .fields(fields))
     }
 
     /// The counts `TokenRecount` gives once upstream usage is on the line: the recount stays

@@ -178,10 +178,7 @@ enum SampleGateway {
         }
         var tally = Tally()
         let catalog = loadCatalog()
-        let pricing = try SampleFileWriter(path: root + "/pricing.json")
-        try pricing.append(text: catalogText)
-        try pricing.finish()
-        tally.files.append(.init(name: directoryName + "/pricing.json", bytes: pricing.bytes, lines: 0))
+        try writeCatalog(root: root, into: &tally)
         let log = try SampleFileWriter(path: root + "/" + logName)
         let bodies = try SampleFileWriter(path: root + "/" + bodiesPath)
 
@@ -229,6 +226,14 @@ enum SampleGateway {
         return tally
     }
 
+    /// `gateway/pricing.json`: the embedded catalog as written.
+    static func writeCatalog(root: String, into tally: inout Tally) throws(SampleError) {
+        let pricing = try SampleFileWriter(path: root + "/pricing.json")
+        try pricing.append(text: catalogText)
+        try pricing.finish()
+        tally.files.append(.init(name: directoryName + "/pricing.json", bytes: pricing.bytes, lines: 0))
+    }
+
     static func draw(_ rng: inout SampleRandom) -> Kind {
         var value = rng.below(1000)
         for (kind, weight) in weights {
@@ -245,391 +250,25 @@ enum SampleGateway {
 
     static func number(_ text: String) -> JSONValue { .number(text) }
 
+    /// One request: the row drawn (`RowDraft`), its quota by the gateway's own formula, and what
+    /// reconcile must find for it.
     static func make(
         index: Int, count: Int, kind: Kind, refundTask: Bool? = nil, population: SamplePopulation,
         catalog: PriceCatalog,
         _ rng: inout SampleRandom
     ) -> Request {
-        var kind = kind
+        var draft = RowDraft(index: index, count: count, kind: kind, population: population, &rng)
         var request = Request()
-        var account = population.account(&rng)
-        if kind == .rateGroup {
-            // A user of a discounted group: the case is that the gateway ignored the discount.
-            for _ in 0..<64 where account.group == "default" { account = population.account(&rng) }
-            if account.group == "default" { kind = .rateModel }
-        }
-        request.columnsOnly = kind.columnsOnly
-        let groupRatio = ["default": "1", "vip": "0.8", "svip": "0.6"][account.group] ?? "1"
-        let startMilliseconds =
-            Int64(index) * SampleCatalog.dayMilliseconds / Int64(count)
-            + Int64(rng.below(Int(max(1, SampleCatalog.dayMilliseconds / Int64(count)))))
-        let useTime = kind == .task ? rng.int(30...300) : rng.int(1...40)
-        let startSeconds = SampleCatalog.dayStartSeconds + startMilliseconds / 1000
-        let createdAt = Int(startSeconds) + useTime
-        let clock = startMilliseconds / 1000
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let timeString = "\(SampleCatalog.dayTag)\(two(clock / 3600))\(two(clock / 60 % 60))\(two(clock % 60))"
-        let id = "\(timeString)\(rng.hex(4))-\(kind.columnsOnly ? "c" : "o")-\(rng.hex(6))"
-        request.id = id
-
-        var modelName: String
-        var prompt = 0
-        var completion = 0
-        var other: [(String, JSONValue)] = [
-            ("admin_info", .fields([("use_channel", .array([.string(String(rng.int(1...12)))]))])),
-            ("frt", .int(rng.int(180...4_000))),
-        ]
-        var stream = rng.chance(250)
-        var type = 2
-        var quotaOverride: Int?
-        var content = ""
-
-        func ratioFields(
-            _ model: TextModel, modelRatio: String? = nil, completionRatio: String? = nil, group: String? = nil
-        ) {
-            other += [
-                ("model_ratio", number(modelRatio ?? model.modelRatio)),
-                ("completion_ratio", number(completionRatio ?? model.completionRatio)),
-                ("group_ratio", number(group ?? groupRatio)), ("model_price", number("-1")),
-                ("user_group_ratio", number("-1")),
-            ]
-        }
-        func tokens() {
-            prompt = 30 + rng.skewed(6_000)
-            completion = 1 + rng.skewed(1_500)
-        }
-
-        switch kind {
-        case .text, .arithmetic, .rateModel, .rateCompletion, .rateGroup, .streamIncomplete, .cached, .lostCache:
-            let model = textModels[rng.weighted(textModels.map(\.1))].0
-            modelName = model.name
-            // Bodies only where the row's tokens stay the body's recount: the other kinds raise
-            // the prompt or completion below (a rate case needs tokens enough to show, a cached
-            // one a prompt past 1,024), which would make the body say the row was inflated.
-            if rng.chance(200), kind == .text || kind == .arithmetic {
-                let (capture, counts) = body(
-                    id: id, model: model.name, account: account, start: startMilliseconds, &rng)
-                request.capture = capture
-                (prompt, completion) = counts
-            } else {
-                tokens()
-            }
-            if kind == .rateCompletion { completion = max(completion, 200) }
-            if kind == .rateModel || kind == .rateGroup { prompt = max(prompt, 400) }
-            switch kind {
-            case .rateModel: ratioFields(model, modelRatio: model.driftedModelRatio)
-            case .rateCompletion: ratioFields(model, completionRatio: "5")
-            case .rateGroup: ratioFields(model, group: "1")
-            default: ratioFields(model)
-            }
-            if kind == .cached || kind == .lostCache {
-                prompt = max(prompt, 1_100)
-                let cached = 1_024 + 128 * rng.below((prompt - 1_024) / 128 + 1)
-                other += [
-                    ("cache_tokens", .int(min(cached, prompt))),
-                    ("cache_ratio", number(kind == .lostCache ? "1" : model.cacheRatio)),
-                ]
-            } else {
-                other += [("cache_tokens", .int(0)), ("cache_ratio", number(model.cacheRatio))]
-            }
-            if kind == .streamIncomplete {
-                stream = true
-                completion = 1 + rng.below(120)
-                other.removeAll { $0.0 == "admin_info" }
-                other += [
-                    (
-                        "stream_status",
-                        .fields([
-                            ("end_error", .string(rng.chance(500) ? "context canceled" : "stream read timeout")),
-                            ("end_reason", .string(rng.chance(500) ? "client_gone" : "timeout")),
-                            ("error_count", .int(1)), ("status", .string("error")),
-                        ])
-                    ),
-                    (
-                        "admin_info",
-                        .fields([
-                            ("local_count_tokens", .bool(true)), ("usage_billing_path", .string("local")),
-                            ("use_channel", .array([.string("3")])),
-                        ])
-                    ),
-                ]
-            } else if stream {
-                // Most streams end well; some end badly but are billed on the upstream's usage
-                // (not an estimate: no finding).
-                let bad = rng.chance(80)
-                other.append(
-                    (
-                        "stream_status",
-                        .fields(
-                            bad
-                                ? [
-                                    ("end_reason", .string("timeout")), ("error_count", .int(1)),
-                                    ("status", .string("error")),
-                                ]
-                                : [("end_reason", .string("done")), ("status", .string("ok"))])
-                    ))
-                other.removeAll { $0.0 == "admin_info" }
-                other.append(
-                    (
-                        "admin_info",
-                        .fields([
-                            ("usage_billing_path", .string("billing-usage-openai")),
-                            ("use_channel", .array([.string("5")])),
-                        ])
-                    ))
-            }
-            content = "模型倍率 \(model.modelRatio)，补全倍率 \(model.completionRatio)，分组倍率 \(groupRatio)"
-        case .anthropic:
-            modelName = "claude-3-5-sonnet-20241022"
-            prompt = 5 + rng.skewed(800)
-            completion = 1 + rng.skewed(1_200)
-            let read = rng.chance(700) ? 1_024 + rng.skewed(20_000) : 0
-            let written = rng.chance(400) ? 1_024 + rng.skewed(8_000) : 0
-            other += [
-                ("model_ratio", number("1.5")), ("completion_ratio", number("5")), ("group_ratio", number(groupRatio)),
-                ("model_price", number("-1")), ("user_group_ratio", number("-1")),
-                ("usage_semantic", .string("anthropic")),
-                ("claude", .bool(true)), ("cache_tokens", .int(read)), ("cache_ratio", number("0.1")),
-                ("cache_creation_tokens", .int(written)), ("cache_creation_ratio", number("1.25")),
-                ("cache_creation_tokens_5m", .int(written)), ("cache_creation_ratio_5m", number("1.25")),
-                ("cache_write_tokens", .int(written)),
-            ]
-        case .image:
-            modelName = "gpt-image-1"
-            let image = 272 + rng.below(4) * 1_024
-            prompt = image + 10 + rng.skewed(300)
-            completion = 1_056 * rng.int(1...4)
-            other += [
-                ("model_ratio", number("2.5")), ("completion_ratio", number("8")), ("group_ratio", number(groupRatio)),
-                ("model_price", number("-1")), ("user_group_ratio", number("-1")), ("image", .bool(true)),
-                ("image_ratio", number("2")), ("image_output", .int(image)),
-            ]
-        case .audio:
-            modelName = "gpt-4o-audio-preview"
-            let textIn = 20 + rng.skewed(800), textOut = 5 + rng.skewed(300)
-            let audioIn = rng.skewed(3_000), audioOut = 50 + rng.skewed(4_000)
-            prompt = textIn + audioIn
-            completion = textOut + audioOut
-            other += [
-                ("model_ratio", number("1.25")), ("completion_ratio", number("4")), ("group_ratio", number(groupRatio)),
-                ("model_price", number("-1")), ("audio", .bool(true)), ("text_input", .int(textIn)),
-                ("text_output", .int(textOut)),
-                ("audio_input", .int(audioIn)), ("audio_output", .int(audioOut)), ("audio_ratio", number("16")),
-                ("audio_completion_ratio", number("2")),
-            ]
-        case .webSearch:
-            modelName = "gpt-4o-mini-search-preview"
-            tokens()
-            other += [
-                ("model_ratio", number("0.075")), ("completion_ratio", number("4")),
-                ("group_ratio", number(groupRatio)),
-                ("model_price", number("-1")), ("user_group_ratio", number("-1")), ("web_search", .bool(true)),
-                ("web_search_call_count", .int(rng.int(1...3))), ("web_search_price", number("25")),
-            ]
-        case .fixedPrice:
-            modelName = "dall-e-3"
-            prompt = 10 + rng.skewed(200)
-            other += [
-                ("model_ratio", number("0")), ("group_ratio", number(groupRatio)), ("model_price", number("0.04")),
-                ("user_group_ratio", number("-1")),
-            ]
-            stream = false
-        case .error:
-            modelName = textModels[rng.weighted(textModels.map(\.1))].0.name
-            type = 5
-            quotaOverride = 0
-            content =
-                [
-                    "upstream error: status code 502", "do request failed: context deadline exceeded",
-                    "当前分组上游负载已饱和，请稍后再试",
-                ][rng.below(3)]
-            other = [
-                ("admin_info", .fields([("use_channel", .array([.string("7")]))])),
-                ("error_code", .string("upstream_error")),
-                ("status_code", .int(502)),
-            ]
-        case .task:
-            modelName = "kling-v1-6"
-            stream = false
-            // Submitted at an estimate; settled later at the real price: a delta (type 2) when
-            // it cost more, a refund (type 6) when less.
-            let expected = taskQuota(groupRatio)
-            // Above every group's price (a refund follows) or below every one (a delta follows).
-            let preConsumed = refundTask ?? rng.chance(500) ? 200_000 : 100_000
-            let taskID = "task_" + rng.hex(16)
-            let base: [(String, JSONValue)] = [
-                ("model_price", number("0.35")), ("group_ratio", number(groupRatio)),
-                ("model_ratio", number("0")), ("task_id", .string(taskID)),
-            ]
-            other = base
-            quotaOverride = preConsumed
-            let delta = expected - preConsumed
-            if delta != 0 {
-                let settlement = otherText(
-                    base + [
-                        ("pre_consumed", .int(preConsumed)), ("actual_quota", .int(expected)),
-                        ("quota_delta", .int(delta)),
-                    ])
-                request.laterRows.append(
-                    row(
-                        id: id, type: delta > 0 ? 2 : 6, createdAt: createdAt + 60 + rng.below(600), useTime: 0,
-                        account: account, model: modelName, quota: abs(delta), prompt: 0, completion: 0,
-                        stream: false, other: settlement,
-                        content: delta > 0 ? "任务 \(taskID) 补扣费" : "任务 \(taskID) 退还多扣额度", &rng))
-            }
-        }
-
-        // The quota: the gateway's own formula over the row (tasks and errors aside).
-        let otherString = otherText(other)
-        var quota = quotaOverride ?? 0
-        var replayed = quota
-        if quotaOverride == nil {
-            guard let parsed = try? GatewayOther.parse(.string(otherString)),
-                case .quota(let replay) = GatewayQuota.replay(
-                    promptTokens: prompt, completionTokens: completion, other: parsed)
-            else {
-                preconditionFailure("generated gateway row is not replayable: \(otherString)")
-            }
-            quota = replay.quota
-            replayed = replay.quota
-            if kind == .arithmetic { quota = replay.quota + max(3, replay.quota / 10) + rng.below(50) }
-        }
-        request.rows.append(
-            row(
-                id: id, type: type, createdAt: createdAt, useTime: useTime, account: account, model: modelName,
-                quota: quota, prompt: prompt, completion: completion, stream: stream, other: otherString,
-                content: content, &rng))
-
-        // What reconcile must find: the net paid (a task's settlement included) against the
-        // catalog's charge for the row's counts, as `GatewayOther.chargeUsage` gives them.
-        var net = quota
-        if kind == .task {
-            net = taskQuota(groupRatio)
-        }
-        let expected: Rational?
-        if type == 5 {
-            expected = .zero
-        } else {
-            let parsed = (try? GatewayOther.parse(.string(otherString))) ?? nil
-            let usage =
-                parsed?.chargeUsage(promptTokens: prompt, completionTokens: completion)
-                ?? ChargeUsage(promptTokens: prompt, cachedPromptTokens: 0, completionTokens: completion)
-            let time = Timestamp(seconds: startSeconds)
-            if case .priced(let breakdown) = Pricing.expectedCharge(
-                usage: usage, model: modelName, group: account.group, status: 200,
-                at: time, catalog: catalog)
-            {
-                expected = breakdown.charge
-            } else {
-                expected = nil
-            }
-        }
-        guard let expected else {
-            preconditionFailure("gateway model \(modelName) is not priced by the gateway catalog")
-        }
-        let netAmount = Rational(net)
-        request.outcomeClass =
-            net == 0 && !expected.isZero
-            ? "missing_charge"
-            : netAmount > expected ? "overcharge" : netAmount < expected ? "undercharge" : "ok"
-        switch kind {
-        case .arithmetic:
-            request.injected = Case(
-                requestID: id, outcomeClass: request.outcomeClass, cause: "gateway_arithmetic",
-                detail: "quota \(quota), the row's own ratios give \(replayed)")
-        case .rateModel, .rateCompletion, .rateGroup, .lostCache:
-            let ratio =
-                kind == .rateModel
-                ? "model_ratio"
-                : kind == .rateCompletion ? "completion_ratio" : kind == .rateGroup ? "group_ratio" : "cache_ratio"
-            request.injected = Case(requestID: id, outcomeClass: request.outcomeClass, cause: "rate", detail: ratio)
-        case .streamIncomplete:
-            request.injected = Case(
-                requestID: id, outcomeClass: request.outcomeClass, cause: "stream_incomplete",
-                detail: "billed on the gateway's local count")
-        default:
-            break
-        }
+        request.columnsOnly = draft.kind.columnsOnly
+        request.id = draft.id
+        draft.drawKind(refundTask: refundTask, &rng)
+        request.capture = draft.capture
+        request.laterRows = draft.laterRows
+        let otherString = otherText(draft.other)
+        let (quota, replayed) = draft.quota(other: otherString, &rng)
+        request.rows.append(draft.row(quota: quota, other: otherString, &rng))
+        request.outcomeClass = draft.outcomeClass(quota: quota, other: otherString, catalog: catalog)
+        request.injected = draft.injectedCase(outcomeClass: request.outcomeClass, quota: quota, replayed: replayed)
         return request
-    }
-
-    /// A task's price in quota: $0.35 × 500,000 × the group ratio (exact for these groups).
-    static func taskQuota(_ groupRatio: String) -> Int {
-        175_000 * (groupRatio == "1" ? 10 : groupRatio == "0.8" ? 8 : 6) / 10
-    }
-
-    /// A stable user id for an account name (the gateway's `users.id`).
-    static func userID(_ name: String) -> Int {
-        1 + name.unicodeScalars.reduce(0) { ($0 * 31 + Int($1.value)) % 99_991 }
-    }
-
-    /// One `logs` row in new-api's column order (`model/log.go`); `id` is set when written.
-    static func row(
-        id: String, type: Int, createdAt: Int, useTime: Int, account: SamplePopulation.Account, model: String,
-        quota: Int, prompt: Int, completion: Int, stream: Bool, other: String, content: String,
-        _ rng: inout SampleRandom
-    ) -> JSONValue {
-        .fields([
-            ("id", .int(0)), ("user_id", .int(userID(account.name))),
-            ("created_at", .int(createdAt)), ("type", .int(type)), ("content", .string(content)),
-            ("username", .string(account.name)), ("token_name", .string("token-" + account.keys[0].suffix(4))),
-            ("model_name", .string(model)), ("quota", .int(quota)), ("prompt_tokens", .int(prompt)),
-            ("completion_tokens", .int(completion)), ("use_time", .int(useTime)), ("is_stream", .bool(stream)),
-            ("channel_id", .int(rng.int(1...12))), ("token_id", .int(rng.int(1...900))),
-            ("group", .string(account.group)),
-            ("ip", .string("10.0.\(rng.below(256)).\(rng.below(256))")), ("request_id", .string(id)),
-            ("other", .string(other)),
-        ])
-    }
-
-    /// A captured body for a request and its counts (the recount, which the row then carries).
-    static func body(
-        id: String, model: String, account: SamplePopulation.Account, start: Int64,
-        _ rng: inout SampleRandom
-    ) -> (JSONValue, (Int, Int)) {
-        let language: SampleProse.Language = rng.chance(340) ? .chinese : .english
-        var user: [UInt8] = []
-        SampleProse.text(language, bytes: 200 + rng.skewed(3_000), &user, &rng)
-        var reply: [UInt8] = []
-        SampleProse.text(language, bytes: 80 + rng.skewed(1_500), &reply, &rng)
-        let request = JSONValue.fields([
-            ("model", .string(model)),
-            (
-                "messages",
-                .array([
-                    .fields([("role", .string("system")), ("content", .string("You are a helpful assistant."))]),
-                    .fields([("role", .string("user")), ("content", .string(SampleProse.string(user)))]),
-                ])
-            ),
-        ])
-        let response = JSONValue.fields([
-            ("id", .string("chatcmpl-" + rng.hex(24))), ("object", .string("chat.completion")),
-            ("model", .string(model)),
-            (
-                "choices",
-                .array([
-                    .fields([
-                        ("index", .int(0)),
-                        (
-                            "message",
-                            .fields([("role", .string("assistant")), ("content", .string(SampleProse.string(reply)))])
-                        ),
-                        ("finish_reason", .string("stop")),
-                    ])
-                ])
-            ),
-        ])
-        let time = SampleDraft.timestamp(milliseconds: start, format: .local)
-        let record = LogRecord(
-            id: id, time: time, account: account.name, key: nil, group: account.group, model: model,
-            endpoint: .chatCompletions, status: 200, stream: false, request: request, response: response,
-            usage: nil, billed: BilledFields(), source: SourceLocation(file: "", line: 0), dialect: .recount)
-        let counts = TokenRecount.counts(for: record, policy: .auto)
-        let prompt = counts.recountPrompt ?? 0, completion = counts.recountCompletion ?? 0
-        let capture = JSONValue.fields([
-            ("id", .string(id)), ("time", .string(SampleLine.localTime(start))), ("account", .string(account.name)),
-            ("model", .string(model)), ("request", request), ("response", response),
-        ])
-        return (capture, (prompt, completion))
     }
 }

@@ -146,3 +146,16 @@ private final class SlotCells: @unchecked Sendable {
 
     func take() -> [SampleSlot] { cells.map { $0! } }
 }
+
+extension SampleGenerator {
+    /// Files of `directory` that an earlier `recount sample` did not write (nil when the
+    /// directory does not exist). A directory holding `sample.json` and only sample files is
+    /// an earlier sample, safe to replace.
+    public static func foreignFiles(in directory: String) -> [String]? {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+        let visible = names.filter { !$0.hasPrefix(".") }.sorted()
+        guard visible.contains("sample.json") else { return visible }
+        let own = Set(["sample.json", "pricing.json", "debits.jsonl", "gateway"] + SampleGenerator.logFileNames)
+        return visible.filter { !own.contains($0) }
+    }
+}

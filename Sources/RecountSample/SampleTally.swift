@@ -1,3 +1,4 @@
+import Foundation
 import RecountKit
 import TokenCounter
 
@@ -65,32 +66,13 @@ public struct SampleTally: Sendable {
 
     /// `sample.json`: one key per line, values compact, keys in a fixed order.
     func manifest() -> String {
-        func counts(_ table: [String: Int], order: [String]) -> JSONValue {
-            .fields(order.filter { table[$0] != nil }.map { ($0, .int(table[$0]!)) })
-        }
-        let classOrder = SampleOutcome.Class.allCases.map(\.rawValue)
-        let causeOrder = SampleOutcome.Cause.allCases.map(\.rawValue)
-        let expected = JSONValue.fields([
-            ("requests", .int(requests)), ("debits", .int(debits)),
-            ("rejected_log_lines", .int(rejects.filter { $0.kind == "log" }.count)),
-            ("rejected_debit_lines", .int(rejects.filter { $0.kind == "debit" }.count)),
-            ("classes", counts(classes, order: classOrder)),
-            ("overcharge_causes", counts(overchargeCauses, order: causeOrder)),
-            ("undercharge_causes", counts(underchargeCauses, order: causeOrder)),
-        ])
         var lines: [(String, JSONValue)] = [
             ("schema", .string("recount.sample/1")),
             ("records", .int(records)),
             ("seed", .number(String(seed))),
             ("day", .string(SampleCatalog.dayText)),
-            (
-                "files",
-                .array(
-                    files.map {
-                        .fields([("name", .string($0.name)), ("bytes", .int($0.bytes)), ("lines", .int($0.lines))])
-                    })
-            ),
-            ("expected", expected),
+            ("files", Self.filesJSON(files)),
+            ("expected", expectedJSON),
             (
                 "rejects",
                 .array(
@@ -102,45 +84,75 @@ public struct SampleTally: Sendable {
                     })
             ),
         ]
-        if let gateway {
-            lines.append(
-                (
-                    "gateway",
-                    .fields([
-                        ("directory", .string(SampleGateway.directoryName)),
-                        ("logs", .string(SampleGateway.directoryName + "/" + SampleGateway.logName)),
-                        ("bodies", .string(SampleGateway.directoryName + "/" + SampleGateway.bodiesPath)),
-                        (
-                            "files",
-                            .array(
-                                gateway.files.map {
-                                    .fields([
-                                        ("name", .string($0.name)), ("bytes", .int($0.bytes)),
-                                        ("lines", .int($0.lines)),
-                                    ])
-                                })
-                        ),
-                        ("rows", .int(gateway.rows)), ("requests", .int(gateway.requests)),
-                        ("captured_bodies", .int(gateway.bodies)),
-                        ("rejected_log_lines", .int(0)),
-                        ("classes", counts(gateway.classes, order: classOrder)),
-                        ("columns_only_classes", counts(gateway.columnsClasses, order: classOrder)),
-                        (
-                            "cases",
-                            .array(
-                                gateway.cases.map {
-                                    .fields([
-                                        ("request_id", .string($0.requestID)), ("class", .string($0.outcomeClass)),
-                                        ("cause", .string($0.cause)),
-                                        ("detail", .string($0.detail)),
-                                    ])
-                                })
-                        ),
-                    ])
-                ))
-        }
+        if let gateway { lines.append(("gateway", Self.gatewayJSON(gateway))) }
         return "{\n"
             + lines.map { "  " + SampleJSON.string(.string($0.0)) + ": " + SampleJSON.string($0.1) }.joined(
                 separator: ",\n") + "\n}\n"
+    }
+
+    /// `expected`: what reconcile must find in the classic part of the day.
+    var expectedJSON: JSONValue {
+        .fields([
+            ("requests", .int(requests)), ("debits", .int(debits)),
+            ("rejected_log_lines", .int(rejects.filter { $0.kind == "log" }.count)),
+            ("rejected_debit_lines", .int(rejects.filter { $0.kind == "debit" }.count)),
+            ("classes", Self.counts(classes, order: Self.classOrder)),
+            ("overcharge_causes", Self.counts(overchargeCauses, order: Self.causeOrder)),
+            ("undercharge_causes", Self.counts(underchargeCauses, order: Self.causeOrder)),
+        ])
+    }
+
+    /// `gateway`: the new-api part of a realistic day and what reconcile must find in it.
+    static func gatewayJSON(_ gateway: SampleGateway.Tally) -> JSONValue {
+        .fields([
+            ("directory", .string(SampleGateway.directoryName)),
+            ("logs", .string(SampleGateway.directoryName + "/" + SampleGateway.logName)),
+            ("bodies", .string(SampleGateway.directoryName + "/" + SampleGateway.bodiesPath)),
+            ("files", filesJSON(gateway.files)),
+            ("rows", .int(gateway.rows)), ("requests", .int(gateway.requests)),
+            ("captured_bodies", .int(gateway.bodies)),
+            ("rejected_log_lines", .int(0)),
+            ("classes", counts(gateway.classes, order: classOrder)),
+            ("columns_only_classes", counts(gateway.columnsClasses, order: classOrder)),
+            (
+                "cases",
+                .array(
+                    gateway.cases.map {
+                        .fields([
+                            ("request_id", .string($0.requestID)), ("class", .string($0.outcomeClass)),
+                            ("cause", .string($0.cause)),
+                            ("detail", .string($0.detail)),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    static let classOrder = SampleOutcome.Class.allCases.map(\.rawValue)
+    static let causeOrder = SampleOutcome.Cause.allCases.map(\.rawValue)
+
+    /// A count per name, in `order`, names with no count left out.
+    static func counts(_ table: [String: Int], order: [String]) -> JSONValue {
+        .fields(order.filter { table[$0] != nil }.map { ($0, .int(table[$0]!)) })
+    }
+
+    /// Name, bytes and lines of each file written.
+    static func filesJSON(_ files: [File]) -> JSONValue {
+        .array(
+            files.map { .fields([("name", .string($0.name)), ("bytes", .int($0.bytes)), ("lines", .int($0.lines))]) })
+    }
+}
+
+extension SampleTally {
+    /// The line `recount sample` prints: records and seed, the logs' size, debits, the classes
+    /// injected, broken lines, the gateway part, where the expected results are.
+    public func summaryLine(directory: String) -> String {
+        let classes = self.classes.filter { $0.key != "ok" && $0.value > 0 }.sorted { $0.key < $1.key }
+            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let megabytes = Double(logBytes) / 1_000_000
+        return "recount sample: \(records) records (seed \(seed)) → \(directory): "
+            + "\(String(format: "%.1f", megabytes)) MB of logs in \(SampleGenerator.logFileNames.count) files, \(debits) debits; "
+            + "injected \(classes); \(rejects.count) broken lines; "
+            + (gatewaySummary.map { $0 + "; " } ?? "") + "expected results in sample.json"
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import RecountCLI
+import RecountKit
 
 // Everything lives in RecountCLI so commands are testable without spawning a process.
 TerminationSignals.install()

@@ -58,75 +58,105 @@ struct GroupedJoin<Rules: GroupJoinRules> {
 
     func run<Target: GroupJoinTarget>(_ records: SortedRecords, into target: inout Target) throws(Rules.Failure)
     where Target.Rules == Rules {
-        var readError: Rules.Failure?
-        // The record read last: its key here, its payload at the end of `chunk`.
+        var reader = Reader(records: records, rules: rules)
+        var inFlight: PendingBatch<Rules.ChunkResult>?
+        var pending = reader.next()
+        while pending {
+            let groupStart = reader.chunk.payloadEnds.count
+            let large = reader.readGroup(pending: &pending)
+            if reader.failure != nil { break }  // the group may be incomplete: it is not joined
+            if !large {
+                reader.chunk.groupEnds.append(reader.chunk.payloadEnds.count)
+                guard
+                    reader.chunk.groupEnds.count >= Self.chunkGroups || reader.chunk.endOfPayloads >= Self.chunkBytes
+                else {
+                    continue
+                }
+                try dispatch(&reader.chunk, after: &inFlight, into: &target)
+                continue
+            }
+            try streamLargeGroup(&reader, from: groupStart, pending: &pending, after: &inFlight, into: &target)
+            if reader.failure != nil { break }
+        }
+        if !reader.chunk.groupEnds.isEmpty {
+            try dispatch(&reader.chunk, after: &inFlight, into: &target)
+        }
+        if let last = inFlight { try target.apply(last.takeAll()[0]) }
+        if let failure = reader.failure { throw failure }
+    }
+
+    /// The sort as the join reads it: the record read last (its key here, its payload at the
+    /// end of `chunk`), the id of the group being read, and the first failed read.
+    struct Reader {
+        let records: SortedRecords
+        let rules: Rules
         var key: [UInt8] = []
         var idKey: [UInt8] = []
         var chunk = JoinChunk()
-        func next() -> Bool {
-            guard readError == nil else { return false }
+        var failure: Rules.Failure?
+
+        /// Reads the next record; false at the end of the sort or once a read has failed.
+        @inline(__always)
+        mutating func next() -> Bool {
+            guard failure == nil else { return false }
             do { return try records.next(key: &key, appendingPayloadTo: &chunk.bytes) } catch {
-                readError = rules.failure(reading: error)
+                failure = rules.failure(reading: error)
                 return false
             }
         }
-        func sameID() -> Bool {
+
+        /// Whether the record read last has the group's id.
+        var sameID: Bool {
             key.count - JoinKey.suffixLength == idKey.count && key.starts(with: idKey)
         }
-        var inFlight: PendingBatch<Rules.ChunkResult>?
-        var pending = next()
-        while pending {
+
+        /// Reads into `chunk` the group the record read last starts. True when the group grows
+        /// too large for a chunk: its entries so far are in `chunk`, and the record read last
+        /// (when `pending`) is its next entry.
+        @inline(__always)
+        mutating func readGroup(pending: inout Bool) -> Bool {
             idKey.removeAll(keepingCapacity: true)
             idKey.append(contentsOf: key[..<(key.count - JoinKey.suffixLength)])
             let groupStart = chunk.payloadEnds.count
             let groupStartByte = chunk.endOfPayloads
             chunk.payloadEnds.append(chunk.bytes.count)
-            var large = false
             pending = next()
-            while pending, sameID() {
-                if chunk.payloadEnds.count - groupStart >= Self.groupEntriesMax
-                    || chunk.endOfPayloads - groupStartByte >= Self.groupBytesMax
+            while pending, sameID {
+                if chunk.payloadEnds.count - groupStart >= GroupedJoin.groupEntriesMax
+                    || chunk.endOfPayloads - groupStartByte >= GroupedJoin.groupBytesMax
                 {
-                    large = true
-                    break
+                    return true
                 }
                 chunk.payloadEnds.append(chunk.bytes.count)
                 pending = next()
             }
-            if readError != nil { break }  // the group may be incomplete: it is not joined
-            if !large {
-                chunk.groupEnds.append(chunk.payloadEnds.count)
-                guard chunk.groupEnds.count >= Self.chunkGroups || chunk.endOfPayloads >= Self.chunkBytes else {
-                    continue
-                }
-                try dispatch(&chunk, after: &inFlight, into: &target)
-                continue
-            }
-            // A large group: the chunk before it goes to the workers; its entries so far, and
-            // the rest as they are read, are joined here one at a time.
-            let partial = chunk.split(atPayload: groupStart)
-            try dispatch(&chunk, after: &inFlight, into: &target)
-            if let previous = inFlight { try target.apply(previous.takeAll()[0]) }
-            inFlight = nil
-            var cursor = rules.cursor()
-            for index in partial.payloadEnds.indices {
-                try target.stream(partial.bytes, partial.payloadRange(index), into: &cursor, rules: rules)
-            }
-            // `chunk` now holds only the payload just read (`split` kept it): stream while the
-            // group lasts, each payload dropped once joined.
-            while pending, sameID() {
-                try target.stream(chunk.bytes, 0..<chunk.bytes.count, into: &cursor, rules: rules)
-                chunk.bytes.removeAll(keepingCapacity: true)
-                pending = next()
-            }
-            if readError != nil { break }
-            try target.finish(&cursor, rules: rules)
+            return false
         }
-        if !chunk.groupEnds.isEmpty {
-            try dispatch(&chunk, after: &inFlight, into: &target)
+    }
+
+    /// A large group: the chunk before it goes to the workers; its entries so far, and the rest
+    /// as they are read, are joined here one at a time (not finished if a read fails).
+    private func streamLargeGroup<Target: GroupJoinTarget>(
+        _ reader: inout Reader, from groupStart: Int, pending: inout Bool,
+        after inFlight: inout PendingBatch<Rules.ChunkResult>?, into target: inout Target
+    ) throws(Rules.Failure) where Target.Rules == Rules {
+        let partial = reader.chunk.split(atPayload: groupStart)
+        try dispatch(&reader.chunk, after: &inFlight, into: &target)
+        if let previous = inFlight { try target.apply(previous.takeAll()[0]) }
+        inFlight = nil
+        var cursor = rules.cursor()
+        for index in partial.payloadEnds.indices {
+            try target.stream(partial.bytes, partial.payloadRange(index), into: &cursor, rules: rules)
         }
-        if let last = inFlight { try target.apply(last.takeAll()[0]) }
-        if let readError { throw readError }
+        // `chunk` now holds only the payload just read (`split` kept it): stream while the
+        // group lasts, each payload dropped once joined.
+        while pending, reader.sameID {
+            try target.stream(reader.chunk.bytes, 0..<reader.chunk.bytes.count, into: &cursor, rules: rules)
+            reader.chunk.bytes.removeAll(keepingCapacity: true)
+            pending = reader.next()
+        }
+        guard reader.failure == nil else { return }
+        try target.finish(&cursor, rules: rules)
     }
 
     /// Hands `chunk`'s whole groups (if any) to the workers, keeping in it only the bytes read

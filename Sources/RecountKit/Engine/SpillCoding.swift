@@ -11,6 +11,7 @@ struct SpillEncoder {
 
     init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
+    @inline(__always)
     mutating func uint(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
@@ -21,11 +22,13 @@ struct SpillEncoder {
     }
 
     /// Zigzag, so small negative numbers stay small.
+    @inline(__always)
     mutating func int(_ value: Int) {
         let wide = Int64(value)
         uint(UInt64(bitPattern: (wide << 1) ^ (wide >> 63)))
     }
 
+    @inline(__always)
     mutating func bool(_ value: Bool) { bytes.append(value ? 1 : 0) }
 
     mutating func raw(_ value: some Collection<UInt8>) {
@@ -91,12 +94,14 @@ struct SpillDecoder {
 
     var isAtEnd: Bool { index >= end }
 
+    @inline(__always)
     mutating func byte() throws(SpillCorrupt) -> UInt8 {
         guard index < end else { throw SpillCorrupt(what: "record ends early") }
         defer { index += 1 }
         return bytes[index]
     }
 
+    @inline(__always)
     mutating func uint() throws(SpillCorrupt) -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
@@ -109,17 +114,20 @@ struct SpillDecoder {
         }
     }
 
+    @inline(__always)
     mutating func int() throws(SpillCorrupt) -> Int {
         let zigzag = try uint()
         return Int(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
     }
 
+    @inline(__always)
     mutating func count() throws(SpillCorrupt) -> Int {
         let value = try uint()
         guard value <= UInt64(end - index) else { throw SpillCorrupt(what: "length runs past the record") }
         return Int(value)
     }
 
+    @inline(__always)
     mutating func bool() throws(SpillCorrupt) -> Bool {
         switch try byte() {
         case 0: false
@@ -128,6 +136,7 @@ struct SpillDecoder {
         }
     }
 
+    @inline(__always)
     mutating func raw() throws(SpillCorrupt) -> ArraySlice<UInt8> {
         let length = try count()
         guard length <= end - index else { throw SpillCorrupt(what: "bytes run past the record") }

@@ -25,32 +25,12 @@ extension Explanation {
         if let prompt { pairs.append(("prompt", promptJSON(prompt))) }
         if let completion { pairs.append(("completion", completionJSON(completion))) }
         if let counts { pairs.append(("basis", basisJSON(counts))) }
-        pairs.append(
-            (
-                "pricing_version",
-                version.map {
-                    .obj([
-                        ("id", .string($0.id)), ("effective_from", .string($0.effectiveFrom.description)),
-                        ("effective_until", .str($0.effectiveUntil?.description)),
-                    ])
-                } ?? .null
-            ))
+        pairs.append(("pricing_version", versionJSON))
         pairs.append(("debit_pricing_version", .str(row.debitPricingVersion)))
         if let breakdown = row.breakdown { pairs.append(("charge", chargeJSON(breakdown))) }
         if let gateway = gatewayJSON { pairs.append(("gateway", gateway)) }
         pairs.append(("unpriced_reason", .str(row.unpricedReason)))
-        pairs.append(
-            (
-                "debits",
-                .array(
-                    row.debits.map {
-                        .obj([
-                            ("debit_id", .string($0.debitID)), ("account", .string($0.account)),
-                            ("amount", .string(amount($0.amount))),
-                            ("pricing_version", .str($0.pricingVersion)), ("source", .string($0.source.description)),
-                        ])
-                    })
-            ))
+        pairs.append(("debits", debitsJSON))
         pairs.append(("unit", .string(unitName)))
         pairs.append(("recorded", .string(amount(row.recorded))))
         pairs.append(("expected", .str(row.expected.map(amount))))
@@ -73,21 +53,44 @@ extension Explanation {
         pairs.append(("class", .string(row.outcomeClass.rawValue)))
         pairs.append(("cause", .string(row.causeLabel)))
         pairs.append(("cause_detail", .string(row.causeDetail)))
-        pairs.append(
-            (
-                "credits",
-                .array(
-                    row.credits.map {
-                        .obj([
-                            ("credit_id", .string($0.creditID)), ("account", .string($0.account)),
-                            ("class", .string($0.creditClass.rawValue)),
-                            ("amount", .string(amount($0.amount))), ("status", .string($0.status.rawValue)),
-                            ("debit_id", .str($0.debitID)),
-                            ("reason", .string($0.reason)),
-                        ])
-                    })
-            ))
+        pairs.append(("credits", creditsJSON))
         return JSONWriter.string(.obj(pairs), indent: 2) + "\n"
+    }
+
+    /// The price version in force at the request's start, if any.
+    var versionJSON: JSONValue {
+        version.map {
+            .obj([
+                ("id", .string($0.id)), ("effective_from", .string($0.effectiveFrom.description)),
+                ("effective_until", .str($0.effectiveUntil?.description)),
+            ])
+        } ?? .null
+    }
+
+    /// The debits taken for the request.
+    var debitsJSON: JSONValue {
+        .array(
+            outcome.debits.map {
+                .obj([
+                    ("debit_id", .string($0.debitID)), ("account", .string($0.account)),
+                    ("amount", .string(amount($0.amount))),
+                    ("pricing_version", .str($0.pricingVersion)), ("source", .string($0.source.description)),
+                ])
+            })
+    }
+
+    /// The credits issued (or withheld) for the request.
+    var creditsJSON: JSONValue {
+        .array(
+            outcome.credits.map {
+                .obj([
+                    ("credit_id", .string($0.creditID)), ("account", .string($0.account)),
+                    ("class", .string($0.creditClass.rawValue)),
+                    ("amount", .string(amount($0.amount))), ("status", .string($0.status.rawValue)),
+                    ("debit_id", .str($0.debitID)),
+                    ("reason", .string($0.reason)),
+                ])
+            })
     }
 
     func promptJSON(_ prompt: ChatPromptCount) -> JSONValue {

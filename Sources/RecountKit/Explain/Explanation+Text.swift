@@ -55,6 +55,14 @@ extension Explanation {
 
     func tokenSections(_ out: inout TextLines) {
         guard let record, let counts = outcome.counts else { return }
+        promptSection(&out, record: record, counts: counts)
+        completionSection(&out)
+        for note in counts.notes { out.field("recount note", note) }
+        basisSection(&out, record: record, counts: counts)
+    }
+
+    /// The prompt's recount: per message (a chat request), or one total.
+    func promptSection(_ out: inout TextLines, record: LogRecord, counts: TokenCounts) {
         if let prompt {
             out.heading(
                 "prompt tokens: recount (rule '\(prompt.rule.name)': \(prompt.rule.tokensPerMessage) per message, \(prompt.rule.tokensPerName >= 0 ? "+" : "")\(prompt.rule.tokensPerName) per name)"
@@ -93,6 +101,10 @@ extension Explanation {
             )
             out.field("prompt total", String(recount))
         }
+    }
+
+    /// The completion's recount: each choice's text and each tool call.
+    func completionSection(_ out: inout TextLines) {
         if let completion {
             out.heading("completion tokens: recount (text of every choice + tool call name and arguments)")
             for choice in completion.choices {
@@ -106,8 +118,10 @@ extension Explanation {
             }
             out.field("completion total", String(completion.total))
         }
-        for note in counts.notes { out.field("recount note", note) }
+    }
 
+    /// Which count each side used (`--basis`), beside every count there was.
+    func basisSection(_ out: inout TextLines, record: LogRecord, counts: TokenCounts) {
         out.heading(
             "token basis (--basis \(basis.rawValue)\(basis == .auto ? ": upstream usage, else recount, else billed; per side" : ""))"
         )

@@ -26,25 +26,7 @@ enum GatewayCompletionRatio {
     /// (ratio, locked) as `getHardcodedCompletionModelRatio` returns them.
     static func hardCodedRatio(_ name: String) -> (Rational, Bool) {
         if name.hasSuffix("-all") || name.hasSuffix("-gizmo-*") { return (r("2"), false) }
-        if name.hasPrefix("gpt-") {
-            if name.hasPrefix("gpt-4o") {
-                if name == "gpt-4o-2024-05-13" { return (r("3"), true) }
-                if name.hasPrefix("gpt-4o-mini-tts") { return (r("20"), false) }
-                return (r("4"), false)
-            }
-            if name.hasPrefix("gpt-5") {
-                if !name.contains(".") { return (r("8"), true) }
-                if name.hasPrefix("gpt-5.4") {
-                    return name.hasPrefix("gpt-5.4-nano") ? (r("6.25"), true) : (r("6"), true)
-                }
-                return (r("6"), false)
-            }
-            if name.hasPrefix("gpt-4.5-preview") { return (r("2"), true) }
-            if name.hasPrefix("gpt-4-turbo") || name.hasSuffix("gpt-4-1106") || name.hasSuffix("gpt-4-1105") {
-                return (r("3"), true)
-            }
-            return (r("2"), false)
-        }
+        if name.hasPrefix("gpt-") { return gptRatio(name) }
         if name.hasPrefix("o1") || name.hasPrefix("o3") { return (r("4"), true) }
         if name == "chatgpt-4o-latest" { return (r("3"), true) }
         if name.contains("claude-3") { return (r("5"), true) }
@@ -59,22 +41,7 @@ enum GatewayCompletionRatio {
             return (q("4", "3"), true)
         }
         if name.hasPrefix("mistral-") { return (r("3"), true) }
-        if name.hasPrefix("gemini-") {
-            if name.hasPrefix("gemini-1.5") || name.hasPrefix("gemini-2.0") { return (r("4"), true) }
-            if name.hasPrefix("gemini-2.5-pro") { return (r("8"), false) }
-            if name.hasPrefix("gemini-2.5-flash") {
-                if name.hasPrefix("gemini-2.5-flash-preview") {
-                    return name.hasSuffix("-nothinking") ? (r("4"), false) : (q("3.5", "0.15"), false)
-                }
-                if name.hasPrefix("gemini-2.5-flash-lite") { return (r("4"), false) }
-                return (q("2.5", "0.3"), false)
-            }
-            if name.hasPrefix("gemini-robotics-er-1.5") { return (q("2.5", "0.3"), false) }
-            if name.hasPrefix("gemini-3-pro") {
-                return name.hasPrefix("gemini-3-pro-image") ? (r("60"), false) : (r("6"), false)
-            }
-            return (r("4"), false)
-        }
+        if name.hasPrefix("gemini-") { return geminiRatio(name) }
         if name.hasPrefix("command") {
             switch name {
             case "command-r": return (r("3"), true)
@@ -93,5 +60,44 @@ enum GatewayCompletionRatio {
         case "llama3-70b-8192": return (q("0.79", "0.59"), true)
         default: return (r("1"), false)
         }
+    }
+
+    /// The `gpt-` branch of `getHardcodedCompletionModelRatio`.
+    static func gptRatio(_ name: String) -> (Rational, Bool) {
+        if name.hasPrefix("gpt-4o") {
+            if name == "gpt-4o-2024-05-13" { return (r("3"), true) }
+            if name.hasPrefix("gpt-4o-mini-tts") { return (r("20"), false) }
+            return (r("4"), false)
+        }
+        if name.hasPrefix("gpt-5") {
+            if !name.contains(".") { return (r("8"), true) }
+            if name.hasPrefix("gpt-5.4") {
+                return name.hasPrefix("gpt-5.4-nano") ? (r("6.25"), true) : (r("6"), true)
+            }
+            return (r("6"), false)
+        }
+        if name.hasPrefix("gpt-4.5-preview") { return (r("2"), true) }
+        if name.hasPrefix("gpt-4-turbo") || name.hasSuffix("gpt-4-1106") || name.hasSuffix("gpt-4-1105") {
+            return (r("3"), true)
+        }
+        return (r("2"), false)
+    }
+
+    /// The `gemini-` branch of `getHardcodedCompletionModelRatio`.
+    static func geminiRatio(_ name: String) -> (Rational, Bool) {
+        if name.hasPrefix("gemini-1.5") || name.hasPrefix("gemini-2.0") { return (r("4"), true) }
+        if name.hasPrefix("gemini-2.5-pro") { return (r("8"), false) }
+        if name.hasPrefix("gemini-2.5-flash") {
+            if name.hasPrefix("gemini-2.5-flash-preview") {
+                return name.hasSuffix("-nothinking") ? (r("4"), false) : (q("3.5", "0.15"), false)
+            }
+            if name.hasPrefix("gemini-2.5-flash-lite") { return (r("4"), false) }
+            return (q("2.5", "0.3"), false)
+        }
+        if name.hasPrefix("gemini-robotics-er-1.5") { return (q("2.5", "0.3"), false) }
+        if name.hasPrefix("gemini-3-pro") {
+            return name.hasPrefix("gemini-3-pro-image") ? (r("60"), false) : (r("6"), false)
+        }
+        return (r("4"), false)
     }
 }

@@ -140,17 +140,8 @@ public enum GatewayQuota {
             flooredToOne = true
         }
         let rounded = try exact.rounded(scale: 0, mode: truncate ? .floor : .half_away_from_zero)
-        var quota: Int
-        var clamped = false
-        if rounded >= Rational(maxQuota) {
-            quota = maxQuota
-            clamped = rounded > Rational(maxQuota)
-        } else if rounded <= Rational(minQuota) {
-            quota = minQuota
-            clamped = rounded < Rational(minQuota)
-        } else {
-            quota = Int(rounded.numerator)
-        }
+        let (clampedQuota, clamped) = clamp(rounded)
+        var quota = clampedQuota
         if promptTokens + completionTokens == 0 && surcharge.isZero {
             quota = 0
         } else if mode != .audio, !ratio.isZero, quota == 0 {
@@ -161,6 +152,17 @@ public enum GatewayQuota {
         }
         return .quota(
             Replay(mode: mode, terms: terms, exact: exact, quota: quota, flooredToOne: flooredToOne, clamped: clamped))
+    }
+
+    /// The rounded quota in the gateway's 32-bit column, and whether it had to be clamped.
+    static func clamp(_ rounded: Rational) -> (quota: Int, clamped: Bool) {
+        if rounded >= Rational(maxQuota) {
+            return (maxQuota, rounded > Rational(maxQuota))
+        } else if rounded <= Rational(minQuota) {
+            return (minQuota, rounded < Rational(minQuota))
+        } else {
+            return (Int(rounded.numerator), false)
+        }
     }
 
     /// Tool-call surcharges: USD per 1,000 calls × calls / 1000 × group × 500000. The newer
@@ -223,31 +225,8 @@ public enum GatewayQuota {
         }
         let created = other.cacheCreationTokens ?? 0
         if created != 0 || split5m > 0 || split1h > 0 {
-            var part = Rational.zero
-            if !anthropicStyle {
-                let creationRatio = try require(
-                    other.cacheCreationRatio, "cache_creation_ratio", "\(created) cache_creation_tokens")
-                base = try base.subtracting(Rational(created))
-                part = try Rational(created).multiplied(by: creationRatio)
-            } else {
-                let remaining = max(created - split5m - split1h, 0)
-                if remaining > 0 {
-                    let r = try require(
-                        other.cacheCreationRatio, "cache_creation_ratio",
-                        "\(remaining) cache writes not split by lifetime")
-                    part = try part.adding(Rational(remaining).multiplied(by: r))
-                }
-                if split5m > 0 {
-                    let r = try require(
-                        other.cacheCreationRatio5m, "cache_creation_ratio_5m", "\(split5m) 5-minute cache writes")
-                    part = try part.adding(Rational(split5m).multiplied(by: r))
-                }
-                if split1h > 0 {
-                    let r = try require(
-                        other.cacheCreationRatio1h, "cache_creation_ratio_1h", "\(split1h) 1-hour cache writes")
-                    part = try part.adding(Rational(split1h).multiplied(by: r))
-                }
-            }
+            let part = try cacheWriteWeight(other, created: created, split5m: split5m, split1h: split1h)
+            if !anthropicStyle { base = try base.subtracting(Rational(created)) }
             terms.append(("cache writes × their ratios", try part.multiplied(by: ratio)))
             prompt = try prompt.adding(part)
         }
@@ -280,6 +259,35 @@ public enum GatewayQuota {
                 ("completion × completion_ratio × model_ratio × group_ratio", try completion.multiplied(by: ratio)))
         }
         return try prompt.adding(completion).multiplied(by: ratio).adding(audioInput)
+    }
+
+    /// Cache writes at their ratios, in prompt tokens before the model ratio: all at
+    /// `cache_creation_ratio` (OpenAI-style usage), or — Anthropic usage — 5-minute and 1-hour
+    /// writes at their own ratios and the rest at `cache_creation_ratio`.
+    static func cacheWriteWeight(_ other: GatewayOther, created: Int, split5m: Int, split1h: Int) throws -> Rational {
+        guard other.promptExcludesCache else {
+            let creationRatio = try require(
+                other.cacheCreationRatio, "cache_creation_ratio", "\(created) cache_creation_tokens")
+            return try Rational(created).multiplied(by: creationRatio)
+        }
+        var part = Rational.zero
+        let remaining = max(created - split5m - split1h, 0)
+        if remaining > 0 {
+            let r = try require(
+                other.cacheCreationRatio, "cache_creation_ratio", "\(remaining) cache writes not split by lifetime")
+            part = try part.adding(Rational(remaining).multiplied(by: r))
+        }
+        if split5m > 0 {
+            let r = try require(
+                other.cacheCreationRatio5m, "cache_creation_ratio_5m", "\(split5m) 5-minute cache writes")
+            part = try part.adding(Rational(split5m).multiplied(by: r))
+        }
+        if split1h > 0 {
+            let r = try require(
+                other.cacheCreationRatio1h, "cache_creation_ratio_1h", "\(split1h) 1-hour cache writes")
+            part = try part.adding(Rational(split1h).multiplied(by: r))
+        }
+        return part
     }
 
     /// `calculateAudioQuota`: four counts at their own ratios. A fixed-price audio row is

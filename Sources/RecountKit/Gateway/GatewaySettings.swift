@@ -94,55 +94,13 @@ public struct GatewaySettings: Sendable, Equatable {
     }
 
     mutating func set(_ key: String, _ value: JSONValue, source: String) throws(GatewaySettingsError) {
-        func fail(_ path: String, _ reason: String) -> GatewaySettingsError {
-            GatewaySettingsError(source: source, path: path, reason: reason)
-        }
         if key == "QuotaPerUnit" {
-            let text: String
-            switch value {
-            case .string(let string): text = string
-            case .number(let number): text = number
-            default: throw fail(key, "expected a number, found \(value.typeName)")
-            }
-            guard let number = GatewayFloat.decimal(text), number > .zero else {
-                throw fail(key, "'\(text.prefix(40))' is not a positive number")
-            }
-            quotaPerUnit = number
+            quotaPerUnit = try Self.quotaPerUnit(value, source: source)
             return
         }
-        // The options table stores JSON text; an export may hold the parsed object instead.
-        var object: JSONObject
-        switch value {
-        case .string(let text):
-            do {
-                guard case .object(let parsed) = try JSONParser.parse(text) else {
-                    throw fail(key, "expected JSON text of an object")
-                }
-                object = parsed
-            } catch let error as JSONParser.Error {
-                throw fail(key, "not JSON (\(error.description))")
-            } catch let error as GatewaySettingsError {
-                throw error
-            } catch {
-                throw fail(key, "\(error)")
-            }
-        case .object(let parsed):
-            object = parsed
-        default:
-            throw fail(key, "expected JSON text or an object, found \(value.typeName)")
-        }
+        let object = try Self.optionObject(key, value, source: source)
         if key == "GroupGroupRatio" {
-            var table: [String: [String: Rational]] = [:]
-            for (userGroup, inner) in object.pairs {
-                guard let innerObject = inner.objectValue else {
-                    throw fail(
-                        "\(key)[\(CatalogReader.quoted(userGroup))]",
-                        "expected an object of group → ratio, found \(inner.typeName)")
-                }
-                table[userGroup] = try Self.numbers(
-                    innerObject, path: "\(key)[\(CatalogReader.quoted(userGroup))]", source: source)
-            }
-            groupGroupRatio = table
+            groupGroupRatio = try Self.groupGroupRatio(object, source: source)
             return
         }
         let table = try Self.numbers(object, path: key, source: source)
@@ -158,6 +116,73 @@ public struct GatewaySettings: Sendable, Equatable {
         case "AudioCompletionRatio": audioCompletionRatio = table
         default: break
         }
+    }
+
+    /// `QuotaPerUnit`: a positive number, as a JSON number or the options table's text.
+    static func quotaPerUnit(_ value: JSONValue, source: String) throws(GatewaySettingsError) -> Rational {
+        let key = "QuotaPerUnit"
+        let text: String
+        switch value {
+        case .string(let string): text = string
+        case .number(let number): text = number
+        default:
+            throw GatewaySettingsError(source: source, path: key, reason: "expected a number, found \(value.typeName)")
+        }
+        guard let number = GatewayFloat.decimal(text), number > .zero else {
+            throw GatewaySettingsError(
+                source: source, path: key, reason: "'\(text.prefix(40))' is not a positive number")
+        }
+        return number
+    }
+
+    /// An option's object: the options table stores JSON text; an export may hold the parsed
+    /// object instead.
+    static func optionObject(
+        _ key: String, _ value: JSONValue, source: String
+    ) throws(GatewaySettingsError)
+        -> JSONObject
+    {
+        func fail(_ reason: String) -> GatewaySettingsError {
+            GatewaySettingsError(source: source, path: key, reason: reason)
+        }
+        switch value {
+        case .string(let text):
+            do {
+                guard case .object(let parsed) = try JSONParser.parse(text) else {
+                    throw fail("expected JSON text of an object")
+                }
+                return parsed
+            } catch let error as JSONParser.Error {
+                throw fail("not JSON (\(error.description))")
+            } catch let error as GatewaySettingsError {
+                throw error
+            } catch {
+                throw fail("\(error)")
+            }
+        case .object(let parsed):
+            return parsed
+        default:
+            throw fail("expected JSON text or an object, found \(value.typeName)")
+        }
+    }
+
+    /// `GroupGroupRatio`: user group → (group → ratio).
+    static func groupGroupRatio(
+        _ object: JSONObject, source: String
+    ) throws(GatewaySettingsError)
+        -> [String: [String: Rational]]
+    {
+        let key = "GroupGroupRatio"
+        var table: [String: [String: Rational]] = [:]
+        for (userGroup, inner) in object.pairs {
+            let path = "\(key)[\(CatalogReader.quoted(userGroup))]"
+            guard let innerObject = inner.objectValue else {
+                throw GatewaySettingsError(
+                    source: source, path: path, reason: "expected an object of group → ratio, found \(inner.typeName)")
+            }
+            table[userGroup] = try numbers(innerObject, path: path, source: source)
+        }
+        return table
     }
 
     /// `{"name": number}` as the gateway's `map[string]float64`: JSON numbers only (Go's

@@ -237,22 +237,32 @@ public final class DebitLedgerStream {
             fields = parsed
         }
         guard let columns = header else {
-            let names = fields.map { $0.trimmingASCIISpaces() }
-            for required in ["debit_id", "request_id", "account", "amount"] where !names.contains(required) {
-                // European Excel saves "CSV" with semicolons: one field holding them all.
-                let semicolons = names.count == 1 && names[0].contains(";")
-                let hint =
-                    semicolons
-                    ? "; the header is separated by semicolons — save the ledger as comma-separated CSV (in Excel: \"CSV UTF-8 (Comma delimited)\")"
-                    : "; the header needs debit_id, request_id, account, amount (time and pricing_version optional)"
-                let shown = String(names.joined(separator: ",").prefix(200))
-                throw .malformed(
-                    path: path, line: source.line,
-                    reason: "ledger CSV header has no '\(required)' column (header: \(shown))\(hint)")
-            }
-            header = names
+            header = try csvHeader(fields, line: source.line)
             return nil
         }
+        return csvDebit(fields, columns: columns, source: source, raw: raw)
+    }
+
+    /// The header's column names, which must include the four required ones.
+    private func csvHeader(_ fields: [String], line: Int) throws(InputError) -> [String] {
+        let names = fields.map { $0.trimmingASCIISpaces() }
+        for required in ["debit_id", "request_id", "account", "amount"] where !names.contains(required) {
+            // European Excel saves "CSV" with semicolons: one field holding them all.
+            let semicolons = names.count == 1 && names[0].contains(";")
+            let hint =
+                semicolons
+                ? "; the header is separated by semicolons — save the ledger as comma-separated CSV (in Excel: \"CSV UTF-8 (Comma delimited)\")"
+                : "; the header needs debit_id, request_id, account, amount (time and pricing_version optional)"
+            let shown = String(names.joined(separator: ",").prefix(200))
+            throw .malformed(
+                path: path, line: line,
+                reason: "ledger CSV header has no '\(required)' column (header: \(shown))\(hint)")
+        }
+        return names
+    }
+
+    /// One data row by the header's names: a debit, or a reject naming the field at fault.
+    private func csvDebit(_ fields: [String], columns: [String], source: SourceLocation, raw: [UInt8]) -> Item {
         guard fields.count == columns.count else {
             return .reject(
                 Reject(

@@ -20,6 +20,15 @@ public struct InputSet: Sendable, Equatable {
 }
 
 public enum InputFiles {
+    /// A file's size in bytes, 0 when it cannot be found (for the progress line and the
+    /// inputs `summary.json` lists).
+    public static func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    /// The sizes of `paths` together.
+    public static func totalBytes(_ paths: [String]) -> Int { paths.reduce(0) { $0 + size($1) } }
+
     /// File names a directory supplies as defaults rather than as logs.
     static let ledgerNames: Set<String> = ["debits.jsonl", "debits.jsonl.gz", "debits.csv"]
 

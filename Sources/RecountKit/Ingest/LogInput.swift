@@ -20,6 +20,26 @@ public struct GatewayLogSource: Sendable {
         self.readOptions = readOptions
     }
 
+    /// `--gateway-db URL` parsed and its password found: from `passwordFile`, else
+    /// `RECOUNT_DB_PASSWORD`, else the client library's own files. SQLite has no login: a
+    /// password file given with it is not read.
+    public static func resolve(url text: String, passwordFile: String?) throws(GatewayDBError) -> GatewayLogSource {
+        let url = try GatewayDatabaseURL.parse(text)
+        let credentials =
+            url.kind == .sqlite
+            ? GatewayCredentials.clientLibrary
+            : try GatewayCredentials.resolve(passwordFile: passwordFile)
+        return GatewayLogSource(url: url, credentials: credentials)
+    }
+
+    /// What `summary.json` names of the source (never the password).
+    public var summary: GatewayDatabaseSummary {
+        GatewayDatabaseSummary(
+            source: description,
+            passwordFrom: url.kind == .sqlite ? "none (an SQLite file has no login)" : passwordOrigin,
+            readMarginSeconds: marginSeconds)
+    }
+
     /// The source as reports, rejects and messages name it: the URL without any password.
     public var description: String { url.description }
     /// Where the password came from (`--db-password-file FILE`, `RECOUNT_DB_PASSWORD`, the client

@@ -183,69 +183,18 @@ enum OneAPIDialect {
         // new-api's `other` (SPEC §2.6): a row whose `other` is not JSON, or holds a key of the
         // wrong type, is rejected naming the key.
         let other = try GatewayOther.parse(fields.value("other"))
-        let rowID: String?
-        if let raw = fields.value("id") {
-            switch raw {
-            case .string(let text) where !text.isEmpty: rowID = text
-            case .number(let text): rowID = text
-            default: throw FieldError("id", "expected request_id or id")
-            }
-        } else {
-            rowID = nil
-        }
+        let rowID = try Self.rowID(fields)
         let requestID = try fields.optionalString("request_id").flatMap { $0.isEmpty ? nil : $0 }
-        let id: String
-        if let task = other?.taskID, !task.isEmpty {
-            id = "task:" + task
-        } else if let requestID {
-            id = requestID
-        } else if let rowID, type != 6 {
-            id = rowID
-        } else if type == 6 {
-            throw FieldError(
-                "request_id", "a refund row (type 6) names no request: neither request_id nor other.task_id")
-        } else {
-            throw FieldError("request_id", "required field is missing (neither request_id nor id)")
-        }
-        let role: GatewayRow.Role
-        if type == 6 {
-            role = .refund
-        } else if other?.taskID != nil,
-            other?.taskQuotaDelta != nil || other?.taskPreConsumed != nil || other?.taskActualQuota != nil
-        {
-            role = .taskDelta
-        } else {
-            role = .request
-        }
+        let id = try Self.requestKey(type: type, other: other, requestID: requestID, rowID: rowID)
+        let role = Self.role(type: type, other: other)
         guard let created = fields.value("created_at") else {
             throw FieldError("created_at", "required field is missing")
         }
         let createdSeconds = try FieldReader.count(created, field: "created_at", max: 99_999_999_999)
         let useTime = try fields.optionalCount("use_time", max: 86_400 * 366)
         guard (useTime ?? 0) <= createdSeconds else { throw FieldError("use_time", "longer than created_at") }
-        let account: String
-        if let username = try fields.optionalString("username"), !username.isEmpty {
-            account = username
-        } else if let userID = fields.value("user_id") {
-            account = String(try FieldReader.count(userID, field: "user_id"))
-        } else {
-            throw FieldError("username", "required field is missing (neither username nor user_id)")
-        }
-        var billed = BilledFields()
-        billed.promptTokens = try fields.optionalCount("prompt_tokens")
-        billed.completionTokens = try fields.optionalCount("completion_tokens")
-        let quota: Int?
-        if role == .request {
-            // A row is the gateway's debit as well as its record; `quota` 0 means nothing was
-            // taken (every error row of a gateway writes 0), and a debit of 0 taken from a row's
-            // own `quota` is no debit: such a failed request is `ok`, a billable one
-            // `missing_charge`. A refund's or delta's quota nets into its request instead.
-            let amount = try fields.optionalAmount("quota")
-            billed.amount = amount.flatMap { $0.isZero ? nil : $0 }
-            quota = amount.flatMap { $0.isInteger ? Int(exactly: $0.numerator) : nil }
-        } else {
-            quota = try Self.quota(fields.value("quota"), signed: role == .taskDelta)
-        }
+        let account = try Self.account(fields)
+        let (billed, quota) = try Self.billed(fields, role: role)
         var channel = try fields.optionalCount("channel_id")
         if channel == nil { channel = try fields.optionalCount("channel") }
         let gateway = GatewayRow(
@@ -266,6 +215,77 @@ enum OneAPIDialect {
             billed: billed, source: source, dialect: .oneAPI)
         record.gateway = gateway
         return .record(record)
+    }
+
+    /// The row's own `id` (a number or a non-empty string), if it has one.
+    static func rowID(_ fields: FieldReader) throws(FieldError) -> String? {
+        guard let raw = fields.value("id") else { return nil }
+        switch raw {
+        case .string(let text) where !text.isEmpty: return text
+        case .number(let text): return text
+        default: throw FieldError("id", "expected request_id or id")
+        }
+    }
+
+    /// The request the row belongs to: `task:<task_id>` for every row of an async task, else
+    /// `request_id`, else the row's `id` (never for a refund, which must name its request).
+    static func requestKey(
+        type: Int, other: GatewayOther?, requestID: String?, rowID: String?
+    ) throws(FieldError) -> String {
+        if let task = other?.taskID, !task.isEmpty {
+            return "task:" + task
+        } else if let requestID {
+            return requestID
+        } else if let rowID, type != 6 {
+            return rowID
+        } else if type == 6 {
+            throw FieldError(
+                "request_id", "a refund row (type 6) names no request: neither request_id nor other.task_id")
+        } else {
+            throw FieldError("request_id", "required field is missing (neither request_id nor id)")
+        }
+    }
+
+    /// A refund (type 6), a task's settlement delta (a task row with a delta, pre-consumed or
+    /// actual quota in `other`), or the request itself.
+    static func role(type: Int, other: GatewayOther?) -> GatewayRow.Role {
+        if type == 6 {
+            return .refund
+        } else if other?.taskID != nil,
+            other?.taskQuotaDelta != nil || other?.taskPreConsumed != nil || other?.taskActualQuota != nil
+        {
+            return .taskDelta
+        } else {
+            return .request
+        }
+    }
+
+    /// `username`, else the numeric `user_id`.
+    static func account(_ fields: FieldReader) throws(FieldError) -> String {
+        if let username = try fields.optionalString("username"), !username.isEmpty {
+            return username
+        } else if let userID = fields.value("user_id") {
+            return String(try FieldReader.count(userID, field: "user_id"))
+        } else {
+            throw FieldError("username", "required field is missing (neither username nor user_id)")
+        }
+    }
+
+    /// The billed token counts and debit, and the row's `quota` as the gateway wrote it.
+    static func billed(_ fields: FieldReader, role: GatewayRow.Role) throws(FieldError) -> (BilledFields, Int?) {
+        var billed = BilledFields()
+        billed.promptTokens = try fields.optionalCount("prompt_tokens")
+        billed.completionTokens = try fields.optionalCount("completion_tokens")
+        guard role == .request else {
+            return (billed, try Self.quota(fields.value("quota"), signed: role == .taskDelta))
+        }
+        // A row is the gateway's debit as well as its record; `quota` 0 means nothing was
+        // taken (every error row of a gateway writes 0), and a debit of 0 taken from a row's
+        // own `quota` is no debit: such a failed request is `ok`, a billable one
+        // `missing_charge`. A refund's or delta's quota nets into its request instead.
+        let amount = try fields.optionalAmount("quota")
+        billed.amount = amount.flatMap { $0.isZero ? nil : $0 }
+        return (billed, amount.flatMap { $0.isInteger ? Int(exactly: $0.numerator) : nil })
     }
 
     /// The `quota` column: a whole number (or numeric string); negative only where `signed`

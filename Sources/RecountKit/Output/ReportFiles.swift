@@ -177,47 +177,15 @@ public struct ReportFiles {
     public static var creditColumns: [String] { CreditColumns.all.names() }
 
     public func summaryJSON() -> String {
-        func creditTally(_ status: Credit.Status) -> JSONValue {
-            let tally = result.tally(status)
-            return .obj([("count", .num(tally.count)), ("amount", .string(amount(tally.amount)))])
-        }
-        let counters = result.counters
-        let drift = result.drift
-        func tally(_ t: TokenDrift.Tally) -> JSONValue {
-            .obj([
-                ("requests", .num(t.requests)), ("differing", .num(t.differing)),
-                ("recount_tokens", .num(t.recountTokens)), ("upstream_tokens", .num(t.upstreamTokens)),
-            ])
-        }
         var inputs = result.inputs
         if let pricing = parameters.pricing { inputs.insert(pricing, at: 0) }
         inputs += parameters.issued
-        let unit = result.unit
-        var gatewayDatabase: [(String, JSONValue)] = []
-        if let database = parameters.gatewayDatabase {
-            gatewayDatabase = [
-                (
-                    "gateway_db",
-                    .obj([
-                        ("source", .string(database.source)), ("password_from", .string(database.passwordFrom)),
-                        ("read_margin_seconds", .num(Int(database.readMarginSeconds))),
-                    ])
-                )
-            ]
-        }
         let head: [(String, JSONValue)] = [
             ("schema", .string("recount.summary/1")),
             ("tool", .string("recount \(RecountKit.version)")),
             ("as_of", .str(parameters.asOf?.description)),
             ("parameters", parametersJSON),
-            (
-                "unit",
-                .obj([
-                    ("name", .str(unit?.name)), ("currency", .str(unit?.currency)),
-                    ("per_currency", .str(unit.map { $0.perCurrency.decimalString(maxScale: 12) })),
-                    ("scale", .num(unit?.scale ?? 0)),
-                ])
-            ),
+            ("unit", unitJSON),
             (
                 "inputs",
                 .array(
@@ -229,6 +197,7 @@ public struct ReportFiles {
                     })
             ),
         ]
+        let gatewayDatabase = gatewayDatabaseJSON.map { [("gateway_db", $0)] } ?? []
         var tail: [(String, JSONValue)] = [
             // Which ledger the debits came from, or that each line's `billed.amount` stood in.
             (
@@ -238,42 +207,11 @@ public struct ReportFiles {
                     ("debits_from", .string(inputs.contains { $0.kind == "debits" } ? "ledger" : "billed.amount")),
                 ])
             ),
-            (
-                "counts",
-                .obj(
-                    [
-                        ("requests", .num(counters.requests)), ("debits", .num(counters.debits)),
-                        ("orphan_debits", .num(counters.orphanDebits)),
-                        ("rejected_log_lines", .num(counters.logRejected)),
-                        ("rejected_debit_lines", .num(counters.debitsRejected)),
-                        ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
-                        ("non_request_rows", .num(counters.nonRequestRows)), ("netted_rows", .num(counters.nettedRows)),
-                        ("recounted_requests", .num(counters.recountedRequests)),
-                        ("repriced_requests", .num(counters.repricedRequests)),
-                        ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
-                        ("discrepancy_rows", .num(result.discrepancyRowCount)),
-                    ] + bodiesJSON)
-            ),
+            ("counts", countsJSON),
             ("classes", classesJSON),
-            (
-                "totals",
-                .obj([
-                    ("recorded", .string(amount(result.totals.recorded))),
-                    ("expected", .string(amount(result.totals.expected))),
-                    (
-                        "net_delta",
-                        .string(amount((try? result.totals.recorded.subtracting(result.totals.expected)) ?? .zero))
-                    ),
-                ])
-            ),
-            (
-                "credits",
-                .obj([
-                    ("issued", creditTally(.issued)), ("already_issued", creditTally(.already_issued)),
-                    ("withheld", creditTally(.withheld)),
-                ])
-            ),
-            ("token_drift", .obj([("prompt", tally(drift.prompt)), ("completion", tally(drift.completion))])),
+            ("totals", totalsJSON),
+            ("credits", creditsJSON),
+            ("token_drift", tokenDriftJSON),
             ("warnings", warningsJSON),
         ]
         // The site's unit and `--also-currency` (when there are any) right after the totals.
@@ -282,6 +220,79 @@ public struct ReportFiles {
         }
         let summary = JSONValue.obj(head + gatewayDatabase + tail)
         return JSONWriter.string(summary, indent: 2) + "\n"
+    }
+
+    /// `summary.json`'s `unit`: what the amounts are in.
+    var unitJSON: JSONValue {
+        let unit = result.unit
+        return .obj([
+            ("name", .str(unit?.name)), ("currency", .str(unit?.currency)),
+            ("per_currency", .str(unit.map { $0.perCurrency.decimalString(maxScale: 12) })),
+            ("scale", .num(unit?.scale ?? 0)),
+        ])
+    }
+
+    /// `summary.json`'s `gateway_db`: the database read (never its password), if one was.
+    var gatewayDatabaseJSON: JSONValue? {
+        parameters.gatewayDatabase.map { database in
+            .obj([
+                ("source", .string(database.source)), ("password_from", .string(database.passwordFrom)),
+                ("read_margin_seconds", .num(Int(database.readMarginSeconds))),
+            ])
+        }
+    }
+
+    /// `summary.json`'s `counts`: what was read, netted, skipped and written.
+    var countsJSON: JSONValue {
+        let counters = result.counters
+        return .obj(
+            [
+                ("requests", .num(counters.requests)), ("debits", .num(counters.debits)),
+                ("orphan_debits", .num(counters.orphanDebits)),
+                ("rejected_log_lines", .num(counters.logRejected)),
+                ("rejected_debit_lines", .num(counters.debitsRejected)),
+                ("blank_lines", .num(counters.blankLines + counters.debitBlankLines)),
+                ("non_request_rows", .num(counters.nonRequestRows)), ("netted_rows", .num(counters.nettedRows)),
+                ("recounted_requests", .num(counters.recountedRequests)),
+                ("repriced_requests", .num(counters.repricedRequests)),
+                ("outside_window", .num(counters.outsideWindow)), ("other_shards", .num(counters.otherShard)),
+                ("discrepancy_rows", .num(result.discrepancyRowCount)),
+            ] + bodiesJSON)
+    }
+
+    /// `summary.json`'s `totals`: recorded, expected and their difference.
+    var totalsJSON: JSONValue {
+        .obj([
+            ("recorded", .string(amount(result.totals.recorded))),
+            ("expected", .string(amount(result.totals.expected))),
+            (
+                "net_delta",
+                .string(amount((try? result.totals.recorded.subtracting(result.totals.expected)) ?? .zero))
+            ),
+        ])
+    }
+
+    /// `summary.json`'s `credits`: count and amount by status.
+    var creditsJSON: JSONValue {
+        func creditTally(_ status: Credit.Status) -> JSONValue {
+            let tally = result.tally(status)
+            return .obj([("count", .num(tally.count)), ("amount", .string(amount(tally.amount)))])
+        }
+        return .obj([
+            ("issued", creditTally(.issued)), ("already_issued", creditTally(.already_issued)),
+            ("withheld", creditTally(.withheld)),
+        ])
+    }
+
+    /// `summary.json`'s `token_drift`: recounted against upstream-reported tokens.
+    var tokenDriftJSON: JSONValue {
+        func tally(_ t: TokenDrift.Tally) -> JSONValue {
+            .obj([
+                ("requests", .num(t.requests)), ("differing", .num(t.differing)),
+                ("recount_tokens", .num(t.recountTokens)), ("upstream_tokens", .num(t.upstreamTokens)),
+            ])
+        }
+        return .obj([("prompt", tally(result.drift.prompt)), ("completion", tally(result.drift.completion))])
     }
 
     /// `summary.json`'s `parameters`: what the run was told.

@@ -95,6 +95,27 @@ public struct ReportWriter {
         }
     }
 
+    /// Writes the reports into `output` and commits them (`reconcile`, `merge`); on any failure
+    /// the staged files are removed, so the previous reports stay as they were, and the error
+    /// is thrown on.
+    public func commit(
+        to output: OutputDirectory, writeState: Bool,
+        streams: () throws(SpillError) -> (
+            rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords
+        )
+    ) throws {
+        do {
+            let records = try streams()
+            try write(
+                to: output, rows: records.rows, credits: records.credits, rejects: records.rejects,
+                writeState: writeState)
+            try output.commit()
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+
     static func wrap(_ error: any Error) -> ReportWriteError {
         if let error = error as? ReportWriteError { return error }
         if let error = error as? OutputError { return .output(error) }
@@ -108,61 +129,78 @@ public struct ReportWriter {
         rejects: any ReportRecords, writeState: Bool
     ) throws {
         let files = ReportFiles(result: result, parameters: parameters)
-        do {
-            let state = writeState ? try ShardStateWriter(destination.create(Self.stateFileName)) : nil
+        let state = writeState ? try ShardStateWriter(destination.create(Self.stateFileName)) : nil
+        try writeDiscrepancies(to: destination, header: files.discrepancyHeader, rows: rows, state: state)
+        for (name, bytes) in [("accounts.csv", files.accountsCSV()), ("daily.csv", files.dailyCSV())] {
+            let file = try destination.create(name)
+            try file.write(bytes)
+            try file.close()
+        }
+        try writeCredits(to: destination, header: files.creditHeader, credits: credits, state: state)
+        try writeRejects(to: destination, rejects: rejects, state: state)
+        if let state {
+            try state.finish(summary: ShardSummary(result: result, parameters: parameters))
+        }
+        let summary = try destination.create("summary.json")
+        try summary.write(files.summaryJSON())
+        try summary.close()
+    }
 
-            let discrepancies = try destination.create("discrepancies.csv")
-            let html = try destination.create("report.html")
-            try discrepancies.write(CSVWriter(header: files.discrepancyHeader, bom: parameters.csvBOM).bytes)
-            let page = HTMLReport(result: result, parameters: parameters).documentParts()
-            try html.write(page.beforeRows)
-            var first = true
-            try state?.beginSection()
-            while let record = try next(rows) {
-                let parts = try Self.parts(record, count: 2)
-                try discrepancies.write(parts[0])
-                if !first { try html.write([UInt8(ascii: ",")]) }
-                try html.write(parts[1])
-                first = false
-                try state?.append(record)
-            }
-            try html.write(page.afterRows)
-            try discrepancies.close()
-            try html.close()
+    /// `discrepancies.csv` and `report.html` from the same rows in one pass: each sorted record
+    /// holds its CSV line and its HTML row.
+    private func writeDiscrepancies(
+        to destination: any ReportDestination, header: [String], rows: any ReportRecords, state: ShardStateWriter?
+    ) throws {
+        let discrepancies = try destination.create("discrepancies.csv")
+        let html = try destination.create("report.html")
+        try discrepancies.write(CSVWriter(header: header, bom: parameters.csvBOM).bytes)
+        let page = HTMLReport(result: result, parameters: parameters).documentParts()
+        try html.write(page.beforeRows)
+        var first = true
+        try each(rows, parts: 2, state: state) { parts in
+            try discrepancies.write(parts[0])
+            if !first { try html.write([UInt8(ascii: ",")]) }
+            try html.write(parts[1])
+            first = false
+        }
+        try html.write(page.afterRows)
+        try discrepancies.close()
+        try html.close()
+    }
 
-            for (name, bytes) in [("accounts.csv", files.accountsCSV()), ("daily.csv", files.dailyCSV())] {
-                let file = try destination.create(name)
-                try file.write(bytes)
-                try file.close()
-            }
+    /// `credits.csv` and `credits.jsonl`, a line of each per credit.
+    private func writeCredits(
+        to destination: any ReportDestination, header: [String], credits: any ReportRecords, state: ShardStateWriter?
+    ) throws {
+        let creditsCSV = try destination.create("credits.csv")
+        let creditsJSONL = try destination.create("credits.jsonl")
+        try creditsCSV.write(CSVWriter(header: header, bom: parameters.csvBOM).bytes)
+        try each(credits, parts: 2, state: state) { parts in
+            try creditsCSV.write(parts[0])
+            try creditsJSONL.write(parts[1])
+        }
+        try creditsCSV.close()
+        try creditsJSONL.close()
+    }
 
-            let creditsCSV = try destination.create("credits.csv")
-            let creditsJSONL = try destination.create("credits.jsonl")
-            try creditsCSV.write(CSVWriter(header: files.creditHeader, bom: parameters.csvBOM).bytes)
-            try state?.beginSection()
-            while let record = try next(credits) {
-                let parts = try Self.parts(record, count: 2)
-                try creditsCSV.write(parts[0])
-                try creditsJSONL.write(parts[1])
-                try state?.append(record)
-            }
-            try creditsCSV.close()
-            try creditsJSONL.close()
+    /// `rejects.jsonl`, a line per rejected input line.
+    private func writeRejects(
+        to destination: any ReportDestination, rejects: any ReportRecords, state: ShardStateWriter?
+    ) throws {
+        let rejectsFile = try destination.create("rejects.jsonl")
+        try each(rejects, parts: 1, state: state) { parts in try rejectsFile.write(parts[0]) }
+        try rejectsFile.close()
+    }
 
-            let rejectsFile = try destination.create("rejects.jsonl")
-            try state?.beginSection()
-            while let record = try next(rejects) {
-                try rejectsFile.write(try Self.parts(record, count: 1)[0])
-                try state?.append(record)
-            }
-            try rejectsFile.close()
-
-            if let state {
-                try state.finish(summary: ShardSummary(result: result, parameters: parameters))
-            }
-            let summary = try destination.create("summary.json")
-            try summary.write(files.summaryJSON())
-            try summary.close()
+    /// Each sorted record split into its `parts` files' bytes and handed to `write`, in order;
+    /// with a shard state, the record is kept there too, in a section of its own.
+    private func each(
+        _ records: any ReportRecords, parts count: Int, state: ShardStateWriter?, _ write: ([[UInt8]]) throws -> Void
+    ) throws {
+        try state?.beginSection()
+        while let record = try next(records) {
+            try write(try Self.parts(record, count: count))
+            try state?.append(record)
         }
     }
 

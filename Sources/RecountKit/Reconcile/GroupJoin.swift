@@ -90,27 +90,35 @@ struct GroupJoiner: Sendable {
                 return
             }
             group.requestSeen = true
-            let debits: [Debit]
-            if usesLedger {
-                debits = group.debits
-                group.debits = []
-                if let billed = record.billed.amount, let first = debits.first, billed != first.amount {
-                    effects.count(\.billedAmountMismatches, 1)
-                }
-            } else if let amount = record.billed.amount {
-                debits = [
-                    Debit(
-                        // A gateway row is its own debit: the debit id is the row's `logs.id`.
-                        debitID: record.gateway?.rowID ?? record.id + "#billed", requestID: record.id,
-                        account: record.account,
-                        time: record.time,
-                        amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0
-                    )
-                ]
-            } else {
-                debits = []
-            }
+            let debits = requestDebits(record, &group, into: &effects)
             group.pending = GroupCursor.PendingRequest(record: record, counts: counts, charge: charge, debits: debits)
+        }
+    }
+
+    /// The request's debits: the ledger's for its id (taken from the group), or — with no
+    /// ledger — its own `billed.amount` standing in as one.
+    func requestDebits(
+        _ record: LogRecord, _ group: inout GroupCursor, into effects: inout some JoinEffects
+    ) -> [Debit] {
+        if usesLedger {
+            let debits = group.debits
+            group.debits = []
+            if let billed = record.billed.amount, let first = debits.first, billed != first.amount {
+                effects.count(\.billedAmountMismatches, 1)
+            }
+            return debits
+        } else if let amount = record.billed.amount {
+            return [
+                Debit(
+                    // A gateway row is its own debit: the debit id is the row's `logs.id`.
+                    debitID: record.gateway?.rowID ?? record.id + "#billed", requestID: record.id,
+                    account: record.account,
+                    time: record.time,
+                    amount: amount, pricingVersion: record.billed.pricingVersion, source: record.source, sequence: 0
+                )
+            ]
+        } else {
+            return []
         }
     }
 

@@ -95,8 +95,8 @@ struct GroupCursor {
         case .record:
             let sequence = Int(try decoder.uint())
             let record = try decoder.value(LogRecord.self, strings: &strings)
-            let counts = try decoder.value(TokenCounts.self)
-            let charge = try decoder.value(JoinCharge.self)
+            let counts = try decoder.value(TokenCounts.self, strings: &strings)
+            let charge = try decoder.value(JoinCharge.self, strings: &strings)
             let raw = try decoder.optional { decoder throws(SpillCorrupt) in Array(try decoder.raw()) }
             return .record(record, counts, charge, raw: raw, sequence: sequence)
         case .body:

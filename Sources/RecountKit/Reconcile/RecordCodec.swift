@@ -58,13 +58,17 @@ extension LogRecord: SpillCodable {
             return value
         }
         let inputScalars = try input.optionalInt()
-        let usage = try input.optional { input throws(SpillCorrupt) in try input.value(ReportedUsage.self) }
-        let billed = try input.value(BilledFields.self)
+        let usage = try input.optional { input throws(SpillCorrupt) in
+            try input.value(ReportedUsage.self, strings: &strings)
+        }
+        let billed = try input.value(BilledFields.self, strings: &strings)
         self.init(
             id: id, time: time, account: account, key: key, group: group, model: model, endpoint: endpoint,
             status: status, stream: stream, request: request, response: nil, usage: usage, billed: billed,
             source: try input.value(strings: &strings), dialect: try input.enumeration(LogDialect.self))
-        self.gateway = try input.optional { input throws(SpillCorrupt) in try input.value(GatewayRow.self) }
+        self.gateway = try input.optional { input throws(SpillCorrupt) in
+            try input.value(GatewayRow.self, strings: &strings)
+        }
         self.inputScalars = inputScalars
     }
 

@@ -6,13 +6,36 @@ extension AccountStatement {
     public func html() -> String {
         func e(_ text: String) -> String { HTMLEscape.text(text) }
         let words = language
-        let totals = totals
-        func money(_ value: Rational) -> String { "\(Amounts.grouped(value, scale: scale)) \(unitName)" }
         var body = "<h1>\(e(words.title(account)))</h1>\n"
         var meta = [words.period(periodText), words.amountsIn(unitName), words.timesIn(zoneText)]
         meta += conversions.all.map { "\($0.formula) (\(AmountConversion.rounding.rawValue), \($0.scale) decimals)" }
         if let asOf { meta.insert(words.asOf(asOf.rfc3339(offsetSeconds: zoneOffset)), at: 0) }
         body += "<p class=\"meta\">\(e(meta.joined(separator: " · ")))</p>\n<section class=\"cards\">"
+        body += cardsHTML()
+        body += "</section>\n<h2>\(e(words.requestsHeading))</h2>\n"
+        guard !rows.isEmpty else {
+            body += "<p class=\"empty\">\(e(words.noRequests))</p>\n"
+            return HTMLPage.document(title: words.title(account), body: body, script: nil)
+        }
+        body += tableHTML()
+        if !totals.unpriced.isZero {
+            body += "<p class=\"meta\">\(e(words.notRecomputed(moneyText(totals.unpriced))))</p>\n"
+        }
+        body += "<p class=\"meta\">\(e(words.explanation))</p>\n"
+        return HTMLPage.document(title: words.title(account), body: body, script: nil)
+    }
+
+    /// An amount with its unit, digits grouped.
+    func moneyText(_ value: Rational) -> String { "\(Amounts.grouped(value, scale: scale)) \(unitName)" }
+
+    /// The five cards at the top: requests, charged, recomputed, difference, credits — the
+    /// amounts also in the site's unit and `--also-currency`, as the TOTAL row has them.
+    func cardsHTML() -> String {
+        func e(_ text: String) -> String { HTMLEscape.text(text) }
+        let words = language
+        let totals = totals
+        let money = moneyText
+        var body = ""
         func card(_ label: String, _ value: String, sub: String? = nil, valueClass: String? = nil) {
             body +=
                 "<div class=\"card\"><div class=\"label\">\(e(label))</div><div class=\"value\(valueClass.map { " " + $0 } ?? "")\">\(e(value))</div>"
@@ -24,7 +47,6 @@ extension AccountStatement {
             sub: words.tokensSub(
                 Amounts.grouped(text: String(totals.promptTokens)),
                 Amounts.grouped(text: String(totals.completionTokens))))
-        // The same totals in the site's unit and --also-currency, as the TOTAL row has them.
         func also(_ column: StatementLanguage.Column) -> String {
             conversions.all.map { conversion in
                 let total = convertedTotal(conversion, column)
@@ -41,11 +63,16 @@ extension AccountStatement {
         card(
             words.creditsCard, money(totals.credits), sub: words.creditsSub(money(totals.creditsIssued)) + also(.credit)
         )
-        body += "</section>\n<h2>\(e(words.requestsHeading))</h2>\n"
-        guard !rows.isEmpty else {
-            body += "<p class=\"empty\">\(e(words.noRequests))</p>\n"
-            return HTMLPage.document(title: words.title(account), body: body, script: nil)
-        }
+        return body
+    }
+
+    /// The table of requests, a row each, and the totals row; the converted columns on screen
+    /// only (with them the table is wider than an A4 page; the printed cards carry the totals
+    /// in each unit).
+    func tableHTML() -> String {
+        func e(_ text: String) -> String { HTMLEscape.text(text) }
+        let words = language
+        let totals = totals
         let columns = StatementLanguage.Column.allCases
         func td(_ column: StatementLanguage.Column, _ text: String, extra: String = "") -> String {
             let numeric = Self.isNumeric(column)
@@ -54,14 +81,12 @@ extension AccountStatement {
                 [numeric ? "num" : nil, column == .time ? "time" : nil].compactMap { $0 }.joined(separator: " ") + extra
             return "<td\(classes.isEmpty ? "" : " class=\"\(classes)\"")>\(e(shown))</td>"
         }
-        body += "<div class=\"scroll\"><table class=\"statement\"><thead><tr>"
+        var body = "<div class=\"scroll\"><table class=\"statement\"><thead><tr>"
         for column in columns {
             body += "<th\(Self.isNumeric(column) ? " class=\"num\"" : "")>\(e(words.header(column)))</th>"
         }
         let converted = convertedColumns
         for (conversion, column) in converted {
-            // On screen only: with them the table is wider than an A4 page; the printed cards
-            // carry the totals in each unit (`also`).
             body += "<th class=\"num noprint\">\(e(convertedHeader(conversion, column)))</th>"
         }
         body += "</tr></thead>\n<tbody>\n"
@@ -90,11 +115,7 @@ extension AccountStatement {
             body += td(column, convertedTotal(conversion, column), extra: " noprint")
         }
         body += "</tr></tfoot></table></div>\n"
-        if !totals.unpriced.isZero {
-            body += "<p class=\"meta\">\(e(words.notRecomputed(money(totals.unpriced))))</p>\n"
-        }
-        body += "<p class=\"meta\">\(e(words.explanation))</p>\n"
-        return HTMLPage.document(title: words.title(account), body: body, script: nil)
+        return body
     }
 
     /// A file-name stem for the account that can never leave the output directory and that a

@@ -1,5 +1,4 @@
 import Foundation
-import RecountKit
 
 /// SIGTERM and SIGINT (cron's timeout, `kill`, Ctrl-C): remove this run's temporary report
 /// files, then exit with 128 + the signal (143, 130), as a shell reports a killed command.

@@ -1,0 +1,82 @@
+/// A lookup in `RankTable.slots` of a key of at least 3 bytes. A value type rather than a
+/// method of the class: the optimiser inlines it into the merge loop, where a call (and its
+/// register spills) cost as much as the lookup.
+struct SlotLookup: @unchecked Sendable {
+    let slots: UnsafeMutablePointer<RankTable.Slot>
+    let mask: Int
+    let shift: UInt64
+    let tokenBytes: UnsafeMutablePointer<UInt8>
+    /// `RankTable.shortRanks`.
+    let short: UnsafeMutablePointer<UInt32>
+    /// `RankTable.filter` and its word count minus one.
+    let filter: UnsafeMutablePointer<UInt64>
+    let filterMask: Int
+
+    /// The two filter bits of a hash (bits the word index and the slot index do not use).
+    @inline(__always)
+    static func filterBits(_ hash: UInt64) -> UInt64 {
+        1 &<< ((hash &>> 32) & 63) | 1 &<< ((hash &>> 38) & 63)
+    }
+
+    /// The rank of exactly these bytes (any length), or `missing`.
+    @inline(__always)
+    func anyRank(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        if length <= 2 {
+            return length == 2 ? short[0x100 + (Int(key[0]) << 8 | Int(key[1]))] : short[Int(key[0])]
+        }
+        return rank(key, length)
+    }
+
+    /// The rank of exactly these bytes, at least 3 of them.
+    @inline(__always)
+    func rank(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        let head = RankTable.headWord(key, length)
+        return find(key, length, head: head, hash: RankTable.hash(key, length, head: head))
+    }
+
+    /// The filter's answer first (inlined: it decides most of the merge's lookups), then the
+    /// table's (a call: it is longer, and needed for about a third of them).
+    @inline(__always)
+    func find(_ key: UnsafePointer<UInt8>, _ length: Int, head: UInt64, hash: UInt64) -> UInt32 {
+        let bits = Self.filterBits(hash)
+        if filter[Int(truncatingIfNeeded: hash) & filterMask] & bits != bits { return RankTable.missing }
+        return probe(key, length, head: head, hash: hash)
+    }
+
+    @inline(never)
+    func probe(_ key: UnsafePointer<UInt8>, _ length: Int, head: UInt64, hash: UInt64) -> UInt32 {
+        probeInline(key, length, head: head, hash: hash)
+    }
+
+    /// The rank of a whole piece (any length), inlined into `countPiece`/`encodePiece`.
+    @inline(__always)
+    func whole(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        if length <= 2 {
+            return length == 2 ? short[0x100 + (Int(key[0]) << 8 | Int(key[1]))] : short[Int(key[0])]
+        }
+        let head = RankTable.headWord(key, length)
+        let hash = RankTable.hash(key, length, head: head)
+        let bits = Self.filterBits(hash)
+        if filter[Int(truncatingIfNeeded: hash) & filterMask] & bits != bits { return RankTable.missing }
+        return probeInline(key, length, head: head, hash: hash)
+    }
+
+    @inline(__always)
+    func probeInline(_ key: UnsafePointer<UInt8>, _ length: Int, head: UInt64, hash: UInt64) -> UInt32 {
+        let lengthBits = UInt64(truncatingIfNeeded: length) << 20
+        var slot = Int(truncatingIfNeeded: hash &>> shift)
+        while true {
+            let entry = slots[slot]
+            if entry.value == 0 { return RankTable.missing }
+            if entry.head == head && entry.value & 0xFFF0_0000 == lengthBits
+                && (length <= 8
+                    || RankTable.sameBytes(
+                        UnsafeRawPointer(tokenBytes + Int(entry.value &>> 32) + 8), UnsafeRawPointer(key + 8),
+                        length - 8))
+            {
+                return UInt32(truncatingIfNeeded: entry.value & 0xF_FFFF)
+            }
+            slot = (slot + 1) & mask
+        }
+    }
+}
