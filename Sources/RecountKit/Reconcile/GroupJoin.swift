@@ -73,26 +73,36 @@ struct GroupJoiner: Sendable {
                 effects.count(\.otherShard, 1)
             }
         case .record(let record, let counts, let charge, let raw, let sequence):
-            if let adjustment = record.gateway?.adjustment {
-                // A refund or task settlement row: a signed entry of its request's account
-                // (SPEC §2.6), netted when the id's lines are all in (`finish`).
-                effects.count(\.nettedRows, 1)
-                group.adjustments.append(
-                    Debit(
-                        debitID: record.gateway?.rowID ?? "\(record.id)#\(record.source.line)", requestID: record.id,
-                        account: record.account, time: record.time, amount: Rational(adjustment),
-                        pricingVersion: nil, source: record.source, sequence: sequence))
-                return
-            }
-            guard !group.requestSeen else {
-                try effects.reject(
-                    Self.repeated(record.id, source: record.source, raw: raw), order: RejectOrder(logLine: sequence))
-                return
-            }
-            group.requestSeen = true
-            let debits = requestDebits(record, &group, into: &effects)
-            group.pending = GroupCursor.PendingRequest(record: record, counts: counts, charge: charge, debits: debits)
+            try step(
+                &group, record: record, counts: counts, charge: charge, raw: raw, sequence: sequence, into: &effects)
         }
+    }
+
+    /// An owned line with its record: a refund or task row set aside for netting, a repeated
+    /// id rejected, or the id's request held (`pending`) until the id's last line.
+    func step(
+        _ group: inout GroupCursor, record: LogRecord, counts: TokenCounts, charge: JoinCharge, raw: [UInt8]?,
+        sequence: Int, into effects: inout some JoinEffects
+    ) throws(ReconcileError) {
+        if let adjustment = record.gateway?.adjustment {
+            // A refund or task settlement row: a signed entry of its request's account
+            // (SPEC §2.6), netted when the id's lines are all in (`finish`).
+            effects.count(\.nettedRows, 1)
+            group.adjustments.append(
+                Debit(
+                    debitID: record.gateway?.rowID ?? "\(record.id)#\(record.source.line)", requestID: record.id,
+                    account: record.account, time: record.time, amount: Rational(adjustment),
+                    pricingVersion: nil, source: record.source, sequence: sequence))
+            return
+        }
+        guard !group.requestSeen else {
+            try effects.reject(
+                Self.repeated(record.id, source: record.source, raw: raw), order: RejectOrder(logLine: sequence))
+            return
+        }
+        group.requestSeen = true
+        let debits = requestDebits(record, &group, into: &effects)
+        group.pending = GroupCursor.PendingRequest(record: record, counts: counts, charge: charge, debits: debits)
     }
 
     /// The request's debits: the ledger's for its id (taken from the group), or — with no
