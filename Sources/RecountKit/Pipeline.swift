@@ -26,8 +26,8 @@
 ///
 /// Memory: the sorts' budget (`sortMemoryBytes`), two batches of lines (or of ledger lines, or
 /// of join chunks) in flight, an 8 MiB filter of request ids, the counters' per-thread caches
-/// (about 3 MiB per thread and encoding), and the per-account and per-day totals — none of it
-/// grows with the number of lines.
+/// (about 8 MiB per thread and encoding: pieces and whole texts), and the per-account and
+/// per-day totals — none of it grows with the number of lines.
 public struct ReconcilePipeline: Sendable {
     public let options: ReconcileOptions
     /// Called after each batch with (bytes read so far, records so far) for progress display.

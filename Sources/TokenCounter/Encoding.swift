@@ -112,7 +112,22 @@ public final class Encoding: Sendable {
 
     func count(validUTF8 text: UnsafeBufferPointer<UInt8>, specials: SpecialTokenPolicy) -> Int {
         let cache = PieceCountCache.current(vocabulary: cacheIndex)
-        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.scratchWords) { scratch in
+        guard text.count >= PieceCountCache.textBytesMin, text.count <= PieceCountCache.textBytesMax else {
+            return countPieces(text, specials: specials, cache: cache)
+        }
+        let hash = RankTable.hash(text.baseAddress!, text.count)
+        let recognised = specials == .recognised
+        if let known = cache.textCount(text, hash: hash, recognised: recognised) { return known }
+        let count = countPieces(text, specials: specials, cache: cache)
+        cache.rememberText(text, hash: hash, recognised: recognised, count: count)
+        return count
+    }
+
+    /// `count` without the whole-text cache: every piece through `countPiece`.
+    private func countPieces(
+        _ text: UnsafeBufferPointer<UInt8>, specials: SpecialTokenPolicy, cache: PieceCountCache
+    ) -> Int {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Self.scratchWords) { scratch in
             let scratch = scratch.baseAddress!
             var total = 0
             forEachSpan(text, specials: specials) { span in

@@ -47,6 +47,14 @@ final class RankTable: @unchecked Sendable {
     /// Ranks of every 1- and 2-byte string, indexed directly (`byte` and `0x100 + b0 << 8 | b1`):
     /// the merge loop starts from byte pairs, so these are its most frequent lookups (256 KB).
     let shortRanks: UnsafeMutableBufferPointer<UInt32>
+    /// Ranks of every 3-byte string of the form `1110xxxx 10xxxxxx 10xxxxxx` (one character of
+    /// U+0800 ... U+FFFF, the script of CJK text), indexed by its 16 payload bits (256 KB). Why:
+    /// merging Chinese text joins each character's bytes before its neighbours, so most of the
+    /// merge's 3-byte lookups are one whole character — and, in o200k, usually a token, which
+    /// the filter cannot turn away: each cost a probe of the 4 MB slot table, a miss to memory
+    /// on the merge's critical path. Every such string has its entry here (`missing` when it is
+    /// no token), so the answer is the table's, exactly.
+    let charRanks: UnsafeMutableBufferPointer<UInt32>
     let rankCount: Int
     let longestToken: Int
     /// The longest piece `mergeBlocks` takes: `blockPieceBytes`, or 1 (every merge on the heap)
@@ -84,13 +92,16 @@ final class RankTable: @unchecked Sendable {
         slotShift = 64 - bits
         shortRanks = .allocate(capacity: 0x100 + 0x10000)
         shortRanks.initialize(repeating: Self.missing)
+        charRanks = .allocate(capacity: 0x10000)
+        charRanks.initialize(repeating: Self.missing)
         var filterWords = 1024
         while filterWords * 64 < stored * 8 { filterWords <<= 1 }
         filter = .allocate(capacity: filterWords)
         filter.initialize(repeating: 0)
         lookup = SlotLookup(
             slots: slots.baseAddress!, mask: capacity - 1, shift: 64 - bits, tokenBytes: tokenBytes.baseAddress!,
-            short: shortRanks.baseAddress!, filter: filter.baseAddress!, filterMask: filterWords - 1)
+            short: shortRanks.baseAddress!, chars: charRanks.baseAddress!, filter: filter.baseAddress!,
+            filterMask: filterWords - 1)
         blockMergeLimit = rankCount < 1 << (32 - Self.indexBits) - 1 ? Self.blockPieceBytes : 1
         insertAll()
     }
@@ -124,6 +135,9 @@ final class RankTable: @unchecked Sendable {
             switch Int(offsets[rank + 1]) - start {
             case 1: shortRanks[Int(tokenBytes[start])] = UInt32(rank)
             case 2: shortRanks[0x100 + (Int(tokenBytes[start]) << 8 | Int(tokenBytes[start + 1]))] = UInt32(rank)
+            case 3:
+                let key = UnsafePointer(tokenBytes.baseAddress! + start)
+                if SlotLookup.isCharKey(key) { charRanks[SlotLookup.charIndex(key)] = UInt32(rank) }
             default: continue
             }
         }
@@ -134,6 +148,7 @@ final class RankTable: @unchecked Sendable {
         offsets.deallocate()
         slots.deallocate()
         shortRanks.deallocate()
+        charRanks.deallocate()
         filter.deallocate()
     }
 

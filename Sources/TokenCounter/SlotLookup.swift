@@ -8,6 +8,8 @@ struct SlotLookup: @unchecked Sendable {
     let tokenBytes: UnsafeMutablePointer<UInt8>
     /// `RankTable.shortRanks`.
     let short: UnsafeMutablePointer<UInt32>
+    /// `RankTable.charRanks`.
+    let chars: UnsafeMutablePointer<UInt32>
     /// `RankTable.filter` and its word count minus one.
     let filter: UnsafeMutablePointer<UInt64>
     let filterMask: Int
@@ -27,9 +29,22 @@ struct SlotLookup: @unchecked Sendable {
         return rank(key, length)
     }
 
+    /// Whether 3 bytes have the form of one character of U+0800 ... U+FFFF (`charRanks`).
+    @inline(__always)
+    static func isCharKey(_ key: UnsafePointer<UInt8>) -> Bool {
+        key[0] & 0xF0 == 0xE0 && key[1] & 0xC0 == 0x80 && key[2] & 0xC0 == 0x80
+    }
+
+    /// The 16 payload bits of such a key: a one-to-one index over all 65,536 of them.
+    @inline(__always)
+    static func charIndex(_ key: UnsafePointer<UInt8>) -> Int {
+        Int(key[0] & 0x0F) << 12 | Int(key[1] & 0x3F) << 6 | Int(key[2] & 0x3F)
+    }
+
     /// The rank of exactly these bytes, at least 3 of them.
     @inline(__always)
     func rank(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        if length == 3 && Self.isCharKey(key) { return chars[Self.charIndex(key)] }
         let head = RankTable.headWord(key, length)
         return find(key, length, head: head, hash: RankTable.hash(key, length, head: head))
     }

@@ -59,6 +59,60 @@ import Testing
         }
     }
 
+    /// Whole texts: a forced hash collision, a different length and the other special-token
+    /// policy must all miss; only the exact bytes under the same policy hit.
+    @Test func remembersExactTextsOnly() {
+        let cache = PieceCountCache()
+        let first = Array(String(repeating: "abcdefgh", count: 5).utf8)
+        var second = first
+        second[second.count - 1] = UInt8(ascii: "x")
+        first.withUnsafeBufferPointer { a in
+            second.withUnsafeBufferPointer { b in
+                cache.rememberText(a, hash: 7, recognised: false, count: 11)
+                #expect(cache.textCount(a, hash: 7, recognised: false) == 11)
+                #expect(cache.textCount(b, hash: 7, recognised: false) == nil)
+                #expect(cache.textCount(a, hash: 7, recognised: true) == nil)
+                #expect(cache.textCount(UnsafeBufferPointer(rebasing: a.dropLast()), hash: 7, recognised: false) == nil)
+                cache.rememberText(a, hash: 7, recognised: true, count: 12)
+                #expect(cache.textCount(a, hash: 7, recognised: true) == 12)
+                #expect(cache.textCount(a, hash: 7, recognised: false) == 11)
+            }
+        }
+    }
+
+    /// A text holding a special token's text, counted under both policies in turn and again:
+    /// each policy keeps its own count (1 id for `<|endoftext|>` recognised, several ordinary).
+    @Test func rememberedTextsKeepTheirPolicy() throws {
+        let encoding = try Encoding.named(.cl100k_base)
+        let text = "The reply ends here <|endoftext|> and the next document starts."
+        let ordinary = encoding.encode(text).count
+        let recognised = encoding.encode(text, specials: .recognised).count
+        #expect(ordinary > recognised)
+        for _ in 0..<3 {
+            #expect(encoding.count(text) == ordinary)
+            #expect(encoding.count(text, specials: .recognised) == recognised)
+        }
+    }
+
+    /// More distinct texts than the text table holds, and texts that differ in one byte only:
+    /// counts before and after the table starts over stay exact.
+    @Test func textCountsStayExactAcrossRestarts() throws {
+        let encoding = try Encoding.named(.o200k_base)
+        var generator = RandomTextTests.Generator(state: 5)
+        let syllables = ["ka", "to", "ri", "的", "问题", " mo", "ne", "ш", "ー", "42"]
+        var texts: [String] = []
+        for _ in 0..<(PieceCountCache.textSlotCount / 2 + 500) {
+            texts.append(
+                (0..<(12 + generator.below(20))).map { _ in syllables[generator.below(syllables.count)] }.joined())
+        }
+        let expected = texts.map { encoding.encode($0).count }
+        for round in 0..<2 {
+            for (index, text) in texts.enumerated() where encoding.count(text) != expected[index] {
+                Issue.record("round \(round) text \(index): \(text)")
+            }
+        }
+    }
+
     @Test func startsOverWhenHalfFull() {
         let cache = PieceCountCache()
         var keys: [[UInt8]] = []
