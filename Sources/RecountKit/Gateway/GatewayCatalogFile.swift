@@ -117,7 +117,7 @@ public enum GatewayCatalogFile {
         do {
             try output.stage(URL(fileURLWithPath: catalogPath).lastPathComponent, bytes)
             if let marker = ProcessInfo.processInfo.environment[pauseBeforeRenameVariable] {
-                FileManager.default.createFile(atPath: marker, contents: nil)
+                _ = FileManager.default.createFile(atPath: marker, contents: nil)
                 while true { pause() }
             }
             try output.commit()
