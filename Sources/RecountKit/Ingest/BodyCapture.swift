@@ -28,17 +28,7 @@ enum BodyCapture {
             }
             id = try fields.requiredString("id")
         }
-        let request = fields.value("request")
-        if let request, request.objectValue == nil {
-            throw FieldError("request", "expected an object, found \(request.typeName)")
-        }
-        let response = fields.value("response")
-        if let response {
-            switch response {
-            case .object, .array, .string: break
-            default: throw FieldError("response", "expected an object, array or string, found \(response.typeName)")
-            }
-        }
+        let (request, response) = try fields.bodies()
         guard request != nil || response != nil else {
             throw FieldError("request", "a body capture holds neither request nor response: nothing to recount")
         }

@@ -20,6 +20,25 @@ struct FieldReader {
         return value
     }
 
+    /// A log line's or a capture's `request` (an object) and `response` (an object, the
+    /// chunks of a stream as an array, or its raw text), each optional, checked once for both.
+    @inline(__always)
+    func bodies() throws(FieldError) -> (request: JSONValue?, response: JSONValue?) {
+        let request = value("request")
+        if let request, request.objectValue == nil {
+            throw FieldError(name("request"), "expected an object, found \(request.typeName)")
+        }
+        let response = value("response")
+        if let response {
+            switch response {
+            case .object, .array, .string: break
+            default:
+                throw FieldError(name("response"), "expected an object, array or string, found \(response.typeName)")
+            }
+        }
+        return (request, response)
+    }
+
     func requiredString(_ key: String) throws(FieldError) -> String {
         guard let value = value(key) else { throw FieldError(name(key), "required field is missing") }
         guard case .string(let text) = value else {

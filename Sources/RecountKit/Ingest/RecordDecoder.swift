@@ -65,17 +65,7 @@ public enum RecordDecoder {
             )
         }
         let status = try fields.optionalCount("status", max: 999) ?? 200
-        let request = fields.value("request")
-        if let request, request.objectValue == nil {
-            throw FieldError("request", "expected an object, found \(request.typeName)")
-        }
-        let response = fields.value("response")
-        if let response {
-            switch response {
-            case .object, .array, .string: break
-            default: throw FieldError("response", "expected an object, array or string, found \(response.typeName)")
-            }
-        }
+        let (request, response) = try fields.bodies()
         var billed = BilledFields()
         if let billedObject = try fields.optionalObject("billed") {
             let billedFields = FieldReader(billedObject, path: "billed")
