@@ -11,6 +11,16 @@ extension CommandFailure {
         }
     }
 
+    /// A day's inputs (`DayInputs.resolve`): no catalog named 64, a broken one 65, a missing file 66.
+    static func of(_ error: DayInputError) -> CommandFailure {
+        switch error {
+        case .noCatalog: CommandFailure(.usage, error.description)
+        case .catalog: CommandFailure(.dataError, error.description)
+        case .noDefaultLogs, .catalogMissing, .ledgerMissing: CommandFailure(.noInput, error.description)
+        case .input(let input): of(input)
+        }
+    }
+
     static func of(_ error: InputError) -> CommandFailure {
         switch error {
         case .missing, .noLogs: CommandFailure(.noInput, error.description)

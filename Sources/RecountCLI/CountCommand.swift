@@ -1,3 +1,4 @@
+import ArgumentParsing
 import Foundation
 import RecountKit
 import TokenCounter
@@ -8,31 +9,39 @@ import TokenCounter
 /// everything else — a model fallback, replaced invalid UTF-8, an incomplete chat count, the
 /// breakdown — goes to stderr.
 struct CountCommand: RecountCommand {
-    static let spec = Arguments.Spec(options: ["--model", "--encoding"], flags: ["--ids", "--chat", "--breakdown"])
-    static let help = """
-        usage: recount count [--model M | --encoding E] [--ids] [--chat [--breakdown]] [FILE|-]
+    static let encodingOption = Option(
+        "--encoding", "E",
+        "r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base, o200k_harmony (default o200k_base)")
+    static let model = Option(
+        "--model", "M",
+        "pick the encoding the way tiktoken maps model M; a model tiktoken does not know falls back to o200k_base, with a note on stderr"
+    )
+    static let ids = Option(flag: "--ids", "print the token ids, space-separated, instead of the count")
+    static let chatOption = Option(
+        flag: "--chat",
+        "FILE is a chat request body (JSON: model, messages, tools, functions); print its prompt tokens by the OpenAI cookbook rules. --model overrides the body's model; --encoding and --ids do not apply"
+    )
+    static let breakdownOption = Option(flag: "--breakdown", "with --chat: print the per-message terms to stderr")
 
-        Counts the tokens of FILE (or stdin) as one text and prints the count alone.
-        The file's exact bytes are decoded as UTF-8: no newline translation, a trailing newline
-        and a BOM count as text; invalid UTF-8 becomes U+FFFD (one per maximal invalid
-        subpart) with a warning on stderr. Special-token text such as <|endoftext|> counts as
-        ordinary text.
-          --encoding E   r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base, o200k_harmony
-                         (default o200k_base)
-          --model M      pick the encoding the way tiktoken maps model M; a model tiktoken
-                         does not know falls back to o200k_base, with a note on stderr
-          --ids          print the token ids, space-separated, instead of the count
-          --chat         FILE is a chat request body (JSON: model, messages, tools, functions);
-                         print its prompt tokens by the OpenAI cookbook rules. --model
-                         overrides the body's model; --encoding and --ids do not apply
-          --breakdown    with --chat: print the per-message terms to stderr
-        A chat count that misses a part it cannot count (an image without width/height, an
-        audio part, a built-in tool) still prints the counted total, and names each missing
-        part on stderr ("incomplete: …"): billing should then use the reported usage.
-
-        exit status: 0 counted; 64 bad usage (unknown encoding, …); 65 malformed chat JSON;
-                     66 FILE missing; 74 FILE unreadable
-        """
+    static let helpPage = CommandHelp(
+        usage: ["recount count [--model M | --encoding E] [--ids] [--chat [--breakdown]] [FILE|-]"],
+        about: """
+            Counts the tokens of FILE (or stdin) as one text and prints the count alone.
+            The file's exact bytes are decoded as UTF-8: no newline translation, a trailing newline
+            and a BOM count as text; invalid UTF-8 becomes U+FFFD (one per maximal invalid
+            subpart) with a warning on stderr. Special-token text such as <|endoftext|> counts as
+            ordinary text.
+            """,
+        options: [encodingOption, model, ids, chatOption, breakdownOption],
+        notes: """
+            A chat count that misses a part it cannot count (an image without width/height, an
+            audio part, a built-in tool) still prints the counted total, and names each missing
+            part on stderr ("incomplete: …"): billing should then use the reported usage.
+            """,
+        exit: """
+            exit status: 0 counted; 64 bad usage (unknown encoding, …); 65 malformed chat JSON;
+                         66 FILE missing; 74 FILE unreadable
+            """)
 
     let encoding: EncodingName
     let modelName: String?
@@ -42,8 +51,8 @@ struct CountCommand: RecountCommand {
     let breakdown: Bool
 
     init(arguments: Arguments) throws {
-        let encodingName = try arguments.value("--encoding")
-        modelName = try arguments.value("--model")
+        let encodingName = try arguments.value(Self.encodingOption)
+        modelName = try arguments.value(Self.model)
         if modelName != nil, encodingName != nil { throw UsageError("give --model or --encoding, not both") }
         if let encodingName {
             guard let known = EncodingName(rawValue: encodingName) else {
@@ -59,9 +68,9 @@ struct CountCommand: RecountCommand {
         }
         guard arguments.positionals.count <= 1 else { throw UsageError("count takes at most one FILE") }
         path = arguments.positionals.first
-        printIDs = arguments.flag("--ids")
-        chat = arguments.flag("--chat")
-        breakdown = arguments.flag("--breakdown")
+        printIDs = arguments.flag(Self.ids)
+        chat = arguments.flag(Self.chatOption)
+        breakdown = arguments.flag(Self.breakdownOption)
         if chat, encodingName != nil {
             throw UsageError("--chat takes its encoding from the model; give --model, not --encoding")
         }

@@ -1,13 +1,26 @@
+import ArgumentParsing
 import Foundation
-import GatewayDB
 import RecountKit
 
 /// `recount prices import` and `recount prices snapshot` (logic in
 /// `RecountKit.GatewayCatalogFile`; this parses the options, prints, exits).
 struct PricesGatewayCommand {
-    static let options: Set<String> = [
-        "--gateway-db", "--db-password-file", "--settings", "--out", "--catalog", "--effective-from",
-        "--unit", "--per-currency", "--currency", "--topup-rate", "--site-scale",
+    static let settings = Option(
+        "--settings", "FILE",
+        "the gateway's price settings: a JSON object of option name → value (the JSON text the options table stores, or an object), or the answer of GET /api/option/"
+    )
+    static let out = Option("--out", "CATALOG", "import: the catalog to write (replaced)")
+    static let catalog = Option("--catalog", "CATALOG", "snapshot: the catalog to append to (created when missing)")
+    static let effectiveFrom = Option(
+        "--effective-from", "T", "when the version takes effect: RFC 3339 with offset, or Unix seconds (default: now)")
+    static let unit = Option("--unit", "NAME", "the site's own unit (e.g. points), recorded as unit.site")
+    static let perCurrency = Option("--per-currency", "N", "site units per unit of --currency (e.g. 10000 per CNY)")
+    static let currency = Option("--currency", "C", "the currency a buyer pays in")
+    static let topupRate = Option("--topup-rate", "R", "what a buyer pays in that currency per $1 of quota")
+    static let siteScale = Option("--site-scale", "N", "the decimals reports show site-unit figures with (default 0)")
+    static let options = [
+        InputOptions.gatewayDatabase, InputOptions.passwordFile, settings, out, catalog, effectiveFrom, unit,
+        perCurrency, currency, topupRate, siteScale,
     ]
 
     typealias Mode = GatewayCatalogFile.Mode
@@ -29,18 +42,18 @@ struct PricesGatewayCommand {
         guard arguments.positionals.count == 1 else {
             throw UsageError("'\(name)' takes no FILE argument; give --settings FILE or --gateway-db URL")
         }
-        switch (try arguments.value("--settings"), try arguments.value("--gateway-db")) {
+        switch (try arguments.value(Self.settings), try arguments.value(InputOptions.gatewayDatabase)) {
         case (let file?, nil): source = .settingsFile(file)
         case (nil, let url?): source = .gatewayDatabase(url)
         case (nil, nil): throw UsageError("'\(name)' needs --settings FILE or --gateway-db URL")
         default: throw UsageError("give --settings or --gateway-db, not both")
         }
-        passwordFile = try arguments.value("--db-password-file")
+        passwordFile = try arguments.value(InputOptions.passwordFile)
         if passwordFile != nil, case .settingsFile = source {
             throw UsageError("--db-password-file goes with --gateway-db URL")
         }
-        let outputOption = mode == .import ? "--out" : "--catalog"
-        let wrongOption = mode == .import ? "--catalog" : "--out"
+        let outputOption = (mode == .import ? Self.out : Self.catalog).name
+        let wrongOption = (mode == .import ? Self.catalog : Self.out).name
         if try arguments.value(wrongOption) != nil {
             throw UsageError("'\(name)' writes \(outputOption) CATALOG, not \(wrongOption)")
         }
@@ -48,7 +61,7 @@ struct PricesGatewayCommand {
             throw UsageError("'\(name)' needs \(outputOption) CATALOG")
         }
         catalogPath = path
-        if let text = try arguments.value("--effective-from") {
+        if let text = try arguments.value(Self.effectiveFrom) {
             guard let time = Timestamp(rfc3339: text) ?? Timestamp(unixNumber: text) else {
                 throw UsageError("--effective-from takes an RFC 3339 time with offset or Unix seconds, not '\(text)'")
             }
@@ -56,8 +69,10 @@ struct PricesGatewayCommand {
         } else {
             effectiveFrom = nil
         }
-        let siteValues = try ["--unit", "--per-currency", "--currency", "--topup-rate"].map { try arguments.value($0) }
-        let siteScale = try arguments.integer("--site-scale", in: 0...12)
+        let siteValues = try [Self.unit, Self.perCurrency, Self.currency, Self.topupRate].map {
+            try arguments.value($0)
+        }
+        let siteScale = try arguments.integer(Self.siteScale, in: 0...12)
         if siteValues.allSatisfy({ $0 == nil }) {
             if siteScale != nil { throw UsageError("--site-scale goes with --unit NAME (the site's unit)") }
             site = nil
@@ -86,8 +101,7 @@ struct PricesGatewayCommand {
             let settings: GatewaySettings
             switch source {
             case .gatewayDatabase(let url):
-                let (rows, source) = try GatewayOptionRows.read(databaseURL: url, passwordFile: passwordFile)
-                settings = try GatewayCatalogFile.settings(optionRows: rows, source: source)
+                settings = try GatewayCatalogFile.settings(databaseURL: url, passwordFile: passwordFile)
             case .settingsFile(let path):
                 settings = try GatewayCatalogFile.settings(file: path)
             }
@@ -96,32 +110,16 @@ struct PricesGatewayCommand {
                 try GatewayCatalogFile.update(
                     mode, settings: settings, catalogPath: catalogPath, options: options,
                     warn: { console.error("warning: \($0)") }))
-        } catch let error as GatewayCatalogFile.Failure {
+        } catch {
             switch error {
             case .missing: throw CommandFailure(.noInput, error.description)
             case .io: throw CommandFailure(.ioError, error.description)
             case .invalid: throw CommandFailure(.dataError, error.description)
+            case .database(let database): throw CommandFailure.of(database)
             }
         }
         return .success
     }
 
     static func now() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
-}
-
-/// `--gateway-db URL`: the gateway's `options` rows as (key, value) pairs, read in one read-only
-/// transaction (`GatewayDatabase.readOptions`); a NULL value reads as empty. The source's name
-/// for messages is the URL without its password.
-enum GatewayOptionRows {
-    static func read(
-        databaseURL: String, passwordFile: String?
-    ) throws -> (rows: [(key: String, value: String)], source: String) {
-        let source = try InputOptions.gatewaySource(url: databaseURL, passwordFile: passwordFile)
-        do {
-            let rows = try GatewayDatabase.readOptions(source.url, credentials: source.credentials)
-            return (rows.map { (key: $0.key, value: $0.value ?? "") }, source.description + " options")
-        } catch {
-            throw CommandFailure.of(error)
-        }
-    }
 }

@@ -1,3 +1,4 @@
+import ArgumentParsing
 import RecountKit
 
 /// The `recount` front end: picks the subcommand, runs it, maps its outcome to an exit status.
@@ -53,7 +54,7 @@ public enum RecountCommandLine {
         }
         let rest = Array(argv.dropFirst())
         do {
-            let arguments = try Arguments(rest, spec: command.spec)
+            let arguments = try Arguments(rest, spec: command.spec, nearest: NearestIDs.closeMatch)
             if arguments.flag("--help") {
                 console.out(command.help)
                 return ExitStatus.success.rawValue
@@ -72,12 +73,17 @@ public enum RecountCommandLine {
     }
 }
 
-/// One subcommand: options parsed and validated in `init`, work in `run`.
+/// One subcommand: its help (from which the options it accepts are taken), options parsed and
+/// validated in `init`, work in `run`.
 protocol RecountCommand {
-    static var spec: Arguments.Spec { get }
-    static var help: String { get }
+    static var helpPage: CommandHelp { get }
     init(arguments: Arguments) throws
     func run(console: Console) throws -> ExitStatus
+}
+
+extension RecountCommand {
+    static var spec: Arguments.Spec { Arguments.Spec(helpPage.options) }
+    static var help: String { helpPage.text }
 }
 
 /// A failure that stops a command with a message and a specific exit status.
