@@ -43,17 +43,14 @@ struct CountCommand: RecountCommand {
                          66 FILE missing; 74 FILE unreadable
             """)
 
-    let encoding: EncodingName
-    let modelName: String?
+    let request: TokenCountRequest
     let path: String?
-    let printIDs: Bool
-    let chat: Bool
-    let breakdown: Bool
 
     init(arguments: Arguments) throws {
         let encodingName = try arguments.value(Self.encodingOption)
-        modelName = try arguments.value(Self.model)
+        let modelName = try arguments.value(Self.model)
         if modelName != nil, encodingName != nil { throw UsageError("give --model or --encoding, not both") }
+        var encoding = EncodingName.o200k_base
         if let encodingName {
             guard let known = EncodingName(rawValue: encodingName) else {
                 throw UsageError(
@@ -63,87 +60,36 @@ struct CountCommand: RecountCommand {
             encoding = known
         } else if let modelName {
             encoding = ModelEncoding.resolve(modelName).encoding
-        } else {
-            encoding = .o200k_base
         }
         guard arguments.positionals.count <= 1 else { throw UsageError("count takes at most one FILE") }
         path = arguments.positionals.first
-        printIDs = arguments.flag(Self.ids)
-        chat = arguments.flag(Self.chatOption)
-        breakdown = arguments.flag(Self.breakdownOption)
+        let printIDs = arguments.flag(Self.ids)
+        let chat = arguments.flag(Self.chatOption)
+        let breakdown = arguments.flag(Self.breakdownOption)
         if chat, encodingName != nil {
             throw UsageError("--chat takes its encoding from the model; give --model, not --encoding")
         }
         if chat, printIDs { throw UsageError("--ids does not apply to --chat") }
         if breakdown, !chat { throw UsageError("--breakdown needs --chat") }
+        request = TokenCountRequest(
+            encoding: encoding, model: modelName, mode: chat ? .chat(breakdown: breakdown) : .text(ids: printIDs),
+            inputName: path == nil || path == "-" ? "<stdin>" : path!)
     }
-
-    /// What the input is called in messages.
-    var inputName: String { path == nil || path == "-" ? "<stdin>" : path! }
 
     func run(console: Console) throws -> ExitStatus {
-        let data = try readInput(console: console)
-        return chat ? try runChat(data, console: console) : try runText(data, console: console)
-    }
-
-    private func readInput(console: Console) throws -> Data {
-        guard let path, path != "-" else { return console.readInput() }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CommandFailure(.noInput, "\(path): no such file")
-        }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure(.ioError, "\(path): cannot read\(isDirectory.boolValue ? " (a directory)" : "")")
-        }
-        return data
-    }
-
-    private func runText(_ data: Data, console: Console) throws -> ExitStatus {
-        if let modelName, ModelEncoding.resolve(modelName).isFallback {
-            console.error(
-                "recount count: model '\(modelName)' is not in tiktoken's model map; counting with \(ModelEncoding.fallback.rawValue)"
-            )
-        }
-        let decoded = CountText.decodeUTF8(data)
-        if decoded.replacedSequences > 0 {
-            console.error(
-                "recount count: \(inputName): \(decoded.replacedSequences) invalid UTF-8 sequence(s) replaced by U+FFFD"
-            )
-        }
-        let encoder = try Encoding.named(encoding)
-        if printIDs {
-            console.out(encoder.encode(decoded.text).map(String.init).joined(separator: " "))
-        } else {
-            console.out(String(encoder.count(decoded.text)))
-        }
-        return .success
-    }
-
-    private func runChat(_ data: Data, console: Console) throws -> ExitStatus {
-        let body: JSONValue
         do {
-            body = try JSONParser.parse([UInt8](data))
+            let data = try path.flatMap { $0 == "-" ? nil : $0 }.map(TokenCountRequest.read) ?? console.readInput()
+            let outcome = try request.count(data)
+            for note in outcome.notes { console.error("recount count: \(note)") }
+            if let breakdown = outcome.breakdown { console.writeError(breakdown) }
+            console.out(outcome.answer)
+            return .success
         } catch {
-            throw CommandFailure(.dataError, "\(inputName): \(error.description)")
+            switch error {
+            case .missing: throw CommandFailure(.noInput, error.description)
+            case .unreadable, .encoding: throw CommandFailure(.ioError, error.description)
+            case .malformed: throw CommandFailure(.dataError, error.description)
+            }
         }
-        let count: ChatPromptCount
-        do {
-            count = try ChatPromptCounter.count(body: body, model: modelName)
-        } catch .encoding(let error) {
-            throw CommandFailure(.ioError, error.description)
-        } catch {
-            throw CommandFailure(.dataError, "\(inputName): \(error.description)")
-        }
-        if count.modelIsFallback {
-            console.error(
-                "recount count: model '\(count.model)' is not in tiktoken's model map; counting with \(count.encoding.rawValue)"
-            )
-        }
-        for reason in count.incompleteReasons {
-            console.error("recount count: incomplete: \(reason)")
-        }
-        if breakdown { console.writeError(CountText.breakdown(count)) }
-        console.out(String(count.total))
-        return .success
     }
 }

@@ -47,9 +47,8 @@ struct ExplainCommand: RecountCommand {
 
     func run(console: Console) throws -> ExitStatus {
         var options = try inputs.load(console: console)
-        var parameters = RunParameters()
-        pricing.apply(to: &options, &parameters)
-        try credits.apply(to: &options, &parameters)
+        pricing.apply(to: &options)
+        try credits.apply(to: &options)
         let alsoCurrency = try currency.conversion(catalog: options.catalog)
         var explanation: Explanation
         do { explanation = try RequestExplainer(options: options).explain(requestID: requestID) } catch {

@@ -39,13 +39,11 @@ struct MergeCommand: RecountCommand {
     func run(console: Console) throws -> ExitStatus {
         let merge: ShardMerge
         do { merge = try ShardMerge(directories: directories) } catch { throw Self.failure(error) }
-        let output: OutputDirectory
-        do { output = try OutputDirectory(path: outDirectory) } catch {
-            throw CommandFailure(.ioError, error.description)
+        let output = try OutputDirectory.locked(outDirectory)
+        try ReconcileCommand.committing {
+            try ReportWriter(result: merge.result, parameters: merge.parameters).commit(
+                to: output, writeState: false, streams: merge.records)
         }
-        try ReconcileCommand.write(
-            ReportWriter(result: merge.result, parameters: merge.parameters), to: output, writeState: false,
-            streams: merge.records)
         console.out(
             SummaryLine.text(
                 merge.result, outDirectory: outDirectory,

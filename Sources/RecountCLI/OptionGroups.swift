@@ -78,11 +78,9 @@ struct PricingOptions: OptionGroup {
         tolerance = try OptionParsing.amount(arguments.value(Self.tolerance), flag: Self.tolerance.name) ?? .zero
     }
 
-    func apply(to options: inout ReconcileOptions, _ parameters: inout RunParameters) {
+    func apply(to options: inout ReconcileOptions) {
         options.basis = basis
         options.tolerance = tolerance
-        parameters.basis = basis
-        parameters.tolerance = tolerance
     }
 }
 
@@ -104,14 +102,15 @@ struct CreditOptions: OptionGroup {
         issuedPaths = arguments.all(Self.issued)
     }
 
-    /// Reads the `--issued` files (exit 66 / 74 when one is missing or unreadable).
-    func apply(to options: inout ReconcileOptions, _ parameters: inout RunParameters) throws(CommandFailure) {
+    /// Reads the `--issued` files (exit 66 / 74 when one is missing or unreadable); returns
+    /// them as `summary.json` lists them.
+    @discardableResult
+    func apply(to options: inout ReconcileOptions) throws(CommandFailure) -> [InputFileInfo] {
         options.minimumCredit = minimumCredit
-        parameters.minimumCredit = minimumCredit
         do {
             let issued = try IssuedCredits.read(paths: issuedPaths)
             options.issuedCreditIDs.formUnion(issued.ids)
-            parameters.issued += issued.files
+            return issued.files
         } catch { throw CommandFailure.of(error) }
     }
 }
@@ -133,10 +132,8 @@ struct WindowOptions: OptionGroup {
         if let from, let until, until <= from { throw UsageError("--until must be after --from") }
     }
 
-    func apply(to options: inout ReconcileOptions, _ parameters: inout RunParameters) {
+    func apply(to options: inout ReconcileOptions) {
         options.from = from
         options.until = until
-        parameters.from = from
-        parameters.until = until
     }
 }

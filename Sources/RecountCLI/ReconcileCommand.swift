@@ -72,70 +72,57 @@ struct ReconcileCommand: RecountCommand {
     func run(console: Console) throws -> ExitStatus {
         var (options, parameters) = try reconcileOptions(console: console)
         // Lock the output directory before the (long) run so an overlapping run stops at once.
-        let directory: OutputDirectory
-        do { directory = try OutputDirectory(path: output.outDirectory) } catch {
-            throw CommandFailure(.ioError, error.description)
-        }
+        let directory = try OutputDirectory.locked(output.outDirectory)
         TerminationSignals.onStop(
             "recount: stopped by a signal; the reports in \(output.outDirectory)/ were left as they were (this run's temporary files removed)"
         )
         options.engine = try engine.settings(outDirectory: output.outDirectory)
-        var pipeline = ReconcilePipeline(options: options)
+        var progress: (@Sendable (Int, Int) -> Void)?
         if console.errorIsTerminal {
-            let progress = ProgressLine(console: console, totalBytes: InputFiles.totalBytes(options.logs))
-            pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
+            let line = ProgressLine(console: console, totalBytes: InputFiles.totalBytes(options.logs))
+            progress = { line.update(bytes: $0, records: $1) }
         }
-        let sink = SpillingSink(
-            unit: options.catalog.unit, zoneOffset: options.dayOffsetSeconds,
-            conversions: parameters.conversions(unit: options.catalog.unit),
-            directory: options.engine.spillDirectory ?? output.outDirectory,
-            memory: options.sortMemoryBytes / 2)
-        let result: ReconcileResult
-        do { result = try pipeline.run(into: sink) } catch { throw CommandFailure.of(error) }
-        if console.errorIsTerminal { console.writeError("\r\u{1B}[K") }
-        parameters.dayOffsetSeconds = options.dayOffsetSeconds
-        try Self.write(
-            ReportWriter(result: result, parameters: parameters), to: directory, writeState: shard != nil,
-            streams: sink.finish)
+        let run: ReportRun
+        do { run = try ReportRun(options: options, parameters: parameters, progress: progress) } catch {
+            throw CommandFailure.of(error)
+        }
+        if progress != nil { console.writeError("\r\u{1B}[K") }
+        try Self.committing { try run.write(to: directory, writeState: shard != nil) }
         console.out(
             SummaryLine.text(
-                result, outDirectory: output.outDirectory, conversions: parameters.conversions(unit: result.unit)))
-        if strict, result.tally(.issued).count > 0 { return .discrepancies }
+                run.result, outDirectory: output.outDirectory,
+                conversions: parameters.conversions(unit: run.result.unit)))
+        if strict, run.result.tally(.issued).count > 0 { return .discrepancies }
         return .success
     }
 
     /// What the run is told, and what `summary.json` echoes of it.
     func reconcileOptions(console: Console) throws -> (ReconcileOptions, RunParameters) {
         var options = try inputs.load(console: console)
-        var parameters = RunParameters()
-        pricing.apply(to: &options, &parameters)
-        window.apply(to: &options, &parameters)
-        try credits.apply(to: &options, &parameters)
+        pricing.apply(to: &options)
+        window.apply(to: &options)
+        let issued = try credits.apply(to: &options)
         options.allRows = allRows
         options.shard = shard
         options.maxRejects = maxRejects
         if let dayOffset { options.dayOffsetSeconds = dayOffset }
+        var parameters = RunParameters(echoing: options)
+        parameters.issued = issued
         parameters.asOf = output.asOf
-        parameters.shard = shard
-        parameters.allRows = allRows
         parameters.csvBOM = output.csvBOM
-        parameters.maxRejects = maxRejects
-        parameters.pricing = InputFileInfo(
-            path: options.pricingPath, kind: "pricing", bytes: InputFiles.size(options.pricingPath))
-        parameters.gatewayDatabase = options.gatewayDatabase?.summary
         parameters.alsoCurrency = try currency.conversion(catalog: options.catalog)
         return (options, parameters)
     }
 
-    /// Writes the reports and commits them (`ReportWriter.commit`); a failure is exit 74.
-    static func write(
-        _ writer: ReportWriter, to output: OutputDirectory, writeState: Bool,
-        streams: () throws(SpillError) -> (
-            rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords
-        )
-    ) throws {
-        do { try writer.commit(to: output, writeState: writeState, streams: streams) } catch {
-            throw CommandFailure(.ioError, "\(error)")
-        }
+    /// Writes and commits reports (`ReportWriter.commit`); a failure is exit 74.
+    static func committing(_ write: () throws -> Void) throws(CommandFailure) {
+        do { try write() } catch { throw CommandFailure(.ioError, "\(error)") }
+    }
+}
+
+extension OutputDirectory {
+    /// The output directory, locked (exit 74 when busy or not writable).
+    static func locked(_ path: String) throws(CommandFailure) -> OutputDirectory {
+        do { return try OutputDirectory(path: path) } catch { throw CommandFailure(.ioError, error.description) }
     }
 }

@@ -59,40 +59,28 @@ struct StatementCommand: RecountCommand {
 
     func run(console: Console) throws -> ExitStatus {
         var options = try inputs.load(console: console)
-        var parameters = RunParameters()
-        pricing.apply(to: &options, &parameters)
-        window.apply(to: &options, &parameters)
+        pricing.apply(to: &options)
+        window.apply(to: &options)
         options.allRows = true
         options.jobs = ProcessInfo.processInfo.activeProcessorCount
-        try credits.apply(to: &options, &parameters)
+        try credits.apply(to: &options)
         let alsoCurrency = try currency.conversion(catalog: options.catalog)
-        let directory: OutputDirectory
-        do { directory = try OutputDirectory(path: output.outDirectory) } catch {
-            throw CommandFailure(.ioError, error.description)
+        let directory = try OutputDirectory.locked(output.outDirectory)
+        let statement: AccountStatement
+        do {
+            statement = try AccountStatement.reconcile(
+                account: account, options: options, from: window.from, until: window.until, asOf: output.asOf,
+                language: language, zoneOffset: dayOffset, alsoCurrency: alsoCurrency)
+        } catch {
+            switch error {
+            case .run(let run): throw CommandFailure.of(run)
+            case .unknownAccount: throw CommandFailure(.noInput, error.description)
+            }
         }
-        var result: ReconcileResult
-        // Only this account's rows are kept: a statement of one account from a day of any size.
-        let account = self.account
-        let rows = CollectingSink(keepRow: { $0.account == account })
-        do { result = try ReconcilePipeline(options: options).run(into: rows) } catch { throw CommandFailure.of(error) }
-        rows.attach(to: &result)
-
-        if result.rows.isEmpty, !result.accounts.contains(where: { $0.account == account }) {
-            throw Self.unknownAccount(account, among: result.accounts.map(\.account))
-        }
-        let statement = AccountStatement(
-            account: account, result: result, from: window.from, until: window.until, asOf: output.asOf,
-            language: language, zoneOffset: dayOffset ?? options.dayOffsetSeconds, alsoCurrency: alsoCurrency)
         do { try statement.write(to: directory, csvBOM: output.csvBOM) } catch {
             throw CommandFailure(.ioError, error.description)
         }
         console.out(statement.summaryLine(outDirectory: output.outDirectory))
         return .success
-    }
-
-    /// A mistyped account: exit 66 with the nearest accounts of the logs, instead of an empty
-    /// statement that looks like "this customer made no requests".
-    static func unknownAccount(_ account: String, among accounts: [String]) -> CommandFailure {
-        CommandFailure(.noInput, AccountStatement.unknownAccountMessage(account, among: accounts))
     }
 }
