@@ -13,15 +13,10 @@ struct PricesGatewayCommand {
     static let catalog = Option("--catalog", "CATALOG", "snapshot: the catalog to append to (created when missing)")
     static let effectiveFrom = Option(
         "--effective-from", "T", "when the version takes effect: RFC 3339 with offset, or Unix seconds (default: now)")
-    static let unit = Option("--unit", "NAME", "the site's own unit (e.g. points), recorded as unit.site")
-    static let perCurrency = Option("--per-currency", "N", "site units per unit of --currency (e.g. 10000 per CNY)")
-    static let currency = Option("--currency", "C", "the currency a buyer pays in")
-    static let topupRate = Option("--topup-rate", "R", "what a buyer pays in that currency per $1 of quota")
-    static let siteScale = Option("--site-scale", "N", "the decimals reports show site-unit figures with (default 0)")
-    static let options = [
-        InputOptions.gatewayDatabase, InputOptions.passwordFile, settings, out, catalog, effectiveFrom, unit,
-        perCurrency, currency, topupRate, siteScale,
-    ]
+    static let options =
+        [
+            InputOptions.gatewayDatabase, InputOptions.passwordFile, settings, out, catalog, effectiveFrom,
+        ] + SiteUnitOptions.options
 
     typealias Mode = GatewayCatalogFile.Mode
     enum Source {
@@ -69,31 +64,7 @@ struct PricesGatewayCommand {
         } else {
             effectiveFrom = nil
         }
-        let siteValues = try [Self.unit, Self.perCurrency, Self.currency, Self.topupRate].map {
-            try arguments.value($0)
-        }
-        let siteScale = try arguments.integer(Self.siteScale, in: 0...12)
-        if siteValues.allSatisfy({ $0 == nil }) {
-            if siteScale != nil { throw UsageError("--site-scale goes with --unit NAME (the site's unit)") }
-            site = nil
-        } else {
-            guard let unit = siteValues[0], let perCurrency = siteValues[1], let currency = siteValues[2],
-                let rate = siteValues[3]
-            else {
-                throw UsageError(
-                    "the site's unit needs all of --unit NAME --per-currency N --currency C --topup-rate R")
-            }
-            func positive(_ option: String, _ text: String) throws -> Rational {
-                guard let value = try? Rational(parsing: text), value > .zero else {
-                    throw UsageError("\(option) takes a positive decimal or fraction, not '\(text)'")
-                }
-                return value
-            }
-            guard !unit.isEmpty, !currency.isEmpty else { throw UsageError("--unit and --currency must not be empty") }
-            site = PriceCatalog.SiteUnit(
-                name: unit, currency: currency, perCurrency: try positive("--per-currency", perCurrency),
-                topupRate: try positive("--topup-rate", rate), scale: siteScale ?? 0)
-        }
+        site = try SiteUnitOptions(arguments).site
     }
 
     func run(console: Console) throws -> ExitStatus {

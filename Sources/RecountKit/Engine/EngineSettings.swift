@@ -42,7 +42,7 @@ extension EngineSettings {
 }
 
 /// `--spill-dir` names no existing directory (exit 66).
-public struct SpillDirectoryError: Error, Sendable, CustomStringConvertible {
+public struct SpillDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {
     public let path: String
     public var description: String { "\(path): --spill-dir must be an existing directory" }
 }
