@@ -2,13 +2,18 @@
 /// per option (from the declarations, aligned and wrapped), notes after them, and the exit
 /// statuses.
 public struct CommandHelp: Sendable {
+    /// One line for the list of commands (swift-argument-parser's `abstract`).
+    public var abstract: String
     public var usage: [String]
     public var about: String
     public var options: [Option]
     public var notes: String?
     public var exit: String
 
-    public init(usage: [String], about: String, options: [Option], notes: String? = nil, exit: String) {
+    public init(
+        abstract: String, usage: [String], about: String, options: [Option], notes: String? = nil, exit: String
+    ) {
+        self.abstract = abstract
         self.usage = usage
         self.about = about
         self.options = options
@@ -45,6 +50,15 @@ public struct CommandHelp: Sendable {
             }
         }
         return lines
+    }
+
+    /// `  name   abstract`, one line per command, the abstracts aligned.
+    public static func commandLines(_ commands: [(name: String, help: CommandHelp)]) -> [String] {
+        let column = 2 + (commands.map(\.name.count).max() ?? 0) + 3
+        return commands.map { name, help in
+            let line = "  " + name
+            return line + String(repeating: " ", count: column - line.count) + help.abstract
+        }
     }
 
     /// Words of `text` in lines of at most `first` (then `rest`) characters; a longer word is a

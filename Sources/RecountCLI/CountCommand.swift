@@ -24,6 +24,7 @@ struct CountCommand: RecountCommand {
     static let breakdownOption = Option(flag: "--breakdown", "with --chat: print the per-message terms to stderr")
 
     static let helpPage = CommandHelp(
+        abstract: "count the tokens of a file or stdin (tiktoken-exact)",
         usage: ["recount count [--model M | --encoding E] [--ids] [--chat [--breakdown]] [FILE|-]"],
         about: """
             Counts the tokens of FILE (or stdin) as one text and prints the count alone.

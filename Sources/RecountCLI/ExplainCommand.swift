@@ -8,6 +8,7 @@ struct ExplainCommand: RecountCommand {
     static let json = Option(flag: "--json", "machine-readable output (schema recount.explain/1)")
 
     static let helpPage = CommandHelp(
+        abstract: "explain one request's charge step by step",
         usage: ["recount explain REQUEST_ID [PATH…] [options]"],
         about: """
             Explains one request: its tokens (per message, with overheads, names, tool definitions

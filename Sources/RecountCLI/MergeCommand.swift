@@ -8,6 +8,7 @@ struct MergeCommand: RecountCommand {
     static let out = Option("--out", "DIR", "where the merged reports go (default Reports)")
 
     static let helpPage = CommandHelp(
+        abstract: "combine the outputs of 'reconcile --shard K/N' into the single run's reports",
         usage: ["recount merge DIR… [--out DIR] [--strict]"],
         about: """
             Combines the output directories of 'recount reconcile --shard K/N' (every K of one N,

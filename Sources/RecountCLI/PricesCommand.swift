@@ -8,6 +8,7 @@ import RecountKit
 /// (`PricesGatewayCommand`).
 struct PricesCommand: RecountCommand {
     static let helpPage = CommandHelp(
+        abstract: "check a price catalog ('recount prices check FILE')",
         usage: [
             "recount prices check FILE",
             "recount prices import (--gateway-db URL | --settings FILE) --out CATALOG",

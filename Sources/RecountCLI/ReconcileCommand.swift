@@ -14,6 +14,7 @@ struct ReconcileCommand: RecountCommand {
         "--max-rejects", "N", "stop (exit 65) when more than N lines are rejected (default: unlimited)")
 
     static let helpPage = CommandHelp(
+        abstract: "recount, re-price and diff a day of relay logs; write reports and credits",
         usage: ["recount reconcile [PATH…] [options]"],
         about: """
             Recounts, re-prices and diffs relay logs; writes reports and credits to --out.

@@ -6,31 +6,20 @@ import RecountKit
 public enum RecountCommandLine {
     public static let version = "recount 0.1.0"
 
-    nonisolated(unsafe) static let commands: [String: any RecountCommand.Type] = [
-        "count": CountCommand.self,
-        "reconcile": ReconcileCommand.self,
-        "prices": PricesCommand.self,
-        "explain": ExplainCommand.self,
-        "statement": StatementCommand.self,
-        "merge": MergeCommand.self,
-        "sample": SampleCommand.self,
+    /// The commands, in the order `recount --help` lists them.
+    nonisolated(unsafe) static let commandList: [(name: String, command: any RecountCommand.Type)] = [
+        ("reconcile", ReconcileCommand.self), ("count", CountCommand.self), ("explain", ExplainCommand.self),
+        ("statement", StatementCommand.self), ("prices", PricesCommand.self), ("sample", SampleCommand.self),
+        ("merge", MergeCommand.self),
     ]
+    nonisolated(unsafe) static let commands = Dictionary(uniqueKeysWithValues: commandList)
 
     static var usage: String {
-        """
-        usage: recount <command> [options]
-
-        commands:
-          reconcile   recount, re-price and diff a day of relay logs; write reports and credits
-          count       count the tokens of a file or stdin (tiktoken-exact)
-          explain     explain one request's charge step by step
-          statement   one account's requests and totals for a period (CSV + HTML)
-          prices      check a price catalog ('recount prices check FILE')
-          sample      generate a realistic sample day
-          merge       combine the outputs of 'reconcile --shard K/N' into the single run's reports
-
-        'recount <command> --help' shows a command's options; 'recount --version' the version.
-        """
+        let commands = CommandHelp.commandLines(commandList.map { ($0.name, $0.command.helpPage) })
+        return
+            (["usage: recount <command> [options]", "", "commands:"] + commands + [
+                "", "'recount <command> --help' shows a command's options; 'recount --version' the version.",
+            ]).joined(separator: "\n")
     }
 
     public static func run(_ argv: [String], console: Console) -> Int32 {

@@ -23,6 +23,7 @@ struct SampleCommand: RecountCommand {
     static let jobs = Option("--jobs", "N", "threads (default: all cores); the files never depend on it")
 
     static let helpPage = CommandHelp(
+        abstract: "generate a realistic sample day",
         usage: ["recount sample --records N [--seed S] --out DIR [--profile classic|realistic] [--jobs N] [--force]"],
         about: """
             Writes a realistic generated relay day that 'recount reconcile DIR' reads as it is:

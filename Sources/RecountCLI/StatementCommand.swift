@@ -11,6 +11,7 @@ struct StatementCommand: RecountCommand {
         "the zone its times are shown in (default: the catalog's, from its latest version's effective_from)")
 
     static let helpPage = CommandHelp(
+        abstract: "one account's requests and totals for a period (CSV + HTML)",
         usage: ["recount statement ACCOUNT [PATH…] [options]"],
         about: """
             Writes statement-<account>-<hash>.csv and .html to --out: every request of ACCOUNT that

@@ -31,9 +31,19 @@ import Testing
             ])
     }
 
+    @Test func theCommandListAlignsTheAbstracts() {
+        let run = CommandHelp(abstract: "runs FILE", usage: [], about: "", options: [], exit: "")
+        let stop = CommandHelp(abstract: "stops", usage: [], about: "", options: [], exit: "")
+        #expect(
+            CommandHelp.commandLines([("run", run), ("shutdown", stop)]) == [
+                "  run        runs FILE", "  shutdown   stops",
+            ])
+    }
+
     @Test func theHelpHasUsageAboutOptionsNotesAndExit() {
         let help = CommandHelp(
-            usage: ["tool run FILE", "tool stop"], about: "Runs FILE.", options: [Option(flag: "--fast", "quickly")],
+            abstract: "runs things", usage: ["tool run FILE", "tool stop"], about: "Runs FILE.",
+            options: [Option(flag: "--fast", "quickly")],
             notes: "More.", exit: "exit: 0 done")
         #expect(
             help.text == """
