@@ -38,13 +38,14 @@ let package = Package(
         .target(
             name: "RecountCLI",
             dependencies: ["ArgumentParsing", "RecountKit", "RecountSample", "TokenCounter", "GatewayDB"]),
-        .executableTarget(name: "recount", dependencies: ["RecountCLI", "RecountKit"]),
+        .executableTarget(name: "recount", dependencies: ["ArgumentParsing", "RecountCLI", "RecountKit"]),
         // What the test targets share: the seeded PRNG, the scratch-directory fixture.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter", "TestSupport"]),
         .testTarget(
             name: "RecountKitTests", dependencies: ["RecountKit", "RecountSample", "TokenCounter", "TestSupport"]),
-        .testTarget(name: "GatewayDBTests", dependencies: ["GatewayDB", "RecountKit", "RecountCLI"]),
+        .testTarget(
+            name: "GatewayDBTests", dependencies: ["ArgumentParsing", "GatewayDB", "RecountKit", "RecountCLI"]),
         .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
         .testTarget(
             name: "RecountCLITests",

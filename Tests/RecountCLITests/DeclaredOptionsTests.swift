@@ -6,9 +6,9 @@ import Testing
 /// Each command's `--help` and its parser are made from one list of declarations: every option
 /// declared is shown, and every option shown is accepted.
 @Suite struct DeclaredOptionsTests {
-    @Test(arguments: RecountCommandLine.commands.keys.sorted())
+    @Test(arguments: RecountCommandLine.commandList.map(\.name))
     func everyDeclaredOptionIsInTheHelpAndParses(name: String) throws {
-        let command = try #require(RecountCommandLine.commands[name])
+        let command = try #require(RecountCommandLine.commandList.first { $0.name == name }?.command)
         let declared = command.helpPage.options
         #expect(!declared.isEmpty)
         #expect(Set(declared.map(\.name)).count == declared.count, "an option declared twice in \(name)")
