@@ -85,12 +85,6 @@ struct CountCommand: RecountCommand {
             if let breakdown = outcome.breakdown { console.writeError(breakdown) }
             console.out(outcome.answer)
             return .success
-        } catch {
-            switch error {
-            case .missing: throw CommandFailure(.noInput, error.description)
-            case .unreadable, .encoding: throw CommandFailure(.ioError, error.description)
-            case .malformed: throw CommandFailure(.dataError, error.description)
-            }
-        }
+        } catch { throw CommandFailure.of(error) }
     }
 }

@@ -53,11 +53,7 @@ struct ExplainCommand: RecountCommand {
         let alsoCurrency = try currency.conversion(catalog: options.catalog)
         var explanation: Explanation
         do { explanation = try RequestExplainer(options: options).explain(requestID: requestID) } catch {
-            switch error {
-            case .input(let input): throw CommandFailure.of(input)
-            case .notFound: throw CommandFailure(.noInput, error.description)
-            case .arithmetic, .rejected: throw CommandFailure(.dataError, error.description)
-            }
+            throw CommandFailure.of(error)
         }
         explanation.alsoCurrency = alsoCurrency
         console.writeOut(json ? explanation.json() : explanation.text())

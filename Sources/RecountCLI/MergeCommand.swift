@@ -39,7 +39,7 @@ struct MergeCommand: RecountCommand {
 
     func run(console: Console) throws -> ExitStatus {
         let merge: ShardMerge
-        do { merge = try ShardMerge(directories: directories) } catch { throw Self.failure(error) }
+        do { merge = try ShardMerge(directories: directories) } catch { throw CommandFailure.of(error) }
         let output = try OutputDirectory.locked(outDirectory)
         try ReconcileCommand.committing {
             try ReportWriter(result: merge.result, parameters: merge.parameters).commit(
@@ -51,13 +51,5 @@ struct MergeCommand: RecountCommand {
                 conversions: merge.parameters.conversions(unit: merge.result.unit)))
         if strict, merge.result.tally(.issued).count > 0 { return .discrepancies }
         return .success
-    }
-
-    static func failure(_ error: MergeError) -> CommandFailure {
-        switch error {
-        case .missing: CommandFailure(.noInput, error.description)
-        case .unreadable: CommandFailure(.ioError, error.description)
-        case .corrupt, .mismatch, .arithmetic, .tooManyRejects: CommandFailure(.dataError, error.description)
-        }
     }
 }

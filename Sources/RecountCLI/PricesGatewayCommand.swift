@@ -81,14 +81,7 @@ struct PricesGatewayCommand {
                 try GatewayCatalogFile.update(
                     mode, settings: settings, catalogPath: catalogPath, options: options,
                     warn: { console.error("warning: \($0)") }))
-        } catch {
-            switch error {
-            case .missing: throw CommandFailure(.noInput, error.description)
-            case .io: throw CommandFailure(.ioError, error.description)
-            case .invalid: throw CommandFailure(.dataError, error.description)
-            case .database(let database): throw CommandFailure.of(database)
-            }
-        }
+        } catch { throw CommandFailure.of(error) }
         return .success
     }
 

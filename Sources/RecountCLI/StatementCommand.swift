@@ -72,12 +72,7 @@ struct StatementCommand: RecountCommand {
             statement = try AccountStatement.reconcile(
                 account: account, options: options, from: window.from, until: window.until, asOf: output.asOf,
                 language: language, zoneOffset: dayOffset, alsoCurrency: alsoCurrency)
-        } catch {
-            switch error {
-            case .run(let run): throw CommandFailure.of(run)
-            case .unknownAccount: throw CommandFailure(.noInput, error.description)
-            }
-        }
+        } catch { throw CommandFailure.of(error) }
         do { try statement.write(to: directory, csvBOM: output.csvBOM) } catch {
             throw CommandFailure(.ioError, error.description)
         }
