@@ -5,7 +5,10 @@ import GatewayDB
 /// `--db-password-file`, `--bodies` — resolved the same way, with the same errors, for
 /// `reconcile`, `explain` and `statement`: the PATHs through `InputFiles.resolve`, the catalog
 /// from `pricing` or a PATH directory's `pricing.json`, the ledger from `debits` or a
-/// directory's `debits.jsonl` / `.csv`.
+/// directory's `debits.jsonl` / `.csv`. `--gateway-db URL` (SPEC §2.8) reads the gateway's
+/// `logs` table as well as, or instead of, the PATHs; its password comes from `passwordFile`,
+/// `RECOUNT_DB_PASSWORD` or the client library's own files. `--bodies` (SPEC §2.10): captured
+/// bodies joined to the rows by request id.
 public struct DayInputs: Sendable {
     public var paths: [String]
     /// No PATH was given and `paths` is the command's default (the demo's `SampleLogs`).
