@@ -32,13 +32,23 @@ let package = Package(
         .target(name: "RecountKit", dependencies: ["TokenCounter", "CZlib", "GatewayDB"]),
         // The sample-day generator (`recount sample`, and the tests' generated days).
         .target(name: "RecountSample", dependencies: ["RecountKit", "TokenCounter"]),
-        .target(name: "RecountCLI", dependencies: ["RecountKit", "RecountSample", "TokenCounter", "GatewayDB"]),
-        .executableTarget(name: "recount", dependencies: ["RecountCLI", "RecountKit"]),
+        // Generic argv parsing and generated help (what swift-argument-parser would be): knows
+        // nothing of Recount.
+        .target(name: "ArgumentParsing"),
+        .target(
+            name: "RecountCLI",
+            dependencies: ["ArgumentParsing", "RecountKit", "RecountSample", "TokenCounter", "GatewayDB"]),
+        .executableTarget(name: "recount", dependencies: ["ArgumentParsing", "RecountCLI", "RecountKit"]),
         // What the test targets share: the seeded PRNG, the scratch-directory fixture.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TokenCounterTests", dependencies: ["TokenCounter", "TestSupport"]),
-        .testTarget(name: "RecountKitTests", dependencies: ["RecountKit", "RecountSample", "TokenCounter", "TestSupport"]),
-        .testTarget(name: "GatewayDBTests", dependencies: ["GatewayDB", "RecountKit", "RecountCLI"]),
-        .testTarget(name: "RecountCLITests", dependencies: ["RecountCLI", "RecountKit", "RecountSample", "TestSupport"]),
+        .testTarget(
+            name: "RecountKitTests", dependencies: ["RecountKit", "RecountSample", "TokenCounter", "TestSupport"]),
+        .testTarget(
+            name: "GatewayDBTests", dependencies: ["ArgumentParsing", "GatewayDB", "RecountKit", "RecountCLI"]),
+        .testTarget(name: "ArgumentParsingTests", dependencies: ["ArgumentParsing"]),
+        .testTarget(
+            name: "RecountCLITests",
+            dependencies: ["ArgumentParsing", "RecountCLI", "RecountKit", "RecountSample", "TestSupport"]),
     ]
 )

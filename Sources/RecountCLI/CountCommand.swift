@@ -1,3 +1,4 @@
+import ArgumentParsing
 import Foundation
 import RecountKit
 import TokenCounter
@@ -8,43 +9,49 @@ import TokenCounter
 /// everything else — a model fallback, replaced invalid UTF-8, an incomplete chat count, the
 /// breakdown — goes to stderr.
 struct CountCommand: RecountCommand {
-    static let spec = Arguments.Spec(options: ["--model", "--encoding"], flags: ["--ids", "--chat", "--breakdown"])
-    static let help = """
-        usage: recount count [--model M | --encoding E] [--ids] [--chat [--breakdown]] [FILE|-]
+    static let encodingOption = Option(
+        "--encoding", "E",
+        "r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base, o200k_harmony (default o200k_base)")
+    static let model = Option(
+        "--model", "M",
+        "pick the encoding the way tiktoken maps model M; a model tiktoken does not know falls back to o200k_base, with a note on stderr"
+    )
+    static let ids = Option(flag: "--ids", "print the token ids, space-separated, instead of the count")
+    static let chatOption = Option(
+        flag: "--chat",
+        "FILE is a chat request body (JSON: model, messages, tools, functions); print its prompt tokens by the OpenAI cookbook rules. --model overrides the body's model; --encoding and --ids do not apply"
+    )
+    static let breakdownOption = Option(flag: "--breakdown", "with --chat: print the per-message terms to stderr")
 
-        Counts the tokens of FILE (or stdin) as one text and prints the count alone.
-        The file's exact bytes are decoded as UTF-8: no newline translation, a trailing newline
-        and a BOM count as text; invalid UTF-8 becomes U+FFFD (one per maximal invalid
-        subpart) with a warning on stderr. Special-token text such as <|endoftext|> counts as
-        ordinary text.
-          --encoding E   r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base, o200k_harmony
-                         (default o200k_base)
-          --model M      pick the encoding the way tiktoken maps model M; a model tiktoken
-                         does not know falls back to o200k_base, with a note on stderr
-          --ids          print the token ids, space-separated, instead of the count
-          --chat         FILE is a chat request body (JSON: model, messages, tools, functions);
-                         print its prompt tokens by the OpenAI cookbook rules. --model
-                         overrides the body's model; --encoding and --ids do not apply
-          --breakdown    with --chat: print the per-message terms to stderr
-        A chat count that misses a part it cannot count (an image without width/height, an
-        audio part, a built-in tool) still prints the counted total, and names each missing
-        part on stderr ("incomplete: …"): billing should then use the reported usage.
+    static let helpPage = CommandHelp(
+        abstract: "count the tokens of a file or stdin (tiktoken-exact)",
+        usage: ["recount count [--model M | --encoding E] [--ids] [--chat [--breakdown]] [FILE|-]"],
+        about: """
+            Counts the tokens of FILE (or stdin) as one text and prints the count alone.
+            The file's exact bytes are decoded as UTF-8: no newline translation, a trailing newline
+            and a BOM count as text; invalid UTF-8 becomes U+FFFD (one per maximal invalid
+            subpart) with a warning on stderr. Special-token text such as <|endoftext|> counts as
+            ordinary text.
+            """,
+        options: [encodingOption, model, ids, chatOption, breakdownOption],
+        notes: """
+            A chat count that misses a part it cannot count (an image without width/height, an
+            audio part, a built-in tool) still prints the counted total, and names each missing
+            part on stderr ("incomplete: …"): billing should then use the reported usage.
+            """,
+        exit: """
+            exit status: 0 counted; 64 bad usage (unknown encoding, …); 65 malformed chat JSON;
+                         66 FILE missing; 74 FILE unreadable
+            """)
 
-        exit status: 0 counted; 64 bad usage (unknown encoding, …); 65 malformed chat JSON;
-                     66 FILE missing; 74 FILE unreadable
-        """
-
-    let encoding: EncodingName
-    let modelName: String?
+    let request: TokenCountRequest
     let path: String?
-    let printIDs: Bool
-    let chat: Bool
-    let breakdown: Bool
 
     init(arguments: Arguments) throws {
-        let encodingName = try arguments.value("--encoding")
-        modelName = try arguments.value("--model")
+        let encodingName = try arguments.value(Self.encodingOption)
+        let modelName = try arguments.value(Self.model)
         if modelName != nil, encodingName != nil { throw UsageError("give --model or --encoding, not both") }
+        var encoding = EncodingName.o200k_base
         if let encodingName {
             guard let known = EncodingName(rawValue: encodingName) else {
                 throw UsageError(
@@ -54,87 +61,30 @@ struct CountCommand: RecountCommand {
             encoding = known
         } else if let modelName {
             encoding = ModelEncoding.resolve(modelName).encoding
-        } else {
-            encoding = .o200k_base
         }
         guard arguments.positionals.count <= 1 else { throw UsageError("count takes at most one FILE") }
         path = arguments.positionals.first
-        printIDs = arguments.flag("--ids")
-        chat = arguments.flag("--chat")
-        breakdown = arguments.flag("--breakdown")
+        let printIDs = arguments.flag(Self.ids)
+        let chat = arguments.flag(Self.chatOption)
+        let breakdown = arguments.flag(Self.breakdownOption)
         if chat, encodingName != nil {
             throw UsageError("--chat takes its encoding from the model; give --model, not --encoding")
         }
         if chat, printIDs { throw UsageError("--ids does not apply to --chat") }
         if breakdown, !chat { throw UsageError("--breakdown needs --chat") }
+        request = TokenCountRequest(
+            encoding: encoding, model: modelName, mode: chat ? .chat(breakdown: breakdown) : .text(ids: printIDs),
+            inputName: path == nil || path == "-" ? "<stdin>" : path!)
     }
-
-    /// What the input is called in messages.
-    var inputName: String { path == nil || path == "-" ? "<stdin>" : path! }
 
     func run(console: Console) throws -> ExitStatus {
-        let data = try readInput(console: console)
-        return chat ? try runChat(data, console: console) : try runText(data, console: console)
-    }
-
-    private func readInput(console: Console) throws -> Data {
-        guard let path, path != "-" else { return console.readInput() }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CommandFailure(.noInput, "\(path): no such file")
-        }
-        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
-            throw CommandFailure(.ioError, "\(path): cannot read\(isDirectory.boolValue ? " (a directory)" : "")")
-        }
-        return data
-    }
-
-    private func runText(_ data: Data, console: Console) throws -> ExitStatus {
-        if let modelName, ModelEncoding.resolve(modelName).isFallback {
-            console.error(
-                "recount count: model '\(modelName)' is not in tiktoken's model map; counting with \(ModelEncoding.fallback.rawValue)"
-            )
-        }
-        let decoded = CountText.decodeUTF8(data)
-        if decoded.replacedSequences > 0 {
-            console.error(
-                "recount count: \(inputName): \(decoded.replacedSequences) invalid UTF-8 sequence(s) replaced by U+FFFD"
-            )
-        }
-        let encoder = try Encoding.named(encoding)
-        if printIDs {
-            console.out(encoder.encode(decoded.text).map(String.init).joined(separator: " "))
-        } else {
-            console.out(String(encoder.count(decoded.text)))
-        }
-        return .success
-    }
-
-    private func runChat(_ data: Data, console: Console) throws -> ExitStatus {
-        let body: JSONValue
         do {
-            body = try JSONParser.parse([UInt8](data))
-        } catch {
-            throw CommandFailure(.dataError, "\(inputName): \(error.description)")
-        }
-        let count: ChatPromptCount
-        do {
-            count = try ChatPromptCounter.count(body: body, model: modelName)
-        } catch .encoding(let error) {
-            throw CommandFailure(.ioError, error.description)
-        } catch {
-            throw CommandFailure(.dataError, "\(inputName): \(error.description)")
-        }
-        if count.modelIsFallback {
-            console.error(
-                "recount count: model '\(count.model)' is not in tiktoken's model map; counting with \(count.encoding.rawValue)"
-            )
-        }
-        for reason in count.incompleteReasons {
-            console.error("recount count: incomplete: \(reason)")
-        }
-        if breakdown { console.writeError(CountText.breakdown(count)) }
-        console.out(String(count.total))
-        return .success
+            let data = try path.flatMap { $0 == "-" ? nil : $0 }.map(TokenCountRequest.read) ?? console.readInput()
+            let outcome = try request.count(data)
+            for note in outcome.notes { console.error("recount count: \(note)") }
+            if let breakdown = outcome.breakdown { console.writeError(breakdown) }
+            console.out(outcome.answer)
+            return .success
+        } catch { throw CommandFailure.of(error) }
     }
 }

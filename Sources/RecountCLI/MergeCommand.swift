@@ -1,25 +1,26 @@
+import ArgumentParsing
 import Foundation
 import RecountKit
 
 /// `recount merge DIR… --out DIR`: the shards of one `reconcile --shard K/N` run, put back
 /// together — byte-identical to the reports one unsharded run would have written.
 struct MergeCommand: RecountCommand {
-    static let spec = Arguments.Spec(options: ["--out"], flags: ["--strict"])
+    static let out = Option("--out", "DIR", "where the merged reports go (default Reports)")
 
-    static let help = """
-        usage: recount merge DIR… [--out DIR] [--strict]
-
-        Combines the output directories of 'recount reconcile --shard K/N' (every K of one N,
-        same logs and flags) into the reports one unsharded run would have written. Each DIR
-        must hold the shard.state file a sharded run leaves beside its reports.
-
-          --out DIR   where the merged reports go (default Reports)
-          --strict    exit 1 when there are credits to issue
-
-        exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 the shards do not make one run
-              (missing or repeated shard, other flags or inputs, damaged state) · 66 a DIR or its
-              shard.state is missing · 74 I/O error or output directory busy
-        """
+    static let helpPage = CommandHelp(
+        abstract: "combine the outputs of 'reconcile --shard K/N' into the single run's reports",
+        usage: ["recount merge DIR… [--out DIR] [--strict]"],
+        about: """
+            Combines the output directories of 'recount reconcile --shard K/N' (every K of one N,
+            same logs and flags) into the reports one unsharded run would have written. Each DIR
+            must hold the shard.state file a sharded run leaves beside its reports.
+            """,
+        options: [out, ReconcileCommand.strict],
+        exit: """
+            exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 the shards do not make one run
+                  (missing or repeated shard, other flags or inputs, damaged state) · 66 a DIR or its
+                  shard.state is missing · 74 I/O error or output directory busy
+            """)
 
     let directories: [String]
     let outDirectory: String
@@ -28,8 +29,8 @@ struct MergeCommand: RecountCommand {
     init(arguments: Arguments) throws {
         directories = arguments.positionals
         guard !directories.isEmpty else { throw UsageError("give the shard output directories to merge") }
-        outDirectory = try arguments.value("--out") ?? "Reports"
-        strict = arguments.flag("--strict")
+        outDirectory = try arguments.value(Self.out) ?? OutputOptions.reports.directory
+        strict = arguments.flag(ReconcileCommand.strict)
         let standardized = Set(directories.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         guard !standardized.contains(URL(fileURLWithPath: outDirectory).standardizedFileURL.path) else {
             throw UsageError("--out must not be one of the shard directories")
@@ -38,27 +39,17 @@ struct MergeCommand: RecountCommand {
 
     func run(console: Console) throws -> ExitStatus {
         let merge: ShardMerge
-        do { merge = try ShardMerge(directories: directories) } catch { throw Self.failure(error) }
-        let output: OutputDirectory
-        do { output = try OutputDirectory(path: outDirectory) } catch {
-            throw CommandFailure(.ioError, error.description)
+        do { merge = try ShardMerge(directories: directories) } catch { throw CommandFailure.of(error) }
+        let output = try OutputDirectory.locked(outDirectory)
+        try ReconcileCommand.committing {
+            try ReportWriter(result: merge.result, parameters: merge.parameters).commit(
+                to: output, writeState: false, streams: merge.records)
         }
-        try ReconcileCommand.write(
-            ReportWriter(result: merge.result, parameters: merge.parameters), to: output, writeState: false,
-            streams: merge.records)
         console.out(
             SummaryLine.text(
                 merge.result, outDirectory: outDirectory,
                 conversions: merge.parameters.conversions(unit: merge.result.unit)))
         if strict, merge.result.tally(.issued).count > 0 { return .discrepancies }
         return .success
-    }
-
-    static func failure(_ error: MergeError) -> CommandFailure {
-        switch error {
-        case .missing: CommandFailure(.noInput, error.description)
-        case .unreadable: CommandFailure(.ioError, error.description)
-        case .corrupt, .mismatch, .arithmetic, .tooManyRejects: CommandFailure(.dataError, error.description)
-        }
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParsing
 import Foundation
 import RecountKit
 
@@ -6,41 +7,39 @@ import RecountKit
 /// `recount prices import` / `snapshot`: a catalog from a gateway's settings
 /// (`PricesGatewayCommand`).
 struct PricesCommand: RecountCommand {
-    static let spec = Arguments.Spec(options: PricesGatewayCommand.options)
-    static let help = """
-        usage: recount prices check FILE
-               recount prices import (--gateway-db URL | --settings FILE) --out CATALOG
-                      [--effective-from T] [--unit NAME --per-currency N --currency C --topup-rate R
-                      [--site-scale N]]
-               recount prices snapshot (--gateway-db URL | --settings FILE) --catalog CATALOG
-                      [--effective-from T] [--unit NAME --per-currency N --currency C --topup-rate R
-                      [--site-scale N]]
+    static let helpPage = CommandHelp(
+        abstract: "check a price catalog ('recount prices check FILE')",
+        usage: [
+            "recount prices check FILE",
+            "recount prices import (--gateway-db URL | --settings FILE) --out CATALOG",
+            "       [--effective-from T] [--unit NAME --per-currency N --currency C --topup-rate R [--site-scale N]]",
+            "recount prices snapshot (--gateway-db URL | --settings FILE) --catalog CATALOG",
+            "       [--effective-from T] [--unit NAME --per-currency N --currency C --topup-rate R [--site-scale N]]",
+        ],
+        about: """
+            check: validates a price catalog (schema recount.pricing/1) and recomputes every figure
+            under a model's "published" (input_units_per_1k, output_units_per_1k, input_currency_per_1k,
+            units_per_token, …). A figure matches when the exact value, rounded half_up to the
+            decimals the figure is written with, equals it. Prints one line per finding
+            (FILE: JSON path: problem) and a summary line.
 
-        check: validates a price catalog (schema recount.pricing/1) and recomputes every figure
-        under a model's "published" (input_units_per_1k, output_units_per_1k, input_currency_per_1k,
-        units_per_token, …). A figure matches when the exact value, rounded half_up to the
-        decimals the figure is written with, equals it. Prints one line per finding
-        (FILE: JSON path: problem) and a summary line.
-        Exit status: 0 clean, 1 findings, 65 not a catalog, 66 FILE missing, 64 usage.
+            import: builds a catalog from a one-api / new-api gateway's price settings (ModelRatio,
+            CompletionRatio, ModelPrice, GroupRatio, CacheRatio, CreateCacheRatio, ImageRatio,
+            AudioRatio, AudioCompletionRatio) that prices every request as the gateway does, in
+            quota (500,000 = $1). With the site's own unit (--unit, --per-currency, --currency,
+            --topup-rate: all four), reports add the site-unit figures beside the quota ones (SPEC §4.6).
 
-        import: builds a catalog from a one-api / new-api gateway's price settings (ModelRatio,
-        CompletionRatio, ModelPrice, GroupRatio, CacheRatio, CreateCacheRatio, ImageRatio,
-        AudioRatio, AudioCompletionRatio) that prices every request as the gateway does, in
-        quota (500,000 = $1). --settings FILE: a JSON object of option name → value (the JSON
-        text the options table stores, or an object), or the answer of GET /api/option/.
-        --unit/--per-currency/--currency/--topup-rate: the site's own unit (points, 10000 per
-        CNY) and what a buyer pays in that currency per $1 of quota; recorded as unit.site.
-        --site-scale N: the decimals reports show site-unit figures with (default 0).
-        Reports then add the site-unit figures beside the quota ones (SPEC §4.6).
-
-        snapshot: appends a version (effective from now, or --effective-from T) to CATALOG only
-        when the settings changed since its latest version; creates CATALOG when missing. Prints
-        'unchanged' or 'appended version ID'. Writes atomically. Run it nightly before reconcile.
-        Exit status: 0 done (unchanged or appended), 64 usage, 65 bad settings or catalog,
-        66 settings file missing, 69 database unreachable or its client library missing, 74 cannot write.
-        --gateway-db URL reads the options table (read-only); its password as for reconcile
-        (--db-password-file FILE, RECOUNT_DB_PASSWORD, ~/.pgpass / MySQL option files).
-        """
+            snapshot: appends a version (effective from now, or --effective-from T) to CATALOG only
+            when the settings changed since its latest version; creates CATALOG when missing. Prints
+            'unchanged' or 'appended version ID'. Writes atomically. Run it nightly before reconcile.
+            --gateway-db URL reads the options table (read-only).
+            """,
+        options: PricesGatewayCommand.options,
+        exit: """
+            exit: check: 0 clean, 1 findings, 65 not a catalog, 66 FILE missing, 64 usage.
+                  import, snapshot: 0 done (unchanged or appended), 64 usage, 65 bad settings or catalog,
+                  66 settings file missing, 69 database unreachable or its client library missing, 74 cannot write.
+            """)
 
     enum Action {
         case check(path: String)
@@ -58,7 +57,7 @@ struct PricesCommand: RecountCommand {
             guard arguments.positionals.count == 2 else { throw UsageError("'prices check' takes exactly one FILE") }
             for option in PricesGatewayCommand.options where try arguments.value(option) != nil {
                 throw UsageError(
-                    "\(option) is an option of 'prices import' and 'prices snapshot', not of 'prices check'")
+                    "\(option.name) is an option of 'prices import' and 'prices snapshot', not of 'prices check'")
             }
             action = .check(path: arguments.positionals[1])
         case "import", "snapshot":

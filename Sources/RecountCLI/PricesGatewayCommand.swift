@@ -1,14 +1,22 @@
+import ArgumentParsing
 import Foundation
-import GatewayDB
 import RecountKit
 
 /// `recount prices import` and `recount prices snapshot` (logic in
 /// `RecountKit.GatewayCatalogFile`; this parses the options, prints, exits).
 struct PricesGatewayCommand {
-    static let options: Set<String> = [
-        "--gateway-db", "--db-password-file", "--settings", "--out", "--catalog", "--effective-from",
-        "--unit", "--per-currency", "--currency", "--topup-rate", "--site-scale",
-    ]
+    static let settings = Option(
+        "--settings", "FILE",
+        "the gateway's price settings: a JSON object of option name → value (the JSON text the options table stores, or an object), or the answer of GET /api/option/"
+    )
+    static let out = Option("--out", "CATALOG", "import: the catalog to write (replaced)")
+    static let catalog = Option("--catalog", "CATALOG", "snapshot: the catalog to append to (created when missing)")
+    static let effectiveFrom = Option(
+        "--effective-from", "T", "when the version takes effect: RFC 3339 with offset, or Unix seconds (default: now)")
+    static let options =
+        [
+            InputOptions.gatewayDatabase, InputOptions.passwordFile, settings, out, catalog, effectiveFrom,
+        ] + SiteUnitOptions.options
 
     typealias Mode = GatewayCatalogFile.Mode
     enum Source {
@@ -29,18 +37,18 @@ struct PricesGatewayCommand {
         guard arguments.positionals.count == 1 else {
             throw UsageError("'\(name)' takes no FILE argument; give --settings FILE or --gateway-db URL")
         }
-        switch (try arguments.value("--settings"), try arguments.value("--gateway-db")) {
+        switch (try arguments.value(Self.settings), try arguments.value(InputOptions.gatewayDatabase)) {
         case (let file?, nil): source = .settingsFile(file)
         case (nil, let url?): source = .gatewayDatabase(url)
         case (nil, nil): throw UsageError("'\(name)' needs --settings FILE or --gateway-db URL")
         default: throw UsageError("give --settings or --gateway-db, not both")
         }
-        passwordFile = try arguments.value("--db-password-file")
+        passwordFile = try arguments.value(InputOptions.passwordFile)
         if passwordFile != nil, case .settingsFile = source {
             throw UsageError("--db-password-file goes with --gateway-db URL")
         }
-        let outputOption = mode == .import ? "--out" : "--catalog"
-        let wrongOption = mode == .import ? "--catalog" : "--out"
+        let outputOption = (mode == .import ? Self.out : Self.catalog).name
+        let wrongOption = (mode == .import ? Self.catalog : Self.out).name
         if try arguments.value(wrongOption) != nil {
             throw UsageError("'\(name)' writes \(outputOption) CATALOG, not \(wrongOption)")
         }
@@ -48,7 +56,7 @@ struct PricesGatewayCommand {
             throw UsageError("'\(name)' needs \(outputOption) CATALOG")
         }
         catalogPath = path
-        if let text = try arguments.value("--effective-from") {
+        if let text = try arguments.value(Self.effectiveFrom) {
             guard let time = Timestamp(rfc3339: text) ?? Timestamp(unixNumber: text) else {
                 throw UsageError("--effective-from takes an RFC 3339 time with offset or Unix seconds, not '\(text)'")
             }
@@ -56,29 +64,7 @@ struct PricesGatewayCommand {
         } else {
             effectiveFrom = nil
         }
-        let siteValues = try ["--unit", "--per-currency", "--currency", "--topup-rate"].map { try arguments.value($0) }
-        let siteScale = try arguments.integer("--site-scale", in: 0...12)
-        if siteValues.allSatisfy({ $0 == nil }) {
-            if siteScale != nil { throw UsageError("--site-scale goes with --unit NAME (the site's unit)") }
-            site = nil
-        } else {
-            guard let unit = siteValues[0], let perCurrency = siteValues[1], let currency = siteValues[2],
-                let rate = siteValues[3]
-            else {
-                throw UsageError(
-                    "the site's unit needs all of --unit NAME --per-currency N --currency C --topup-rate R")
-            }
-            func positive(_ option: String, _ text: String) throws -> Rational {
-                guard let value = try? Rational(parsing: text), value > .zero else {
-                    throw UsageError("\(option) takes a positive decimal or fraction, not '\(text)'")
-                }
-                return value
-            }
-            guard !unit.isEmpty, !currency.isEmpty else { throw UsageError("--unit and --currency must not be empty") }
-            site = PriceCatalog.SiteUnit(
-                name: unit, currency: currency, perCurrency: try positive("--per-currency", perCurrency),
-                topupRate: try positive("--topup-rate", rate), scale: siteScale ?? 0)
-        }
+        site = try SiteUnitOptions(arguments).site
     }
 
     func run(console: Console) throws -> ExitStatus {
@@ -86,8 +72,7 @@ struct PricesGatewayCommand {
             let settings: GatewaySettings
             switch source {
             case .gatewayDatabase(let url):
-                let (rows, source) = try GatewayOptionRows.read(databaseURL: url, passwordFile: passwordFile)
-                settings = try GatewayCatalogFile.settings(optionRows: rows, source: source)
+                settings = try GatewayCatalogFile.settings(databaseURL: url, passwordFile: passwordFile)
             case .settingsFile(let path):
                 settings = try GatewayCatalogFile.settings(file: path)
             }
@@ -96,32 +81,9 @@ struct PricesGatewayCommand {
                 try GatewayCatalogFile.update(
                     mode, settings: settings, catalogPath: catalogPath, options: options,
                     warn: { console.error("warning: \($0)") }))
-        } catch let error as GatewayCatalogFile.Failure {
-            switch error {
-            case .missing: throw CommandFailure(.noInput, error.description)
-            case .io: throw CommandFailure(.ioError, error.description)
-            case .invalid: throw CommandFailure(.dataError, error.description)
-            }
-        }
+        } catch { throw CommandFailure.of(error) }
         return .success
     }
 
     static func now() -> Timestamp { Timestamp(seconds: Int64(Date().timeIntervalSince1970)) }
-}
-
-/// `--gateway-db URL`: the gateway's `options` rows as (key, value) pairs, read in one read-only
-/// transaction (`GatewayDatabase.readOptions`); a NULL value reads as empty. The source's name
-/// for messages is the URL without its password.
-enum GatewayOptionRows {
-    static func read(
-        databaseURL: String, passwordFile: String?
-    ) throws -> (rows: [(key: String, value: String)], source: String) {
-        let source = try InputOptions.gatewaySource(url: databaseURL, passwordFile: passwordFile)
-        do {
-            let rows = try GatewayDatabase.readOptions(source.url, credentials: source.credentials)
-            return (rows.map { (key: $0.key, value: $0.value ?? "") }, source.description + " options")
-        } catch {
-            throw CommandFailure.of(error)
-        }
-    }
 }

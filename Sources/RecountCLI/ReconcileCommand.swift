@@ -1,61 +1,37 @@
+import ArgumentParsing
 import Foundation
 import RecountKit
 import TokenCounter
 
 /// `recount reconcile [PATH…]`: the nightly job (SPEC §5).
 struct ReconcileCommand: RecountCommand {
-    static let spec = Arguments.Spec(
-        [
-            InputOptions.self, PricingOptions.self, CreditOptions.self, WindowOptions.self, OutputOptions.self,
-            EngineOptions.self, CurrencyOptions.self,
-        ],
-        options: ["--shard", "--max-rejects", "--day-offset"], flags: ["--strict", "--all-rows"])
+    static let shard = Option("--shard", "K/N", "only accounts whose hash falls in shard K of N (0 ≤ K < N)")
+    static let dayOffset = Option(
+        "--day-offset", "±HH:MM", "day boundary for daily.csv (default: the offset of the catalog's latest version)")
+    static let allRows = Option(flag: "--all-rows", "every request in discrepancies.csv, not only those not ok")
+    static let strict = Option(flag: "--strict", "exit 1 when there are credits to issue")
+    static let maxRejects = Option(
+        "--max-rejects", "N", "stop (exit 65) when more than N lines are rejected (default: unlimited)")
 
-    static let help = """
-        usage: recount reconcile [PATH…] [options]
-
-        Recounts, re-prices and diffs relay logs; writes reports and credits to --out.
-        PATH is a log file (.jsonl, .jsonl.gz, - for stdin) or a directory (its *.jsonl and
-        *.jsonl.gz in name order; its pricing.json and debits.jsonl/debits.csv are defaults).
-        --gateway-db reads the gateway's own logs table instead of (or before) the PATHs.
-
-          --pricing FILE      price catalog (recount.pricing/1); default: pricing.json in a PATH directory
-          --debits FILE       debit ledger (JSONL or CSV); default: debits.jsonl/.csv in a PATH directory;
-                              without one, each line's billed.amount is its debit
-          --gateway-db URL    the gateway's database: sqlite:PATH, postgres://USER@HOST:PORT/DB,
-                              mysql://USER@HOST:PORT/DB; each row is its request's record and debit
-          --db-password-file FILE   the database password (else RECOUNT_DB_PASSWORD, else
-                              ~/.pgpass / MySQL option files); never on the command line
-          --bodies PATH       captured bodies (recount.log/1 lines or {request_id, request, response}
-                              pairs, a file or a directory of *.jsonl) joined to the rows by request
-                              id, so their tokens are recounted (repeatable)
-          --out DIR           where reports go (default Reports)
-          --from T, --until T reconcile requests that started in [from, until) (RFC 3339 with offset)
-          --basis B           auto (default), upstream, recount or billed token counts
-          --tolerance N       |recorded − expected| ≤ N units counts as ok (default 0)
-          --min-credit N      withhold credits smaller than N units (reported, not issued)
-          --issued FILE       credits.jsonl/credits.csv of an earlier run; its ids are never issued again (repeatable)
-          --jobs N            threads for decoding and recounting (default: all cores); output never depends on it
-          --shard K/N         only accounts whose hash falls in shard K of N (0 ≤ K < N)
-          --as-of T           the time printed in summary.json (omitted when not given)
-          --day-offset ±HH:MM day boundary for daily.csv (default: the offset of the catalog's latest version)
-          --csv-bom           start CSV files with a UTF-8 BOM (Excel)
-          --also-currency CUR also show every amount in CUR (the site's currency at its top-up rate,
-                              the ledger's currency, or a version's exchange_rates); a catalog with
-                              unit.site adds its site-unit figures anyway (SPEC §4.6)
-          --all-rows          every request in discrepancies.csv, not only those not ok
-          --strict            exit 1 when there are credits to issue
-          --max-rejects N     stop (exit 65) when more than N lines are rejected (default: unlimited)
-          --spill-dir DIR     where sorted runs go when a day exceeds --sort-memory (default: --out);
-                              unlinked at once, so nothing is left behind on a local disk
-          --sort-memory MB    memory for sorting before spilling to disk (default 64); peak memory is
-                              about this plus 60 MB, whatever the size of the logs
-
-        exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 bad catalog or too many rejects
-              66 input missing · 69 database unreachable, login refused, locked or its client
-              library missing · 74 I/O error, database connection lost midway, or output directory busy
-              130 / 143 interrupted by SIGINT / SIGTERM (temporary files removed)
-        """
+    static let helpPage = CommandHelp(
+        abstract: "recount, re-price and diff a day of relay logs; write reports and credits",
+        usage: ["recount reconcile [PATH…] [options]"],
+        about: """
+            Recounts, re-prices and diffs relay logs; writes reports and credits to --out.
+            PATH is a log file (.jsonl, .jsonl.gz, - for stdin) or a directory (its *.jsonl and
+            *.jsonl.gz in name order; its pricing.json and debits.jsonl/debits.csv are defaults).
+            --gateway-db reads the gateway's own logs table instead of (or before) the PATHs: each
+            row is its request's record and debit.
+            """,
+        options: InputOptions.options + OutputOptions.options(OutputOptions.reports) + WindowOptions.options
+            + PricingOptions.options + CreditOptions.options + CurrencyOptions.options
+            + [shard, dayOffset, allRows, strict, maxRejects] + EngineOptions.options,
+        exit: """
+            exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 bad catalog or too many rejects
+                  66 input missing · 69 database unreachable, login refused, locked or its client
+                  library missing · 74 I/O error, database connection lost midway, or output directory busy
+                  130 / 143 interrupted by SIGINT / SIGTERM (temporary files removed)
+            """)
 
     let inputs: InputOptions
     let pricing: PricingOptions
@@ -75,22 +51,17 @@ struct ReconcileCommand: RecountCommand {
         pricing = try PricingOptions(arguments)
         credits = try CreditOptions(arguments)
         window = try WindowOptions(arguments)
-        output = try OutputOptions(arguments, defaultDirectory: "Reports")
+        output = try OutputOptions(arguments, OutputOptions.reports)
         engine = try EngineOptions(arguments)
         currency = try CurrencyOptions(arguments)
-        shard = try Self.shard(arguments.value("--shard"))
-        dayOffset = try arguments.value("--day-offset").map { text throws(UsageError) in
-            guard let offset = Timestamp.parseOffset(text) else {
-                throw UsageError("--day-offset takes ±HH:MM (e.g. +08:00), not '\(text)'")
-            }
-            return offset
-        }
-        strict = arguments.flag("--strict")
-        allRows = arguments.flag("--all-rows")
-        maxRejects = try arguments.integer("--max-rejects", in: 0...Int.max)
+        shard = try Self.parseShard(arguments.value(Self.shard))
+        dayOffset = try OptionParsing.offset(arguments.value(Self.dayOffset), flag: Self.dayOffset.name)
+        strict = arguments.flag(Self.strict)
+        allRows = arguments.flag(Self.allRows)
+        maxRejects = try arguments.integer(Self.maxRejects, in: 0...Int.max)
     }
 
-    static func shard(_ text: String?) throws(UsageError) -> Shard? {
+    static func parseShard(_ text: String?) throws(UsageError) -> Shard? {
         guard let text else { return nil }
         let parts = text.split(separator: "/")
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, n <= 10_000, k >= 0, k < n else {
@@ -102,70 +73,57 @@ struct ReconcileCommand: RecountCommand {
     func run(console: Console) throws -> ExitStatus {
         var (options, parameters) = try reconcileOptions(console: console)
         // Lock the output directory before the (long) run so an overlapping run stops at once.
-        let directory: OutputDirectory
-        do { directory = try OutputDirectory(path: output.outDirectory) } catch {
-            throw CommandFailure(.ioError, error.description)
-        }
+        let directory = try OutputDirectory.locked(output.outDirectory)
         TerminationSignals.onStop(
             "recount: stopped by a signal; the reports in \(output.outDirectory)/ were left as they were (this run's temporary files removed)"
         )
         options.engine = try engine.settings(outDirectory: output.outDirectory)
-        var pipeline = ReconcilePipeline(options: options)
+        var progress: (@Sendable (Int, Int) -> Void)?
         if console.errorIsTerminal {
-            let progress = ProgressLine(console: console, totalBytes: InputFiles.totalBytes(options.logs))
-            pipeline.progress = { bytes, records in progress.update(bytes: bytes, records: records) }
+            let line = ProgressLine(console: console, totalBytes: InputFiles.totalBytes(options.logs))
+            progress = { line.update(bytes: $0, records: $1) }
         }
-        let sink = SpillingSink(
-            unit: options.catalog.unit, zoneOffset: options.dayOffsetSeconds,
-            conversions: parameters.conversions(unit: options.catalog.unit),
-            directory: options.engine.spillDirectory ?? output.outDirectory,
-            memory: options.sortMemoryBytes / 2)
-        let result: ReconcileResult
-        do { result = try pipeline.run(into: sink) } catch { throw CommandFailure.of(error) }
-        if console.errorIsTerminal { console.writeError("\r\u{1B}[K") }
-        parameters.dayOffsetSeconds = options.dayOffsetSeconds
-        try Self.write(
-            ReportWriter(result: result, parameters: parameters), to: directory, writeState: shard != nil,
-            streams: sink.finish)
+        let run: ReportRun
+        do { run = try ReportRun(options: options, parameters: parameters, progress: progress) } catch {
+            throw CommandFailure.of(error)
+        }
+        if progress != nil { console.writeError("\r\u{1B}[K") }
+        try Self.committing { try run.write(to: directory, writeState: shard != nil) }
         console.out(
             SummaryLine.text(
-                result, outDirectory: output.outDirectory, conversions: parameters.conversions(unit: result.unit)))
-        if strict, result.tally(.issued).count > 0 { return .discrepancies }
+                run.result, outDirectory: output.outDirectory,
+                conversions: parameters.conversions(unit: run.result.unit)))
+        if strict, run.result.tally(.issued).count > 0 { return .discrepancies }
         return .success
     }
 
     /// What the run is told, and what `summary.json` echoes of it.
     func reconcileOptions(console: Console) throws -> (ReconcileOptions, RunParameters) {
         var options = try inputs.load(console: console)
-        var parameters = RunParameters()
-        pricing.apply(to: &options, &parameters)
-        window.apply(to: &options, &parameters)
-        try credits.apply(to: &options, &parameters)
+        pricing.apply(to: &options)
+        window.apply(to: &options)
+        let issued = try credits.apply(to: &options)
         options.allRows = allRows
         options.shard = shard
         options.maxRejects = maxRejects
         if let dayOffset { options.dayOffsetSeconds = dayOffset }
+        var parameters = RunParameters(echoing: options)
+        parameters.issued = issued
         parameters.asOf = output.asOf
-        parameters.shard = shard
-        parameters.allRows = allRows
         parameters.csvBOM = output.csvBOM
-        parameters.maxRejects = maxRejects
-        parameters.pricing = InputFileInfo(
-            path: options.pricingPath, kind: "pricing", bytes: InputFiles.size(options.pricingPath))
-        parameters.gatewayDatabase = options.gatewayDatabase?.summary
         parameters.alsoCurrency = try currency.conversion(catalog: options.catalog)
         return (options, parameters)
     }
 
-    /// Writes the reports and commits them (`ReportWriter.commit`); a failure is exit 74.
-    static func write(
-        _ writer: ReportWriter, to output: OutputDirectory, writeState: Bool,
-        streams: () throws(SpillError) -> (
-            rows: any ReportRecords, credits: any ReportRecords, rejects: any ReportRecords
-        )
-    ) throws {
-        do { try writer.commit(to: output, writeState: writeState, streams: streams) } catch {
-            throw CommandFailure(.ioError, "\(error)")
-        }
+    /// Writes and commits reports (`ReportWriter.commit`); a failure is exit 74.
+    static func committing(_ write: () throws -> Void) throws(CommandFailure) {
+        do { try write() } catch { throw CommandFailure(.ioError, "\(error)") }
+    }
+}
+
+extension OutputDirectory {
+    /// The output directory, locked (exit 74 when busy or not writable).
+    static func locked(_ path: String) throws(CommandFailure) -> OutputDirectory {
+        do { return try OutputDirectory(path: path) } catch { throw CommandFailure(.ioError, error.description) }
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParsing
 import Foundation
 import RecountKit
 import RecountSample
@@ -5,44 +6,43 @@ import RecountSample
 /// `recount sample --records N [--seed S] --out DIR`: a generated relay day for demos, tests
 /// and benchmarks (logic in `RecountSample.SampleGenerator`; this only validates, runs, prints).
 struct SampleCommand: RecountCommand {
-    static let spec = Arguments.Spec(
-        options: ["--records", "--seed", "--out", "--jobs", "--profile"], flags: ["--force"])
+    static let records = Option("--records", "N", "requests to generate (1 to 100000000)")
+    static let seed = Option(
+        "--seed", "S", "seed (0 to 18446744073709551615; default 1): the same N and S give byte-identical files")
+    static let out = Option(
+        "--out", "DIR",
+        "where to write: a new or empty directory, or one an earlier 'recount sample' wrote (its files are replaced)")
+    static let force = Option(
+        flag: "--force",
+        "write into a directory that holds other files too (a pricing.json or debits.jsonl of yours is then replaced, other logs stay beside)"
+    )
+    static let profile = Option(
+        "--profile", "P",
+        "classic (default; about 2 KB a line, small text pools: the day the tests and Reports/ use) or realistic (texts that rarely repeat, conversations that resend their history, shared system prompts, 2-8 KB lines, a third CJK, a quarter streamed, tools on a fifth; plus DIR/gateway/: new-api rows with 'other', refunds, task deltas, bodies keyed by request id, injected gateway cases)"
+    )
+    static let jobs = Option("--jobs", "N", "threads (default: all cores); the files never depend on it")
 
-    static let help = """
-        usage: recount sample --records N [--seed S] --out DIR [--profile classic|realistic] [--jobs N] [--force]
-
-        Writes a realistic generated relay day that 'recount reconcile DIR' reads as it is:
-          DIR/pricing.json                 a recount.pricing/1 catalog with two versions
-                                           (the second from 12:00 +08:00)
-          DIR/debits.jsonl                 the debit ledger
-          DIR/2024-03-01.HH-HH.jsonl       the request logs, one per six hours
-          DIR/sample.json                  what reconcile must find: requests, debits, the
-                                           count of every class and cause, every line it
-                                           must reject (file:line)
-        Requests mix chat (multi-turn, tools, streams as chunks and as SSE lines), legacy
-        completions, embeddings, images and audio across o200k, cl100k and p50k models, a
-        model missing from the catalog, pricing groups, failed requests and one-api rows;
-        prompts mix English, Chinese, code, JSON, emoji and other scripts. A few percent are
-        billed wrongly on purpose — every class and every overcharge cause — plus a few
-        broken lines. About 2 KB of log per record.
-
-          --records N   requests to generate (1 to 100000000)
-          --seed S      seed (0 to 18446744073709551615; default 1): the same N and S give
-                        byte-identical files
-          --out DIR     where to write: a new or empty directory, or one an earlier
-                        'recount sample' wrote (its files are replaced)
-          --force       write into a directory that holds other files too (a pricing.json
-                        or debits.jsonl of yours is then replaced, other logs stay beside)
-          --profile P   classic (default; about 2 KB a line, small text pools: the
-                        day the tests and Reports/ use) or realistic (texts that rarely
-                        repeat, conversations that resend their history, shared system
-                        prompts, 2-8 KB lines, a third CJK, a quarter streamed, tools on
-                        a fifth; plus DIR/gateway/: new-api rows with 'other', refunds,
-                        task deltas, bodies keyed by request id, injected gateway cases)
-          --jobs N      threads (default: all cores); the files never depend on it
-
-        exit: 0 written · 64 usage (a directory with other files, without --force) · 74 I/O error
-        """
+    static let helpPage = CommandHelp(
+        abstract: "generate a realistic sample day",
+        usage: ["recount sample --records N [--seed S] --out DIR [--profile classic|realistic] [--jobs N] [--force]"],
+        about: """
+            Writes a realistic generated relay day that 'recount reconcile DIR' reads as it is:
+              DIR/pricing.json                 a recount.pricing/1 catalog with two versions
+                                               (the second from 12:00 +08:00)
+              DIR/debits.jsonl                 the debit ledger
+              DIR/2024-03-01.HH-HH.jsonl       the request logs, one per six hours
+              DIR/sample.json                  what reconcile must find: requests, debits, the
+                                               count of every class and cause, every line it
+                                               must reject (file:line)
+            Requests mix chat (multi-turn, tools, streams as chunks and as SSE lines), legacy
+            completions, embeddings, images and audio across o200k, cl100k and p50k models, a
+            model missing from the catalog, pricing groups, failed requests and one-api rows;
+            prompts mix English, Chinese, code, JSON, emoji and other scripts. A few percent are
+            billed wrongly on purpose — every class and every overcharge cause — plus a few
+            broken lines. About 2 KB of log per record.
+            """,
+        options: [records, seed, out, force, profile, jobs],
+        exit: "exit: 0 written · 64 usage (a directory with other files, without --force) · 74 I/O error")
 
     let options: SampleOptions
 
@@ -50,28 +50,28 @@ struct SampleCommand: RecountCommand {
         guard arguments.positionals.isEmpty else {
             throw UsageError("unexpected argument '\(arguments.positionals[0])' (sample takes only options)")
         }
-        guard let records = try arguments.integer("--records", in: 1...100_000_000) else {
+        guard let records = try arguments.integer(Self.records, in: 1...100_000_000) else {
             throw UsageError("give --records N")
         }
-        guard let directory = try arguments.value("--out"), !directory.isEmpty else {
+        guard let directory = try arguments.value(Self.out), !directory.isEmpty else {
             throw UsageError("give --out DIR")
         }
         var seed: UInt64 = 1
-        if let text = try arguments.value("--seed") {
+        if let text = try arguments.value(Self.seed) {
             guard let parsed = UInt64(text) else {
                 throw UsageError("--seed takes a whole number from 0 to \(UInt64.max), not '\(text)'")
             }
             seed = parsed
         }
-        let jobs = try arguments.integer("--jobs", in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
+        let jobs = try arguments.integer(Self.jobs, in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
         var profile = SampleProfile.classic
-        if let text = try arguments.value("--profile") {
+        if let text = try arguments.value(Self.profile) {
             guard let parsed = SampleProfile(rawValue: text) else {
                 throw UsageError("--profile takes classic or realistic, not '\(text)'")
             }
             profile = parsed
         }
-        if !arguments.flag("--force"), let foreign = SampleGenerator.foreignFiles(in: directory), !foreign.isEmpty {
+        if !arguments.flag(Self.force), let foreign = SampleGenerator.foreignFiles(in: directory), !foreign.isEmpty {
             let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? ", …" : "")
             throw UsageError(
                 "\(directory) is not empty (\(shown)); sample would replace pricing.json and debits.jsonl there and add logs beside yours: choose a new directory, or give --force"

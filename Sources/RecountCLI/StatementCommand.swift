@@ -1,45 +1,34 @@
+import ArgumentParsing
 import Foundation
 import RecountKit
 
 /// `recount statement ACCOUNT [PATH…]`: one account's requests and totals over a period, as
 /// CSV and HTML, for support to send the customer (SPEC §5).
 struct StatementCommand: RecountCommand {
-    static let spec = Arguments.Spec(
-        [
-            InputOptions.self, WindowOptions.self, OutputOptions.self, PricingOptions.self, CreditOptions.self,
-            CurrencyOptions.self,
-        ],
-        options: ["--lang", "--day-offset"])
+    static let language = Option("--lang", "en|zh", "the statement's words: English (default) or Chinese")
+    static let dayOffset = Option(
+        "--day-offset", "±HH:MM",
+        "the zone its times are shown in (default: the catalog's, from its latest version's effective_from)")
 
-    static let help = """
-        usage: recount statement ACCOUNT [PATH…] [options]
-
-        Writes statement-<account>-<hash>.csv and .html to --out: every request of ACCOUNT that
-        started in [--from, --until) — time, request id, model, tokens, charged, recomputed,
-        difference, result (in words), credit — and a TOTAL row that adds up to its columns.
-        The figures are the reconcile run's; the CSV and the HTML have the same headers. The
-        file name keeps the account's letters and digits (any script) and . _ - (others become
-        _) plus 8 hex digits of its SHA-256, so it never leaves --out and two accounts never
-        share a file. Files are written atomically. PATH as for reconcile (default: SampleLogs).
-
-          --pricing FILE, --debits FILE   as for reconcile
-          --gateway-db URL, --db-password-file FILE   as for reconcile (the gateway's logs table)
-          --bodies PATH                   as for reconcile: captured bodies joined to the rows
-          --from T, --until T             the period (RFC 3339 with offset); default: everything
-          --out DIR                       where the files go (default Statements)
-          --basis B, --tolerance N, --min-credit N, --issued FILE   as for reconcile
-          --as-of T                       the time printed on the statement (omitted when not given)
-          --lang en|zh                    the statement's words: English (default) or Chinese
-          --day-offset ±HH:MM             the zone its times are shown in (default: the catalog's,
-                                          from its latest version's effective_from)
-          --csv-bom                       start the CSV with a UTF-8 BOM (Excel)
-          --also-currency CUR             also show the amounts in CUR, as for reconcile; a catalog
-                                          with unit.site adds the site-unit columns anyway
-
-        exit: 0 written (also when the account's requests all fall outside the period)
-              64 usage · 65 bad catalog · 66 input missing, or an ACCOUNT with no requests in
-              the logs (the nearest accounts are suggested) · 74 I/O error or --out busy
-        """
+    static let helpPage = CommandHelp(
+        abstract: "one account's requests and totals for a period (CSV + HTML)",
+        usage: ["recount statement ACCOUNT [PATH…] [options]"],
+        about: """
+            Writes statement-<account>-<hash>.csv and .html to --out: every request of ACCOUNT that
+            started in [--from, --until) — time, request id, model, tokens, charged, recomputed,
+            difference, result (in words), credit — and a TOTAL row that adds up to its columns.
+            The figures are the reconcile run's; the CSV and the HTML have the same headers. The
+            file name keeps the account's letters and digits (any script) and . _ - (others become
+            _) plus 8 hex digits of its SHA-256, so it never leaves --out and two accounts never
+            share a file. Files are written atomically. PATH as for reconcile (default: SampleLogs).
+            """,
+        options: InputOptions.options + WindowOptions.options + OutputOptions.options(OutputOptions.statements)
+            + PricingOptions.options + CreditOptions.options + CurrencyOptions.options + [language, dayOffset],
+        exit: """
+            exit: 0 written (also when the account's requests all fall outside the period)
+                  64 usage · 65 bad catalog · 66 input missing, or an ACCOUNT with no requests in
+                  the logs (the nearest accounts are suggested) · 74 I/O error or --out busy
+            """)
 
     let account: String
     let inputs: InputOptions
@@ -57,61 +46,37 @@ struct StatementCommand: RecountCommand {
         account = first
         inputs = try InputOptions(arguments, from: 1, defaultPaths: ["SampleLogs"])
         window = try WindowOptions(arguments)
-        output = try OutputOptions(arguments, defaultDirectory: "Statements")
+        output = try OutputOptions(arguments, OutputOptions.statements)
         pricing = try PricingOptions(arguments)
         credits = try CreditOptions(arguments)
         currency = try CurrencyOptions(arguments)
-        let lang = try arguments.value("--lang") ?? "en"
+        let lang = try arguments.value(Self.language) ?? "en"
         guard let language = StatementLanguage(rawValue: lang) else {
             throw UsageError("--lang takes en or zh, not '\(lang)'")
         }
         self.language = language
-        if let text = try arguments.value("--day-offset") {
-            guard let offset = Timestamp.parseOffset(text) else {
-                throw UsageError("--day-offset takes ±HH:MM (e.g. +08:00), not '\(text)'")
-            }
-            dayOffset = offset
-        } else {
-            dayOffset = nil
-        }
+        dayOffset = try OptionParsing.offset(arguments.value(Self.dayOffset), flag: Self.dayOffset.name)
     }
 
     func run(console: Console) throws -> ExitStatus {
         var options = try inputs.load(console: console)
-        var parameters = RunParameters()
-        pricing.apply(to: &options, &parameters)
-        window.apply(to: &options, &parameters)
+        pricing.apply(to: &options)
+        window.apply(to: &options)
         options.allRows = true
         options.jobs = ProcessInfo.processInfo.activeProcessorCount
-        try credits.apply(to: &options, &parameters)
+        try credits.apply(to: &options)
         let alsoCurrency = try currency.conversion(catalog: options.catalog)
-        let directory: OutputDirectory
-        do { directory = try OutputDirectory(path: output.outDirectory) } catch {
-            throw CommandFailure(.ioError, error.description)
-        }
-        var result: ReconcileResult
-        // Only this account's rows are kept: a statement of one account from a day of any size.
-        let account = self.account
-        let rows = CollectingSink(keepRow: { $0.account == account })
-        do { result = try ReconcilePipeline(options: options).run(into: rows) } catch { throw CommandFailure.of(error) }
-        rows.attach(to: &result)
-
-        if result.rows.isEmpty, !result.accounts.contains(where: { $0.account == account }) {
-            throw Self.unknownAccount(account, among: result.accounts.map(\.account))
-        }
-        let statement = AccountStatement(
-            account: account, result: result, from: window.from, until: window.until, asOf: output.asOf,
-            language: language, zoneOffset: dayOffset ?? options.dayOffsetSeconds, alsoCurrency: alsoCurrency)
+        let directory = try OutputDirectory.locked(output.outDirectory)
+        let statement: AccountStatement
+        do {
+            statement = try AccountStatement.reconcile(
+                account: account, options: options, from: window.from, until: window.until, asOf: output.asOf,
+                language: language, zoneOffset: dayOffset, alsoCurrency: alsoCurrency)
+        } catch { throw CommandFailure.of(error) }
         do { try statement.write(to: directory, csvBOM: output.csvBOM) } catch {
             throw CommandFailure(.ioError, error.description)
         }
         console.out(statement.summaryLine(outDirectory: output.outDirectory))
         return .success
-    }
-
-    /// A mistyped account: exit 66 with the nearest accounts of the logs, instead of an empty
-    /// statement that looks like "this customer made no requests".
-    static func unknownAccount(_ account: String, among accounts: [String]) -> CommandFailure {
-        CommandFailure(.noInput, AccountStatement.unknownAccountMessage(account, among: accounts))
     }
 }

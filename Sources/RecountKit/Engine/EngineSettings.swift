@@ -22,3 +22,27 @@ public struct EngineSettings: Sendable {
         return path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
     }
 }
+
+extension EngineSettings {
+    /// Settings that spill to `spillDirectory`, which must be an existing directory (a typo
+    /// would otherwise spill nowhere), or else to `fallback` (the output directory).
+    public init(jobs: Int, sortMemoryBytes: Int, spillDirectory: String?, fallback: String) throws(SpillDirectoryError)
+    {
+        if let spillDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: spillDirectory, isDirectory: &isDirectory),
+                isDirectory.boolValue
+            else { throw SpillDirectoryError(path: spillDirectory) }
+        }
+        self.init()
+        self.jobs = jobs
+        self.sortMemoryBytes = sortMemoryBytes
+        self.spillDirectory = spillDirectory ?? fallback
+    }
+}
+
+/// `--spill-dir` names no existing directory (exit 66).
+public struct SpillDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public var description: String { "\(path): --spill-dir must be an existing directory" }
+}

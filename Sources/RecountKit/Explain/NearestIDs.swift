@@ -63,3 +63,16 @@ public struct NearestIDs {
         return previous[b.count]
     }
 }
+
+extension NearestIDs {
+    /// The one of `known` nearest to `name` when it is close — a long common prefix, or a few
+    /// characters off — else nil: "did you mean --tolerance?" for a mistyped option.
+    public static func closeMatch(to name: String, among known: [String]) -> String? {
+        var nearest = NearestIDs(target: name, keep: 1)
+        for candidate in known { nearest.offer(candidate) }
+        guard let best = nearest.best.first else { return nil }
+        let common = zip(best.utf8, name.utf8).prefix { $0 == $1 }.count
+        let distance = editDistance(Array(best.utf8), Array(name.utf8))
+        return common >= 4 || distance <= max(2, name.utf8.count / 4) ? best : nil
+    }
+}

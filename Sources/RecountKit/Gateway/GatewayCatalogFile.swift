@@ -1,4 +1,5 @@
 import Foundation
+import GatewayDB
 
 /// `recount prices import` and `recount prices snapshot` as one library call: a gateway's price
 /// settings (a settings file, or the option rows of its database) into a catalog file, written
@@ -19,10 +20,13 @@ public enum GatewayCatalogFile {
         case io(String)
         /// The settings or the existing catalog are not usable (65).
         case invalid(String)
+        /// The gateway database could not be opened or read (its own status: 64/65/66/69/74).
+        case database(GatewayDBError)
 
         public var description: String {
             switch self {
             case .missing(let text), .io(let text), .invalid(let text): text
+            case .database(let error): error.description
             }
         }
     }
@@ -45,6 +49,21 @@ public enum GatewayCatalogFile {
         do { return try GatewaySettings(optionRows: rows, source: source) } catch {
             throw .invalid(error.description)
         }
+    }
+
+    /// The settings of the gateway database's `options` rows (`--gateway-db URL`), read in one
+    /// read-only transaction (`GatewayDatabase.readOptions`); a NULL value reads as empty. The
+    /// source's name for messages is the URL without its password.
+    public static func settings(databaseURL: String, passwordFile: String?) throws(Failure) -> GatewaySettings {
+        let source: GatewayLogSource
+        let rows: [(key: String, value: String)]
+        do {
+            source = try GatewayLogSource.resolve(url: databaseURL, passwordFile: passwordFile)
+            rows = try GatewayDatabase.readOptions(source.url, credentials: source.credentials).map {
+                (key: $0.key, value: $0.value ?? "")
+            }
+        } catch { throw .database(error) }
+        return try settings(optionRows: rows, source: source.description + " options")
     }
 
     /// Imports or snapshots `settings` into `catalogPath`; each warning is handed to `warn` before

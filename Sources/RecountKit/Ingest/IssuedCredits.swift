@@ -26,3 +26,17 @@ public enum IssuedCredits {
         return (ids, InputFileInfo(path: path, kind: "issued", bytes: reader.bytesRead, lines: reader.lineNumber))
     }
 }
+
+extension IssuedCredits {
+    /// The ids of every `--issued` file, and each file as `summary.json` lists it.
+    public static func read(paths: [String]) throws(InputError) -> (ids: Set<String>, files: [InputFileInfo]) {
+        var ids: Set<String> = []
+        var files: [InputFileInfo] = []
+        for path in paths {
+            let issued = try read(path: path)
+            ids.formUnion(issued.ids)
+            files.append(issued.info)
+        }
+        return (ids, files)
+    }
+}

@@ -1,5 +1,3 @@
-import RecountKit
-
 /// A usage error: the message names the flag or argument at fault.
 public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
@@ -7,9 +5,9 @@ public struct UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Minimal argv parsing shared by the commands: `--flag`, `--option value`, `--option=value`,
-/// repeatable options, positionals, and `--` to end options. Hand-written because the project
-/// takes no third-party packages.
+/// Minimal argv parsing: `--flag`, `--option value`, `--option=value`, repeatable options,
+/// positionals, and `--` to end options. Hand-written because the project takes no third-party
+/// packages (this is the part swift-argument-parser would be); it knows nothing of the commands.
 public struct Arguments: Sendable {
     /// What a command accepts: options that take a value, and flags that do not.
     public struct Spec: Sendable {
@@ -19,13 +17,25 @@ public struct Arguments: Sendable {
             self.options = options
             self.flags = flags.union(["--help", "-h"])
         }
+
+        /// The names of `declared`: those with a value placeholder are options, the rest flags.
+        public init(_ declared: [Option]) {
+            self.init(
+                options: Set(declared.filter { $0.value != nil }.map(\.name)),
+                flags: Set(declared.filter { $0.value == nil }.map(\.name)))
+        }
     }
+
+    /// The known option closest to a mistyped one, or nil when none is close enough to suggest.
+    public typealias Nearest = (_ name: String, _ known: [String]) -> String?
 
     public private(set) var positionals: [String] = []
     private var values: [String: [String]] = [:]
     private var setFlags: Set<String> = []
 
-    public init(_ argv: [String], spec: Spec) throws(UsageError) {
+    /// Parses `argv`; an unknown option is a usage error that suggests what `nearest` finds
+    /// among the long options ("unknown option '--tolerence'; did you mean --tolerance?").
+    public init(_ argv: [String], spec: Spec, nearest: Nearest = { _, _ in nil }) throws(UsageError) {
         var index = 0
         var optionsEnded = false
         while index < argv.count {
@@ -54,22 +64,11 @@ public struct Arguments: Sendable {
                     index += 1
                 }
             } else {
-                throw UsageError(
-                    "unknown option '\(name)'" + Self.suggestion(for: name, among: spec.options.union(spec.flags)))
+                let known = spec.options.union(spec.flags).filter { $0.hasPrefix("--") }.sorted()
+                let hint = nearest(name, known).map { "; did you mean \($0)?" } ?? ""
+                throw UsageError("unknown option '\(name)'" + hint)
             }
         }
-    }
-
-    /// "; did you mean --tolerance?" for a mistyped option: the nearest known option (a long
-    /// common prefix, or a few characters off), or nothing when none is close.
-    static func suggestion(for name: String, among known: Set<String>) -> String {
-        var nearest = NearestIDs(target: name, keep: 1)
-        for option in known where option.hasPrefix("--") { nearest.offer(option) }
-        guard let best = nearest.best.first else { return "" }
-        let common = zip(best.utf8, name.utf8).prefix { $0 == $1 }.count
-        let close =
-            common >= 4 || NearestIDs.editDistance(Array(best.utf8), Array(name.utf8)) <= max(2, name.utf8.count / 4)
-        return close ? "; did you mean \(best)?" : ""
     }
 
     public func flag(_ name: String) -> Bool { setFlags.contains(name) }
@@ -91,5 +90,14 @@ public struct Arguments: Sendable {
                 "\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
         }
         return number
+    }
+}
+
+extension Arguments {
+    public func flag(_ option: Option) -> Bool { flag(option.name) }
+    public func value(_ option: Option) throws(UsageError) -> String? { try value(option.name) }
+    public func all(_ option: Option) -> [String] { all(option.name) }
+    public func integer(_ option: Option, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
+        try integer(option.name, in: range)
     }
 }

@@ -1,0 +1,31 @@
+/// One option or flag, declared once, in the group or command that owns it: its name, the
+/// placeholder of its value (none for a flag) and what it does. The parser's `Spec` and the
+/// command's `--help` are both made from these, so the two cannot disagree.
+public struct Option: Sendable, Equatable {
+    public let name: String
+    /// `FILE`, `N`, `T`…; nil for a flag, which takes no value.
+    public let value: String?
+    /// One sentence or a few; `CommandHelp` wraps it beside the name.
+    public let help: String
+
+    public init(_ name: String, _ value: String, _ help: String) {
+        self.name = name
+        self.value = value
+        self.help = help
+    }
+
+    public init(flag name: String, _ help: String) {
+        self.name = name
+        self.value = nil
+        self.help = help
+    }
+
+    /// `--pricing FILE`, or `--strict` for a flag: how the option is shown in help.
+    public var label: String { value.map { "\(name) \($0)" } ?? name }
+}
+
+/// A set of options several commands share, parsed by one type (the way swift-argument-parser's
+/// `@OptionGroup` does).
+public protocol OptionGroup {
+    static var options: [Option] { get }
+}
