@@ -24,6 +24,8 @@ public final class Encoding: Sendable {
     let specialTexts: [Token: [UInt8]]
     /// Which of this thread's `PieceCountCache`s serves `count` (one per encoding name).
     let cacheIndex: Int
+    /// Whole texts counted before, by any thread.
+    let texts = TextCountMemory()
 
     init(name: EncodingName) throws(TokenCounterError) {
         self.name = name
@@ -112,14 +114,14 @@ public final class Encoding: Sendable {
 
     func count(validUTF8 text: UnsafeBufferPointer<UInt8>, specials: SpecialTokenPolicy) -> Int {
         let cache = PieceCountCache.current(vocabulary: cacheIndex)
-        guard text.count >= PieceCountCache.textBytesMin, text.count <= PieceCountCache.textBytesMax else {
+        guard text.count >= TextCountMemory.textBytesMin, text.count <= TextCountMemory.textBytesMax else {
             return countPieces(text, specials: specials, cache: cache)
         }
         let hash = RankTable.hash(text.baseAddress!, text.count)
         let recognised = specials == .recognised
-        if let known = cache.textCount(text, hash: hash, recognised: recognised) { return known }
+        if let known = texts.count(text, hash: hash, recognised: recognised) { return known }
         let count = countPieces(text, specials: specials, cache: cache)
-        cache.rememberText(text, hash: hash, recognised: recognised, count: count)
+        texts.remember(text, hash: hash, recognised: recognised, count: count)
         return count
     }
 

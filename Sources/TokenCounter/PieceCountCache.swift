@@ -46,9 +46,6 @@ final class PieceCountCache {
         arena = .allocate(capacity: Self.arenaBytes)
         packedKeys.initialize(repeating: 0, count: 1 << Self.packedSlotBits)
         packedCounts.initialize(repeating: 0, count: 1 << Self.packedSlotBits)
-        textLocations.initialize(repeating: 0, count: Self.textSlotCount)
-        textHashes.initialize(repeating: 0, count: Self.textSlotCount)
-        textCounts.initialize(repeating: 0, count: Self.textSlotCount)
     }
 
     deinit {
@@ -57,10 +54,6 @@ final class PieceCountCache {
         arena.deallocate()
         packedKeys.deallocate()
         packedCounts.deallocate()
-        textHashes.deallocate()
-        textLocations.deallocate()
-        textCounts.deallocate()
-        textArena.deallocate()
     }
 
     /// The remembered count of exactly these bytes, or nil.
@@ -146,76 +139,12 @@ final class PieceCountCache {
         packedCounts[slot] = UInt8(truncatingIfNeeded: count)
     }
 
-    // MARK: - Whole texts
-
-    /// Texts of `textBytesMin ... textBytesMax` bytes are remembered whole: a chat request
-    /// re-sends its conversation's earlier turns, the assistant's last reply among them, and an
-    /// account's requests share a long system prompt, so on chat traffic most message bytes
-    /// are texts counted before (59% on a realistic generated day, with the earlier text at
-    /// most 1 MB back). A hit costs a hash and a compare of the bytes instead of the
-    /// pre-tokenizer and a lookup per piece. Exact like the piece table: the full bytes are
-    /// compared, and the special-token policy is part of the key. Shorter texts are a few
-    /// pieces (the piece table serves them); longer ones are rare in requests and would crowd
-    /// the arena (and keep `benchmarks/tokenizer.sh`'s whole-file counts the piece cache's).
-    static let textBytesMin = 32
-    static let textBytesMax = 64 << 10
-    static let textSlotCount = 1 << 14
-    static let textArenaBytes = 4 << 20
-
-    /// `hash` per slot; `textLocations` is `offset << 32 | recognised << 31 | length`, 0 when empty.
-    private let textHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: textSlotCount)
-    private let textLocations = UnsafeMutablePointer<UInt64>.allocate(capacity: textSlotCount)
-    private let textCounts = UnsafeMutablePointer<UInt32>.allocate(capacity: textSlotCount)
-    /// Untouched pages of the arena cost no memory (an allocation this large is mapped lazily).
-    private let textArena = UnsafeMutablePointer<UInt8>.allocate(capacity: textArenaBytes)
-    private var textArenaUsed = 0
-    private var textsFilled = 0
-
-    @inline(__always)
-    private static func textTag(_ length: Int, recognised: Bool) -> UInt64 {
-        UInt64(truncatingIfNeeded: length) | (recognised ? 1 << 31 : 0)
-    }
-
-    /// The remembered count of exactly this text under this policy, or nil.
-    func textCount(_ text: UnsafeBufferPointer<UInt8>, hash: UInt64, recognised: Bool) -> Int? {
-        let tag = Self.textTag(text.count, recognised: recognised)
-        var slot = Int(truncatingIfNeeded: hash >> 20) & (Self.textSlotCount - 1)
-        while true {
-            let location = textLocations[slot]
-            if location == 0 { return nil }
-            if textHashes[slot] == hash, location & 0xFFFF_FFFF == tag,
-                memcmp(textArena + Int(location >> 32), text.baseAddress!, text.count) == 0
-            {
-                return Int(textCounts[slot])
-            }
-            slot = (slot + 1) & (Self.textSlotCount - 1)
-        }
-    }
-
-    /// Remembers `count` for this text, starting over first when the table is half full or the
-    /// arena has no room (the texts that come back soonest return within a few requests).
-    func rememberText(_ text: UnsafeBufferPointer<UInt8>, hash: UInt64, recognised: Bool, count: Int) {
-        if textsFilled >= Self.textSlotCount / 2 || textArenaUsed + text.count > Self.textArenaBytes {
-            textLocations.update(repeating: 0, count: Self.textSlotCount)
-            textsFilled = 0
-            textArenaUsed = 0
-        }
-        var slot = Int(truncatingIfNeeded: hash >> 20) & (Self.textSlotCount - 1)
-        while textLocations[slot] != 0 { slot = (slot + 1) & (Self.textSlotCount - 1) }
-        (textArena + textArenaUsed).update(from: text.baseAddress!, count: text.count)
-        textHashes[slot] = hash
-        textLocations[slot] = UInt64(textArenaUsed) << 32 | Self.textTag(text.count, recognised: recognised)
-        textCounts[slot] = UInt32(truncatingIfNeeded: count)
-        textArenaUsed += text.count
-        textsFilled += 1
-    }
-
     // MARK: - One cache per thread and vocabulary
 
     /// This thread's cache for the vocabulary numbered `vocabulary` (see `Encoding.cacheIndex`).
     static func current(vocabulary: Int) -> PieceCountCache {
         let caches = ThreadCaches.current
-        let epoch = generation.load(ordering: .relaxed)
+        let epoch = rememberedCountsGeneration.load(ordering: .relaxed)
         if caches.generation != epoch {
             caches.byVocabulary = ThreadCaches.empty()
             caches.generation = epoch
@@ -248,15 +177,16 @@ final class ThreadCaches {
     }
 }
 
-/// Bumped by `Encoding.forgetRememberedCounts()`: every thread's caches start over.
-private let generation = Atomic<Int>(0)
+/// Bumped by `Encoding.forgetRememberedCounts()`: every thread's caches, and every encoding's
+/// `TextCountMemory`, start over.
+let rememberedCountsGeneration = Atomic<Int>(0)
 
 extension Encoding {
     /// Makes every thread forget the piece counts it remembered, so the next counts run cold.
     /// Only benchmarks need this: they time each round from a cold start, as tiktoken (which
     /// remembers nothing) always runs. Counts are the same either way.
     public static func forgetRememberedCounts() {
-        generation.add(1, ordering: .relaxed)
+        rememberedCountsGeneration.add(1, ordering: .relaxed)
     }
 }
 

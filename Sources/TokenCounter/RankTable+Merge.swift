@@ -78,10 +78,17 @@ extension RankTable {
         return count
     }
 
-    /// The number of tokens the merge leaves of a piece of at least 2 bytes.
+    /// The number of tokens the merge leaves of a piece of at least 2 bytes: a character at a
+    /// time for a piece of 3-byte characters where that is exact (`countChars`), else a byte
+    /// at a time.
     @inline(__always)
     func merge(_ piece: UnsafePointer<UInt8>, _ length: Int, scratch: UnsafeMutablePointer<UInt32>) -> Int {
-        length <= blockMergeLimit ? mergeBlocks(piece, length, scratch: scratch) : mergeLong(piece, length).count - 1
+        if length >= 6 && piece[0] & 0xF0 == 0xE0 {
+            let count = countChars(piece, length, scratch: scratch)
+            if count >= 0 { return count }
+        }
+        return length <= blockMergeLimit
+            ? mergeBlocks(piece, length, scratch: scratch) : mergeLong(piece, length).count - 1
     }
 
     /// tiktoken's `_byte_pair_merge` without its rescan of the whole piece after every merge.

@@ -55,6 +55,15 @@ final class RankTable: @unchecked Sendable {
     /// on the merge's critical path. Every such string has its entry here (`missing` when it is
     /// no token), so the answer is the table's, exactly.
     let charRanks: UnsafeMutableBufferPointer<UInt32>
+    /// What `countChars` needs of each such character: see `RankTable+Chars.swift` (256 KB).
+    let charUnits: UnsafeMutableBufferPointer<UInt32>
+    /// Every token of 3 or 4 bytes (but the characters of `charRanks`) in one word per slot —
+    /// `SlotLookup.quadEntry`: its bytes, length and rank — probed linearly (256–512 KB). Why:
+    /// those are most of the merge's lookups that find a token (nine in ten on a realistic
+    /// day: the syllables of words that are no token, the bytes of mixed scripts), and in the
+    /// 1–4 MB slot table each is a miss of the core's cache on the merge's critical path; here
+    /// a hit or a miss is one line that stays cached, with no filter before it.
+    let quadSlots: UnsafeMutableBufferPointer<UInt64>
     let rankCount: Int
     let longestToken: Int
     /// The longest piece `mergeBlocks` takes: `blockPieceBytes`, or 1 (every merge on the heap)
@@ -94,6 +103,18 @@ final class RankTable: @unchecked Sendable {
         shortRanks.initialize(repeating: Self.missing)
         charRanks = .allocate(capacity: 0x10000)
         charRanks.initialize(repeating: Self.missing)
+        charUnits = .allocate(capacity: 0x10000)
+        charUnits.initialize(repeating: 0)
+        var quads = 0
+        for rank in 0..<rankCount where (3...4).contains(offsets[rank + 1] - offsets[rank]) { quads += 1 }
+        var quadCapacity = 1024
+        var quadBits: UInt64 = 10
+        while quadCapacity < quads + quads * 2 / 3 {
+            quadCapacity <<= 1
+            quadBits += 1
+        }
+        quadSlots = .allocate(capacity: quadCapacity)
+        quadSlots.initialize(repeating: 0)
         var filterWords = 1024
         while filterWords * 64 < stored * 8 { filterWords <<= 1 }
         filter = .allocate(capacity: filterWords)
@@ -101,9 +122,11 @@ final class RankTable: @unchecked Sendable {
         lookup = SlotLookup(
             slots: slots.baseAddress!, mask: capacity - 1, shift: 64 - bits, tokenBytes: tokenBytes.baseAddress!,
             short: shortRanks.baseAddress!, chars: charRanks.baseAddress!, filter: filter.baseAddress!,
-            filterMask: filterWords - 1)
+            filterMask: filterWords - 1, quad: quadSlots.baseAddress!, quadMask: quadCapacity - 1,
+            quadShift: 64 - quadBits)
         blockMergeLimit = rankCount < 1 << (32 - Self.indexBits) - 1 ? Self.blockPieceBytes : 1
         insertAll()
+        fillCharUnits()
     }
 
     /// Inserts every rank in slot order. Hashing all tokens first and bucketing them by the top
@@ -137,7 +160,12 @@ final class RankTable: @unchecked Sendable {
             case 2: shortRanks[0x100 + (Int(tokenBytes[start]) << 8 | Int(tokenBytes[start + 1]))] = UInt32(rank)
             case 3:
                 let key = UnsafePointer(tokenBytes.baseAddress! + start)
-                if SlotLookup.isCharKey(key) { charRanks[SlotLookup.charIndex(key)] = UInt32(rank) }
+                if SlotLookup.isCharKey(key) {
+                    charRanks[SlotLookup.charIndex(key)] = UInt32(rank)
+                } else {
+                    lookup.insertQuad(key, 3, rank: UInt32(rank))
+                }
+            case 4: lookup.insertQuad(UnsafePointer(tokenBytes.baseAddress! + start), 4, rank: UInt32(rank))
             default: continue
             }
         }
@@ -149,6 +177,8 @@ final class RankTable: @unchecked Sendable {
         slots.deallocate()
         shortRanks.deallocate()
         charRanks.deallocate()
+        charUnits.deallocate()
+        quadSlots.deallocate()
         filter.deallocate()
     }
 

@@ -13,6 +13,10 @@ struct SlotLookup: @unchecked Sendable {
     /// `RankTable.filter` and its word count minus one.
     let filter: UnsafeMutablePointer<UInt64>
     let filterMask: Int
+    /// `RankTable.quadSlots`, its slot count minus one, and `64 - log2(slot count)`.
+    let quad: UnsafeMutablePointer<UInt64>
+    let quadMask: Int
+    let quadShift: UInt64
 
     /// The two filter bits of a hash (bits the word index and the slot index do not use).
     @inline(__always)
@@ -44,7 +48,13 @@ struct SlotLookup: @unchecked Sendable {
     /// The rank of exactly these bytes, at least 3 of them.
     @inline(__always)
     func rank(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
-        if length == 3 && Self.isCharKey(key) { return chars[Self.charIndex(key)] }
+        if length <= 4 {
+            if length == 3 && Self.isCharKey(key) { return chars[Self.charIndex(key)] }
+            let hash = RankTable.hash(key, length, head: RankTable.headWord(key, length))
+            let bits = Self.filterBits(hash)
+            if filter[Int(truncatingIfNeeded: hash) & filterMask] & bits != bits { return RankTable.missing }
+            return quadRank(key, length)
+        }
         let head = RankTable.headWord(key, length)
         return find(key, length, head: head, hash: RankTable.hash(key, length, head: head))
     }
@@ -69,6 +79,7 @@ struct SlotLookup: @unchecked Sendable {
         if length <= 2 {
             return length == 2 ? short[0x100 + (Int(key[0]) << 8 | Int(key[1]))] : short[Int(key[0])]
         }
+        if length <= 4 { return rank(key, length) }
         let head = RankTable.headWord(key, length)
         let hash = RankTable.hash(key, length, head: head)
         let bits = Self.filterBits(hash)
@@ -93,5 +104,47 @@ struct SlotLookup: @unchecked Sendable {
             }
             slot = (slot + 1) & mask
         }
+    }
+
+    // MARK: - Tokens of 3 and 4 bytes
+
+    /// A 3- or 4-byte key as its table word without the rank: bytes in the low 32 bits, bit
+    /// 32 set for 4 bytes, bit 63 set (so no entry is 0, the empty slot).
+    @inline(__always)
+    static func quadKey(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        let bytes =
+            length == 4
+            ? UInt64(UnsafeRawPointer(key).loadUnaligned(as: UInt32.self)) | 1 << 32
+            : UInt64(key[0]) | UInt64(key[1]) << 8 | UInt64(key[2]) << 16
+        return bytes | 1 << 63
+    }
+
+    /// The key's bits of an entry (`quadKey | rank << 33`).
+    static let quadKeyBits: UInt64 = 1 << 63 | 0x1_FFFF_FFFF
+
+    @inline(__always)
+    func quadHome(_ word: UInt64) -> Int {
+        Int(truncatingIfNeeded: (word &* 0x9E37_79B9_7F4A_7C15) &>> quadShift)
+    }
+
+    /// The rank of a 3- or 4-byte key (not a `charRanks` character), or `missing`.
+    @inline(__always)
+    func quadRank(_ key: UnsafePointer<UInt8>, _ length: Int) -> UInt32 {
+        let word = Self.quadKey(key, length)
+        var slot = quadHome(word)
+        while true {
+            let entry = quad[slot]
+            if entry & Self.quadKeyBits == word { return UInt32(truncatingIfNeeded: (entry >> 33) & 0xF_FFFF) }
+            if entry == 0 { return RankTable.missing }
+            slot = (slot + 1) & quadMask
+        }
+    }
+
+    /// Adds a token (a repeated one: the later rank wins, as in the slot table).
+    func insertQuad(_ key: UnsafePointer<UInt8>, _ length: Int, rank: UInt32) {
+        let word = Self.quadKey(key, length)
+        var slot = quadHome(word)
+        while quad[slot] != 0 && quad[slot] & Self.quadKeyBits != word { slot = (slot + 1) & quadMask }
+        quad[slot] = word | UInt64(rank) << 33
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import TokenCounter
@@ -62,20 +63,20 @@ import Testing
     /// Whole texts: a forced hash collision, a different length and the other special-token
     /// policy must all miss; only the exact bytes under the same policy hit.
     @Test func remembersExactTextsOnly() {
-        let cache = PieceCountCache()
+        let cache = TextCountMemory()
         let first = Array(String(repeating: "abcdefgh", count: 5).utf8)
         var second = first
         second[second.count - 1] = UInt8(ascii: "x")
         first.withUnsafeBufferPointer { a in
             second.withUnsafeBufferPointer { b in
-                cache.rememberText(a, hash: 7, recognised: false, count: 11)
-                #expect(cache.textCount(a, hash: 7, recognised: false) == 11)
-                #expect(cache.textCount(b, hash: 7, recognised: false) == nil)
-                #expect(cache.textCount(a, hash: 7, recognised: true) == nil)
-                #expect(cache.textCount(UnsafeBufferPointer(rebasing: a.dropLast()), hash: 7, recognised: false) == nil)
-                cache.rememberText(a, hash: 7, recognised: true, count: 12)
-                #expect(cache.textCount(a, hash: 7, recognised: true) == 12)
-                #expect(cache.textCount(a, hash: 7, recognised: false) == 11)
+                cache.remember(a, hash: 7, recognised: false, count: 11)
+                #expect(cache.count(a, hash: 7, recognised: false) == 11)
+                #expect(cache.count(b, hash: 7, recognised: false) == nil)
+                #expect(cache.count(a, hash: 7, recognised: true) == nil)
+                #expect(cache.count(UnsafeBufferPointer(rebasing: a.dropLast()), hash: 7, recognised: false) == nil)
+                cache.remember(a, hash: 7, recognised: true, count: 12)
+                #expect(cache.count(a, hash: 7, recognised: true) == 12)
+                #expect(cache.count(a, hash: 7, recognised: false) == 11)
             }
         }
     }
@@ -101,7 +102,7 @@ import Testing
         var generator = RandomTextTests.Generator(state: 5)
         let syllables = ["ka", "to", "ri", "的", "问题", " mo", "ne", "ш", "ー", "42"]
         var texts: [String] = []
-        for _ in 0..<(PieceCountCache.textSlotCount / 2 + 500) {
+        for _ in 0..<(TextCountMemory.slotCount / 2 + 500) {
             texts.append(
                 (0..<(12 + generator.below(20))).map { _ in syllables[generator.below(syllables.count)] }.joined())
         }
@@ -110,6 +111,40 @@ import Testing
             for (index, text) in texts.enumerated() where encoding.count(text) != expected[index] {
                 Issue.record("round \(round) text \(index): \(text)")
             }
+        }
+    }
+
+    /// The memory is shared by the threads of a run: both counting the same texts at once
+    /// (each text remembered by whichever finishes first, or by both) stay exact.
+    @Test func sharedTextCountsStayExactUnderTwoThreads() throws {
+        let encoding = try Encoding.named(.o200k_base)
+        var generator = RandomTextTests.Generator(state: 9)
+        let words = ["Reconcile", " the", " 账单", "的问题", " día", " 42", "\n", " tokens", "ー", " ok"]
+        let texts = (0..<4000).map { _ in
+            (0..<(10 + generator.below(40))).map { _ in words[generator.below(words.count)] }.joined()
+        }
+        let expected = texts.map { encoding.encode($0).count }
+        let wrong = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { thread in
+            for round in 0..<3 {
+                for index in stride(from: (thread + round) % 2, to: texts.count, by: 1)
+                where encoding.count(texts[index]) != expected[index] {
+                    wrong.withLock { $0 += 1 }
+                }
+            }
+        }
+        #expect(wrong.withLock { $0 } == 0)
+    }
+
+    /// `forgetRememberedCounts` (benchmarks' cold rounds) empties the shared text memory too.
+    @Test func forgettingEmptiesTheTextMemory() {
+        let memory = TextCountMemory()
+        let text = Array(String(repeating: "forget me ", count: 5).utf8)
+        text.withUnsafeBufferPointer { bytes in
+            memory.remember(bytes, hash: 3, recognised: false, count: 10)
+            #expect(memory.count(bytes, hash: 3, recognised: false) == 10)
+            Encoding.forgetRememberedCounts()
+            #expect(memory.count(bytes, hash: 3, recognised: false) == nil)
         }
     }
 
