@@ -108,30 +108,35 @@ for n in "${SETS[@]}"; do
     fi
 done
 
+# Runs are interleaved round by round — recount --jobs 1 and 2 (each after the baseline, if
+# given), then the Python peer and the stronger one — so a drift of the shared host (it can slow
+# by half within the hour) meets every program alike instead of only the ones timed last.
 for n in "${SETS[@]}"; do
     data="$DIR/day-$PROFILE-$n"
     runs="$RUNS"; [ "$n" = 1000000 ] && runs="$RUNS_1M"
-    for jobs in 1 2; do
-        for run in $(seq 1 "$runs"); do
-            if [ -n "$BASELINE" ]; then
-                echo "== baseline reconcile $n records, --jobs $jobs, run $run" >&2
-                timed baseline "$n" "$jobs" "$run" "$BASELINE" reconcile "$data" --out "$DIR/reports-baseline-$n" --jobs "$jobs"
-            fi
-            echo "== recount reconcile $n records, --jobs $jobs, run $run" >&2
-            timed recount "$n" "$jobs" "$run" "$BIN" reconcile "$data" --out "$DIR/reports-$n" --jobs "$jobs"
-        done
-    done
-    if [ "$n" = 100000 ] || [ "$PEER_1M" = 1 ]; then
-        peer_runs="$RUNS"; [ "$n" = 1000000 ] && peer_runs=1
-        for run in $(seq 1 "$peer_runs"); do
+    peers=0; { [ "$n" = 100000 ] || [ "$PEER_1M" = 1 ]; } && peers=1
+    peer_runs="$RUNS"; [ "$n" = 1000000 ] && peer_runs=1
+    rounds="$runs"; [ "$peers" = 1 ] && [ "$peer_runs" -gt "$rounds" ] && rounds="$peer_runs"
+    for run in $(seq 1 "$rounds"); do
+        if [ "$run" -le "$runs" ]; then
+            for jobs in 1 2; do
+                if [ -n "$BASELINE" ]; then
+                    echo "== baseline reconcile $n records, --jobs $jobs, run $run" >&2
+                    timed baseline "$n" "$jobs" "$run" "$BASELINE" reconcile "$data" --out "$DIR/reports-baseline-$n" --jobs "$jobs"
+                fi
+                echo "== recount reconcile $n records, --jobs $jobs, run $run" >&2
+                timed recount "$n" "$jobs" "$run" "$BIN" reconcile "$data" --out "$DIR/reports-$n" --jobs "$jobs"
+            done
+        fi
+        if [ "$peers" = 1 ] && [ "$run" -le "$peer_runs" ]; then
             echo "== python peer $n records, run $run" >&2
             timed peer "$n" 1 "$run" env RAYON_NUM_THREADS=1 "$PYTHON" benchmarks/reconcile_peer.py "$data" --out "$DIR/peer-$n"
-        done
-        for run in $(seq 1 "$peer_runs"); do
             echo "== python peer, $CORES processes + orjson, $n records, run $run" >&2
             timed peer_mp "$n" "$CORES" "$run" env RAYON_NUM_THREADS=1 "$PYTHON" benchmarks/reconcile_peer_mp.py "$data" \
                 --out "$DIR/peer-mp-$n" --workers "$CORES"
-        done
+        fi
+    done
+    if [ "$peers" = 1 ]; then
         # Same classes as recount? (The peers are not the contract; a difference is worth a look.)
         "$PYTHON" - "$DIR/reports-$n/summary.json" "$DIR/peer-$n/summary.json" "$DIR/peer-mp-$n/summary.json" "$n" >> "$RAW" <<'PY'
 import json, sys
