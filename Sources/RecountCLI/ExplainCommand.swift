@@ -19,8 +19,7 @@ struct ExplainCommand: RecountCommand {
             and nowhere else. PATH as for reconcile (default: SampleLogs); with --gateway-db,
             REQUEST_ID is the row's request_id, else its logs.id.
             """,
-        options: InputOptions.options + PricingOptions.options + CreditOptions.options + CurrencyOptions.options
-            + [json],
+        options: DayOptions.options(window: false) + [json],
         exit: """
             exit: 0 explained · 64 usage · 65 bad catalog, or the id is on a line reconcile rejects
                   (the reason is printed) · 66 request id not found (nearest ids are suggested on
@@ -28,10 +27,7 @@ struct ExplainCommand: RecountCommand {
             """)
 
     let requestID: String
-    let inputs: InputOptions
-    let pricing: PricingOptions
-    let credits: CreditOptions
-    let currency: CurrencyOptions
+    let day: DayOptions
     let json: Bool
 
     init(arguments: Arguments) throws {
@@ -39,23 +35,17 @@ struct ExplainCommand: RecountCommand {
             throw UsageError("give the REQUEST_ID to explain")
         }
         requestID = first
-        inputs = try InputOptions(arguments, from: 1, defaultPaths: ["SampleLogs"])
-        pricing = try PricingOptions(arguments)
-        credits = try CreditOptions(arguments)
-        currency = try CurrencyOptions(arguments)
+        day = try DayOptions(arguments, from: 1, defaultPaths: ["SampleLogs"], window: false)
         json = arguments.flag(Self.json)
     }
 
     func run(console: Console) throws -> ExitStatus {
-        var options = try inputs.load(console: console)
-        pricing.apply(to: &options)
-        try credits.apply(to: &options)
-        let alsoCurrency = try currency.conversion(catalog: options.catalog)
+        let day = try day.load(console: console)
         var explanation: Explanation
-        do { explanation = try RequestExplainer(options: options).explain(requestID: requestID) } catch {
+        do { explanation = try RequestExplainer(options: day.options).explain(requestID: requestID) } catch {
             throw CommandFailure.of(error)
         }
-        explanation.alsoCurrency = alsoCurrency
+        explanation.alsoCurrency = day.alsoCurrency
         console.writeOut(json ? explanation.json() : explanation.text())
         return .success
     }

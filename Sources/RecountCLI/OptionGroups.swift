@@ -4,8 +4,62 @@ import RecountKit
 
 // Options that several commands take, each declared once (name, value, help) and parsed once
 // (the way swift-argument-parser's `@OptionGroup` does): `reconcile`, `explain` and `statement`
-// read their inputs, pricing, basis, tolerance, credits and window through these, and their
-// `--help` shows the same lines for them.
+// read their inputs, pricing, basis, tolerance, credits, window and currency through one
+// `DayOptions`, and their `--help` shows the same lines for them.
+
+/// What a command that reads a day takes, parsed in `init` (usage errors, exit 64, before any
+/// file is opened) and loaded once in `load`.
+struct DayOptions {
+    /// The declarations, in the order every such command's `--help` lists them (`explain`
+    /// takes no window: it names one request).
+    static func options(window: Bool) -> [Option] {
+        InputOptions.options + (window ? WindowOptions.options : []) + PricingOptions.options
+            + CreditOptions.options + CurrencyOptions.options
+    }
+
+    let inputs: InputOptions
+    let window: WindowOptions?
+    let pricing: PricingOptions
+    let credits: CreditOptions
+    let currency: CurrencyOptions
+
+    /// PATHs and their default as `InputOptions` takes them.
+    init(_ arguments: Arguments, from first: Int, defaultPaths: [String]?, window: Bool) throws(UsageError) {
+        inputs = try InputOptions(arguments, from: first, defaultPaths: defaultPaths)
+        self.window = window ? try WindowOptions(arguments) : nil
+        pricing = try PricingOptions(arguments)
+        credits = try CreditOptions(arguments)
+        currency = try CurrencyOptions(arguments)
+    }
+
+    /// The day as the run is told it, the `--issued` files as `summary.json` lists them, and
+    /// the `--also-currency` conversion.
+    struct Loaded {
+        var options: ReconcileOptions
+        let issued: [InputFileInfo]
+        let alsoCurrency: AmountConversion?
+    }
+
+    /// Resolves the inputs and loads the catalog (`DayInputs.resolve`; ledger lookalikes are
+    /// warned about on stderr), reads the `--issued` files (exit 66 / 74 when one is missing or
+    /// unreadable) and applies the choices.
+    func load(console: Console) throws(CommandFailure) -> Loaded {
+        var options: ReconcileOptions
+        do { options = try inputs.request.resolve { console.error("recount: warning: \($0) \($1)") } } catch {
+            throw CommandFailure.of(error)
+        }
+        options.basis = pricing.basis
+        options.tolerance = pricing.tolerance
+        options.from = window?.from
+        options.until = window?.until
+        options.minimumCredit = credits.minimumCredit
+        let issued: (ids: Set<String>, files: [InputFileInfo])
+        do { issued = try IssuedCredits.read(paths: credits.issuedPaths) } catch { throw CommandFailure.of(error) }
+        options.issuedCreditIDs.formUnion(issued.ids)
+        return Loaded(
+            options: options, issued: issued.files, alsoCurrency: try currency.conversion(catalog: options.catalog))
+    }
+}
 
 /// PATH… (logs and directories), `--pricing`, `--debits`, `--gateway-db`, `--bodies`: resolved
 /// by `RecountKit.DayInputs`, the same way, with the same exit statuses, for every command that
@@ -52,12 +106,6 @@ struct InputOptions: OptionGroup {
             bodies: arguments.all(Self.bodies))
     }
 
-    /// The run's options (`DayInputs.resolve`); ledger lookalikes are warned about on stderr.
-    func load(console: Console) throws(CommandFailure) -> ReconcileOptions {
-        do { return try request.resolve { console.error("recount: warning: \($0) \($1)") } } catch {
-            throw CommandFailure.of(error)
-        }
-    }
 }
 
 /// `--basis`, `--tolerance`: how a charge is recomputed and when a difference counts.
@@ -76,11 +124,6 @@ struct PricingOptions: OptionGroup {
         }
         self.basis = basis
         tolerance = try OptionParsing.amount(arguments.value(Self.tolerance), flag: Self.tolerance.name) ?? .zero
-    }
-
-    func apply(to options: inout ReconcileOptions) {
-        options.basis = basis
-        options.tolerance = tolerance
     }
 }
 
@@ -101,18 +144,6 @@ struct CreditOptions: OptionGroup {
         minimumCredit = try OptionParsing.amount(arguments.value(Self.minimumCredit), flag: Self.minimumCredit.name)
         issuedPaths = arguments.all(Self.issued)
     }
-
-    /// Reads the `--issued` files (exit 66 / 74 when one is missing or unreadable); returns
-    /// them as `summary.json` lists them.
-    @discardableResult
-    func apply(to options: inout ReconcileOptions) throws(CommandFailure) -> [InputFileInfo] {
-        options.minimumCredit = minimumCredit
-        do {
-            let issued = try IssuedCredits.read(paths: issuedPaths)
-            options.issuedCreditIDs.formUnion(issued.ids)
-            return issued.files
-        } catch { throw CommandFailure.of(error) }
-    }
 }
 
 /// `--from`, `--until`: the requests that started in `[from, until)`.
@@ -130,10 +161,5 @@ struct WindowOptions: OptionGroup {
         from = try OptionParsing.time(arguments.value(Self.from), flag: Self.from.name)
         until = try OptionParsing.time(arguments.value(Self.until), flag: Self.until.name)
         if let from, let until, until <= from { throw UsageError("--until must be after --from") }
-    }
-
-    func apply(to options: inout ReconcileOptions) {
-        options.from = from
-        options.until = until
     }
 }

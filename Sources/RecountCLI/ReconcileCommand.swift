@@ -23,8 +23,7 @@ struct ReconcileCommand: RecountCommand {
             --gateway-db reads the gateway's own logs table instead of (or before) the PATHs: each
             row is its request's record and debit.
             """,
-        options: InputOptions.options + OutputOptions.options(OutputOptions.reports) + WindowOptions.options
-            + PricingOptions.options + CreditOptions.options + CurrencyOptions.options
+        options: DayOptions.options(window: true) + OutputOptions.options(OutputOptions.reports)
             + [shard, dayOffset, allRows, strict, maxRejects] + EngineOptions.options,
         exit: """
             exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 bad catalog or too many rejects
@@ -33,13 +32,9 @@ struct ReconcileCommand: RecountCommand {
                   130 / 143 interrupted by SIGINT / SIGTERM (temporary files removed)
             """)
 
-    let inputs: InputOptions
-    let pricing: PricingOptions
-    let credits: CreditOptions
-    let window: WindowOptions
+    let day: DayOptions
     let output: OutputOptions
     let engine: EngineOptions
-    let currency: CurrencyOptions
     let shard: Shard?
     let dayOffset: Int32?
     let strict: Bool
@@ -47,13 +42,9 @@ struct ReconcileCommand: RecountCommand {
     let maxRejects: Int?
 
     init(arguments: Arguments) throws {
-        inputs = try InputOptions(arguments)
-        pricing = try PricingOptions(arguments)
-        credits = try CreditOptions(arguments)
-        window = try WindowOptions(arguments)
+        day = try DayOptions(arguments, from: 0, defaultPaths: nil, window: true)
         output = try OutputOptions(arguments, OutputOptions.reports)
         engine = try EngineOptions(arguments)
-        currency = try CurrencyOptions(arguments)
         shard = try Self.parseShard(arguments.value(Self.shard))
         dayOffset = try OptionParsing.offset(arguments.value(Self.dayOffset), flag: Self.dayOffset.name)
         strict = arguments.flag(Self.strict)
@@ -99,19 +90,17 @@ struct ReconcileCommand: RecountCommand {
 
     /// What the run is told, and what `summary.json` echoes of it.
     func reconcileOptions(console: Console) throws -> (ReconcileOptions, RunParameters) {
-        var options = try inputs.load(console: console)
-        pricing.apply(to: &options)
-        window.apply(to: &options)
-        let issued = try credits.apply(to: &options)
+        let loaded = try day.load(console: console)
+        var options = loaded.options
         options.allRows = allRows
         options.shard = shard
         options.maxRejects = maxRejects
         if let dayOffset { options.dayOffsetSeconds = dayOffset }
         var parameters = RunParameters(echoing: options)
-        parameters.issued = issued
+        parameters.issued = loaded.issued
         parameters.asOf = output.asOf
         parameters.csvBOM = output.csvBOM
-        parameters.alsoCurrency = try currency.conversion(catalog: options.catalog)
+        parameters.alsoCurrency = loaded.alsoCurrency
         return (options, parameters)
     }
 

@@ -22,8 +22,8 @@ struct StatementCommand: RecountCommand {
             _) plus 8 hex digits of its SHA-256, so it never leaves --out and two accounts never
             share a file. Files are written atomically. PATH as for reconcile (default: SampleLogs).
             """,
-        options: InputOptions.options + WindowOptions.options + OutputOptions.options(OutputOptions.statements)
-            + PricingOptions.options + CreditOptions.options + CurrencyOptions.options + [language, dayOffset],
+        options: DayOptions.options(window: true) + OutputOptions.options(OutputOptions.statements)
+            + [language, dayOffset],
         exit: """
             exit: 0 written (also when the account's requests all fall outside the period)
                   64 usage · 65 bad catalog · 66 input missing, or an ACCOUNT with no requests in
@@ -31,12 +31,8 @@ struct StatementCommand: RecountCommand {
             """)
 
     let account: String
-    let inputs: InputOptions
-    let window: WindowOptions
+    let day: DayOptions
     let output: OutputOptions
-    let pricing: PricingOptions
-    let credits: CreditOptions
-    let currency: CurrencyOptions
     let language: StatementLanguage
     let dayOffset: Int32?
 
@@ -44,12 +40,8 @@ struct StatementCommand: RecountCommand {
         guard let first = arguments.positionals.first else { throw UsageError("give the ACCOUNT") }
         guard !first.isEmpty else { throw UsageError("the ACCOUNT is empty") }
         account = first
-        inputs = try InputOptions(arguments, from: 1, defaultPaths: ["SampleLogs"])
-        window = try WindowOptions(arguments)
+        day = try DayOptions(arguments, from: 1, defaultPaths: ["SampleLogs"], window: true)
         output = try OutputOptions(arguments, OutputOptions.statements)
-        pricing = try PricingOptions(arguments)
-        credits = try CreditOptions(arguments)
-        currency = try CurrencyOptions(arguments)
         let lang = try arguments.value(Self.language) ?? "en"
         guard let language = StatementLanguage(rawValue: lang) else {
             throw UsageError("--lang takes en or zh, not '\(lang)'")
@@ -59,19 +51,16 @@ struct StatementCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        var options = try inputs.load(console: console)
-        pricing.apply(to: &options)
-        window.apply(to: &options)
+        let day = try day.load(console: console)
+        var options = day.options
         options.allRows = true
         options.jobs = ProcessInfo.processInfo.activeProcessorCount
-        try credits.apply(to: &options)
-        let alsoCurrency = try currency.conversion(catalog: options.catalog)
         let directory = try OutputDirectory.locked(output.outDirectory)
         let statement: AccountStatement
         do {
             statement = try AccountStatement.reconcile(
-                account: account, options: options, from: window.from, until: window.until, asOf: output.asOf,
-                language: language, zoneOffset: dayOffset, alsoCurrency: alsoCurrency)
+                account: account, options: options, from: options.from, until: options.until, asOf: output.asOf,
+                language: language, zoneOffset: dayOffset, alsoCurrency: day.alsoCurrency)
         } catch { throw CommandFailure.of(error) }
         do { try statement.write(to: directory, csvBOM: output.csvBOM) } catch {
             throw CommandFailure(.ioError, error.description)
