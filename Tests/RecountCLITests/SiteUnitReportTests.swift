@@ -88,6 +88,18 @@ import Testing
         let html = try f.read("report.html")
         #expect(html.contains("recorded (points)") && html.contains("180,247 points"))
         #expect(html.contains("× 7.3 (topup_rate, CNY per USD) × 10000 (points per CNY), rounded half_away_from_zero"))
+        // The accounts table: recorded, expected and credits in points and in CNY, as accounts.csv.
+        #expect(html.contains(#""label":"credits (points)""#) && html.contains(#""label":"credits (CNY)""#))
+        let rows = try #require(html.components(separatedBy: #"id="account-rows">"#).dropFirst().first)
+        let accounts = try #require(
+            try JSONSerialization.jsonObject(with: Data(rows.prefix { $0 != "<" }.utf8)) as? [[String]])
+        #expect(
+            accounts == [
+                [
+                    "alice", "1", "1234567", "1000000", "234567", "0", "234567", "180247", "146000", "34247", "18.02",
+                    "14.60", "3.42",
+                ]
+            ])
     }
 
     @Test func theLedgerCurrencyAndAnExchangeRate() throws {

@@ -282,6 +282,17 @@ public struct HTMLReport {
         HTMLColumn(label: "credits", numeric: true, grouped: true),
     ]
 
+    /// The figures finance reads per account — recorded, expected, credits — in each conversion
+    /// (site unit, `--also-currency`), as `accounts.csv` has them; on screen only, as in the
+    /// discrepancy table, so the printed page keeps the ledger's unit.
+    var accountConversionColumns: [HTMLColumn] {
+        rendering.conversions.all.flatMap { conversion in
+            ["recorded", "expected", "credits"].map {
+                HTMLColumn(label: "\($0) (\(conversion.name))", numeric: true, printed: false, grouped: true)
+            }
+        }
+    }
+
     var tableConfig: JSONValue {
         func columns(_ list: [HTMLColumn]) -> JSONValue { .array(list.map(\.config)) }
         return .array([
@@ -291,17 +302,21 @@ public struct HTMLReport {
             ]),
             .obj([
                 ("root", .string("accounts")), ("data", .string("account-rows")),
-                ("columns", columns(Self.accountColumns)),
+                ("columns", columns(Self.accountColumns + accountConversionColumns)),
                 ("sort", .num(4)), ("dir", .num(-1)),
             ]),
         ])
     }
 
     func accountRow(_ account: AccountTotals) -> JSONValue {
-        .array([
-            .string(account.account), .string(String(account.requests)), .string(amount(account.recorded)),
-            .string(amount(account.expected)), .string(amount(account.over)), .string(amount(account.under)),
-            .string(amount(account.credits)),
-        ])
+        .array(
+            [
+                .string(account.account), .string(String(account.requests)), .string(amount(account.recorded)),
+                .string(amount(account.expected)), .string(amount(account.over)), .string(amount(account.under)),
+                .string(amount(account.credits)),
+            ]
+                + rendering.conversions.all.flatMap { conversion in
+                    [account.recorded, account.expected, account.credits].map { .string(conversion.text($0)) }
+                })
     }
 }
