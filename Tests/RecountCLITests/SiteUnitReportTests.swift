@@ -7,7 +7,8 @@ import Testing
 ///   site units = units / unit.per_currency × topup_rate × site.per_currency
 ///   money      = units / unit.per_currency (× topup_rate for the site's currency,
 ///                / exchange_rates[CUR] for another)
-/// each rounded once, half away from zero, to 0 decimals (points) or 2 (money).
+/// each rounded once, half away from zero, to 0 decimals (points) or the currency's ISO 4217
+/// minor unit (money: 2 for CNY and USD, 0 for JPY, 3 for KWD).
 @Suite struct SiteUnitReportTests {
     /// A one-api quota ledger (500,000 = $1) under a site that sells points (1 CNY = 10,000)
     /// at ¥`topup` per $1; model `m` costs a fixed $2 a request = 1,000,000 quota.
@@ -120,6 +121,23 @@ import Testing
         #expect(row["money_currency"] == "EUR" && row["recorded_money"] == "2.29" && row["delta_money"] == "0.43")
         let summary = try f.read("summary.json")
         #expect(summary.contains("exchange_rates.EUR of version v1"))
+    }
+
+    @Test func moneyHasItsCurrencysMinorUnit() throws {
+        let f = try CLIFixture()
+        try f.standard(
+            [Self.overcharged],
+            catalog: Self.catalog(topup: "7.3", rates: #""exchange_rates": {"JPY": "0.0064", "KWD": "3.25"}, "#))
+        // JPY (ISO 4217: no minor unit), 0.0064 USD per yen: 2.469134 / 0.0064 = 385.8021… → 386;
+        // 2 / 0.0064 = 312.5 → 313 (half away from zero); 0.469134 / 0.0064 = 73.3021… → 73
+        #expect(f.reconcile(["--also-currency", "JPY"]).status == 0)
+        var row = try #require(try table(f.read("discrepancies.csv")).first)
+        #expect(row["recorded_money"] == "386" && row["expected_money"] == "313" && row["delta_money"] == "73")
+        // KWD (three decimals), 3.25 USD per dinar: 2.469134 / 3.25 = 0.759733… → 0.760;
+        // 2 / 3.25 = 0.615384… → 0.615; 0.469134 / 3.25 = 0.144348… → 0.144
+        #expect(f.reconcile(["--also-currency", "KWD"]).status == 0)
+        row = try #require(try table(f.read("discrepancies.csv")).first)
+        #expect(row["recorded_money"] == "0.760" && row["expected_money"] == "0.615" && row["delta_money"] == "0.144")
     }
 
     @Test func aDollarForAYuanPromotion() throws {

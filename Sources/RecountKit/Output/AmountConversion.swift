@@ -16,8 +16,20 @@ public struct AmountConversion: Sendable, Equatable {
 
     /// Half away from zero, as a spreadsheet's `ROUND` does: finance can redo any figure.
     public static let rounding = RoundingMode.half_away_from_zero
-    /// Decimals of a money figure (`--also-currency`).
-    public static let moneyScale = 2
+    /// Decimals of a money figure (`--also-currency CUR`): CUR's minor unit in ISO 4217 — 0 for
+    /// the yen or the won (a finance sheet in JPY has no sen), 3 for the dinars of Bahrain,
+    /// Iraq, Jordan, Kuwait, Libya and Tunisia and the Omani rial, 4 for the two units of
+    /// account — and 2 for every other code (CNY, USD, EUR, …).
+    public static func moneyScale(_ currency: String) -> Int {
+        switch currency {
+        case "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF",
+            "XOF", "XPF":
+            0
+        case "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND": 3
+        case "CLF", "UYW": 4
+        default: 2
+        }
+    }
 
     public let kind: Kind
     /// The site unit's name (`points`) or the currency (`CNY`).
@@ -77,21 +89,22 @@ public struct AmountConversion: Sendable, Equatable {
             let perUnit = try Rational.one.divided(by: unit.perCurrency)
             if let site = unit.site, currency == site.currency {
                 return AmountConversion(
-                    kind: .money, name: currency, factor: try perUnit.multiplied(by: site.topupRate), scale: moneyScale,
+                    kind: .money, name: currency, factor: try perUnit.multiplied(by: site.topupRate),
+                    scale: moneyScale(currency),
                     formula:
                         "\(currency) = \(ledgerMoney) × \(exact(site.topupRate)) (topup_rate, \(site.currency) per \(unit.currency))"
                 )
             }
             if currency == unit.currency {
                 return AmountConversion(
-                    kind: .money, name: currency, factor: perUnit, scale: moneyScale,
+                    kind: .money, name: currency, factor: perUnit, scale: moneyScale(currency),
                     formula: "\(currency) = \(ledgerMoney)")
             }
             if let version = catalog.versions.last(where: { $0.exchangeRates[currency] != nil }),
                 let rate = version.exchangeRates[currency]
             {
                 return AmountConversion(
-                    kind: .money, name: currency, factor: try perUnit.divided(by: rate), scale: moneyScale,
+                    kind: .money, name: currency, factor: try perUnit.divided(by: rate), scale: moneyScale(currency),
                     formula:
                         "\(currency) = \(ledgerMoney) / \(exact(rate)) (exchange_rates.\(currency) of version \(version.id), \(unit.currency) per \(currency))"
                 )
