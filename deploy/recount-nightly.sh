@@ -76,7 +76,7 @@ else
 fi
 set -- "$@" --pricing "$RECOUNT_PRICING" --out "$out" \
     --from "${day}T00:00:00$start_offset" --until "${next}T00:00:00$end_offset" \
-    --as-of "$(date +%FT%T%:z)"
+    --day-offset "$start_offset" --as-of "$(date +%FT%T%:z)"
 # Only complete reports (summary.json is renamed into place last) and never this run's own
 # output directory: a half-committed run's credits.jsonl is not a record of anything issued.
 for issued in "$reports"/*/credits.jsonl; do

@@ -52,6 +52,7 @@ struct DayOptions {
         options.tolerance = pricing.tolerance
         options.from = window?.from
         options.until = window?.until
+        if let warning = options.windowOpensBeforeCatalog { console.error("recount: warning: \(warning)") }
         options.minimumCredit = credits.minimumCredit
         let issued: (ids: Set<String>, files: [InputFileInfo])
         do { issued = try IssuedCredits.read(paths: credits.issuedPaths) } catch { throw CommandFailure.of(error) }

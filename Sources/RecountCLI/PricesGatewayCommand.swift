@@ -76,7 +76,8 @@ struct PricesGatewayCommand {
             case .settingsFile(let path):
                 settings = try GatewayCatalogFile.settings(file: path)
             }
-            let options = GatewayImportOptions(effectiveFrom: effectiveFrom ?? Self.now(), site: site)
+            let options = GatewayImportOptions(
+                effectiveFrom: effectiveFrom ?? Self.now(), isNow: effectiveFrom == nil, site: site)
             console.out(
                 try GatewayCatalogFile.update(
                     mode, settings: settings, catalogPath: catalogPath, options: options,

@@ -74,6 +74,33 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }.isEmpty)
     }
 
+    /// The platform's zone survives: a version written at `+08:00` stays at `+08:00` (its offset
+    /// is reconcile's default day boundary), and a later snapshot taken "now" is written in that
+    /// offset too rather than in UTC.
+    @Test func theCatalogKeepsThePlatformsOffset() throws {
+        let dir = try Self.directory()
+        let catalog = dir + "/pricing.json"
+        let first = runRecount([
+            "prices", "snapshot", "--settings", Self.settings, "--catalog", catalog, "--effective-from",
+            "2024-02-01T00:00:00+08:00",
+        ])
+        #expect(first.out == "appended version gateway-2024-02-01T00:00:00+08:00\n", "\(first.err)")
+        var options = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.settings)))
+                as? [String: Any])
+        options["GroupRatio"] = #"{"default": 1, "vip": 2}"#
+        let changed = dir + "/settings-2.json"
+        try JSONSerialization.data(withJSONObject: options).write(to: URL(fileURLWithPath: changed))
+        let now = runRecount(["prices", "snapshot", "--settings", changed, "--catalog", catalog])
+        #expect(now.status == 0, "\(now.err)")
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: catalog))) as? [String: Any])
+        let starts = try #require(root["versions"] as? [[String: Any]]).compactMap { $0["effective_from"] as? String }
+        #expect(starts.count == 2 && starts[0] == "2024-02-01T00:00:00+08:00", "\(starts)")
+        #expect(starts.last?.hasSuffix("+08:00") == true, "\(starts)")
+        #expect(now.out == "appended version gateway-\(starts.last ?? "")\n")
+    }
+
     @Test func usageAndUnavailableSources() throws {
         let dir = try Self.directory()
         #expect(runRecount(["prices", "import", "--settings", Self.settings]).status == 64)

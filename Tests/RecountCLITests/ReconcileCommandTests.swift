@@ -78,6 +78,21 @@ func cliLine(
                 && rejects.contains(f.input + "/log.jsonl"))
     }
 
+    /// A window opening before the catalog's first version (2024-01-01) is said on stderr before
+    /// the run; one inside it says nothing.
+    @Test func aWindowBeforeTheCatalogIsWarnedAbout() throws {
+        let f = try CLIFixture()
+        try f.standard([cliLine("r1")])
+        let early = f.reconcile(["--from", "2023-12-31T00:00:00+08:00"])
+        #expect(early.status == 0)
+        #expect(
+            early.err.contains(
+                "recount: warning: --from 2023-12-31T00:00:00+08:00 is before the catalog's first version 'v1' (in force from 2024-01-01T00:00:00Z)"
+            ), "\(early.err)")
+        let inside = f.reconcile(["--from", "2024-01-01T00:00:00Z"])
+        #expect(inside.status == 0 && !inside.err.contains("warning"), "\(inside.err)")
+    }
+
     @Test func strictExitsOneOnlyWhenThereAreCredits() throws {
         let f = try CLIFixture()
         try f.standard([cliLine("over", amount: "25")])

@@ -21,13 +21,20 @@ public enum GatewayImportError: Error, Sendable, CustomStringConvertible {
 
 /// What `prices import` takes besides the settings.
 public struct GatewayImportOptions: Sendable {
-    /// When the version starts (`--effective-from`, else the run's start).
+    /// When the version starts (`--effective-from`, else the run's start). It is written in the
+    /// offset it carries: the latest version's offset is reconcile's default day boundary and
+    /// the zone of its reports, so a catalog made at `+08:00` keeps the platform's day.
     public var effectiveFrom: Timestamp
+    /// `effectiveFrom` is the run's start, not a time the operator gave: a snapshot writes it
+    /// in the offset of the catalog's latest version rather than UTC, so a nightly snapshot
+    /// does not move the catalog's day boundary.
+    public var effectiveFromIsNow: Bool
     /// The site's own unit and top-up rate, recorded as `unit.site`.
     public var site: PriceCatalog.SiteUnit?
 
-    public init(effectiveFrom: Timestamp, site: PriceCatalog.SiteUnit? = nil) {
+    public init(effectiveFrom: Timestamp, isNow: Bool = false, site: PriceCatalog.SiteUnit? = nil) {
         self.effectiveFrom = effectiveFrom
+        self.effectiveFromIsNow = isNow
         self.site = site
     }
 }
@@ -103,7 +110,7 @@ public enum GatewayCatalog {
         let groups = JSONValue.obj(
             settings.groupRatio.keys.sorted().map { ($0, .string(text(settings.groupRatio[$0]!))) })
         let modelsValue = JSONValue.obj(models)
-        let from = effectiveFrom.rfc3339(offsetSeconds: 0)
+        let from = effectiveFrom.description
         let version = JSONObject([
             "id": .string("gateway-" + from),
             "effective_from": .string(from),
@@ -176,6 +183,12 @@ public enum GatewayCatalog {
             let latestRaw = versions.first(where: { $0.objectValue?["id"]?.stringValue == latest.id })?.objectValue
         else {
             throw .catalog(CatalogError(source: source, path: "versions", reason: "cannot find the latest version"))
+        }
+        var options = options
+        if options.effectiveFromIsNow {
+            let now = options.effectiveFrom
+            options.effectiveFrom = Timestamp(
+                seconds: now.seconds, nanoseconds: now.nanoseconds, offsetSeconds: latest.effectiveFrom.offsetSeconds)
         }
         var (version, warnings) = try self.version(settings, effectiveFrom: options.effectiveFrom)
         let latestPrint =

@@ -39,6 +39,18 @@ public struct ReconcileOptions: Sendable {
     }
 }
 
+extension ReconcileOptions {
+    /// A window that opens before the catalog's first version, said before the run: its
+    /// earlier requests can only be `unpriced_model`, and the usual reason — a catalog made by
+    /// `prices import` today, in force from now — is quick to fix and easy to miss in a
+    /// summary line.
+    public var windowOpensBeforeCatalog: String? {
+        guard let from, let first = catalog.versions.first, from < first.effectiveFrom else { return nil }
+        return
+            "--from \(from) is before the catalog's first version '\(first.id)' (in force from \(first.effectiveFrom)): requests before then are unpriced_model (a catalog from 'prices import' is in force from now unless given --effective-from)"
+    }
+}
+
 /// `--shard K/N`: a stable hash of the account picks one of N shards.
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public let index: Int
