@@ -16,8 +16,9 @@ struct ExplainCommand: RecountCommand {
             force and why, the charge formula with every number, the rounding, the debits, the
             class, the cause and the credits. The numbers equal that request's row in a reconcile
             run with the same flags. Prompt text (first 200 characters per message) is shown here
-            and nowhere else. PATH as for reconcile (default: SampleLogs); with --gateway-db,
-            REQUEST_ID is the row's request_id, else its logs.id.
+            and nowhere else. PATH as for reconcile (default: SampleLogs). A gateway row's request
+            is the id the reports show (its request_id, else its logs.id); a row's logs.id also
+            explains the request it belongs to (a refund's, its request).
             """,
         options: DayOptions.options(window: false) + [json],
         exit: """

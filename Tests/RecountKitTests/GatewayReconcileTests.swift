@@ -321,6 +321,13 @@ import Testing
         #expect(text.contains("DIFFERS"))
         #expect(text.contains("the row wrote 4100: INCONSISTENT"))
         #expect(explanation.json().contains("\"replay\""))
+        // The row's number from the admin page explains its request: the request row's logs.id
+        // (7) and the refund's (8) both give request r, refund netted.
+        for rowID in ["7", "8"] {
+            let byRow = try RequestExplainer(options: options).explain(requestID: rowID).outcome
+            #expect(byRow.requestID == "r" && byRow.recorded == row.recorded, "logs.id \(rowID)")
+        }
+        #expect(throws: ExplainError.self) { try RequestExplainer(options: options).explain(requestID: "9") }
     }
 
     /// An `other` that does not say how the row was priced (no `model_price`) is not compared

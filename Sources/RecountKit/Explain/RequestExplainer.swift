@@ -96,7 +96,19 @@ public struct RequestExplainer: Sendable {
             return explanation
         }
         if let reject = try rejectedLine(holding: needles) { throw .rejected(requestID: requestID, reject: reject) }
+        if let owner = try owningRequest(ofRow: requestID), owner != requestID { return try explain(requestID: owner) }
         throw .notFound(requestID: requestID, nearest: try nearestIDs(to: requestID))
+    }
+
+    /// The request id of the gateway row whose `logs.id` is `rowID`. A row with a `request_id`
+    /// (or a task's, or a refund) goes by its request in the reports, but support may have only
+    /// the row's number from the admin page; that number explains the request it belongs to.
+    func owningRequest(ofRow rowID: String) throws(ExplainError) -> String? {
+        let needles = Self.needles(for: rowID)
+        return try firstLine(passing: { line in needles.contains { Self.contains(line, $0) } }) { evaluated in
+            guard case .record(let record, _, _, _) = evaluated, record.gateway?.rowID == rowID else { return nil }
+            return record.id
+        }
     }
 
     static func explainError(_ error: ReconcileError) -> ExplainError {
