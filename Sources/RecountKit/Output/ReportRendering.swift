@@ -60,7 +60,7 @@ public struct ReportRendering: Sendable {
             ("kind", .string(reject.kind.rawValue)), ("file", .string(reject.source.file)),
             ("line", .num(reject.source.line)), ("field", .str(reject.field)), ("reason", .string(reject.reason)),
         ]
-        switch Redaction.raw(reject.raw, source: reject.source) {
+        switch Redaction.raw(reject.raw, source: reject.source, kind: reject.kind) {
         case .text(let text): pairs.append(("raw", .string(text)))
         case .base64(let text): pairs.append(("raw_base64", .string(text)))
         }
