@@ -43,7 +43,7 @@ struct EngineOptions: OptionGroup {
     )
     static let sortMemory = Option(
         "--sort-memory", "MB",
-        "memory for sorting before spilling to disk (default 64); peak memory is about this plus 60 MB, whatever the size of the logs"
+        "memory for sorting before spilling to disk (default 64); peak memory is about this plus 80-110 MB, whatever the size of the logs"
     )
     static let options = [jobs, spillDirectory, sortMemory]
 
@@ -66,12 +66,12 @@ struct EngineOptions: OptionGroup {
     }
 }
 
-/// `--also-currency CUR` (SPEC §4.6): `reconcile`, `statement` and `explain` show every amount
+/// `--also-currency CUR` (SPEC §4.1): `reconcile`, `statement` and `explain` show every amount
 /// in money too, converted from the ledger's unit by the catalog.
 struct CurrencyOptions: OptionGroup {
     static let currency = Option(
         "--also-currency", "CUR",
-        "also show every amount in CUR (the site's currency at its top-up rate, the ledger's currency, or a version's exchange_rates); a catalog with unit.site adds its site-unit figures anyway (SPEC §4.6)"
+        "also show every amount in CUR (the site's currency at its top-up rate, the ledger's currency, or a version's exchange_rates); a catalog with unit.site adds its site-unit figures anyway (SPEC §4.1)"
     )
     static let options = [currency]
 

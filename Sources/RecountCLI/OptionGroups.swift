@@ -81,7 +81,7 @@ struct InputOptions: OptionGroup {
     )
     static let bodies = Option(
         "--bodies", "PATH",
-        "captured bodies (recount.log/1 lines or {request_id, request, response} pairs, a file or a directory of *.jsonl) joined to the rows by request id, so their tokens are recounted (repeatable)"
+        "captured bodies (recount.log/1 lines or {request_id, request, response} pairs, a file or a directory of *.jsonl / *.jsonl.gz) joined to the rows by request id, so their tokens are recounted (repeatable)"
     )
     static let options = [pricing, debits, gatewayDatabase, passwordFile, bodies]
 

@@ -8,7 +8,7 @@ import RecountKit
 /// (`PricesGatewayCommand`).
 struct PricesCommand: RecountCommand {
     static let helpPage = CommandHelp(
-        abstract: "check a price catalog ('recount prices check FILE')",
+        abstract: "check a price catalog; import or snapshot a gateway's price settings as one",
         usage: [
             "recount prices check FILE",
             "recount prices import (--gateway-db URL | --settings FILE) --out CATALOG",
@@ -27,7 +27,7 @@ struct PricesCommand: RecountCommand {
             CompletionRatio, ModelPrice, GroupRatio, CacheRatio, CreateCacheRatio, ImageRatio,
             AudioRatio, AudioCompletionRatio) that prices every request as the gateway does, in
             quota (500,000 = $1). With the site's own unit (--unit, --per-currency, --currency,
-            --topup-rate: all four), reports add the site-unit figures beside the quota ones (SPEC §4.6).
+            --topup-rate: all four), reports add the site-unit figures beside the quota ones (SPEC §4.1).
 
             snapshot: appends a version (effective from now, or --effective-from T) to CATALOG only
             when the settings changed since its latest version; creates CATALOG when missing. Prints

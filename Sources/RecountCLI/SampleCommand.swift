@@ -18,7 +18,7 @@ struct SampleCommand: RecountCommand {
     )
     static let profile = Option(
         "--profile", "P",
-        "classic (default; about 2 KB a line, small text pools: the day the tests and Reports/ use) or realistic (texts that rarely repeat, conversations that resend their history, shared system prompts, 2-8 KB lines, a third CJK, a quarter streamed, tools on a fifth; plus DIR/gateway/: new-api rows with 'other', refunds, task deltas, bodies keyed by request id, injected gateway cases)"
+        "classic (default; about 2 KB a line, small text pools: the day most tests use) or realistic (texts that rarely repeat, conversations that resend their history, shared system prompts, 2-8 KB lines, a third CJK, a quarter streamed, tools on a fifth; plus DIR/gateway/: new-api rows with 'other', refunds, task deltas, bodies keyed by request id, injected gateway cases)"
     )
     static let jobs = Option("--jobs", "N", "threads (default: all cores); the files never depend on it")
 

@@ -2,7 +2,7 @@ import ArgumentParsing
 import RecountKit
 
 /// `--unit NAME --per-currency N --currency C --topup-rate R [--site-scale N]` of `prices
-/// import` / `snapshot`: the site's own unit (SPEC §4.6), recorded as the catalog's
+/// import` / `snapshot`: the site's own unit (SPEC §4.1), recorded as the catalog's
 /// `unit.site` — all four or none.
 struct SiteUnitOptions: OptionGroup {
     static let unit = Option("--unit", "NAME", "the site's own unit (e.g. points), recorded as unit.site")

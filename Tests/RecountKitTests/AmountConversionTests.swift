@@ -3,7 +3,7 @@ import Testing
 
 @testable import RecountKit
 
-/// `AmountConversion` (SPEC §4.6): the site's unit and `--also-currency`, each figure exact and
+/// `AmountConversion` (SPEC §4.1): the site's unit and `--also-currency`, each figure exact and
 /// rounded once, half away from zero. The expected values are worked by hand in each test.
 @Suite struct AmountConversionTests {
     /// A one-api quota ledger (500,000 = $1) with `site` and, optionally, `exchange_rates`.

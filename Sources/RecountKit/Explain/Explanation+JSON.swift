@@ -35,7 +35,7 @@ extension Explanation {
         pairs.append(("recorded", .string(amount(row.recorded))))
         pairs.append(("expected", .str(row.expected.map(amount))))
         pairs.append(("delta", .str(row.delta.map(amount))))
-        // The site's unit and `--also-currency`: only when there are any (SPEC §4.6).
+        // The site's unit and `--also-currency`: only when there are any (SPEC §4.1).
         for conversion in conversions.all {
             pairs.append(
                 (

@@ -25,7 +25,7 @@ public struct Explanation: Sendable {
     /// every report, with the logged form beside it when that used another offset.
     public var zoneOffset: Int32 = 0
     /// `--also-currency`: shown beside every ledger amount, after the site's unit (which the
-    /// catalog's `unit.site` adds by itself), SPEC §4.6.
+    /// catalog's `unit.site` adds by itself), SPEC §4.1.
     public var alsoCurrency: AmountConversion?
     /// The site's unit, then `alsoCurrency`.
     public var conversions: ReportConversions { ReportConversions(unit: unit, money: alsoCurrency) }

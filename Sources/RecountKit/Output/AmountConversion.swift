@@ -1,5 +1,5 @@
 /// A ledger amount shown in another unit: the site's own unit (`unit.site`, points) or money
-/// (`--also-currency CUR`), SPEC §4.6.
+/// (`--also-currency CUR`), SPEC §4.1.
 ///
 /// Why a display-only conversion: debits, charges and credits stay in the ledger's unit (the
 /// gateway's quota), which is what the gateway debits and what a credit is booked in; finance

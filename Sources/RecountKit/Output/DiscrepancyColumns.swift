@@ -90,7 +90,7 @@ enum DiscrepancyColumns {
 
     /// The columns of a run: `all`, then for each conversion (the site's unit, then
     /// `--also-currency`) its unit and the four amounts in it, so a run without one writes
-    /// exactly `all` (SPEC §4.6).
+    /// exactly `all` (SPEC §4.1).
     static func columns(for conversions: ReportConversions) -> [Column] {
         all + conversions.all.flatMap(converted)
     }

@@ -21,7 +21,7 @@ public struct RunParameters: Sendable {
     /// read margin; `summary.json` gets a `gateway_db` object only when there is one.
     public var gatewayDatabase: GatewayDatabaseSummary?
     /// `--also-currency CUR`, resolved against the catalog (`AmountConversion.money`): the
-    /// reports add a money figure beside each amount (SPEC §4.6).
+    /// reports add a money figure beside each amount (SPEC §4.1).
     public var alsoCurrency: AmountConversion?
     public init() {}
 

@@ -22,6 +22,9 @@ extension AccountStatement {
             body += "<p class=\"meta\">\(e(words.notRecomputed(moneyText(totals.unpriced))))</p>\n"
         }
         body += "<p class=\"meta\">\(e(words.explanation))</p>\n"
+        if !conversions.all.isEmpty {
+            body += "<p class=\"meta noprint\">\(e(words.convertedRounding(conversions.all.map(\.name))))</p>\n"
+        }
         return HTMLPage.document(title: words.title(account), body: body, script: nil)
     }
 

@@ -16,7 +16,7 @@ public struct AccountStatement: Sendable {
     /// Every time is shown in this offset from UTC (the platform's zone), stated in the header.
     public let zoneOffset: Int32
     /// The site's unit (from the catalog's `unit.site`) and `--also-currency`: each adds four
-    /// columns after `credit` (charged, recomputed, difference, credit in it), SPEC §4.6.
+    /// columns after `credit` (charged, recomputed, difference, credit in it), SPEC §4.1.
     public let conversions: ReportConversions
 
     /// `result` must come from a run with `allRows` (the `ok` rows are part of a statement).

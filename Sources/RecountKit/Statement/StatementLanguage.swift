@@ -90,4 +90,13 @@ public enum StatementLanguage: String, Sendable, CaseIterable {
             ? "Charged = what was debited; recomputed = the tokens recounted and priced under the price version in force when each request started. A positive difference on a recomputed request is an overcharge and is credited; a request that could not be recomputed (a model without a price, a debit without a request) is reviewed by hand, not credited, and is not in the difference."
             : "已扣费 = 实际扣除的金额；复核应扣 = 重新计数 tokens 并按请求开始时生效的价格版本计算的金额。可复核请求的正差额为多扣费，将予以补偿；无法复核的请求（模型无价格、扣费无对应请求）将人工核查，不予自动补偿，也不计入差额。"
     }
+
+    /// Under the converted columns: why a row's converted difference may not be its charged
+    /// minus its recomputed (each figure is rounded once, from the exact ledger figure).
+    func convertedRounding(_ names: [String]) -> String {
+        let list = names.joined(separator: self == .en ? ", " : "、")
+        return self == .en
+            ? "Each figure in \(list) is converted from the exact figure and rounded on its own, so a row's difference may differ from its charged minus its recomputed by one in the last decimal; each TOTAL adds up the figures above it."
+            : "\(list) 列的每个数字均由精确金额单独换算并四舍五入，因此某行的差额可能与其已扣费减复核应扣相差最后一位的 1；各合计为其上方数字之和。"
+    }
 }
