@@ -10,7 +10,7 @@ set -u
 : "${RECOUNT_LEDGER:=}"                              # debit ledger; %s becomes the day, e.g. /var/lib/relay/debits-%s.csv
                                                      #   (log files only; not used with RECOUNT_GATEWAY_DB)
 : "${RECOUNT_HOME:=/srv/recount}"                    # reports/DAY/ live here
-: "${RECOUNT_TZ:=Asia/Shanghai}"                     # the platform's day
+: "${RECOUNT_TZ:=Asia/Shanghai}"                     # the platform's day (the window, daily.csv's days, report times)
 : "${RECOUNT_FLAGS:=}"                               # more reconcile flags, e.g. "--strict --tolerance 1"
 : "${RECOUNT_RERUN:=}"                               # 1: reconcile a day again that already has reports
 : "${RECOUNT_GATEWAY_DB:=}"                          # the gateway's database instead of log files, e.g.

@@ -36,9 +36,9 @@ public enum Redaction {
     /// the line instead of the rest; a line that does not start (after blanks) with `{`, a
     /// pointer alone.
     static func withoutText(_ bytes: [UInt8], source: SourceLocation) -> [UInt8] {
-        let pointer = Array("\"[omitted from reports; see \(source)]\"".utf8)
+        let pointer = "[omitted from reports; see \(source)]"
         guard bytes.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) == UInt8(ascii: "{") else {
-            return bytes.isEmpty ? bytes : pointer
+            return bytes.isEmpty ? bytes : Array(pointer.utf8)
         }
         var cut: Int?
         for field in textFields {
@@ -57,7 +57,7 @@ public enum Redaction {
             }
         }
         guard let cut else { return bytes }
-        return Array(bytes[..<cut]) + pointer
+        return Array(bytes[..<cut]) + Array("\"\(pointer)\"".utf8)
     }
 
     static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
