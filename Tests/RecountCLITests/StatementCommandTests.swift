@@ -56,6 +56,25 @@ struct StatementCommandTests {
         #expect(csv.hasSuffix("TOTAL,1 request,,1000,0,300,2130,-1830,,0\r\n"))
     }
 
+    @Test("a statement with nothing recomputed leaves the recomputed and difference totals blank")
+    func nothingRecomputed() throws {
+        let directory = try Self.workspace([
+            #"{"id":"u1","time":"2024-02-01T10:00:00+08:00","account":"carol","model":"no-such-model","usage":{"prompt_tokens":10,"completion_tokens":5},"billed":{"amount":"300"}}"#
+        ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("out")
+        let run = runRecount(["statement", "carol", directory.appendingPathComponent("in").path, "--out", out.path])
+        #expect(run.status == 0, "\(run.err)")
+        let name = try #require(Self.files(in: out).first { $0.hasSuffix(".csv") })
+        let csv = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+        // Charged 300, nothing recomputed: blank, not "0" (which would read as "owed nothing").
+        #expect(csv.contains("\r\nTOTAL,1 request,,10,5,300,,,,0\r\n"), "\(csv)")
+        let page = try String(
+            contentsOf: out.appendingPathComponent(name.replacingOccurrences(of: ".csv", with: ".html")),
+            encoding: .utf8)
+        #expect(page.contains(#"<div class="value">—</div>"#))
+    }
+
     @Test("an account with <script> is escaped in the HTML, and the CSV is BOM-prefixed on request")
     func scriptAccount() throws {
         let directory = try Self.workspace(Self.hostile)

@@ -53,13 +53,17 @@ extension AccountStatement {
         func also(_ column: StatementLanguage.Column) -> String {
             conversions.all.map { conversion in
                 let total = convertedTotal(conversion, column)
-                return " · " + Amounts.grouped(text: total) + " " + conversion.name
+                return total.isEmpty ? "" : " · " + Amounts.grouped(text: total) + " " + conversion.name
             }.joined()
         }
+        // Nothing recomputed (every request unpriced): a dash, not a total of 0.
+        let recomputed = hasFigures(.recomputed)
         card(words.chargedCard, money(totals.recorded), sub: words.chargedSub + also(.charged))
-        card(words.recomputedCard, money(totals.expected), sub: words.recomputedSub + also(.recomputed))
         card(
-            words.differenceCard, (totals.delta > .zero ? "+" : "") + money(totals.delta),
+            words.recomputedCard, recomputed ? money(totals.expected) : "—",
+            sub: words.recomputedSub + also(.recomputed))
+        card(
+            words.differenceCard, recomputed ? (totals.delta > .zero ? "+" : "") + money(totals.delta) : "—",
             sub: totals.unpriced.isZero
                 ? words.differenceSub : words.differenceSub + "; " + words.notRecomputed(money(totals.unpriced)),
             valueClass: totals.delta > .zero ? "pos" : totals.delta.isNegative ? "neg" : nil)

@@ -117,9 +117,17 @@ public struct AccountStatement: Sendable {
         }
     }
 
-    /// The TOTAL row's cell: every number column is the sum of the column above it.
+    /// Whether any row has a figure in the column: a TOTAL of "recomputed 0" under a column of
+    /// blanks (every request unpriced) would read as "you should have paid nothing".
+    func hasFigures(_ column: StatementLanguage.Column) -> Bool {
+        rows.contains { figure(column, $0) != nil }
+    }
+
+    /// The TOTAL row's cell: every number column is the sum of the column above it (blank
+    /// under a recomputed or difference column with no figure in it).
     func totalCell(_ column: StatementLanguage.Column, _ totals: Totals) -> String {
-        switch column {
+        if column == .recomputed || column == .difference, !hasFigures(column) { return "" }
+        return switch column {
         case .time: language.total
         case .requestID: language.requestsCount(totals.requests)
         case .model, .result: ""
@@ -172,6 +180,7 @@ public struct AccountStatement: Sendable {
     /// column adds up as the customer checks it (it may differ from converting the ledger
     /// total by the rounding of each row; `summary.json` converts the exact total).
     public func convertedTotal(_ conversion: AmountConversion, _ column: StatementLanguage.Column) -> String {
+        if column == .recomputed || column == .difference, !hasFigures(column) { return "" }
         var sum = Rational.zero
         for row in rows {
             if let value = figure(column, row).flatMap(conversion.shown) { sum = (try? sum.adding(value)) ?? sum }
