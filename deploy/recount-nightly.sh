@@ -76,7 +76,9 @@ else
 fi
 set -- "$@" --pricing "$RECOUNT_PRICING" --out "$out" \
     --from "${day}T00:00:00$start_offset" --until "${next}T00:00:00$end_offset" \
-    --day-offset "$start_offset" --as-of "$(date +%FT%T%:z)"
+    --as-of "$(date +%FT%T%:z)"
+# daily.csv's days and the reports' times in the platform's zone, unless RECOUNT_FLAGS chooses.
+case " $RECOUNT_FLAGS " in *" --day-offset"*) ;; *) set -- "$@" --day-offset "$start_offset" ;; esac
 # Only complete reports (summary.json is renamed into place last) and never this run's own
 # output directory: a half-committed run's credits.jsonl is not a record of anything issued.
 for issued in "$reports"/*/credits.jsonl; do

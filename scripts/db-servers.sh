@@ -10,7 +10,8 @@
 # /tmp/recount-db. Each has a user `recount` whose password is $RECOUNT_TEST_DB_PASSWORD
 # (a throwaway test password; the servers accept nothing but loopback) and a database
 # `recount_test`; the tests make a database (MariaDB) or a schema (PostgreSQL) each, so
-# `recount` may create databases (a loopback-only test server). PostgreSQL and MariaDB refuse to run as root, so as root they run as the
+# `recount` may create databases and roles and grant them (a loopback-only test server: a test
+# reads as a role that lacks a GRANT). PostgreSQL and MariaDB refuse to run as root, so as root they run as the
 # `postgres` / `mysql` system users the Debian packages create.
 set -euo pipefail
 
@@ -124,8 +125,8 @@ start_mariadb() {
     "${root[@]}" -e "CREATE DATABASE IF NOT EXISTS recount_test CHARACTER SET utf8mb4;
         CREATE USER IF NOT EXISTS 'recount'@'127.0.0.1' IDENTIFIED BY '$PASSWORD';
         CREATE USER IF NOT EXISTS 'recount'@'localhost' IDENTIFIED BY '$PASSWORD';
-        GRANT ALL PRIVILEGES ON *.* TO 'recount'@'127.0.0.1';
-        GRANT ALL PRIVILEGES ON *.* TO 'recount'@'localhost';" >&2
+        GRANT ALL PRIVILEGES ON *.* TO 'recount'@'127.0.0.1' WITH GRANT OPTION;
+        GRANT ALL PRIVILEGES ON *.* TO 'recount'@'localhost' WITH GRANT OPTION;" >&2
 }
 
 stop_all() {

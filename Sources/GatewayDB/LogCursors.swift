@@ -202,13 +202,23 @@ final class MySQLLogCursor: LogCursor {
             database: url.database, socket: url.parameter("socket"), source: url.description)
     }
 
+    /// The table's columns; none when it does not exist. MariaDB's `information_schema` also
+    /// hides a table the role may not read, so an empty answer is checked by selecting from the
+    /// table: "command denied" is a login that lacks the GRANT (69, as PostgreSQL's "permission
+    /// denied" is), not a missing table (65).
     static func columns(_ connection: MySQLConnection, table: String) throws(GatewayDBError) -> [ColumnInfo] {
-        try connection.rows(
+        let columns = try connection.rows(
             """
             SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS \
             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '\(table)' ORDER BY ORDINAL_POSITION
             """
         ).map { ColumnInfo(name: $0[0] ?? "", type: ($0[1] ?? "").lowercased()) }
+        if columns.isEmpty {
+            do { try connection.execute("SELECT 1 FROM \(quoted(table)) LIMIT 0") } catch {
+                if case .unavailable(_, let reason) = error, reason.contains("denied") { throw error }
+            }
+        }
+        return columns
     }
 
     static func quoted(_ name: String) -> String { "`" + name.replacingAll("`", with: "``") + "`" }

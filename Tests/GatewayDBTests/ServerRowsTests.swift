@@ -240,6 +240,27 @@ struct MySQLRowsTests {
         }
     }
 
+    @Test("a login without SELECT on logs is 'unavailable' (69) naming the denial, not a missing table")
+    func loginWithoutTheGrant() throws {
+        let scratch = try MySQLScratch()
+        defer { scratch.drop() }
+        let user = TestServers.uniqueName("ro")
+        try scratch.run(
+            try TestServers.fixture("new-api.mysql.sql")
+                + "CREATE USER '\(user)'@'127.0.0.1' IDENTIFIED BY '\(TestServers.password)';"
+                + "GRANT SELECT ON \(scratch.database).options TO '\(user)'@'127.0.0.1';")
+        defer { _ = try? scratch.run("DROP USER '\(user)'@'127.0.0.1';") }
+        let url = try GatewayDatabaseURL.parse(
+            "mysql://\(user)@127.0.0.1:\(scratch.base.port ?? 3306)/\(scratch.database)")
+        do {
+            _ = try GatewayDatabase.openLogs(url, credentials: TestServers.credentials, window: NewAPIRows.window)
+            Issue.record("expected a denial")
+        } catch {
+            guard case .unavailable(_, let reason) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(reason.contains("denied") && error.exitStatus == 69, "\(reason)")
+        }
+    }
+
     @Test("unreachable server and wrong password: 'unavailable' (69), the password in no message")
     func unreachableAndWrongPassword() throws {
         let closed = try GatewayDatabaseURL.parse("mysql://recount@127.0.0.1:1/recount_test")

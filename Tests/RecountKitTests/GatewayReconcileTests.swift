@@ -327,7 +327,37 @@ import Testing
             let byRow = try RequestExplainer(options: options).explain(requestID: rowID).outcome
             #expect(byRow.requestID == "r" && byRow.recorded == row.recorded, "logs.id \(rowID)")
         }
-        #expect(throws: ExplainError.self) { try RequestExplainer(options: options).explain(requestID: "9") }
+        do {
+            _ = try RequestExplainer(options: options).explain(requestID: "9")
+            Issue.record("logs.id 9 is not in the log")
+        } catch {
+            guard case .notFound = error else { Issue.record("expected notFound, got \(error)"); return }
+        }
+    }
+
+    /// A short row number is on many a rejected line (a time's seconds, an amount): the row it
+    /// numbers is explained, and a rejected line is the id's only when the id is one of its values.
+    @Test func aShortRowNumberIsNotTakenForARejectedLinesTime() throws {
+        let other = #"{"model_ratio":0.075,"completion_ratio":4,"group_ratio":1,"model_price":-1}"#
+        let fixture = try ReconcileFixture()
+        try fixture.log([
+            #"{"id": "broken", "time": "2024-06-01T00:00:07Z", "account": "#,
+            Self.row(7, model: "gpt-4o-mini", quota: 225, prompt: 1000, completion: 500, requestID: "r", other: other),
+            #"{"id": "8", "time": "never", "account": "a", "model": "m"}"#,
+        ])
+        let pricing = try fixture.write("pricing.json", Self.catalog)
+        let options = ReconcileOptions(
+            logs: [fixture.path("log.jsonl")], catalog: try PriceCatalog.load(path: pricing), pricingPath: pricing)
+        // (1000 + 500 × 4) × 0.075 = 225: ok.
+        let byRow = try RequestExplainer(options: options).explain(requestID: "7").outcome
+        #expect(byRow.requestID == "r" && byRow.outcomeClass == .ok)
+        do {
+            _ = try RequestExplainer(options: options).explain(requestID: "8")
+            Issue.record("id 8 is on a rejected line")
+        } catch {
+            guard case .rejected(_, let reject) = error else { Issue.record("expected rejected, got \(error)"); return }
+            #expect(reject.source.line == 3)
+        }
     }
 
     /// An `other` that does not say how the row was priced (no `model_price`) is not compared

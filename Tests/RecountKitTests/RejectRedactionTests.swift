@@ -3,64 +3,59 @@ import Testing
 
 @testable import RecountKit
 
-/// `rejects.jsonl`'s `raw` never carries prompt or completion text (SPEC §4), also for a line
-/// that does not parse: it is cut before its first text field, or left out whole when it does
-/// not start an object; ledger lines are shown as read.
+/// `rejects.jsonl`'s `raw` never carries prompt or completion text (SPEC §4): a log line shows
+/// only its known fields (`Redaction.shownFields`), a line that does not parse the whole known
+/// pairs it starts with, and a ledger line is shown as read.
 @Suite struct RejectRedactionTests {
     let source = SourceLocation(file: "day/log.jsonl", line: 7)
-    let pointer = #""[omitted from reports; see day/log.jsonl:7]""#
+    let pointer = "[omitted from reports; see day/log.jsonl:7]"
+    var rest: String { #", "…": "\#(pointer)"}"# }
 
     func shown(_ line: String, kind: Reject.Kind = .log) -> String? {
         guard case .text(let text) = Redaction.raw(Array(line.utf8), source: source, kind: kind) else { return nil }
         return text
     }
 
-    @Test func aBrokenLineIsCutBeforeItsFirstTextField() {
+    @Test func aBrokenLineShowsTheKnownPairsItStartsWith() {
         // Truncated mid-prompt: not JSON. What identifies the line stays; the prompt does not.
         let line = #"{"id": "r9", "model": "gpt-4o", "request" : {"messages": [{"role": "user", "content": "secret <b>"#
-        #expect(shown(line) == #"{"id": "r9", "model": "gpt-4o", "request" :"# + pointer)
-        // `prompt_tokens` is not the `prompt` field; a legacy completion's `prompt` is.
+        #expect(shown(line) == #"{"id": "r9", "model": "gpt-4o""# + rest)
+        // A whole nested value is one pair; `prompt` is no known field.
         let legacy = #"{"id": "r8", "usage": {"prompt_tokens": 3}, "prompt": "secret", "#
-        #expect(shown(legacy) == #"{"id": "r8", "usage": {"prompt_tokens": 3}, "prompt":"# + pointer)
-        // The earliest text field wins, whichever it is.
-        let reply = #"{"id": "r7", "response": {"choices": [{"text": "secret"}]}, "request": {"#
-        #expect(shown(reply) == #"{"id": "r7", "response":"# + pointer)
+        #expect(shown(legacy) == #"{"id": "r8", "usage": {"prompt_tokens": 3}"# + rest)
+        // A value that breaks off is not shown, nor is a number that may have.
+        #expect(shown(#"{"id": "r7", "time": "2024-03-01T00:0"#) == #"{"id": "r7""# + rest)
+        #expect(shown(#"{"id": "r7", "status": 20"#) == #"{"id": "r7""# + rest)
+        // JSON blanks, CR among them, around the colon.
+        #expect(shown("{\"id\"\r\n:\t\"r6\", \"prompt\"\r:\"secret\"") == #"{"id": "r6""# + rest)
     }
 
-    @Test func theTailOfALineBrokenInsideAPromptIsLeftOutWhole() {
-        #expect(shown(#"secret second half"}]}, "usage": {}}"#) == "[omitted from reports; see day/log.jsonl:7]")
-        #expect(shown("") == "")
+    @Test func piecesOfALineBrokenInsideAConversationShowNothingOfIt() {
+        // The tail after a split inside a prompt, and pieces that start at a message object:
+        // not parseable, or parseable as an object of their own.
+        #expect(shown(#"secret second half"}]}, "usage": {}}"#) == pointer)
+        #expect(shown(#"{"role":"user","content":"secret prompt text"}]},"response":{"x":1}}"#) == pointer)
+        let piece = shown(#"{"role":"user","content":"secret two"}"#)
+        #expect(piece == #"{"role":"\#(pointer)","content":"\#(pointer)"}"#)
+        #expect(shown(#"["secret"]"#) == pointer)
+        #expect(shown("") == pointer)
     }
 
-    @Test func aBrokenLineWithoutTextIsShownMasked() {
-        let line = #"{"id": "r6", "key": "sk-abcdefgh12345678", "time": "never"#
-        #expect(shown(line) == #"{"id": "r6", "key": "sk-…5678", "time": "never"#)
-    }
-
-    @Test func aParsedLinesTextFieldsArePointers() throws {
-        let line = #"{"id": "r5", "messages": [{"role": "user", "content": "secret"}], "prompt": "secret"}"#
-        let text = try #require(shown(line))
-        #expect(!text.contains("secret"))
-        #expect(text.contains(#""messages":"# + pointer) && text.contains(#""prompt":"# + pointer))
+    @Test func keysAreMaskedOnBothPaths() {
+        let broken = #"{"id": "r5", "key": "sk-abcdefgh12345678", "token_name": "prod-token-1234", "time": "never"#
+        #expect(shown(broken) == #"{"id": "r5", "key": "sk-…5678", "token_name": "prod-…1234""# + rest)
+        let parsed = #"{"id": "r5", "token_name": "prod-token-1234", "messages": [{"content": "secret"}]}"#
+        #expect(shown(parsed) == #"{"id":"r5","token_name":"prod-…1234","messages":"\#(pointer)"}"#)
     }
 
     @Test func aLedgerLineIsShownAsRead() {
         #expect(shown(#"x1,r,"acct,5"#, kind: .debit) == #"x1,r,"acct,5"#)
+        #expect(shown(#"{"debit_id": "d1", "amount": "x"}"#, kind: .debit) == #"{"debit_id": "d1", "amount": "x"}"#)
     }
 
-    @Test func invalidUTF8IsCutTooBeforeItIsEncoded() throws {
-        // Invalid bytes inside the prompt go with it: what is left is text.
-        var inPrompt = Array(#"{"id": "r4", "request": {"messages": "#.utf8)
-        inPrompt += [0xFF, 0xFE] + Array("secret".utf8)
-        #expect(Redaction.raw(inPrompt, source: source, kind: .log) == .text(#"{"id": "r4", "request":"# + pointer))
-        // Invalid bytes before the cut: base64 of the cut line, still without the prompt.
-        var early = Array(#"{"id": ""#.utf8) + [0xFF] + Array(#"", "request": {"secret"#.utf8)
-        guard case .base64(let encoded) = Redaction.raw(early, source: source, kind: .log) else {
-            Issue.record("a line that is not UTF-8 is shown as base64")
-            return
-        }
-        let decoded = try #require(Data(base64Encoded: encoded))
-        early = Array(#"{"id": ""#.utf8) + [0xFF] + Array(#"", "request":"#.utf8) + Array(pointer.utf8)
-        #expect(Array(decoded) == early)
+    @Test func invalidUTF8InsideThePromptGoesWithIt() {
+        var bytes = Array(#"{"id": "r4", "request": {"messages": "#.utf8)
+        bytes += [0xFF, 0xFE] + Array("secret".utf8)
+        #expect(Redaction.raw(bytes, source: source, kind: .log) == .text(#"{"id": "r4""# + rest))
     }
 }

@@ -48,6 +48,12 @@ public struct RequestExplainer: Sendable {
     }
 
     public func explain(requestID: String) throws(ExplainError) -> Explanation {
+        try explain(requestID: requestID, followingRowIDs: true)
+    }
+
+    /// `followingRowIDs`: when no request has the id, whether a gateway row's `logs.id` may
+    /// stand for the request it belongs to (once: that request is then looked up by its own id).
+    func explain(requestID: String, followingRowIDs: Bool) throws(ExplainError) -> Explanation {
         var ledger = DebitLedgerReader.Result()
         if let path = options.debitsPath {
             do { ledger = try DebitLedgerReader.read(path: path) } catch { throw .input(error) }
@@ -95,8 +101,11 @@ public struct RequestExplainer: Sendable {
             explanation.zoneOffset = options.dayOffsetSeconds
             return explanation
         }
+        // A row's number before the rejects: a short number such as 7 is on many a line.
+        if followingRowIDs, let owner = try owningRequest(ofRow: requestID) {
+            return try explain(requestID: owner, followingRowIDs: false)
+        }
         if let reject = try rejectedLine(holding: needles) { throw .rejected(requestID: requestID, reject: reject) }
-        if let owner = try owningRequest(ofRow: requestID), owner != requestID { return try explain(requestID: owner) }
         throw .notFound(requestID: requestID, nearest: try nearestIDs(to: requestID))
     }
 
@@ -165,7 +174,7 @@ public struct RequestExplainer: Sendable {
     /// The first line that holds the id (as bytes) but does not decode: why support finds the
     /// id in the logs yet reconcile has no row for it.
     func rejectedLine(holding needles: [[UInt8]]) throws(ExplainError) -> Reject? {
-        try firstLine(passing: { line in needles.contains { Self.contains(line, $0) } }) { evaluated in
+        try firstLine(passing: { line in needles.contains { Self.containsAsValue(line, $0) } }) { evaluated in
             if case .rejected(let reject) = evaluated { return reject }
             return nil
         }
@@ -237,6 +246,25 @@ public struct RequestExplainer: Sendable {
         while index <= last {
             if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
             index += 1
+        }
+        return false
+    }
+
+    /// Whether `needle` is in `haystack` as a whole value: between quotes (a string), or
+    /// between a colon or blank and a comma, brace, blank or the end (a number), so a rejected
+    /// line is the id's only when the id is one of its values, not part of a time or an amount.
+    static func containsAsValue(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+        let quote = UInt8(ascii: "\"")
+        let before: Set<UInt8> = [UInt8(ascii: ":"), 0x20, 0x09]
+        let after: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0D]
+        for index in 0...(haystack.count - needle.count)
+        where haystack[index] == needle[0] && haystack[index..<(index + needle.count)].elementsEqual(needle) {
+            let end = index + needle.count
+            let left = index > 0 ? haystack[index - 1] : nil
+            let right = end < haystack.count ? haystack[end] : nil
+            if left == quote, right == quote { return true }
+            if let left, before.contains(left), right.map(after.contains) ?? true { return true }
         }
         return false
     }

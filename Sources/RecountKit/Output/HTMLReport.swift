@@ -283,8 +283,8 @@ public struct HTMLReport {
     ]
 
     /// The figures finance reads per account — recorded, expected, credits — in each conversion
-    /// (site unit, `--also-currency`), as `accounts.csv` has them; on screen only, as in the
-    /// discrepancy table, so the printed page keeps the ledger's unit.
+    /// (site unit, `--also-currency`; `accounts.csv` has over and under converted too); on
+    /// screen only, as in the discrepancy table, so the printed page keeps the ledger's unit.
     var accountConversionColumns: [HTMLColumn] {
         rendering.conversions.all.flatMap { conversion in
             ["recorded", "expected", "credits"].map {

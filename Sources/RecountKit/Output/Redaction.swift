@@ -1,71 +1,85 @@
 import TokenCounter
 
 /// What a rejected line may show in a report. `rejects.jsonl` points at the line (file and
-/// line) so nothing is lost, but reports never carry a full API key or a prompt (SPEC §4): in a
-/// line that parses as a JSON object, the fields that hold prompt or completion text are
-/// replaced by a pointer to the original line and `key` / `token_name` are masked. A log line
-/// that does not parse is cut before its first such field (a line that does not even start an
-/// object — the tail of a line broken inside a prompt — is left out whole); `sk-…` key-like
-/// runs are masked in what is shown.
+/// line) so nothing is lost, but reports never carry a full API key or a prompt (SPEC §4).
+///
+/// A log line shows only the fields known to hold no text of a conversation (`shownFields`):
+/// every other field's value — `request`, `response`, and anything unknown — is a pointer to
+/// the line, and `key` / `token_name` are masked. The list names what may be shown, not what
+/// must be hidden, because the pieces of a broken line cannot be told apart: a log shipper that
+/// splits a long line leaves a piece such as `{"role":"user","content":"…"}`, which parses as an
+/// object of its own. A line that does not parse shows the known fields it starts with, read
+/// one whole pair at a time up to the first unknown field or broken value, then the pointer;
+/// one that does not start an object is the pointer alone. A ledger line holds no prompt: it is
+/// shown as read. `sk-…` key-like runs are masked in whatever is shown.
 public enum Redaction {
     public enum Raw: Equatable { case text(String), base64(String) }
 
-    /// The fields of a log line (SPEC §2.1) whose values are, or hold, prompt or completion
-    /// text. A gateway row's `content` is the gateway's own note on the charge, not a prompt.
-    static let textFields = ["request", "response", "messages", "prompt", "input", "choices", "instructions"]
+    /// The fields of a log line (SPEC §2.1) and of a gateway row (§2.1 dialects, §2.6) that hold
+    /// no prompt or completion text. Not `content`: a gateway row's is its own note on the
+    /// charge, but a piece of a broken chat line has one too.
+    static let shownFields: Set<String> = [
+        "id", "time", "account", "key", "group", "model", "endpoint", "status", "stream", "usage", "billed",
+        "created_at", "use_time", "user_id", "username", "token_name", "token_id", "model_name", "quota",
+        "prompt_tokens", "completion_tokens", "is_stream", "request_id", "other", "type", "channel_id", "channel",
+        "ip", "elapsed_time", "system_prompt_reset",
+    ]
+    static let maskedFields: Set<String> = ["key", "token_name"]
 
     public static func raw(_ bytes: [UInt8], source: SourceLocation, kind: Reject.Kind = .log) -> Raw {
-        guard case .object(var object)? = try? JSONParser.parse(bytes) else {
-            let shown = kind == .debit ? bytes : withoutText(bytes, source: source)
+        let pointer = "[omitted from reports; see \(source)]"
+        let parsed = try? JSONParser.parse(bytes)
+        if kind == .debit || parsed == nil {
+            let shown = kind == .debit ? bytes : knownPrefix(bytes, pointer: pointer)
             // Not UTF-8: the bytes as read (keys masked on the bytes).
             guard let text = String(validating: shown, as: UTF8.self) else {
                 return .base64(Base64Encoding.encode(KeyMask.redact(shown)))
             }
             return .text(maskKeyLikeRuns(text))
         }
-        for field in textFields where object[field] != nil {
-            object[field] = .string("[omitted from reports; see \(source)]")
-        }
-        for field in ["key", "token_name"] {
-            if case .string(let key)? = object[field] { object[field] = .string(KeyMask.mask(key)) }
-        }
-        return .text(maskKeyLikeRuns(JSONWriter.string(.object(object))))
-    }
-
-    /// A log line that does not parse, up to its first text field's `"name":` and a pointer to
-    /// the line instead of the rest; a line that does not start (after blanks) with `{`, a
-    /// pointer alone.
-    static func withoutText(_ bytes: [UInt8], source: SourceLocation) -> [UInt8] {
-        let pointer = "[omitted from reports; see \(source)]"
-        guard bytes.first(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) == UInt8(ascii: "{") else {
-            return bytes.isEmpty ? bytes : Array(pointer.utf8)
-        }
-        var cut: Int?
-        for field in textFields {
-            let quoted = Array("\"\(field)\"".utf8)
-            var start = 0
-            while let found = firstIndex(of: quoted, in: bytes, from: start), found < (cut ?? bytes.count) {
-                var colon = found + quoted.count
-                while colon < bytes.count, bytes[colon] == UInt8(ascii: " ") || bytes[colon] == UInt8(ascii: "\t") {
-                    colon += 1
-                }
-                if colon < bytes.count, bytes[colon] == UInt8(ascii: ":") {
-                    cut = colon + 1
-                    break
-                }
-                start = found + 1
+        guard case .object(let object)? = parsed else { return .text(pointer) }
+        var shown = JSONObject()
+        for (key, value) in object.members {
+            if !shownFields.contains(key) {
+                shown[key] = .string(pointer)
+            } else if maskedFields.contains(key), case .string(let secret) = value {
+                shown[key] = .string(KeyMask.mask(secret))
+            } else {
+                shown[key] = value
             }
         }
-        guard let cut else { return bytes }
-        return Array(bytes[..<cut]) + Array("\"\(pointer)\"".utf8)
+        return .text(maskKeyLikeRuns(JSONWriter.string(.object(shown))))
     }
 
-    static func firstIndex(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard needle.count <= bytes.count, start <= bytes.count - needle.count else { return nil }
-        for index in start...(bytes.count - needle.count) where bytes[index] == needle[0] {
-            if bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+    /// A log line that does not parse: `{` and the whole pairs of known fields it starts with
+    /// (their bytes as read), then the pointer as the value of `…`; the pointer alone when not
+    /// even one pair is whole. A line that is a whole object of known fields (it failed to
+    /// parse on its bytes: not UTF-8) is shown as read, so its exact bytes survive.
+    static func knownPrefix(_ bytes: [UInt8], pointer: String) -> [UInt8] {
+        var scanner = LenientScanner(bytes: bytes)
+        var pairs: [[UInt8]] = []
+        var masked = false
+        var whole = false
+        if scanner.consume(UInt8(ascii: "{")) {
+            while let (key, value) = scanner.pair(), shownFields.contains(key) {
+                var shown = Array(value)
+                if maskedFields.contains(key) {
+                    masked = true
+                    if case .string(let secret)? = try? JSONParser.parse(shown) {
+                        shown = Array(JSONWriter.string(.string(KeyMask.mask(secret))).utf8)
+                    }
+                }
+                pairs.append(Array((JSONWriter.string(.string(key)) + ": ").utf8) + shown)
+                guard scanner.consume(UInt8(ascii: ",")) else {
+                    whole = scanner.consume(UInt8(ascii: "}")) && scanner.reachedEnd()
+                    break
+                }
+            }
         }
-        return nil
+        if whole, !masked { return bytes }
+        guard !pairs.isEmpty else { return Array(pointer.utf8) }
+        let rest = Array((", \"…\": " + JSONWriter.string(.string(pointer)) + "}").utf8)
+        return [UInt8(ascii: "{")] + Array(pairs.joined(separator: Array(", ".utf8))) + rest
     }
 
     /// Masks `sk-` followed by 8 or more key characters (letters, digits, `-`, `_`).
