@@ -198,4 +198,17 @@ import Testing
         #expect(points == Rational(292))
         #expect(yuan == (try Rational(parsing: "0.0292")))
     }
+
+    /// A `…search-preview` model's web search surcharge is in the gateway's code, not its
+    /// settings: the import says so instead of leaving those requests silently unpriced.
+    @Test func searchPreviewModelsAreWarnedAbout() throws {
+        let settings = try GatewaySettings.parse(
+            Array(#"{"ModelRatio": "{\"gpt-4o-mini-search-preview\": 0.075, \"gpt-4o\": 1.25}"}"#.utf8),
+            source: "settings.json")
+        let (_, warnings) = try GatewayCatalog.version(settings, effectiveFrom: Self.from)
+        let search = warnings.filter { $0.contains("web search surcharge") }
+        #expect(search.count == 1 && search[0].hasPrefix("gpt-4o-mini-search-preview: "), "\(warnings)")
+        let plain = try GatewaySettings.parse(Array(#"{"ModelRatio": "{\"gpt-4o\": 1.25}"}"#.utf8), source: "s")
+        #expect(try GatewayCatalog.version(plain, effectiveFrom: Self.from).warnings.isEmpty)
+    }
 }

@@ -102,6 +102,15 @@ public enum GatewayCatalog {
             models.append((name, modelEntry(name, settings)))
         }
         if !keyChecker.problems.isEmpty { keyChecker.problems.removeAll() }
+        // new-api bills every call of a `…search-preview` model one web search, at a price per
+        // 1,000 calls its code sets (by gateway version, model tier and context size), not
+        // its settings: the catalog cannot say it.
+        let searchModels = models.map(\.0).filter { $0.hasSuffix("search-preview") }
+        if !searchModels.isEmpty {
+            warnings.append(
+                "\(searchModels.joined(separator: ", ")): the gateway adds a web search surcharge its settings do not hold (its price is in the gateway's code); add \"per_call\": {\"web_search\": \"<USD per call>\"} to these models in the catalog, or their requests with a search are unpriced_model"
+            )
+        }
         if settings.groupGroupRatio.values.contains(where: { !$0.isEmpty }) {
             warnings.append(
                 "GroupGroupRatio (special ratios by the user's own group) is not in the catalog: such requests are priced at their using group's GroupRatio; the row's other.group_ratio shows the ratio applied"
