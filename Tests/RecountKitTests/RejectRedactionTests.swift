@@ -30,6 +30,16 @@ import Testing
         #expect(shown("{\"id\"\r\n:\t\"r6\", \"prompt\"\r:\"secret\"") == #"{"id": "r6""# + rest)
     }
 
+    @Test func aLineOfKnownPairsCutOffAfterOneIsShownAsRead() {
+        // A missing `}` or a trailing comma: nothing is omitted, so nothing is replaced.
+        let unclosed = #"{"id": "r3", "model": "gpt-4o", "billed": {"amount": "12"}"#
+        #expect(shown(unclosed) == unclosed)
+        #expect(shown(#"{"id": "r3", "status": 200,"#) == #"{"id": "r3", "status": 200,"#)
+        // …but an unknown pair at the very end is still omitted, and a key still masked.
+        #expect(shown(#"{"id": "r3", "note": "secret""#) == #"{"id": "r3""# + rest)
+        #expect(shown(#"{"id": "r3", "key": "sk-abcdefgh12345678""#) == #"{"id": "r3", "key": "sk-…5678"}"#)
+    }
+
     @Test func piecesOfALineBrokenInsideAConversationShowNothingOfIt() {
         // The tail after a split inside a prompt, and pieces that start at a message object:
         // not parseable, or parseable as an object of their own.

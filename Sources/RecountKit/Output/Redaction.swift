@@ -53,15 +53,17 @@ public enum Redaction {
 
     /// A log line that does not parse: `{` and the whole pairs of known fields it starts with
     /// (their bytes as read), then the pointer as the value of `…`; the pointer alone when not
-    /// even one pair is whole. A line that is a whole object of known fields (it failed to
-    /// parse on its bytes: not UTF-8) is shown as read, so its exact bytes survive.
+    /// even one pair is whole. A line that holds nothing but whole pairs of known fields — an
+    /// object that failed to parse on its bytes (not UTF-8), or one cut off right after a pair
+    /// (a missing `}`) — is shown as read, so its exact bytes survive.
     static func knownPrefix(_ bytes: [UInt8], pointer: String) -> [UInt8] {
         var scanner = LenientScanner(bytes: bytes)
         var pairs: [[UInt8]] = []
         var masked = false
-        var whole = false
+        var onlyKnown = false
         if scanner.consume(UInt8(ascii: "{")) {
-            while let (key, value) = scanner.pair(), shownFields.contains(key) {
+            while let (key, value) = scanner.pair() {
+                guard shownFields.contains(key) else { break }
                 var shown = Array(value)
                 if maskedFields.contains(key) {
                     masked = true
@@ -70,14 +72,20 @@ public enum Redaction {
                     }
                 }
                 pairs.append(Array((JSONWriter.string(.string(key)) + ": ").utf8) + shown)
-                guard scanner.consume(UInt8(ascii: ",")) else {
-                    whole = scanner.consume(UInt8(ascii: "}")) && scanner.reachedEnd()
+                let more = scanner.consume(UInt8(ascii: ","))
+                if !more { _ = scanner.consume(UInt8(ascii: "}")) }
+                if scanner.reachedEnd() {
+                    onlyKnown = true
                     break
                 }
+                guard more else { break }
             }
         }
-        if whole, !masked { return bytes }
+        if onlyKnown, !masked { return bytes }
         guard !pairs.isEmpty else { return Array(pointer.utf8) }
+        if onlyKnown {
+            return [UInt8(ascii: "{")] + Array(pairs.joined(separator: Array(", ".utf8))) + [UInt8(ascii: "}")]
+        }
         let rest = Array((", \"…\": " + JSONWriter.string(.string(pointer)) + "}").utf8)
         return [UInt8(ascii: "{")] + Array(pairs.joined(separator: Array(", ".utf8))) + rest
     }
