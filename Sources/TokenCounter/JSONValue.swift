@@ -59,9 +59,39 @@ public struct JSONObject: Sendable, Equatable {
     /// The values in source order.
     public var values: [JSONValue] { members.map(\.value) }
 
+    /// Members as given, in order, repeated keys and all (what a report shows of a line).
+    public init(members: [Member]) {
+        self.members = members
+    }
+
     /// Room for `count` members without reallocating.
     mutating func reserveCapacity(_ count: Int) {
         members.reserveCapacity(count)
+    }
+
+    /// Objects with more members than this get a hash index while they are parsed: the scan
+    /// for a repeated key would make a wide object quadratic (a 256 KiB line of 25,000 keys
+    /// took a minute; a 64 MiB one would take hours), while a log's small objects keep the scan.
+    static let scannedMembersMax = 16
+
+    /// `self[key] = value` for the parser: the last of a repeated key wins, as the setter, in
+    /// constant time per member once `index` (built past `scannedMembersMax`) exists.
+    mutating func set(_ key: String, _ value: JSONValue, index: inout [String: Int]?) {
+        if index == nil, members.count >= Self.scannedMembersMax {
+            var built: [String: Int] = [:]
+            for (position, member) in members.enumerated() { built[member.key] = position }
+            index = built
+        }
+        guard index != nil else {
+            self[key] = value
+            return
+        }
+        if let position = index![key] {
+            members[position].value = value
+        } else {
+            index![key] = members.count
+            members.append((key, value))
+        }
     }
 
     /// Key lookup. Objects in logs are small, so a linear scan beats hashing every key.

@@ -358,7 +358,7 @@ import Testing
         #expect(reject["raw_truncated"] as? Bool == true)
         // The first 4 KiB, of which the report shows the known fields before `note`.
         let raw = try #require(reject["raw"] as? String)
-        #expect(raw.hasPrefix(#"{"id": "huge", "time": "#) && raw.contains("[omitted from reports; see "))
+        #expect(raw.hasPrefix(#"{"id":"huge","time":"#) && raw.contains("[omitted from reports; see "))
         #expect(!raw.contains("xxxx"))
         #expect(try rows(f).map { $0["request_id"]! }.sorted() == ["after", "before"])
     }

@@ -1,8 +1,8 @@
 /// Reads the start of a JSON object that may break off anywhere: whole `"key": value` pairs,
 /// one at a time, and nothing of a pair that is not whole. Keys with escapes are not read (a
-/// known field has none). Values are skipped by their shape — strings with their escapes,
-/// nested objects and arrays by depth, numbers and literals as a run — not validated: a pair
-/// is shown only when its key is known, and what is shown is the line's own bytes.
+/// field a report shows has none). Values are only delimited here — strings with their escapes,
+/// nested objects and arrays by depth, numbers and literals as a run — and `Redaction` parses
+/// each on its own before anything of it is shown.
 struct LenientScanner {
     let bytes: [UInt8]
     var index = 0

@@ -3,91 +3,83 @@ import TokenCounter
 /// What a rejected line may show in a report. `rejects.jsonl` points at the line (file and
 /// line) so nothing is lost, but reports never carry a full API key or a prompt (SPEC §4).
 ///
-/// A log line shows only the fields known to hold no text of a conversation (`shownFields`):
-/// every other field's value — `request`, `response`, and anything unknown — is a pointer to
-/// the line, and `key` / `token_name` are masked. The list names what may be shown, not what
-/// must be hidden, because the pieces of a broken line cannot be told apart: a log shipper that
-/// splits a long line leaves a piece such as `{"role":"user","content":"…"}`, which parses as an
-/// object of its own. A line that does not parse shows the known fields it starts with, read
-/// one whole pair at a time up to the first unknown field or broken value, then the pointer;
-/// one that does not start an object is the pointer alone. A ledger line holds no prompt: it is
-/// shown as read. `sk-…` key-like runs are masked in whatever is shown.
+/// A log line shows only the fields `RejectFields.log` names, each only when its value has the
+/// field's shape, parsed and written anew (so no escape or stray byte of the line reaches the
+/// report unread); every other value — `request`, `response`, anything unknown or misshapen —
+/// is a pointer to the line, and a line that is not a record's at all (no id, or neither model
+/// nor time: a piece of a line a log shipper split inside a conversation) is the pointer
+/// alone. The list says what may be shown, not what must be hidden, because the pieces of a
+/// broken line cannot be told apart. A line that does not parse shows its whole pairs, each
+/// value parsed on its own (`LenientScanner`), and `…` for the rest. A JSONL ledger line shows
+/// `RejectFields.ledger`'s fields; a CSV ledger line, the ledger's own bytes, as read.
+/// `sk-…` key-like runs are masked in whatever is shown.
 public enum Redaction {
     public enum Raw: Equatable { case text(String), base64(String) }
 
-    /// The fields of a log line (SPEC §2.1) and of a gateway row (§2.1 dialects, §2.6) that hold
-    /// no prompt or completion text. Not `content`: a gateway row's is its own note on the
-    /// charge, but a piece of a broken chat line has one too.
-    static let shownFields: Set<String> = [
-        "id", "time", "account", "key", "group", "model", "endpoint", "status", "stream", "usage", "billed",
-        "created_at", "use_time", "user_id", "username", "token_name", "token_id", "model_name", "quota",
-        "prompt_tokens", "completion_tokens", "is_stream", "request_id", "other", "type", "channel_id", "channel",
-        "ip", "elapsed_time", "system_prompt_reset",
-    ]
-    static let maskedFields: Set<String> = ["key", "token_name"]
-
     public static func raw(_ bytes: [UInt8], source: SourceLocation, kind: Reject.Kind = .log) -> Raw {
         let pointer = "[omitted from reports; see \(source)]"
-        let parsed = try? JSONParser.parse(bytes)
-        if kind == .debit || parsed == nil {
-            let shown = kind == .debit ? bytes : knownPrefix(bytes, pointer: pointer)
-            // Not UTF-8: the bytes as read (keys masked on the bytes).
-            guard let text = String(validating: shown, as: UTF8.self) else {
-                return .base64(Base64Encoding.encode(KeyMask.redact(shown)))
+        let startsObject = bytes.first(where: { !LenientScanner.isBlank($0) }) == UInt8(ascii: "{")
+        if kind == .debit, !startsObject { return asRead(bytes) }
+        let fields = kind == .debit ? RejectFields.ledger : RejectFields.log
+        // Read as UTF-8, invalid bytes repaired to U+FFFD, so a name that is not UTF-8 is still
+        // a string to mask.
+        let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
+        let readable = isUTF8 ? bytes : Array(String(decoding: bytes, as: UTF8.self).utf8)
+        if let parsed = try? JSONParser.parse(readable) {
+            guard case .object(let object) = parsed else { return .text(pointer) }
+            // Not UTF-8, but a record every field of which is shown as it is: the exact bytes.
+            if !isUTF8, fields.isRecord(object.members),
+                object.members.allSatisfy({ fields.shown($0.key, $0.value) == $0.value && !holdsKeyLikeRun($0.value) })
+            {
+                return .base64(Base64Encoding.encode(KeyMask.redact(bytes)))
             }
-            return .text(maskKeyLikeRuns(text))
+            return .text(shown(object.members, fields, pointer: pointer, complete: true))
         }
-        guard case .object(let object)? = parsed else { return .text(pointer) }
-        var shown = JSONObject()
-        for (key, value) in object.members {
-            if !shownFields.contains(key) {
-                shown[key] = .string(pointer)
-            } else if maskedFields.contains(key), case .string(let secret) = value {
-                shown[key] = .string(KeyMask.mask(secret))
-            } else {
-                shown[key] = value
-            }
-        }
-        return .text(maskKeyLikeRuns(JSONWriter.string(.object(shown))))
+        guard startsObject else { return .text(pointer) }
+        let (members, complete) = wholePairs(readable)
+        return .text(shown(members, fields, pointer: pointer, complete: complete))
     }
 
-    /// A log line that does not parse: `{` and the whole pairs of known fields it starts with
-    /// (their bytes as read), then the pointer as the value of `…`; the pointer alone when not
-    /// even one pair is whole. A line that holds nothing but whole pairs of known fields — an
-    /// object that failed to parse on its bytes (not UTF-8), or one cut off right after a pair
-    /// (a missing `}`) — is shown as read, so its exact bytes survive.
-    static func knownPrefix(_ bytes: [UInt8], pointer: String) -> [UInt8] {
+    /// A CSV ledger line: the bytes as read (keys masked on the bytes when not UTF-8).
+    static func asRead(_ bytes: [UInt8]) -> Raw {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            return .base64(Base64Encoding.encode(KeyMask.redact(bytes)))
+        }
+        return .text(maskKeyLikeRuns(text))
+    }
+
+    /// The members a report shows, written as JSON: each shown field, every other's value the
+    /// pointer, and `"…": pointer` when the line broke off before its end; the pointer alone
+    /// when they are no record's.
+    static func shown(
+        _ members: [JSONObject.Member], _ fields: RejectFields, pointer: String, complete: Bool
+    ) -> String {
+        guard fields.isRecord(members) else { return pointer }
+        var shown = members.map { key, value in (key, fields.shown(key, value) ?? .string(pointer)) }
+        if !complete { shown.append(("…", .string(pointer))) }
+        return maskKeyLikeRuns(JSONWriter.string(.object(JSONObject(members: shown))))
+    }
+
+    /// The whole `"key": value` pairs a broken object starts with, each value parsed on its
+    /// own (the first that does not parse ends them), and whether they were all of the line.
+    static func wholePairs(_ bytes: [UInt8]) -> (members: [JSONObject.Member], complete: Bool) {
         var scanner = LenientScanner(bytes: bytes)
-        var pairs: [[UInt8]] = []
-        var masked = false
-        var onlyKnown = false
-        if scanner.consume(UInt8(ascii: "{")) {
-            while let (key, value) = scanner.pair() {
-                guard shownFields.contains(key) else { break }
-                var shown = Array(value)
-                if maskedFields.contains(key) {
-                    masked = true
-                    if case .string(let secret)? = try? JSONParser.parse(shown) {
-                        shown = Array(JSONWriter.string(.string(KeyMask.mask(secret))).utf8)
-                    }
-                }
-                pairs.append(Array((JSONWriter.string(.string(key)) + ": ").utf8) + shown)
-                let more = scanner.consume(UInt8(ascii: ","))
-                if !more { _ = scanner.consume(UInt8(ascii: "}")) }
-                if scanner.reachedEnd() {
-                    onlyKnown = true
-                    break
-                }
-                guard more else { break }
-            }
+        var members: [JSONObject.Member] = []
+        guard scanner.consume(UInt8(ascii: "{")) else { return ([], false) }
+        while let (key, valueBytes) = scanner.pair(), let value = try? JSONParser.parse(Array(valueBytes)) {
+            members.append((key, value))
+            let more = scanner.consume(UInt8(ascii: ","))
+            if !more { _ = scanner.consume(UInt8(ascii: "}")) }
+            if scanner.reachedEnd() { return (members, true) }
+            guard more else { break }
         }
-        if onlyKnown, !masked { return bytes }
-        guard !pairs.isEmpty else { return Array(pointer.utf8) }
-        if onlyKnown {
-            return [UInt8(ascii: "{")] + Array(pairs.joined(separator: Array(", ".utf8))) + [UInt8(ascii: "}")]
-        }
-        let rest = Array((", \"…\": " + JSONWriter.string(.string(pointer)) + "}").utf8)
-        return [UInt8(ascii: "{")] + Array(pairs.joined(separator: Array(", ".utf8))) + rest
+        return (members, false)
+    }
+
+    /// Whether a value holds an `sk-` run that `maskKeyLikeRuns` would mask.
+    static func holdsKeyLikeRun(_ value: JSONValue) -> Bool {
+        let text = JSONWriter.string(value)
+        return maskKeyLikeRuns(text) != text
     }
 
     /// Masks `sk-` followed by 8 or more key characters (letters, digits, `-`, `_`).
