@@ -28,48 +28,53 @@ import Testing
         #expect(runRecount(["prices", "check", out]).status == 0)
     }
 
+    /// `prices snapshot --settings SETTINGS --catalog CATALOG [--effective-from FROM]`.
+    func snapshot(_ settings: String, _ catalog: String, from: String? = nil) -> CapturedRun {
+        runRecount(
+            ["prices", "snapshot", "--settings", settings, "--catalog", catalog]
+                + (from.map { ["--effective-from", $0] } ?? []))
+    }
+
+    /// The fixture's settings with another `GroupRatio`, written into `dir`: the operator's change.
+    func settings(groups: String, in dir: String) throws -> String {
+        var options = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.settings)))
+                as? [String: Any])
+        options["GroupRatio"] = groups
+        let changed = dir + "/settings-2.json"
+        try JSONSerialization.data(withJSONObject: options).write(to: URL(fileURLWithPath: changed))
+        return changed
+    }
+
+    func versions(_ catalog: String) throws -> [[String: Any]] {
+        let root = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: catalog))) as? [String: Any])
+        return try #require(root["versions"] as? [[String: Any]])
+    }
+
     @Test func snapshotTwiceWithNoChangeAppendsNothingAndAChangeAppendsOne() throws {
         let dir = try Self.directory()
         let catalog = dir + "/pricing.json"
-        let first = runRecount([
-            "prices", "snapshot", "--settings", Self.settings, "--catalog", catalog, "--effective-from",
-            "2026-01-01T00:00:00Z",
-        ])
+        let first = snapshot(Self.settings, catalog, from: "2026-01-01T00:00:00Z")
         #expect(first.status == 0, "\(first.err)")
         #expect(first.out == "appended version gateway-2026-01-01T00:00:00Z\n")
         let before = try Data(contentsOf: URL(fileURLWithPath: catalog))
 
-        let second = runRecount([
-            "prices", "snapshot", "--settings", Self.settings, "--catalog", catalog, "--effective-from",
-            "2026-01-02T00:00:00Z",
-        ])
+        let second = snapshot(Self.settings, catalog, from: "2026-01-02T00:00:00Z")
         #expect(second.status == 0)
         #expect(second.out == "unchanged\n")
         #expect(try Data(contentsOf: URL(fileURLWithPath: catalog)) == before)
 
         // The operator adds a group: exactly one version is appended.
-        var options = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.settings)))
-                as? [String: Any])
-        options["GroupRatio"] = #"{"default": 1, "vip": 1, "svip": 1, "cheap": 0.5}"#
-        let changed = dir + "/settings-2.json"
-        try JSONSerialization.data(withJSONObject: options).write(to: URL(fileURLWithPath: changed))
-        let third = runRecount([
-            "prices", "snapshot", "--settings", changed, "--catalog", catalog, "--effective-from",
-            "2026-01-03T00:00:00Z",
-        ])
+        let changed = try settings(groups: #"{"default": 1, "vip": 1, "svip": 1, "cheap": 0.5}"#, in: dir)
+        let third = snapshot(changed, catalog, from: "2026-01-03T00:00:00Z")
         #expect(third.status == 0, "\(third.err)")
         #expect(third.out == "appended version gateway-2026-01-03T00:00:00Z\n")
-        let fourth = runRecount([
-            "prices", "snapshot", "--settings", changed, "--catalog", catalog, "--effective-from",
-            "2026-01-04T00:00:00Z",
-        ])
-        #expect(fourth.out == "unchanged\n")
-        let root = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: catalog))) as? [String: Any])
-        let versions = try #require(root["versions"] as? [[String: Any]])
+        #expect(snapshot(changed, catalog, from: "2026-01-04T00:00:00Z").out == "unchanged\n")
         #expect(
-            versions.map { $0["id"] as? String } == ["gateway-2026-01-01T00:00:00Z", "gateway-2026-01-03T00:00:00Z"])
+            try versions(catalog).map { $0["id"] as? String } == [
+                "gateway-2026-01-01T00:00:00Z", "gateway-2026-01-03T00:00:00Z",
+            ])
         // No temporary file is left beside the catalog.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }.isEmpty)
     }
@@ -80,22 +85,11 @@ import Testing
     @Test func theCatalogKeepsThePlatformsOffset() throws {
         let dir = try Self.directory()
         let catalog = dir + "/pricing.json"
-        let first = runRecount([
-            "prices", "snapshot", "--settings", Self.settings, "--catalog", catalog, "--effective-from",
-            "2024-02-01T00:00:00+08:00",
-        ])
+        let first = snapshot(Self.settings, catalog, from: "2024-02-01T00:00:00+08:00")
         #expect(first.out == "appended version gateway-2024-02-01T00:00:00+08:00\n", "\(first.err)")
-        var options = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.settings)))
-                as? [String: Any])
-        options["GroupRatio"] = #"{"default": 1, "vip": 2}"#
-        let changed = dir + "/settings-2.json"
-        try JSONSerialization.data(withJSONObject: options).write(to: URL(fileURLWithPath: changed))
-        let now = runRecount(["prices", "snapshot", "--settings", changed, "--catalog", catalog])
+        let now = snapshot(try settings(groups: #"{"default": 1, "vip": 2}"#, in: dir), catalog)
         #expect(now.status == 0, "\(now.err)")
-        let root = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: catalog))) as? [String: Any])
-        let starts = try #require(root["versions"] as? [[String: Any]]).compactMap { $0["effective_from"] as? String }
+        let starts = try versions(catalog).compactMap { $0["effective_from"] as? String }
         #expect(starts.count == 2 && starts[0] == "2024-02-01T00:00:00+08:00", "\(starts)")
         #expect(starts.last?.hasSuffix("+08:00") == true, "\(starts)")
         #expect(now.out == "appended version gateway-\(starts.last ?? "")\n")
