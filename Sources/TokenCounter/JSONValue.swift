@@ -76,20 +76,23 @@ public struct JSONObject: Sendable, Equatable {
 
     /// `self[key] = value` for the parser: the last of a repeated key wins, as the setter, in
     /// constant time per member once `index` (built past `scannedMembersMax`) exists.
-    mutating func set(_ key: String, _ value: JSONValue, index: inout [String: Int]?) {
+    mutating func set(_ key: String, _ value: JSONValue, index: inout [[UInt8]: Int]?) {
         if index == nil, members.count >= Self.scannedMembersMax {
-            var built: [String: Int] = [:]
-            for (position, member) in members.enumerated() { built[member.key] = position }
+            var built: [[UInt8]: Int] = [:]
+            for (position, member) in members.enumerated() where built[Array(member.key.utf8)] == nil {
+                built[Array(member.key.utf8)] = position
+            }
             index = built
         }
         guard index != nil else {
             self[key] = value
             return
         }
-        if let position = index![key] {
+        let bytes = Array(key.utf8)
+        if let position = index![bytes] {
             members[position].value = value
         } else {
-            index![key] = members.count
+            index![bytes] = members.count
             members.append((key, value))
         }
     }
@@ -109,11 +112,13 @@ public struct JSONObject: Sendable, Equatable {
         }
     }
 
-    /// String equality, lengths first: most keys a scan passes differ in length, and the
-    /// length of a native string is a field, where `==` on two different strings is a call.
+    /// Key equality on the bytes, lengths first: most keys a scan passes differ in length, and
+    /// the length of a native string is a field. Bytes, not `==`, which takes canonically
+    /// equivalent spellings (`café` composed or not) for one key: a JSON key is its bytes, and
+    /// the parser's index (`set`) must find exactly what the scan finds.
     @inline(__always)
     static func same(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a == b
+        a.utf8.count == b.utf8.count && a.utf8.elementsEqual(b.utf8)
     }
 
     /// Pairs in source order.

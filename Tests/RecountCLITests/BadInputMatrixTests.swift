@@ -163,17 +163,18 @@ import Testing
         #expect(try rows(f).map { $0["request_id"]! }.sorted() == ["after", "before"])
     }
 
-    /// `rejects.jsonl` promises the line "as read"; a line that is not UTF-8 is written
-    /// base64-encoded so its exact bytes survive (it once repaired them to U+FFFD first).
-    @Test func invalidUTF8RejectKeepsTheExactBytes() throws {
+    /// A log line that is not UTF-8 is rejected with its place (file and line: its exact bytes
+    /// stay in the log) and its fields repaired to U+FFFD and written anew: a line's own bytes
+    /// could repeat or escape a key the report must mask (SPEC §4).
+    @Test func invalidUTF8RejectIsShownRepaired() throws {
         let bad =
             Array(#"{"id": "bad", "time": 1704844800, "account": "al"#.utf8) + [0xFF]
             + Array(#"ice", "model": "m"}"#.utf8)
         let (f, run) = try runAround(bad)
         #expect(run.status == 0)
-        let encoded = try #require(try rejects(f).first?["raw_base64"] as? String)
-        let decoded = try #require(Data(base64Encoded: encoded))
-        #expect(Array(decoded) == bad)
+        let reject = try #require(try rejects(f).first)
+        #expect(reject["raw_base64"] == nil && reject["line"] as? Int == 2)
+        #expect(reject["raw"] as? String == #"{"id":"bad","time":1704844800,"account":"al\#u{FFFD}ice","model":"m"}"#)
     }
 
     @Test func truncatedLastLine() throws {

@@ -14,6 +14,20 @@ import TokenCounter
         #expect(object["b"] == .number("3"))
     }
 
+    /// Past 16 members the repeated-key check uses an index: the same answers as the scan —
+    /// the last value at the first key's place — and keys compared as bytes, so two spellings
+    /// of `café` (composed, or `e` and a combining accent) stay two keys at any width.
+    @Test(arguments: [4, 40])
+    func repeatedKeysAreTheSameInSmallAndWideObjects(width: Int) throws {
+        let filler = (0..<width).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+        let text = "{" + filler + #","b":1,"caf\u00e9":"nfc","cafe\u0301":"nfd","b":2,"k0":"last"}"#
+        let object = try #require(try JSONParser.parse(text).objectValue)
+        #expect(object.count == width + 3)
+        #expect(object.keys.suffix(3) == ["b", "caf\u{E9}", "cafe\u{301}"])
+        #expect(object["b"] == .number("2") && object["k0"] == .string("last") && object.keys.first == "k0")
+        #expect(object["caf\u{E9}"] == .string("nfc") && object["cafe\u{301}"] == .string("nfd"))
+    }
+
     @Test func loneSurrogateEscapeBecomesReplacementCharacter() throws {
         #expect(try JSONParser.parse(#""a\ud800b""#) == .string("a\u{FFFD}b"))
         #expect(try JSONParser.parse(#""\udc00""#) == .string("\u{FFFD}"))

@@ -4,43 +4,37 @@ import TokenCounter
 /// line) so nothing is lost, but reports never carry a full API key or a prompt (SPEC §4).
 ///
 /// A log line shows only the fields `RejectFields.log` names, each only when its value has the
-/// field's shape, parsed and written anew (so no escape or stray byte of the line reaches the
-/// report unread); every other value — `request`, `response`, anything unknown or misshapen —
-/// is a pointer to the line, and a line that is not a record's at all (no id, or neither model
-/// nor time: a piece of a line a log shipper split inside a conversation) is the pointer
-/// alone. The list says what may be shown, not what must be hidden, because the pieces of a
-/// broken line cannot be told apart. A line that does not parse shows its whole pairs, each
-/// value parsed on its own (`LenientScanner`), and `…` for the rest. A JSONL ledger line shows
-/// `RejectFields.ledger`'s fields; a CSV ledger line, the ledger's own bytes, as read.
+/// field's shape (short names, numbers, flags, identifier keys), parsed and written anew — never
+/// the line's own bytes, which may repeat a key, escape one, or not be UTF-8. Every other
+/// member, its name included (a name is text of the line too), and whatever the line broke off
+/// before, become one `"…"`: a pointer to the line. A line that is not a record's at all (no
+/// id, or neither model nor time: a piece of a line a log shipper split inside a conversation)
+/// is the pointer alone. The list says what may be shown, not what must be hidden, because the
+/// pieces of a broken line cannot be told apart. A line that does not parse shows its whole
+/// pairs, each value parsed on its own (`LenientScanner`). A JSONL ledger line shows
+/// `RejectFields.ledger`'s fields the same way; a CSV ledger record is shown as read.
 /// `sk-…` key-like runs are masked in whatever is shown.
 public enum Redaction {
     public enum Raw: Equatable { case text(String), base64(String) }
 
     public static func raw(_ bytes: [UInt8], source: SourceLocation, kind: Reject.Kind = .log) -> Raw {
         let pointer = "[omitted from reports; see \(source)]"
-        let startsObject = bytes.first(where: { !LenientScanner.isBlank($0) }) == UInt8(ascii: "{")
-        if kind == .debit, !startsObject { return asRead(bytes) }
+        // A CSV ledger's record is the ledger's own bytes; the reader tells CSV by the name too.
+        if kind == .debit, source.file.hasSuffix(".csv") { return asRead(bytes) }
         let fields = kind == .debit ? RejectFields.ledger : RejectFields.log
-        // Read as UTF-8, invalid bytes repaired to U+FFFD, so a name that is not UTF-8 is still
-        // a string to mask.
-        let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
-        let readable = isUTF8 ? bytes : Array(String(decoding: bytes, as: UTF8.self).utf8)
+        // Read as UTF-8, invalid bytes repaired to U+FFFD: what is shown is written anew from
+        // what was parsed, never the line's own bytes (they may repeat a key, or escape one).
+        let readable = Array(String(decoding: bytes, as: UTF8.self).utf8)
         if let parsed = try? JSONParser.parse(readable) {
             guard case .object(let object) = parsed else { return .text(pointer) }
-            // Not UTF-8, but a record every field of which is shown as it is: the exact bytes.
-            if !isUTF8, fields.isRecord(object.members),
-                object.members.allSatisfy({ fields.shown($0.key, $0.value) == $0.value && !holdsKeyLikeRun($0.value) })
-            {
-                return .base64(Base64Encoding.encode(KeyMask.redact(bytes)))
-            }
             return .text(shown(object.members, fields, pointer: pointer, complete: true))
         }
-        guard startsObject else { return .text(pointer) }
+        guard readable.first(where: { !LenientScanner.isBlank($0) }) == UInt8(ascii: "{") else { return .text(pointer) }
         let (members, complete) = wholePairs(readable)
         return .text(shown(members, fields, pointer: pointer, complete: complete))
     }
 
-    /// A CSV ledger line: the bytes as read (keys masked on the bytes when not UTF-8).
+    /// A CSV ledger record: the bytes as read (keys masked on the bytes when not UTF-8).
     static func asRead(_ bytes: [UInt8]) -> Raw {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             return .base64(Base64Encoding.encode(KeyMask.redact(bytes)))
@@ -48,15 +42,15 @@ public enum Redaction {
         return .text(maskKeyLikeRuns(text))
     }
 
-    /// The members a report shows, written as JSON: each shown field, every other's value the
-    /// pointer, and `"…": pointer` when the line broke off before its end; the pointer alone
-    /// when they are no record's.
+    /// The members a report shows, written as JSON: each shown field, then `"…": pointer` in
+    /// place of every other member (its name is text of the line too) and of what the line
+    /// broke off before; the pointer alone when they are no record's.
     static func shown(
         _ members: [JSONObject.Member], _ fields: RejectFields, pointer: String, complete: Bool
     ) -> String {
         guard fields.isRecord(members) else { return pointer }
-        var shown = members.map { key, value in (key, fields.shown(key, value) ?? .string(pointer)) }
-        if !complete { shown.append(("…", .string(pointer))) }
+        var shown = members.compactMap { key, value in fields.shown(key, value).map { (key, $0) } }
+        if !complete || shown.count < members.count { shown.append(("…", .string(pointer))) }
         return maskKeyLikeRuns(JSONWriter.string(.object(JSONObject(members: shown))))
     }
 
@@ -74,12 +68,6 @@ public enum Redaction {
             guard more else { break }
         }
         return (members, false)
-    }
-
-    /// Whether a value holds an `sk-` run that `maskKeyLikeRuns` would mask.
-    static func holdsKeyLikeRun(_ value: JSONValue) -> Bool {
-        let text = JSONWriter.string(value)
-        return maskKeyLikeRuns(text) != text
     }
 
     /// Masks `sk-` followed by 8 or more key characters (letters, digits, `-`, `_`).

@@ -59,8 +59,9 @@ struct RejectFields: Sendable {
     func shown(_ key: String, _ value: JSONValue) -> JSONValue? {
         guard let shape = shapes[key] else { return nil }
         switch (shape, value) {
-        case (.idOrTime, .string), (.idOrTime, .number), (.name, .string), (.number, .number), (.flag, .bool),
-            (.flag, .number):
+        case (.idOrTime, .string(let text)), (.name, .string(let text)):
+            return Self.isName(text) ? value : nil
+        case (.idOrTime, .number), (.number, .number), (.flag, .bool), (.flag, .number):
             return value
         case (.secret, .string(let secret)):
             return .string(KeyMask.mask(secret))
@@ -69,9 +70,9 @@ struct RejectFields: Sendable {
         case (.billed, .object(let billed)):
             let ok = billed.members.allSatisfy { key, value in
                 switch (key, value) {
-                case ("prompt_tokens", .number), ("completion_tokens", .number), ("amount", .number),
-                    ("amount", .string), ("pricing_version", .string):
-                    true
+                case ("prompt_tokens", .number), ("completion_tokens", .number), ("amount", .number): true
+                case ("amount", .string(let amount)): Self.isAmount(amount)
+                case ("pricing_version", .string(let version)): Self.isIdentifier(version, extra: "._:+-")
                 default: false
                 }
             }
@@ -85,17 +86,44 @@ struct RejectFields: Sendable {
         }
     }
 
-    /// Whether a value holds nothing but numbers, flags and nulls, in objects and arrays.
+    /// A name or an id as a platform writes one: at most 128 characters, none of them a
+    /// control character (a line of a conversation has newlines and runs longer).
+    static func isName(_ text: String) -> Bool {
+        var count = 0
+        for scalar in text.unicodeScalars {
+            count += 1
+            if count > 128 || scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return false }
+        }
+        return true
+    }
+
+    /// A key of `usage` or `other`, or a `pricing_version`: 1 to 64 of `a-z`, `0-9`, `_` (and
+    /// `extra`). A key is text of the line too: a piece of a tool call's arguments could
+    /// hide a sentence in one.
+    static func isIdentifier(_ text: String, extra: String = "") -> Bool {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_".utf8).union(extra.utf8)
+        let bytes = text.utf8
+        let extended = !extra.isEmpty
+        return (1...64).contains(bytes.count)
+            && bytes.allSatisfy { allowed.contains($0) || (extended && (0x41...0x5A).contains($0)) }
+    }
+
+    /// A decimal or a fraction as SPEC §2.1 writes an amount: `12`, `-0.5`, `1e-3`, `1/3.05`.
+    static func isAmount(_ text: String) -> Bool {
+        text.utf8.count <= 64 && (try? Rational(parsing: text)) != nil
+    }
+
+    /// Whether a value holds nothing but numbers, flags and nulls under identifier keys.
     static func onlyCounts(_ value: JSONValue) -> Bool {
         switch value {
         case .number, .bool, .null: true
         case .string: false
         case .array(let items): items.allSatisfy(onlyCounts)
-        case .object(let object): object.members.allSatisfy { onlyCounts($0.value) }
+        case .object(let object): object.members.allSatisfy { isIdentifier($0.key) && onlyCounts($0.value) }
         }
     }
 
-    /// The value with every string (and every member or item left empty by that) taken out.
+    /// The value with every string, and every member under a key that is no identifier, taken out.
     static func countsOnly(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let object):
@@ -103,6 +131,7 @@ struct RejectFields: Sendable {
                 JSONObject(
                     members: object.members.compactMap { key, value in
                         if case .string = value { return nil }
+                        guard isIdentifier(key) else { return nil }
                         return (key, countsOnly(value))
                     }))
         case .array(let items):
