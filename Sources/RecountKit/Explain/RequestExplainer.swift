@@ -236,15 +236,20 @@ public struct RequestExplainer: Sendable {
         return forms.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
-    /// Byte substring search (memmem would do; this keeps the unsafe code out of this file).
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    /// Byte substring search (memmem would do; this keeps the unsafe code out of this file):
+    /// whether `needle` occurs where `accept` (given its start) agrees.
+    static func contains(
+        _ haystack: [UInt8], _ needle: [UInt8], where accept: (Int) -> Bool = { _ in true }
+    ) -> Bool {
         guard !needle.isEmpty else { return true }
         guard haystack.count >= needle.count else { return false }
         let first = needle[0]
         var index = 0
         let last = haystack.count - needle.count
         while index <= last {
-            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle), accept(index) {
+                return true
+            }
             index += 1
         }
         return false
@@ -254,20 +259,19 @@ public struct RequestExplainer: Sendable {
     /// between a colon or blank and a comma, brace, blank or the end (a number), so a rejected
     /// line is the id's only when the id is one of its values, not part of a time or an amount.
     static func containsAsValue(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return false }
-        let quote = UInt8(ascii: "\"")
-        let before: Set<UInt8> = [UInt8(ascii: ":"), 0x20, 0x09]
-        let after: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0D]
-        for index in 0...(haystack.count - needle.count)
-        where haystack[index] == needle[0] && haystack[index..<(index + needle.count)].elementsEqual(needle) {
+        guard !needle.isEmpty else { return false }
+        return contains(haystack, needle) { index in
             let end = index + needle.count
             let left = index > 0 ? haystack[index - 1] : nil
             let right = end < haystack.count ? haystack[end] : nil
-            if left == quote, right == quote { return true }
-            if let left, before.contains(left), right.map(after.contains) ?? true { return true }
+            if left == UInt8(ascii: "\""), right == UInt8(ascii: "\"") { return true }
+            guard let left, valueBefore.contains(left) else { return false }
+            return right.map(valueAfter.contains) ?? true
         }
-        return false
     }
+
+    static let valueBefore: Set<UInt8> = [UInt8(ascii: ":"), 0x20, 0x09]
+    static let valueAfter: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0D]
 
     /// Up to 5 ids from the logs and the ledger closest to `id`: a shared prefix first, then
     /// edit distance. Bounded: only the best few are kept while scanning.

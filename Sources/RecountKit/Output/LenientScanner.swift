@@ -9,6 +9,9 @@ struct LenientScanner {
 
     init(bytes: [UInt8]) { self.bytes = bytes }
 
+    /// What ends a number or a literal, besides a blank.
+    static let runEnds: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")]
+
     static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
     mutating func skipBlanks() {
@@ -84,8 +87,7 @@ struct LenientScanner {
             return nil
         default:
             var position = start
-            let stops: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]")]
-            while position < bytes.count, !stops.contains(bytes[position]), !Self.isBlank(bytes[position]) {
+            while position < bytes.count, !Self.runEnds.contains(bytes[position]), !Self.isBlank(bytes[position]) {
                 position += 1
             }
             // A run that reaches the end may have broken off mid-number: not whole.

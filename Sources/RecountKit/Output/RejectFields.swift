@@ -72,7 +72,7 @@ struct RejectFields: Sendable {
                 switch (key, value) {
                 case ("prompt_tokens", .number), ("completion_tokens", .number), ("amount", .number): true
                 case ("amount", .string(let amount)): Self.isAmount(amount)
-                case ("pricing_version", .string(let version)): Self.isIdentifier(version, extra: "._:+-")
+                case ("pricing_version", .string(let version)): Self.isIdentifier(version, of: Self.versionBytes)
                 default: false
                 }
             }
@@ -97,15 +97,14 @@ struct RejectFields: Sendable {
         return true
     }
 
-    /// A key of `usage` or `other`, or a `pricing_version`: 1 to 64 of `a-z`, `0-9`, `_` (and
-    /// `extra`). A key is text of the line too: a piece of a tool call's arguments could
-    /// hide a sentence in one.
-    static func isIdentifier(_ text: String, extra: String = "") -> Bool {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_".utf8).union(extra.utf8)
-        let bytes = text.utf8
-        let extended = !extra.isEmpty
-        return (1...64).contains(bytes.count)
-            && bytes.allSatisfy { allowed.contains($0) || (extended && (0x41...0x5A).contains($0)) }
+    /// A key of `usage` or `other`: 1 to 64 of `a-z`, `0-9`, `_`. A key is text of the line
+    /// too: a piece of a tool call's arguments could hide a sentence in one.
+    static let identifierBytes = Set("abcdefghijklmnopqrstuvwxyz0123456789_".utf8)
+    /// A `pricing_version` (`2024-02`, `gateway-2024-02-01T00:00:00+08:00`): letters, digits, `_.:+-`.
+    static let versionBytes = identifierBytes.union("ABCDEFGHIJKLMNOPQRSTUVWXYZ.:+-".utf8)
+
+    static func isIdentifier(_ text: String, of allowed: Set<UInt8> = identifierBytes) -> Bool {
+        (1...64).contains(text.utf8.count) && text.utf8.allSatisfy(allowed.contains)
     }
 
     /// A decimal or a fraction as SPEC §2.1 writes an amount: `12`, `-0.5`, `1e-3`, `1/3.05`.
