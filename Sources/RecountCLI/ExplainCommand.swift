@@ -41,12 +41,12 @@ struct ExplainCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        let day = try day.load(console: console)
+        let loaded = try day.load(console: console)
         var explanation: Explanation
-        do { explanation = try RequestExplainer(options: day.options).explain(requestID: requestID) } catch {
+        do { explanation = try RequestExplainer(options: loaded.options).explain(requestID: requestID) } catch {
             throw CommandFailure.of(error)
         }
-        explanation.alsoCurrency = day.alsoCurrency
+        explanation.alsoCurrency = loaded.alsoCurrency
         console.writeOut(json ? explanation.json() : explanation.text())
         return .success
     }

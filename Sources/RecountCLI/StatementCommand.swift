@@ -51,8 +51,8 @@ struct StatementCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        let day = try day.load(console: console)
-        var options = day.options
+        let loaded = try day.load(console: console)
+        var options = loaded.options
         options.allRows = true
         options.jobs = ProcessInfo.processInfo.activeProcessorCount
         let directory = try OutputDirectory.locked(output.outDirectory)
@@ -60,7 +60,7 @@ struct StatementCommand: RecountCommand {
         do {
             statement = try AccountStatement.reconcile(
                 account: account, options: options, from: options.from, until: options.until, asOf: output.asOf,
-                language: language, zoneOffset: dayOffset, alsoCurrency: day.alsoCurrency)
+                language: language, zoneOffset: dayOffset, alsoCurrency: loaded.alsoCurrency)
         } catch { throw CommandFailure.of(error) }
         do { try statement.write(to: directory, csvBOM: output.csvBOM) } catch {
             throw CommandFailure(.ioError, error.description)
