@@ -48,20 +48,10 @@ struct CountCommand: RecountCommand {
     let path: String?
 
     init(arguments: Arguments) throws {
-        let encodingName = try arguments.value(Self.encodingOption)
+        let encodingName = try arguments.value(Self.encodingOption, as: EncodingName.self)
         let modelName = try arguments.value(Self.model)
         if modelName != nil, encodingName != nil { throw UsageError("give --model or --encoding, not both") }
-        var encoding = EncodingName.o200k_base
-        if let encodingName {
-            guard let known = EncodingName(rawValue: encodingName) else {
-                throw UsageError(
-                    "unknown encoding '\(encodingName)' (known: \(EncodingName.allCases.map(\.rawValue).joined(separator: ", ")))"
-                )
-            }
-            encoding = known
-        } else if let modelName {
-            encoding = ModelEncoding.resolve(modelName).encoding
-        }
+        let encoding = encodingName ?? modelName.map { ModelEncoding.resolve($0).encoding } ?? .o200k_base
         guard arguments.positionals.count <= 1 else { throw UsageError("count takes at most one FILE") }
         path = arguments.positionals.first
         let printIDs = arguments.flag(Self.ids)
@@ -78,13 +68,11 @@ struct CountCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        do {
-            let data = try path.flatMap { $0 == "-" ? nil : $0 }.map(TokenCountRequest.read) ?? console.readInput()
-            let outcome = try request.count(data)
-            for note in outcome.notes { console.error("recount count: \(note)") }
-            if let breakdown = outcome.breakdown { console.writeError(breakdown) }
-            console.out(outcome.answer)
-            return .success
-        } catch { throw CommandFailure.of(error) }
+        let data = try path.flatMap { $0 == "-" ? nil : $0 }.map(TokenCountRequest.read) ?? console.readInput()
+        let outcome = try request.count(data)
+        for note in outcome.notes { console.error("recount count: \(note)") }
+        if let breakdown = outcome.breakdown { console.writeError(breakdown) }
+        console.out(outcome.answer)
+        return .success
     }
 }

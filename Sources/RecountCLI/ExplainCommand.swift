@@ -42,10 +42,7 @@ struct ExplainCommand: RecountCommand {
 
     func run(console: Console) throws -> ExitStatus {
         let loaded = try day.load(console: console)
-        var explanation: Explanation
-        do { explanation = try RequestExplainer(options: loaded.options).explain(requestID: requestID) } catch {
-            throw CommandFailure.of(error)
-        }
+        var explanation = try RequestExplainer(options: loaded.options).explain(requestID: requestID)
         explanation.alsoCurrency = loaded.alsoCurrency
         console.writeOut(json ? explanation.json() : explanation.text())
         return .success

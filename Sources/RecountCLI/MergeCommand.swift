@@ -38,13 +38,10 @@ struct MergeCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        let merge: ShardMerge
-        do { merge = try ShardMerge(directories: directories) } catch { throw CommandFailure.of(error) }
-        let output = try OutputDirectory.locked(outDirectory)
-        try ReconcileCommand.committing {
-            try ReportWriter(result: merge.result, parameters: merge.parameters).commit(
-                to: output, writeState: false, streams: merge.records)
-        }
+        let merge = try ShardMerge(directories: directories)
+        let output = try OutputDirectory(path: outDirectory)
+        try ReportWriter(result: merge.result, parameters: merge.parameters).commit(
+            to: output, writeState: false, streams: merge.records)
         console.out(
             SummaryLine.text(
                 merge.result, outDirectory: outDirectory,

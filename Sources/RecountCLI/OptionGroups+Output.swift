@@ -27,7 +27,7 @@ struct OutputOptions {
 
     init(_ arguments: Arguments, _ place: Place) throws(UsageError) {
         outDirectory = try arguments.value("--out") ?? place.directory
-        asOf = try OptionParsing.time(arguments.value("--as-of"), flag: "--as-of")
+        asOf = try arguments.value("--as-of", as: Timestamp.self)
         csvBOM = arguments.flag(Self.csvBOM)
     }
 }
@@ -58,11 +58,9 @@ struct EngineOptions: OptionGroup {
     }
 
     /// The settings, spilling to `--spill-dir` (which must exist: exit 66) or else `outDirectory`.
-    func settings(outDirectory: String) throws(CommandFailure) -> EngineSettings {
-        do {
-            return try EngineSettings(
-                jobs: jobs, sortMemoryBytes: sortMemoryMB << 20, spillDirectory: spillDirectory, fallback: outDirectory)
-        } catch { throw CommandFailure(.noInput, error.description) }
+    func settings(outDirectory: String) throws(SpillDirectoryError) -> EngineSettings {
+        try EngineSettings(
+            jobs: jobs, sortMemoryBytes: sortMemoryMB << 20, spillDirectory: spillDirectory, fallback: outDirectory)
     }
 }
 
@@ -93,40 +91,8 @@ struct CurrencyOptions: OptionGroup {
 
     /// The conversion the catalog gives for it; one it cannot give is a usage error (exit 64)
     /// that names the missing rate.
-    func conversion(catalog: PriceCatalog) throws(CommandFailure) -> AmountConversion? {
+    func conversion(catalog: PriceCatalog) throws(ConversionError) -> AmountConversion? {
         guard let currency else { return nil }
-        do { return try AmountConversion.money(currency, catalog: catalog) } catch {
-            throw CommandFailure(.usage, error.description)
-        }
-    }
-}
-
-/// Parsing of the values several options share.
-enum OptionParsing {
-    static func amount(_ text: String?, flag: String) throws(UsageError) -> Rational? {
-        guard let text else { return nil }
-        guard let value = try? Rational(parsing: text), !value.isNegative, !text.contains("/") else {
-            throw UsageError("\(flag) takes a decimal amount ≥ 0, not '\(text)'")
-        }
-        return value
-    }
-
-    static func time(_ text: String?, flag: String) throws(UsageError) -> Timestamp? {
-        guard let text else { return nil }
-        guard let time = Timestamp(rfc3339: text) else {
-            throw UsageError(
-                "\(flag) takes an RFC 3339 time with offset (e.g. 2024-03-01T00:00:00+08:00), not '\(text)': \(Timestamp.rfc3339Problem(text))"
-            )
-        }
-        return time
-    }
-
-    /// `--day-offset ±HH:MM` as seconds east of UTC.
-    static func offset(_ text: String?, flag: String) throws(UsageError) -> Int32? {
-        guard let text else { return nil }
-        guard let offset = Timestamp.parseOffset(text) else {
-            throw UsageError("\(flag) takes ±HH:MM (e.g. +08:00), not '\(text)'")
-        }
-        return offset
+        return try AmountConversion.money(currency, catalog: catalog)
     }
 }

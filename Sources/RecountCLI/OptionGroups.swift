@@ -43,19 +43,15 @@ struct DayOptions {
     /// Resolves the inputs and loads the catalog (`DayInputs.resolve`; ledger lookalikes are
     /// warned about on stderr), reads the `--issued` files (exit 66 / 74 when one is missing or
     /// unreadable) and applies the choices.
-    func load(console: Console) throws(CommandFailure) -> Loaded {
-        var options: ReconcileOptions
-        do { options = try inputs.request.resolve { console.error("recount: warning: \($0) \($1)") } } catch {
-            throw CommandFailure.of(error)
-        }
+    func load(console: Console) throws -> Loaded {
+        var options = try inputs.request.resolve { console.error("recount: warning: \($0) \($1)") }
         options.basis = pricing.basis
         options.tolerance = pricing.tolerance
         options.from = window?.from
         options.until = window?.until
         if let warning = options.windowOpensBeforeCatalog { console.error("recount: warning: \(warning)") }
         options.minimumCredit = credits.minimumCredit
-        let issued: (ids: Set<String>, files: [InputFileInfo])
-        do { issued = try IssuedCredits.read(paths: credits.issuedPaths) } catch { throw CommandFailure.of(error) }
+        let issued = try IssuedCredits.read(paths: credits.issuedPaths)
         options.issuedCreditIDs.formUnion(issued.ids)
         return Loaded(
             options: options, issued: issued.files, alsoCurrency: try currency.conversion(catalog: options.catalog))
@@ -119,11 +115,7 @@ struct PricingOptions: OptionGroup {
     let tolerance: Rational
 
     init(_ arguments: Arguments) throws(UsageError) {
-        let basisText = try arguments.value(Self.basis) ?? "auto"
-        guard let basis = BasisPolicy(rawValue: basisText) else {
-            throw UsageError("--basis takes auto, upstream, recount or billed, not '\(basisText)'")
-        }
-        self.basis = basis
+        basis = try arguments.value(Self.basis, as: BasisPolicy.self) ?? .auto
         tolerance = try OptionParsing.amount(arguments.value(Self.tolerance), flag: Self.tolerance.name) ?? .zero
     }
 }
@@ -159,8 +151,8 @@ struct WindowOptions: OptionGroup {
     let until: Timestamp?
 
     init(_ arguments: Arguments) throws(UsageError) {
-        from = try OptionParsing.time(arguments.value(Self.from), flag: Self.from.name)
-        until = try OptionParsing.time(arguments.value(Self.until), flag: Self.until.name)
+        from = try arguments.value(Self.from, as: Timestamp.self)
+        until = try arguments.value(Self.until, as: Timestamp.self)
         if let from, let until, until <= from { throw UsageError("--until must be after --from") }
     }
 }

@@ -68,21 +68,19 @@ struct PricesGatewayCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        do {
-            let settings: GatewaySettings
-            switch source {
-            case .gatewayDatabase(let url):
-                settings = try GatewayCatalogFile.settings(databaseURL: url, passwordFile: passwordFile)
-            case .settingsFile(let path):
-                settings = try GatewayCatalogFile.settings(file: path)
-            }
-            let options = GatewayImportOptions(
-                effectiveFrom: effectiveFrom ?? Self.now(), isNow: effectiveFrom == nil, site: site)
-            console.out(
-                try GatewayCatalogFile.update(
-                    mode, settings: settings, catalogPath: catalogPath, options: options,
-                    warn: { console.error("warning: \($0)") }))
-        } catch { throw CommandFailure.of(error) }
+        let settings: GatewaySettings
+        switch source {
+        case .gatewayDatabase(let url):
+            settings = try GatewayCatalogFile.settings(databaseURL: url, passwordFile: passwordFile)
+        case .settingsFile(let path):
+            settings = try GatewayCatalogFile.settings(file: path)
+        }
+        let options = GatewayImportOptions(
+            effectiveFrom: effectiveFrom ?? Self.now(), isNow: effectiveFrom == nil, site: site)
+        console.out(
+            try GatewayCatalogFile.update(
+                mode, settings: settings, catalogPath: catalogPath, options: options,
+                warn: { console.error("warning: \($0)") }))
         return .success
     }
 

@@ -45,26 +45,17 @@ struct ReconcileCommand: RecountCommand {
         day = try DayOptions(arguments, from: 0, defaultPaths: nil, window: true)
         output = try OutputOptions(arguments, OutputOptions.reports)
         engine = try EngineOptions(arguments)
-        shard = try Self.parseShard(arguments.value(Self.shard))
+        shard = try arguments.value(Self.shard, as: Shard.self)
         dayOffset = try OptionParsing.offset(arguments.value(Self.dayOffset), flag: Self.dayOffset.name)
         strict = arguments.flag(Self.strict)
         allRows = arguments.flag(Self.allRows)
         maxRejects = try arguments.integer(Self.maxRejects, in: 0...Int.max)
     }
 
-    static func parseShard(_ text: String?) throws(UsageError) -> Shard? {
-        guard let text else { return nil }
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, n <= 10_000, k >= 0, k < n else {
-            throw UsageError("--shard takes K/N with 0 ≤ K < N (e.g. 0/4), not '\(text)'")
-        }
-        return Shard(index: k, count: n)
-    }
-
     func run(console: Console) throws -> ExitStatus {
         var (options, parameters) = try reconcileOptions(console: console)
         // Lock the output directory before the (long) run so an overlapping run stops at once.
-        let directory = try OutputDirectory.locked(output.outDirectory)
+        let directory = try OutputDirectory(path: output.outDirectory)
         TerminationSignals.onStop(
             "recount: stopped by a signal; the reports in \(output.outDirectory)/ were left as they were (this run's temporary files removed)"
         )
@@ -74,12 +65,9 @@ struct ReconcileCommand: RecountCommand {
             let line = ProgressLine(console: console, totalBytes: InputFiles.totalBytes(options.logs))
             progress = { line.update(bytes: $0, records: $1) }
         }
-        let run: ReportRun
-        do { run = try ReportRun(options: options, parameters: parameters, progress: progress) } catch {
-            throw CommandFailure.of(error)
-        }
+        let run = try ReportRun(options: options, parameters: parameters, progress: progress)
         if progress != nil { console.writeError("\r\u{1B}[K") }
-        try Self.committing { try run.write(to: directory, writeState: shard != nil) }
+        try run.write(to: directory, writeState: shard != nil)
         console.out(
             SummaryLine.text(
                 run.result, outDirectory: output.outDirectory,
@@ -102,17 +90,5 @@ struct ReconcileCommand: RecountCommand {
         parameters.csvBOM = output.csvBOM
         parameters.alsoCurrency = loaded.alsoCurrency
         return (options, parameters)
-    }
-
-    /// Writes and commits reports (`ReportWriter.commit`); a failure is exit 74.
-    static func committing(_ write: () throws -> Void) throws(CommandFailure) {
-        do { try write() } catch { throw CommandFailure(.ioError, "\(error)") }
-    }
-}
-
-extension OutputDirectory {
-    /// The output directory, locked (exit 74 when busy or not writable).
-    static func locked(_ path: String) throws(CommandFailure) -> OutputDirectory {
-        do { return try OutputDirectory(path: path) } catch { throw CommandFailure(.ioError, error.description) }
     }
 }

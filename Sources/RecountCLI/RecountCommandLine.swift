@@ -23,13 +23,18 @@ public enum RecountCommandLine {
     public static func run(_ argv: [String], console: Console) -> Int32 { tool.run(argv, console: console) }
 }
 
-/// A `recount` command: its `run` returns one of SPEC §5's exit statuses.
+/// A `recount` command: its `run` returns one of SPEC §5's exit statuses, or throws a library
+/// error, whose own `status` (`RecountFailure`) is the exit status — the CLI maps none by hand.
 protocol RecountCommand: Subcommand {
     func run(console: Console) throws -> ExitStatus
 }
 
 extension RecountCommand {
-    func exitStatus(console: Console) throws -> Int32 { try run(console: console).rawValue }
+    func exitStatus(console: Console) throws -> Int32 {
+        do { return try run(console: console).rawValue } catch let failure as any RecountFailure {
+            throw CommandFailure(failure.status, failure.description)
+        }
+    }
 }
 
 /// A failure that stops a command with a message and a specific exit status.

@@ -56,21 +56,9 @@ struct SampleCommand: RecountCommand {
         guard let directory = try arguments.value(Self.out), !directory.isEmpty else {
             throw UsageError("give --out DIR")
         }
-        var seed: UInt64 = 1
-        if let text = try arguments.value(Self.seed) {
-            guard let parsed = UInt64(text) else {
-                throw UsageError("--seed takes a whole number from 0 to \(UInt64.max), not '\(text)'")
-            }
-            seed = parsed
-        }
+        let seed = try arguments.value(Self.seed, as: UInt64.self) ?? 1
         let jobs = try arguments.integer(Self.jobs, in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        var profile = SampleProfile.classic
-        if let text = try arguments.value(Self.profile) {
-            guard let parsed = SampleProfile(rawValue: text) else {
-                throw UsageError("--profile takes classic or realistic, not '\(text)'")
-            }
-            profile = parsed
-        }
+        let profile = try arguments.value(Self.profile, as: SampleProfile.self) ?? .classic
         if !arguments.flag(Self.force), let foreign = SampleGenerator.foreignFiles(in: directory), !foreign.isEmpty {
             let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? ", …" : "")
             throw UsageError(
@@ -81,8 +69,7 @@ struct SampleCommand: RecountCommand {
     }
 
     func run(console: Console) throws -> ExitStatus {
-        let tally: SampleTally
-        do { tally = try SampleGenerator.generate(options) } catch { throw CommandFailure(.ioError, error.description) }
+        let tally = try SampleGenerator.generate(options)
         console.out(tally.summaryLine(directory: options.directory))
         return .success
     }

@@ -42,11 +42,7 @@ struct StatementCommand: RecountCommand {
         account = first
         day = try DayOptions(arguments, from: 1, defaultPaths: ["SampleLogs"], window: true)
         output = try OutputOptions(arguments, OutputOptions.statements)
-        let lang = try arguments.value(Self.language) ?? "en"
-        guard let language = StatementLanguage(rawValue: lang) else {
-            throw UsageError("--lang takes en or zh, not '\(lang)'")
-        }
-        self.language = language
+        language = try arguments.value(Self.language, as: StatementLanguage.self) ?? .en
         dayOffset = try OptionParsing.offset(arguments.value(Self.dayOffset), flag: Self.dayOffset.name)
     }
 
@@ -55,16 +51,11 @@ struct StatementCommand: RecountCommand {
         var options = loaded.options
         options.allRows = true
         options.jobs = ProcessInfo.processInfo.activeProcessorCount
-        let directory = try OutputDirectory.locked(output.outDirectory)
-        let statement: AccountStatement
-        do {
-            statement = try AccountStatement.reconcile(
-                account: account, options: options, from: options.from, until: options.until, asOf: output.asOf,
-                language: language, zoneOffset: dayOffset, alsoCurrency: loaded.alsoCurrency)
-        } catch { throw CommandFailure.of(error) }
-        do { try statement.write(to: directory, csvBOM: output.csvBOM) } catch {
-            throw CommandFailure(.ioError, error.description)
-        }
+        let directory = try OutputDirectory(path: output.outDirectory)
+        let statement = try AccountStatement.reconcile(
+            account: account, options: options, from: options.from, until: options.until, asOf: output.asOf,
+            language: language, zoneOffset: dayOffset, alsoCurrency: loaded.alsoCurrency)
+        try statement.write(to: directory, csvBOM: output.csvBOM)
         console.out(statement.summaryLine(outDirectory: output.outDirectory))
         return .success
     }

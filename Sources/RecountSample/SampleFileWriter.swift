@@ -2,7 +2,7 @@ import Foundation
 import RecountKit
 
 /// Failures writing a sample; each names the path.
-public enum SampleError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum SampleError: RecountFailure, Sendable, Equatable {
     case cannotCreate(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
 
@@ -12,6 +12,8 @@ public enum SampleError: Error, Sendable, Equatable, CustomStringConvertible {
         case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"
         }
     }
+
+    public var status: ExitStatus { .ioError }
 }
 
 /// An append-only file written through a 4 MiB buffer, under a `.partial` name until

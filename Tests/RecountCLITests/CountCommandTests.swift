@@ -17,7 +17,10 @@ import Testing
     @Test func unknownEncodingIsAUsageError() {
         let run = runRecount(["count", "--encoding", "nope"], stdin: Data())
         #expect(run.status == 64)
-        #expect(run.err.contains("unknown encoding 'nope'"))
+        #expect(
+            run.err.contains(
+                "--encoding takes r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base or o200k_harmony, not 'nope'"
+            ))
     }
 
     @Test func missingFileExits66() {

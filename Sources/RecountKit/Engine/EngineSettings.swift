@@ -42,7 +42,8 @@ extension EngineSettings {
 }
 
 /// `--spill-dir` names no existing directory (exit 66).
-public struct SpillDirectoryError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SpillDirectoryError: RecountFailure, Sendable, Equatable {
     public let path: String
     public var description: String { "\(path): --spill-dir must be an existing directory" }
+    public var status: ExitStatus { .noInput }
 }

@@ -1,7 +1,7 @@
 import TokenCounter
 
 /// Why `explain` could not explain a request.
-public enum ExplainError: Error, Sendable, CustomStringConvertible {
+public enum ExplainError: RecountFailure, Sendable {
     case input(InputError)
     /// The id is neither in the logs nor in the ledger; `nearest` are ids that were, closest first.
     case notFound(requestID: String, nearest: [String])
@@ -18,6 +18,14 @@ public enum ExplainError: Error, Sendable, CustomStringConvertible {
             "request '\(id)' is not in the logs or the debit ledger"
                 + (nearest.isEmpty ? "" : "; nearest ids: " + nearest.joined(separator: ", "))
         case .arithmetic(let error, let at): "\(at): \(error)"
+        }
+    }
+
+    public var status: ExitStatus {
+        switch self {
+        case .input(let input): input.status
+        case .notFound: .noInput
+        case .arithmetic, .rejected: .dataError
         }
     }
 }

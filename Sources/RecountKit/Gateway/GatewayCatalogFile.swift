@@ -13,7 +13,7 @@ public enum GatewayCatalogFile {
     }
 
     /// Why the catalog was not written; each case has its own exit status (SPEC §5).
-    public enum Failure: Error, Sendable, CustomStringConvertible {
+    public enum Failure: RecountFailure, Sendable {
         /// The settings file does not exist (66).
         case missing(String)
         /// A file could not be read, or the catalog could not be written (74).
@@ -27,6 +27,15 @@ public enum GatewayCatalogFile {
             switch self {
             case .missing(let text), .io(let text), .invalid(let text): text
             case .database(let error): error.description
+            }
+        }
+
+        public var status: ExitStatus {
+            switch self {
+            case .missing: .noInput
+            case .io: .ioError
+            case .invalid: .dataError
+            case .database(let database): database.status
             }
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 import GatewayDB
 
 /// Errors reading inputs. Each names the file.
-public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
+public enum InputError: RecountFailure, Sendable, Equatable {
     case missing(path: String)
     case unreadable(path: String, reason: String)
     case corruptGzip(path: String, reason: String)
@@ -28,6 +28,16 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case .ambiguousLedger(let directory, let names):
             "\(directory): holds \(names.joined(separator: " and ")); name the debit ledger to use with --debits FILE"
         case .gatewayDatabase(let error): error.description
+        }
+    }
+
+    public var status: ExitStatus {
+        switch self {
+        case .missing, .noLogs: .noInput
+        case .unreadable, .corruptGzip: .ioError
+        case .malformed: .dataError
+        case .ambiguousLedger: .usage
+        case .gatewayDatabase(let database): database.status
         }
     }
 }

@@ -69,9 +69,9 @@ public struct DayInputs: Sendable {
     }
 }
 
-/// Why a day's inputs could not be resolved; the command maps each case to its exit status
+/// Why a day's inputs could not be resolved; `status` is each case's exit status
 /// (SPEC §5: 64 no catalog named, 65 a broken catalog, 66 a missing file, and `input`'s own).
-public enum DayInputError: Error, Sendable, CustomStringConvertible {
+public enum DayInputError: RecountFailure, Sendable {
     /// No PATH was given and the default (`SampleLogs`) is not here.
     case noDefaultLogs(paths: [String])
     /// Neither `--pricing` nor a PATH directory's `pricing.json`.
@@ -94,6 +94,15 @@ public enum DayInputError: Error, Sendable, CustomStringConvertible {
         case .catalog(let error): error.description
         case .ledgerMissing(let path): "\(path): no such file (debit ledger)"
         case .input(let error): error.description
+        }
+    }
+
+    public var status: ExitStatus {
+        switch self {
+        case .noCatalog: .usage
+        case .catalog: .dataError
+        case .noDefaultLogs, .catalogMissing, .ledgerMissing: .noInput
+        case .input(let input): input.status
         }
     }
 }

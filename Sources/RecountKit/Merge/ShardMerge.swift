@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why `recount merge` could not merge.
-public enum MergeError: Error, Sendable, CustomStringConvertible {
+public enum MergeError: RecountFailure, Sendable {
     /// A directory, or its `shard.state`, does not exist.
     case missing(path: String)
     case unreadable(path: String, reason: String)
@@ -23,6 +23,14 @@ public enum MergeError: Error, Sendable, CustomStringConvertible {
         case .arithmetic(let error): "summing the shards: \(error)"
         case .tooManyRejects(let limit, let count):
             "the shards rejected \(count) lines, more than --max-rejects \(limit); see their rejects.jsonl"
+        }
+    }
+
+    public var status: ExitStatus {
+        switch self {
+        case .missing: .noInput
+        case .unreadable: .ioError
+        case .corrupt, .mismatch, .arithmetic, .tooManyRejects: .dataError
         }
     }
 }

@@ -135,10 +135,12 @@ public struct AmountConversion: Sendable, Equatable {
 }
 
 /// `--also-currency CUR` the catalog cannot convert to (exit 64).
-public struct ConversionError: Error, Sendable, CustomStringConvertible {
+public struct ConversionError: RecountFailure, Sendable {
     public let currency: String
     public let reason: String
     public var description: String { "--also-currency \(currency): \(reason)" }
+    /// The catalog has no rate to that currency: the flag asked for what cannot be given (64).
+    public var status: ExitStatus { .usage }
 }
 
 /// The conversions of one report: the site's unit when the catalog declares one, then money

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Errors writing reports. Each names the path.
-public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
+/// Errors writing reports. Each names the path; all are I/O failures (74), a busy directory too.
+public enum OutputError: RecountFailure, Sendable, Equatable {
     case cannotCreate(path: String, reason: String)
     case cannotWrite(path: String, reason: String)
     case busy(path: String)
@@ -14,6 +14,8 @@ public enum OutputError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(path): another recount run is writing to this directory (lock held on \(path)/.recount.lock); not touching it"
         }
     }
+
+    public var status: ExitStatus { .ioError }
 }
 
 /// An output directory written atomically, file by file: each file goes to a temporary name in

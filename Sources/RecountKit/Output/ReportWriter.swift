@@ -56,7 +56,7 @@ final class ArrayRecords: ReportRecords {
 }
 
 /// Errors writing reports: the destination, or the sorted data feeding it.
-public enum ReportWriteError: Error, Sendable, CustomStringConvertible {
+public enum ReportWriteError: RecountFailure, Sendable {
     case output(OutputError)
     case spill(SpillError)
 
@@ -66,6 +66,9 @@ public enum ReportWriteError: Error, Sendable, CustomStringConvertible {
         case .spill(let error): error.description
         }
     }
+
+    /// A report that cannot be written, like a spill that cannot, is an I/O failure (74).
+    public var status: ExitStatus { .ioError }
 }
 
 /// Writes every report file from a run's totals and its three ordered record streams (rows,

@@ -72,7 +72,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Fatal problems that stop a run (as opposed to rejected lines, which are data).
-public enum ReconcileError: Error, Sendable, CustomStringConvertible {
+public enum ReconcileError: RecountFailure, Sendable {
     case input(InputError)
     case tooManyRejects(limit: Int, at: SourceLocation)
     case arithmetic(MoneyError, at: String)
@@ -86,6 +86,14 @@ public enum ReconcileError: Error, Sendable, CustomStringConvertible {
             "more than \(limit) rejected lines (stopped at \(at)); no reports were written — rerun with a higher --max-rejects (or none) to get them in rejects.jsonl"
         case .arithmetic(let error, let at): "\(at): \(error)"
         case .spill(let error): error.description
+        }
+    }
+
+    public var status: ExitStatus {
+        switch self {
+        case .input(let input): input.status
+        case .tooManyRejects, .arithmetic: .dataError
+        case .spill: .ioError
         }
     }
 }

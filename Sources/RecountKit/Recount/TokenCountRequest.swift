@@ -93,7 +93,7 @@ public struct TokenCountRequest: Sendable {
 }
 
 /// Why `recount count` printed no answer; each case has its exit status (SPEC §5).
-public enum TokenCountError: Error, Sendable, CustomStringConvertible {
+public enum TokenCountError: RecountFailure, Sendable {
     /// FILE does not exist (66).
     case missing(String)
     /// FILE is a directory or cannot be read (74).
@@ -107,6 +107,14 @@ public enum TokenCountError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .missing(let text), .unreadable(let text), .malformed(let text): text
         case .encoding(let error): error.description
+        }
+    }
+
+    public var status: ExitStatus {
+        switch self {
+        case .missing: .noInput
+        case .unreadable, .encoding: .ioError
+        case .malformed: .dataError
         }
     }
 }

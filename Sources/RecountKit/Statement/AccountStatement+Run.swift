@@ -22,7 +22,7 @@ extension AccountStatement {
 
 /// Why no statement was made: the run failed, or the logs have no request of the account (the
 /// message names the nearest accounts that have some).
-public enum StatementError: Error, Sendable, CustomStringConvertible {
+public enum StatementError: RecountFailure, Sendable {
     case run(ReconcileError)
     case unknownAccount(String, among: [String])
 
@@ -31,6 +31,13 @@ public enum StatementError: Error, Sendable, CustomStringConvertible {
         case .run(let error): error.description
         case .unknownAccount(let account, let accounts):
             AccountStatement.unknownAccountMessage(account, among: accounts)
+        }
+    }
+
+    public var status: ExitStatus {
+        switch self {
+        case .run(let run): run.status
+        case .unknownAccount: .noInput
         }
     }
 }
