@@ -30,6 +30,16 @@ import Testing
         #expect(SummaryLine.credits(tally, unit: "points", scale: 2) == "3 credits = 1234.00 points")
     }
 
+    /// Worked by hand: 25,000,000 bytes in 2 s is 12.5 MB/s; the other 75,000,000 at that rate
+    /// take 6 s. With the total unknown (stdin) or nothing read yet, no ETA.
+    @Test func progressTextGivesRateAndTimeLeft() {
+        #expect(
+            ProgressText.line(bytes: 25_000_000, records: 12_000, totalBytes: 100_000_000, elapsed: 2)
+                == "12000 records · 12.5 MB/s · ETA 6s")
+        #expect(ProgressText.line(bytes: 1_049_999, records: 7, totalBytes: 0, elapsed: 1) == "7 records · 1.0 MB/s")
+        #expect(ProgressText.line(bytes: 0, records: 0, totalBytes: 10, elapsed: 0) == "0 records · 0.0 MB/s")
+    }
+
     @Test func sqliteSourceHasNoLoginAndSaysSo() throws {
         let source = try GatewayLogSource.resolve(url: "sqlite:/tmp/one-api.db", passwordFile: "/nonexistent")
         // A password file given with SQLite is not read (it does not exist here).
