@@ -44,7 +44,7 @@ extension Arguments {
         return parsed
     }
 
-    public func value<Value: ArgumentValue>(_ option: Option, as type: Value.Type) throws(UsageError) -> Value? {
+    public func value<Value: ArgumentValue>(_ option: OptionSpec, as type: Value.Type) throws(UsageError) -> Value? {
         try value(option.name, as: type)
     }
 }

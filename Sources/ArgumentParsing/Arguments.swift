@@ -19,7 +19,7 @@ public struct Arguments: Sendable {
         }
 
         /// The names of `declared`: those with a value placeholder are options, the rest flags.
-        public init(_ declared: [Option]) {
+        public init(_ declared: [OptionSpec]) {
             self.init(
                 options: Set(declared.filter { $0.value != nil }.map(\.name)),
                 flags: Set(declared.filter { $0.value == nil }.map(\.name)))
@@ -94,10 +94,10 @@ public struct Arguments: Sendable {
 }
 
 extension Arguments {
-    public func flag(_ option: Option) -> Bool { flag(option.name) }
-    public func value(_ option: Option) throws(UsageError) -> String? { try value(option.name) }
-    public func all(_ option: Option) -> [String] { all(option.name) }
-    public func integer(_ option: Option, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
+    public func flag(_ option: OptionSpec) -> Bool { flag(option.name) }
+    public func value(_ option: OptionSpec) throws(UsageError) -> String? { try value(option.name) }
+    public func all(_ option: OptionSpec) -> [String] { all(option.name) }
+    public func integer(_ option: OptionSpec, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
         try integer(option.name, in: range)
     }
 }

@@ -6,12 +6,12 @@ public struct CommandHelp: Sendable {
     public var abstract: String
     public var usage: [String]
     public var about: String
-    public var options: [Option]
+    public var options: [OptionSpec]
     public var notes: String?
     public var exit: String
 
     public init(
-        abstract: String, usage: [String], about: String, options: [Option], notes: String? = nil, exit: String
+        abstract: String, usage: [String], about: String, options: [OptionSpec] = [], notes: String? = nil, exit: String
     ) {
         self.abstract = abstract
         self.usage = usage
@@ -37,7 +37,7 @@ public struct CommandHelp: Sendable {
     }
 
     /// `  --label   help…`, the help wrapped at `width` with its later lines under its first.
-    public static func optionLines(_ options: [Option]) -> [String] {
+    public static func optionLines(_ options: [OptionSpec]) -> [String] {
         let labelWidth = min(options.map(\.label.count).max() ?? 0, labelWidthMax)
         let column = 2 + labelWidth + 2
         var lines: [String] = []

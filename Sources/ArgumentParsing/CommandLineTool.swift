@@ -1,14 +1,22 @@
-/// One subcommand: its help (from which the options it accepts are taken), options parsed and
-/// validated in `init`, work in `exitStatus(console:)`.
-public protocol Subcommand {
+/// One subcommand: its help page, its options (declared as its properties, parsed and then
+/// `validate`d before it runs: a usage error opens no file), its work in `exitStatus(console:)`.
+public protocol Subcommand: ParsableArguments {
+    /// The page's words; its options are the declared ones (`declaredOptions`).
     static var helpPage: CommandHelp { get }
-    init(arguments: Arguments) throws
+    /// The command before parsing: every declared property at its default.
+    init()
     func exitStatus(console: Console) throws -> Int32
 }
 
 extension Subcommand {
-    public static var spec: Arguments.Spec { Arguments.Spec(helpPage.options) }
-    public static var help: String { helpPage.text }
+    /// Every option the command declares, in declaration order: what it accepts and shows.
+    public static var declaredOptions: [OptionSpec] { Self().declarations }
+    public static var spec: Arguments.Spec { Arguments.Spec(declaredOptions) }
+    public static var help: String {
+        var page = helpPage
+        page.options = declaredOptions
+        return page.text
+    }
 }
 
 /// An error that stops a command with a message and an exit status of its own.
@@ -77,7 +85,9 @@ public struct CommandLineTool {
                 console.out(command.help)
                 return 0
             }
-            return try command.init(arguments: arguments).exitStatus(console: console)
+            var parsed = command.init()
+            try parsed.parse(arguments)
+            return try parsed.exitStatus(console: console)
         } catch let error as UsageError {
             console.error("\(name) \(commandName): \(error.message)\n\(command.help)")
             return usageStatus

@@ -9,20 +9,6 @@ import TokenCounter
 /// everything else — a model fallback, replaced invalid UTF-8, an incomplete chat count, the
 /// breakdown — goes to stderr.
 struct CountCommand: RecountCommand {
-    static let encodingOption = Option(
-        "--encoding", "E",
-        "r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base, o200k_harmony (default o200k_base)")
-    static let model = Option(
-        "--model", "M",
-        "pick the encoding the way tiktoken maps model M; a model tiktoken does not know falls back to o200k_base, with a note on stderr"
-    )
-    static let ids = Option(flag: "--ids", "print the token ids, space-separated, instead of the count")
-    static let chatOption = Option(
-        flag: "--chat",
-        "FILE is a chat request body (JSON: model, messages, tools, functions); print its prompt tokens by the OpenAI cookbook rules. --model overrides the body's model; --encoding and --ids do not apply"
-    )
-    static let breakdownOption = Option(flag: "--breakdown", "with --chat: print the per-message terms to stderr")
-
     static let helpPage = CommandHelp(
         abstract: "count the tokens of a file or stdin (tiktoken-exact)",
         usage: ["recount count [--model M | --encoding E] [--ids] [--chat [--breakdown]] [FILE|-]"],
@@ -33,7 +19,6 @@ struct CountCommand: RecountCommand {
             subpart) with a warning on stderr. Special-token text such as <|endoftext|> counts as
             ordinary text.
             """,
-        options: [encodingOption, model, ids, chatOption, breakdownOption],
         notes: """
             A chat count that misses a part it cannot count (an image without width/height, an
             audio part, a built-in tool) still prints the counted total, and names each missing
@@ -44,26 +29,37 @@ struct CountCommand: RecountCommand {
                          66 FILE missing; 74 FILE unreadable
             """)
 
-    let request: TokenCountRequest
-    let path: String?
+    @Option(
+        "--encoding", "E",
+        "r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base, o200k_harmony (default o200k_base)")
+    var encoding: EncodingName?
+    @Option(
+        "--model", "M",
+        "pick the encoding the way tiktoken maps model M; a model tiktoken does not know falls back to o200k_base, with a note on stderr"
+    ) var model: String?
+    @Flag("--ids", "print the token ids, space-separated, instead of the count") var ids: Bool
+    @Flag(
+        "--chat",
+        "FILE is a chat request body (JSON: model, messages, tools, functions); print its prompt tokens by the OpenAI cookbook rules. --model overrides the body's model; --encoding and --ids do not apply"
+    ) var chat: Bool
+    @Flag("--breakdown", "with --chat: print the per-message terms to stderr") var breakdown: Bool
+    private(set) var path: String?
 
-    init(arguments: Arguments) throws {
-        let encodingName = try arguments.value(Self.encodingOption, as: EncodingName.self)
-        let modelName = try arguments.value(Self.model)
-        if modelName != nil, encodingName != nil { throw UsageError("give --model or --encoding, not both") }
-        let encoding = encodingName ?? modelName.map { ModelEncoding.resolve($0).encoding } ?? .o200k_base
+    mutating func validate(_ arguments: Arguments) throws(UsageError) {
+        if model != nil, encoding != nil { throw UsageError("give --model or --encoding, not both") }
         guard arguments.positionals.count <= 1 else { throw UsageError("count takes at most one FILE") }
         path = arguments.positionals.first
-        let printIDs = arguments.flag(Self.ids)
-        let chat = arguments.flag(Self.chatOption)
-        let breakdown = arguments.flag(Self.breakdownOption)
-        if chat, encodingName != nil {
+        if chat, encoding != nil {
             throw UsageError("--chat takes its encoding from the model; give --model, not --encoding")
         }
-        if chat, printIDs { throw UsageError("--ids does not apply to --chat") }
+        if chat, ids { throw UsageError("--ids does not apply to --chat") }
         if breakdown, !chat { throw UsageError("--breakdown needs --chat") }
-        request = TokenCountRequest(
-            encoding: encoding, model: modelName, mode: chat ? .chat(breakdown: breakdown) : .text(ids: printIDs),
+    }
+
+    var request: TokenCountRequest {
+        TokenCountRequest(
+            encoding: encoding ?? model.map { ModelEncoding.resolve($0).encoding } ?? .o200k_base, model: model,
+            mode: chat ? .chat(breakdown: breakdown) : .text(ids: ids),
             inputName: path == nil || path == "-" ? "<stdin>" : path!)
     }
 

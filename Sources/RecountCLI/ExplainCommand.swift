@@ -5,8 +5,6 @@ import RecountKit
 /// `recount explain REQUEST_ID [PATH…]`: one request's charge, step by step (SPEC §5), for the
 /// support agent answering "why was I charged 2310 points?".
 struct ExplainCommand: RecountCommand {
-    static let json = Option(flag: "--json", "machine-readable output (schema recount.explain/1)")
-
     static let helpPage = CommandHelp(
         abstract: "explain one request's charge step by step",
         usage: ["recount explain REQUEST_ID [PATH…] [options]"],
@@ -20,24 +18,21 @@ struct ExplainCommand: RecountCommand {
             is the id the reports show (its request_id, else its logs.id); a row's logs.id also
             explains the request it belongs to (a refund's, its request).
             """,
-        options: DayOptions.options(window: false) + [json],
         exit: """
             exit: 0 explained · 64 usage · 65 bad catalog, or the id is on a line reconcile rejects
                   (the reason is printed) · 66 request id not found (nearest ids are suggested on
                   stderr) or an input missing · 74 I/O error
             """)
 
-    let requestID: String
-    let day: DayOptions
-    let json: Bool
+    @OptionGroup var day = DayOptions(firstPath: 1, defaultPaths: ["SampleLogs"], window: false)
+    @Flag("--json", "machine-readable output (schema recount.explain/1)") var json: Bool
+    private(set) var requestID = ""
 
-    init(arguments: Arguments) throws {
+    mutating func validate(_ arguments: Arguments) throws(UsageError) {
         guard let first = arguments.positionals.first, !first.isEmpty else {
             throw UsageError("give the REQUEST_ID to explain")
         }
         requestID = first
-        day = try DayOptions(arguments, from: 1, defaultPaths: ["SampleLogs"], window: false)
-        json = arguments.flag(Self.json)
     }
 
     func run(console: Console) throws -> ExitStatus {

@@ -5,8 +5,6 @@ import RecountKit
 /// `recount merge DIR… --out DIR`: the shards of one `reconcile --shard K/N` run, put back
 /// together — byte-identical to the reports one unsharded run would have written.
 struct MergeCommand: RecountCommand {
-    static let out = Option("--out", "DIR", "where the merged reports go (default Reports)")
-
     static let helpPage = CommandHelp(
         abstract: "combine the outputs of 'reconcile --shard K/N' into the single run's reports",
         usage: ["recount merge DIR… [--out DIR] [--strict]"],
@@ -15,22 +13,20 @@ struct MergeCommand: RecountCommand {
             same logs and flags) into the reports one unsharded run would have written. Each DIR
             must hold the shard.state file a sharded run leaves beside its reports.
             """,
-        options: [out, ReconcileCommand.strict],
         exit: """
             exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 the shards do not make one run
                   (missing or repeated shard, other flags or inputs, damaged state) · 66 a DIR or its
                   shard.state is missing · 74 I/O error or output directory busy
             """)
 
-    let directories: [String]
-    let outDirectory: String
-    let strict: Bool
+    @Option("--out", "DIR", "where the merged reports go (default Reports)")
+    var outDirectory = OutputOptions.reports.directory
+    @Flag("--strict", ReconcileCommand.strictHelp) var strict: Bool
+    private(set) var directories: [String] = []
 
-    init(arguments: Arguments) throws {
+    mutating func validate(_ arguments: Arguments) throws(UsageError) {
         directories = arguments.positionals
         guard !directories.isEmpty else { throw UsageError("give the shard output directories to merge") }
-        outDirectory = try arguments.value(Self.out) ?? OutputOptions.reports.directory
-        strict = arguments.flag(ReconcileCommand.strict)
         let standardized = Set(directories.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
         guard !standardized.contains(URL(fileURLWithPath: outDirectory).standardizedFileURL.path) else {
             throw UsageError("--out must not be one of the shard directories")

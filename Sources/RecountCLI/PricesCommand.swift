@@ -34,7 +34,6 @@ struct PricesCommand: RecountCommand {
             'unchanged' or 'appended version ID'. Writes atomically. Run it nightly before reconcile.
             --gateway-db URL reads the options table (read-only).
             """,
-        options: PricesGatewayCommand.options,
         exit: """
             exit: check: 0 clean, 1 findings, 65 not a catalog, 66 FILE missing, 64 usage.
                   import, snapshot: 0 done (unchanged or appended), 64 usage, 65 bad settings or catalog,
@@ -46,23 +45,24 @@ struct PricesCommand: RecountCommand {
         case gateway(PricesGatewayCommand)
     }
 
-    let action: Action
+    @OptionGroup var gateway = PricesGatewayOptions()
+    private(set) var action = Action.check(path: "")
 
-    init(arguments: Arguments) throws {
+    mutating func validate(_ arguments: Arguments) throws(UsageError) {
         guard let subcommand = arguments.positionals.first else {
             throw UsageError("missing subcommand: expected 'check FILE', 'import' or 'snapshot'")
         }
         switch subcommand {
         case "check":
             guard arguments.positionals.count == 2 else { throw UsageError("'prices check' takes exactly one FILE") }
-            for option in PricesGatewayCommand.options where try arguments.value(option) != nil {
+            for option in gateway.declarations where try arguments.value(option) != nil {
                 throw UsageError(
                     "\(option.name) is an option of 'prices import' and 'prices snapshot', not of 'prices check'")
             }
             action = .check(path: arguments.positionals[1])
         case "import", "snapshot":
             action = .gateway(
-                try PricesGatewayCommand(subcommand == "import" ? .import : .snapshot, arguments: arguments))
+                try gateway.command(subcommand == "import" ? .import : .snapshot, positionals: arguments.positionals))
         default:
             throw UsageError("unknown subcommand '\(subcommand)': expected 'check FILE', 'import' or 'snapshot'")
         }

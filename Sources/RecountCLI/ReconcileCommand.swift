@@ -5,14 +5,6 @@ import TokenCounter
 
 /// `recount reconcile [PATH…]`: the nightly job (SPEC §5).
 struct ReconcileCommand: RecountCommand {
-    static let shard = Option("--shard", "K/N", "only accounts whose hash falls in shard K of N (0 ≤ K < N)")
-    static let dayOffset = Option(
-        "--day-offset", "±HH:MM", "day boundary for daily.csv (default: the offset of the catalog's latest version)")
-    static let allRows = Option(flag: "--all-rows", "every request in discrepancies.csv, not only those not ok")
-    static let strict = Option(flag: "--strict", "exit 1 when there are credits to issue")
-    static let maxRejects = Option(
-        "--max-rejects", "N", "stop (exit 65) when more than N lines are rejected (default: unlimited)")
-
     static let helpPage = CommandHelp(
         abstract: "recount, re-price and diff a day of relay logs; write reports and credits",
         usage: ["recount reconcile [PATH…] [options]"],
@@ -23,8 +15,6 @@ struct ReconcileCommand: RecountCommand {
             --gateway-db reads the gateway's own logs table instead of (or before) the PATHs: each
             row is its request's record and debit.
             """,
-        options: DayOptions.options(window: true) + OutputOptions.options(OutputOptions.reports)
-            + [shard, dayOffset, allRows, strict, maxRejects] + EngineOptions.options,
         exit: """
             exit: 0 done · 1 credits to issue with --strict · 64 usage · 65 bad catalog or too many rejects
                   66 input missing · 69 database unreachable, login refused, locked or its client
@@ -32,25 +22,21 @@ struct ReconcileCommand: RecountCommand {
                   130 / 143 interrupted by SIGINT / SIGTERM (temporary files removed)
             """)
 
-    let day: DayOptions
-    let output: OutputOptions
-    let engine: EngineOptions
-    let shard: Shard?
-    let dayOffset: Int32?
-    let strict: Bool
-    let allRows: Bool
-    let maxRejects: Int?
+    static let strictHelp = "exit 1 when there are credits to issue"
 
-    init(arguments: Arguments) throws {
-        day = try DayOptions(arguments, from: 0, defaultPaths: nil, window: true)
-        output = try OutputOptions(arguments, OutputOptions.reports)
-        engine = try EngineOptions(arguments)
-        shard = try arguments.value(Self.shard, as: Shard.self)
-        dayOffset = try OptionParsing.offset(arguments.value(Self.dayOffset), flag: Self.dayOffset.name)
-        strict = arguments.flag(Self.strict)
-        allRows = arguments.flag(Self.allRows)
-        maxRejects = try arguments.integer(Self.maxRejects, in: 0...Int.max)
-    }
+    @OptionGroup var day = DayOptions(firstPath: 0, defaultPaths: nil, window: true)
+    @OptionGroup var output = OutputOptions(OutputOptions.reports)
+    @Option("--shard", "K/N", "only accounts whose hash falls in shard K of N (0 ≤ K < N)") var shard: Shard?
+    @Option(
+        "--day-offset", "±HH:MM", "day boundary for daily.csv (default: the offset of the catalog's latest version)")
+    var dayOffset: UTCOffset?
+    @Flag("--all-rows", "every request in discrepancies.csv, not only those not ok") var allRows: Bool
+    @Flag("--strict", strictHelp) var strict: Bool
+    @Option(
+        "--max-rejects", "N", "stop (exit 65) when more than N lines are rejected (default: unlimited)", in: 0...Int.max
+    )
+    var maxRejects: Int?
+    @OptionGroup var engine = EngineOptions()
 
     func run(console: Console) throws -> ExitStatus {
         var (options, parameters) = try reconcileOptions(console: console)
@@ -83,7 +69,7 @@ struct ReconcileCommand: RecountCommand {
         options.allRows = allRows
         options.shard = shard
         options.maxRejects = maxRejects
-        if let dayOffset { options.dayOffsetSeconds = dayOffset }
+        if let dayOffset { options.dayOffsetSeconds = dayOffset.seconds }
         var parameters = RunParameters(echoing: options)
         parameters.issued = loaded.issued
         parameters.asOf = output.asOf

@@ -6,22 +6,6 @@ import RecountSample
 /// `recount sample --records N [--seed S] --out DIR`: a generated relay day for demos, tests
 /// and benchmarks (logic in `RecountSample.SampleGenerator`; this only validates, runs, prints).
 struct SampleCommand: RecountCommand {
-    static let records = Option("--records", "N", "requests to generate (1 to 100000000)")
-    static let seed = Option(
-        "--seed", "S", "seed (0 to 18446744073709551615; default 1): the same N and S give byte-identical files")
-    static let out = Option(
-        "--out", "DIR",
-        "where to write: a new or empty directory, or one an earlier 'recount sample' wrote (its files are replaced)")
-    static let force = Option(
-        flag: "--force",
-        "write into a directory that holds other files too (a pricing.json or debits.jsonl of yours is then replaced, other logs stay beside)"
-    )
-    static let profile = Option(
-        "--profile", "P",
-        "classic (default; about 2 KB a line, small text pools: the day most tests use) or realistic (texts that rarely repeat, conversations that resend their history, shared system prompts, 2-8 KB lines, a third CJK, a quarter streamed, tools on a fifth; plus DIR/gateway/: new-api rows with 'other', refunds, task deltas, bodies keyed by request id, injected gateway cases)"
-    )
-    static let jobs = Option("--jobs", "N", "threads (default: all cores); the files never depend on it")
-
     static let helpPage = CommandHelp(
         abstract: "generate a realistic sample day",
         usage: ["recount sample --records N [--seed S] --out DIR [--profile classic|realistic] [--jobs N] [--force]"],
@@ -41,31 +25,41 @@ struct SampleCommand: RecountCommand {
             billed wrongly on purpose — every class and every overcharge cause — plus a few
             broken lines. About 2 KB of log per record.
             """,
-        options: [records, seed, out, force, profile, jobs],
         exit: "exit: 0 written · 64 usage (a directory with other files, without --force) · 74 I/O error")
 
-    let options: SampleOptions
+    @Option("--records", "N", "requests to generate (1 to 100000000)", in: 1...100_000_000) var records: Int
+    @Option("--seed", "S", "seed (0 to 18446744073709551615; default 1): the same N and S give byte-identical files")
+    var seed: UInt64 = 1
+    @Option(
+        "--out", "DIR",
+        "where to write: a new or empty directory, or one an earlier 'recount sample' wrote (its files are replaced)")
+    var directory: String
+    @Flag(
+        "--force",
+        "write into a directory that holds other files too (a pricing.json or debits.jsonl of yours is then replaced, other logs stay beside)"
+    ) var force: Bool
+    @Option(
+        "--profile", "P",
+        "classic (default; about 2 KB a line, small text pools: the day most tests use) or realistic (texts that rarely repeat, conversations that resend their history, shared system prompts, 2-8 KB lines, a third CJK, a quarter streamed, tools on a fifth; plus DIR/gateway/: new-api rows with 'other', refunds, task deltas, bodies keyed by request id, injected gateway cases)"
+    ) var profile = SampleProfile.classic
+    @Option("--jobs", "N", "threads (default: all cores); the files never depend on it", in: 1...1024)
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
 
-    init(arguments: Arguments) throws {
+    func validate(_ arguments: Arguments) throws(UsageError) {
         guard arguments.positionals.isEmpty else {
             throw UsageError("unexpected argument '\(arguments.positionals[0])' (sample takes only options)")
         }
-        guard let records = try arguments.integer(Self.records, in: 1...100_000_000) else {
-            throw UsageError("give --records N")
-        }
-        guard let directory = try arguments.value(Self.out), !directory.isEmpty else {
-            throw UsageError("give --out DIR")
-        }
-        let seed = try arguments.value(Self.seed, as: UInt64.self) ?? 1
-        let jobs = try arguments.integer(Self.jobs, in: 1...1024) ?? ProcessInfo.processInfo.activeProcessorCount
-        let profile = try arguments.value(Self.profile, as: SampleProfile.self) ?? .classic
-        if !arguments.flag(Self.force), let foreign = SampleGenerator.foreignFiles(in: directory), !foreign.isEmpty {
+        guard !directory.isEmpty else { throw UsageError("give --out DIR") }
+        if !force, let foreign = SampleGenerator.foreignFiles(in: directory), !foreign.isEmpty {
             let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? ", …" : "")
             throw UsageError(
                 "\(directory) is not empty (\(shown)); sample would replace pricing.json and debits.jsonl there and add logs beside yours: choose a new directory, or give --force"
             )
         }
-        options = SampleOptions(records: records, seed: seed, jobs: jobs, directory: directory, profile: profile)
+    }
+
+    var options: SampleOptions {
+        SampleOptions(records: records, seed: seed, jobs: jobs, directory: directory, profile: profile)
     }
 
     func run(console: Console) throws -> ExitStatus {

@@ -5,11 +5,6 @@ import RecountKit
 /// `recount statement ACCOUNT [PATH…]`: one account's requests and totals over a period, as
 /// CSV and HTML, for support to send the customer (SPEC §5).
 struct StatementCommand: RecountCommand {
-    static let language = Option("--lang", "en|zh", "the statement's words: English (default) or Chinese")
-    static let dayOffset = Option(
-        "--day-offset", "±HH:MM",
-        "the zone its times are shown in (default: the catalog's, from its latest version's effective_from)")
-
     static let helpPage = CommandHelp(
         abstract: "one account's requests and totals for a period (CSV + HTML)",
         usage: ["recount statement ACCOUNT [PATH…] [options]"],
@@ -22,28 +17,26 @@ struct StatementCommand: RecountCommand {
             _) plus 8 hex digits of its SHA-256, so it never leaves --out and two accounts never
             share a file. Files are written atomically. PATH as for reconcile (default: SampleLogs).
             """,
-        options: DayOptions.options(window: true) + OutputOptions.options(OutputOptions.statements)
-            + [language, dayOffset],
         exit: """
             exit: 0 written (also when the account's requests all fall outside the period)
                   64 usage · 65 bad catalog · 66 input missing, or an ACCOUNT with no requests in
                   the logs (the nearest accounts are suggested) · 74 I/O error or --out busy
             """)
 
-    let account: String
-    let day: DayOptions
-    let output: OutputOptions
-    let language: StatementLanguage
-    let dayOffset: Int32?
+    @OptionGroup var day = DayOptions(firstPath: 1, defaultPaths: ["SampleLogs"], window: true)
+    @OptionGroup var output = OutputOptions(OutputOptions.statements)
+    @Option("--lang", "en|zh", "the statement's words: English (default) or Chinese") var language = StatementLanguage
+        .en
+    @Option(
+        "--day-offset", "±HH:MM",
+        "the zone its times are shown in (default: the catalog's, from its latest version's effective_from)")
+    var dayOffset: UTCOffset?
+    private(set) var account = ""
 
-    init(arguments: Arguments) throws {
+    mutating func validate(_ arguments: Arguments) throws(UsageError) {
         guard let first = arguments.positionals.first else { throw UsageError("give the ACCOUNT") }
         guard !first.isEmpty else { throw UsageError("the ACCOUNT is empty") }
         account = first
-        day = try DayOptions(arguments, from: 1, defaultPaths: ["SampleLogs"], window: true)
-        output = try OutputOptions(arguments, OutputOptions.statements)
-        language = try arguments.value(Self.language, as: StatementLanguage.self) ?? .en
-        dayOffset = try OptionParsing.offset(arguments.value(Self.dayOffset), flag: Self.dayOffset.name)
     }
 
     func run(console: Console) throws -> ExitStatus {
@@ -54,7 +47,7 @@ struct StatementCommand: RecountCommand {
         let directory = try OutputDirectory(path: output.outDirectory)
         let statement = try AccountStatement.reconcile(
             account: account, options: options, from: options.from, until: options.until, asOf: output.asOf,
-            language: language, zoneOffset: dayOffset, alsoCurrency: loaded.alsoCurrency)
+            language: language, zoneOffset: dayOffset?.seconds, alsoCurrency: loaded.alsoCurrency)
         try statement.write(to: directory, csvBOM: output.csvBOM)
         console.out(statement.summaryLine(outDirectory: output.outDirectory))
         return .success

@@ -26,7 +26,7 @@ private enum Only: String, CaseIterable, ArgumentValue {
     @Test func aValueIsParsedByItsType() throws {
         let parsed = try Arguments(["--n", "4", "--speed", "fast", "--seed", "18446744073709551615"], spec: spec)
         #expect(try parsed.value("--n", as: Even.self) == Even(argument: "4"))
-        #expect(try parsed.value(Option("--speed", "S", ""), as: Speed.self) == .fast)
+        #expect(try parsed.value(OptionSpec("--speed", "S", ""), as: Speed.self) == .fast)
         #expect(try parsed.value("--seed", as: UInt64.self) == UInt64.max)
         #expect(try parsed.value("--only", as: Only.self) == nil)
     }

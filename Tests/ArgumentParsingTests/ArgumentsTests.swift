@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func aSpecFromDeclarationsSplitsOptionsFromFlags() {
-        let spec = Arguments.Spec([Option("--out", "DIR", "where"), Option(flag: "--strict", "exit 1")])
+        let spec = Arguments.Spec([OptionSpec("--out", "DIR", "where"), OptionSpec(flag: "--strict", "exit 1")])
         #expect(spec.options == ["--out"])
         #expect(spec.flags == ["--strict", "--help", "-h"])
     }

@@ -4,10 +4,10 @@ import Testing
 @Suite struct CommandHelpTests {
     @Test func optionLinesAlignAndWrapUnderTheirFirstLine() {
         let lines = CommandHelp.optionLines([
-            Option("--out", "DIR", "where the files go"),
-            Option(flag: "--strict", "exit 1 when there are credits to issue"),
-            Option("--a-very-long-option", "FILE", "one two three"),
-            Option("--words", "N", String(repeating: "word ", count: 30)),
+            OptionSpec("--out", "DIR", "where the files go"),
+            OptionSpec(flag: "--strict", "exit 1 when there are credits to issue"),
+            OptionSpec("--a-very-long-option", "FILE", "one two three"),
+            OptionSpec("--words", "N", String(repeating: "word ", count: 30)),
         ])
         // Labels are at most 20 wide, so help starts in column 24; a longer label pushes its
         // first line right by two spaces.
@@ -26,7 +26,7 @@ import Testing
 
     @Test func theLabelColumnFollowsTheLongestShortLabel() {
         #expect(
-            CommandHelp.optionLines([Option("--a", "B", "c"), Option(flag: "--de", "f")]) == [
+            CommandHelp.optionLines([OptionSpec("--a", "B", "c"), OptionSpec(flag: "--de", "f")]) == [
                 "  --a B  c", "  --de   f",
             ])
     }
@@ -43,7 +43,7 @@ import Testing
     @Test func theHelpHasUsageAboutOptionsNotesAndExit() {
         let help = CommandHelp(
             abstract: "runs things", usage: ["tool run FILE", "tool stop"], about: "Runs FILE.",
-            options: [Option(flag: "--fast", "quickly")],
+            options: [OptionSpec(flag: "--fast", "quickly")],
             notes: "More.", exit: "exit: 0 done")
         #expect(
             help.text == """

@@ -5,9 +5,10 @@ import Testing
 
 /// A command that does what `--do` says: succeed, fail with its own status, or throw something else.
 private struct Echo: Subcommand {
-    static let action = Option("--do", "WHAT", "ok, fail or crash")
     static let helpPage = CommandHelp(
-        abstract: "echoes", usage: ["tool echo [--do WHAT]"], about: "Echoes.", options: [action], exit: "exit: 0")
+        abstract: "echoes", usage: ["tool echo [--do WHAT]"], about: "Echoes.", exit: "exit: 0")
+
+    enum Action: String, CaseIterable, ArgumentValue { case ok, fail, crash }
 
     struct Failure: CommandExit {
         var exitStatus: Int32 { 9 }
@@ -15,17 +16,13 @@ private struct Echo: Subcommand {
     }
     struct Crash: Error, CustomStringConvertible { var description: String { "it crashed" } }
 
-    let what: String
-    init(arguments: Arguments) throws {
-        what = try arguments.value(Self.action) ?? "ok"
-        guard ["ok", "fail", "crash"].contains(what) else { throw UsageError("--do takes ok, fail or crash") }
-    }
+    @Option("--do", "WHAT", "ok, fail or crash") var what = Action.ok
 
     func exitStatus(console: Console) throws -> Int32 {
         switch what {
-        case "fail": throw Failure()
-        case "crash": throw Crash()
-        default:
+        case .fail: throw Failure()
+        case .crash: throw Crash()
+        case .ok:
             console.out("echo")
             return 0
         }
@@ -53,13 +50,16 @@ private struct Echo: Subcommand {
     @Test func helpAndVersionGoToStdout() {
         #expect(run(["--version"]).out == "tool 1.0\n")
         #expect(run(["echo", "--help"]).out == Echo.help + "\n")
+        #expect(Echo.help.contains("  --do WHAT  ok, fail or crash"))
         let usage = run(["--help"])
         #expect(usage.status == 0 && usage.out.contains("  echo   echoes"))
     }
 
     @Test func errorsMapToTheirStatuses() {
         let usage = run(["echo", "--do", "dance"])
-        #expect(usage.status == 64 && usage.err == "tool echo: --do takes ok, fail or crash\n" + Echo.help + "\n")
+        #expect(
+            usage.status == 64
+                && usage.err == "tool echo: --do takes ok, fail or crash, not 'dance'\n" + Echo.help + "\n")
         #expect(run(["echo", "--do", "fail"]) == (9, "", "tool echo: it failed\n"))
         #expect(run(["echo", "--do", "crash"]) == (74, "", "tool echo: it crashed\n"))
         let unknown = run(["ech"])

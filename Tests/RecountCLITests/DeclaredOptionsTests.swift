@@ -9,7 +9,7 @@ import Testing
     @Test(arguments: RecountCommandLine.commandList.map(\.name))
     func everyDeclaredOptionIsInTheHelpAndParses(name: String) throws {
         let command = try #require(RecountCommandLine.commandList.first { $0.name == name }?.command)
-        let declared = command.helpPage.options
+        let declared = command.declaredOptions
         #expect(!declared.isEmpty)
         #expect(Set(declared.map(\.name)).count == declared.count, "an option declared twice in \(name)")
         let help = runRecount([name, "--help"])

@@ -1,7 +1,7 @@
-/// One option or flag, declared once, in the group or command that owns it: its name, the
-/// placeholder of its value (none for a flag) and what it does. The parser's `Spec` and the
-/// command's `--help` are both made from these, so the two cannot disagree.
-public struct Option: Sendable, Equatable {
+/// One option or flag as `@Option` / `@Flag` declare it in the group or command that owns it:
+/// its name, the placeholder of its value (none for a flag) and what it does. The parser's
+/// `Spec` and the command's `--help` are both made from these, so the two cannot disagree.
+public struct OptionSpec: Sendable, Equatable {
     public let name: String
     /// `FILE`, `N`, `T`…; nil for a flag, which takes no value.
     public let value: String?
@@ -22,10 +22,4 @@ public struct Option: Sendable, Equatable {
 
     /// `--pricing FILE`, or `--strict` for a flag: how the option is shown in help.
     public var label: String { value.map { "\(name) \($0)" } ?? name }
-}
-
-/// A set of options several commands share, parsed by one type (the way swift-argument-parser's
-/// `@OptionGroup` does).
-public protocol OptionGroup {
-    static var options: [Option] { get }
 }
