@@ -2,8 +2,8 @@ import ArgumentParsing
 import Foundation
 import RecountKit
 
-/// The options of `recount prices import` and `recount prices snapshot`, checked by `command`
-/// for the one given (`prices check` takes none of them).
+/// The options of `recount prices import` and `recount prices snapshot`: each value is parsed
+/// for every `prices` subcommand, and `command` checks how they combine for the one given.
 struct PricesGatewayOptions: ParsableArguments {
     @OptionGroup var database = DatabaseOptions()
     @Option(

@@ -24,7 +24,7 @@ public enum RecountCommandLine {
 }
 
 /// A `recount` command: its `run` returns one of SPEC §5's exit statuses, or throws a library
-/// error, whose own `status` (`RecountFailure`) is the exit status — the CLI maps none by hand.
+/// error, whose own `status` (`RecountFailure`) is the exit status (`prices check` alone says 66/74).
 protocol RecountCommand: Subcommand {
     func run(console: Console) throws -> ExitStatus
 }

@@ -3,7 +3,7 @@ import RecountKit
 
 /// `--unit NAME --per-currency N --currency C --topup-rate R [--site-scale N]` of `prices
 /// import` / `snapshot`: the site's own unit (SPEC §4.1), recorded as the catalog's
-/// `unit.site` — all four or none. Checked by `site()`, when the command is one that takes it.
+/// `unit.site` — all four or none: each value parses with the command, `site()` checks the set.
 struct SiteUnitOptions: ParsableArguments {
     @Option("--unit", "NAME", "the site's own unit (e.g. points), recorded as unit.site") var unit: String?
     @Option("--per-currency", "N", "site units per unit of --currency (e.g. 10000 per CNY)") var perCurrency: String?
